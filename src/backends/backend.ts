@@ -1,0 +1,125 @@
+/**
+ * The one interface every execution backend (local, docker, swarm) implements.
+ * Backends are thin adapters: they run one task attempt and report how it
+ * ended. Retries, return codes, output evaluation, the run directory and
+ * resource accounting live in src/runtime and are shared by all backends.
+ *
+ * Host paths and container paths are distinct branded strings: a value of one
+ * kind never type-checks where the other is expected.
+ */
+
+/** A path on the machine running wdlrun. */
+export type HostPath = string & { readonly __brand: "HostPath" };
+/** A path as the task's command sees it (inside the container; equal to the host path for `local`). */
+export type ContainerPath = string & { readonly __brand: "ContainerPath" };
+
+/** Brands a string as a host path (use at the boundary where a path is known to be on the host). */
+export const hostPath = (p: string): HostPath => p as HostPath;
+/** Brands a string as a container path. */
+export const containerPath = (p: string): ContainerPath => p as ContainerPath;
+
+/** The backends wdlrun has. */
+export type BackendKind = "local" | "docker" | "swarm";
+
+/** What a backend can give in total (per node for swarm: the largest node, plus the list of nodes). */
+export interface Capacity {
+  /** Logical CPUs. */
+  readonly cpu: number;
+  /** Memory in bytes. */
+  readonly memoryBytes: number;
+  /** GPU device ids (e.g. from `nvidia-smi -L`, the config, or swarm generic resources). */
+  readonly gpuIds: readonly string[];
+}
+
+/** Resources granted to one attempt by the resource pool. */
+export interface GrantedResources {
+  /** Requested (reserved) CPUs. */
+  readonly cpu: number;
+  /** Requested (reserved) memory in bytes. */
+  readonly memoryBytes: number;
+  /** Hard limits for the container (from `max_cpu`/`max_memory` hints or the config); absent = no limit. */
+  readonly maxCpu?: number;
+  readonly maxMemoryBytes?: number;
+  /** The exact GPU ids given to this attempt (empty when the task needs none). */
+  readonly gpuIds: readonly string[];
+  /** Number of FPGAs requested (no backend provides them yet). */
+  readonly fpga: number;
+  /** Disk mount points to create, with requested sizes in bytes (`/` = the working disk). */
+  readonly disks: readonly { readonly mountPoint: ContainerPath; readonly sizeBytes: number }[];
+}
+
+/** One input file or directory made visible to the task. */
+export interface InputMount {
+  readonly host: HostPath;
+  readonly container: ContainerPath;
+  readonly directory: boolean;
+}
+
+/** How the backend lays an attempt out: where inputs and the working directory appear to the command. */
+export interface AttemptLayout {
+  /** The working directory as the command sees it. */
+  readonly workDir: ContainerPath;
+  /** Every input, mounted read-only. */
+  readonly inputs: readonly InputMount[];
+}
+
+/** Everything needed to run one attempt of one call. */
+export interface AttemptRequest {
+  /** Identifies the run; used for labels so leftovers can be swept. */
+  readonly runId: string;
+  /** Stable readable call id, e.g. `call-align-0007`. */
+  readonly callId: string;
+  /** 1-based attempt number. */
+  readonly attempt: number;
+  /** The attempt directory on the host (holds `command`, `stdout`, `stderr`, `work/`). */
+  readonly dir: HostPath;
+  /** The host side of the working directory (`<dir>/work`). */
+  readonly workDir: HostPath;
+  /** The command script on the host; its text already uses container paths. */
+  readonly commandFile: HostPath;
+  readonly stdoutFile: HostPath;
+  readonly stderrFile: HostPath;
+  /** From `layout()`. */
+  readonly layout: AttemptLayout;
+  /** Environment variables for the command (from `env` declarations). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Container image candidates in order of preference (ignored by `local`). */
+  readonly containers: readonly string[];
+  readonly resources: GrantedResources;
+}
+
+/** How an attempt ended, plus access to what it produced. */
+export interface AttemptResult {
+  /** The command's exit status (128+signal when killed). */
+  readonly exitCode: number;
+  /** Set when the engine reports an out-of-memory kill. */
+  readonly oomKilled: boolean;
+  /** The image actually used, when a container ran. */
+  readonly image?: string;
+  /**
+   * Maps a path the command wrote (as the command saw it) to a host path,
+   * copying it out of the container when it lies outside the mounted
+   * directories. Resolves `undefined` when the path does not exist.
+   */
+  toHost(path: ContainerPath): Promise<HostPath | undefined>;
+  /** Frees what the attempt still holds (e.g. removes its container). Always called, once. */
+  release(): Promise<void>;
+}
+
+/** A backend: runs single attempts. */
+export interface Backend {
+  readonly kind: BackendKind;
+  /** What this backend can ever give; the resource pool admits attempts against it. */
+  capacity(): Promise<Capacity>;
+  /** Pure: decides where the attempt's inputs and working directory appear to the command. */
+  layout(attemptDir: HostPath, inputs: readonly { readonly host: HostPath; readonly directory: boolean }[]): AttemptLayout;
+  /**
+   * Runs one attempt to completion. Resolves with its result; rejects only for
+   * failures of the backend itself (engine unreachable, image missing) with an
+   * Error whose message is one clear line for the user. Aborting `signal`
+   * stops the attempt and resolves (or rejects) promptly.
+   */
+  execute(request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult>;
+  /** Removes anything still labelled with this run (containers, services). Idempotent. */
+  close(): Promise<void>;
+}

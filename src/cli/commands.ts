@@ -1,0 +1,5 @@
+/**
+ * The list of sub-commands: importing a command module registers it. Add one
+ * line per command file.
+ */
+export {};

@@ -1,0 +1,37 @@
+/**
+ * The process entry point: the only place that handles signals and calls
+ * process.exit. Usage errors exit 2; uncaught internal errors print one line
+ * (with the stack only when WDLRUN_DEBUG is set) and exit 1.
+ */
+import { CommanderError } from "commander";
+import "./commands.js";
+import { buildProgram, ExitCode } from "./program.js";
+
+async function main(argv: string[]): Promise<number> {
+  let code: number = ExitCode.ok;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return ExitCode.ok;
+      return ExitCode.usage;
+    }
+    throw e;
+  }
+  return code;
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`wdlrun: internal error: ${msg}\n`);
+    if (process.env.WDLRUN_DEBUG && e instanceof Error && e.stack) process.stderr.write(e.stack + "\n");
+    process.exitCode = ExitCode.failure;
+  },
+);
