@@ -1,0 +1,76 @@
+/**
+ * The public face of static analysis. Everything evaluation, the runtime and
+ * the CLI need from analysis is exported here:
+ *
+ * - `analyzeFile(path)` loads a document and its imports (relative to the
+ *   importing file), parses and checks them all, and returns every
+ *   diagnostic sorted by file and position, plus the checked root document.
+ * - `checkSource(text)` does the same for an in-memory document (tests).
+ * - The checked model (`CheckedDocument`, `CheckedTask`, `CheckedWorkflow`,
+ *   `CheckedCall`, `WorkflowGraph`, …) is defined in ./model.ts.
+ *
+ * Analysis never throws on user mistakes: they become diagnostics. A root is
+ * returned whenever the root document parsed at all, even with errors, so
+ * tools can still inspect it; the runtime must refuse to run when
+ * `hasErrors(analysis.diagnostics)`.
+ */
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { CheckedDocument } from "./model.js";
+import { loadAndCheck, loadAndCheckSync } from "./loader.js";
+
+export type {
+  Binding,
+  Callable,
+  CheckedCall,
+  CheckedDocument,
+  CheckedTask,
+  CheckedWorkflow,
+  GraphNode,
+  InputInfo,
+  OutputInfo,
+  WorkflowGraph,
+} from "./model.js";
+
+/** Reads the text of a document given its absolute path or URL; rejects when it cannot. */
+export type SourceReader = (uri: string) => Promise<string>;
+
+/** Options of `analyzeFile`. */
+export interface AnalyzeOptions {
+  /**
+   * Reads documents (the root and every import). Defaults to reading local
+   * files (and `http(s)://` URLs with fetch). Tests pass an in-memory reader.
+   */
+  readonly readFile?: SourceReader;
+}
+
+/** The result of analysing a document and everything it imports. */
+export interface Analysis {
+  /** The checked root document; undefined only when it could not be read or parsed at all. */
+  readonly root: CheckedDocument | undefined;
+  /** Every diagnostic of every document (syntax and analysis), sorted by file, then position. */
+  readonly diagnostics: Diagnostic[];
+  /** The text of every document read, by uri (for code frames). */
+  readonly sources: Map<string, string>;
+  /** Every checked document, by uri (the root and its transitive imports). */
+  readonly documents: Map<string, CheckedDocument>;
+}
+
+/**
+ * Loads, parses and checks the document at `path` (made absolute against the
+ * current directory) and, transitively, its imports. Imports are resolved
+ * relative to the importing document; missing files, cycles and namespace
+ * collisions are reported at the import statement.
+ */
+export function analyzeFile(path: string, options: AnalyzeOptions = {}): Promise<Analysis> {
+  return loadAndCheck(path, options.readFile);
+}
+
+/**
+ * Checks an in-memory document. Imports are looked up (by uri resolved
+ * relative to `uri`) in `files`; anything else is reported as not found.
+ * Synchronous, for tests and editors.
+ */
+export function checkSource(text: string, uri = "/inline.wdl", files: ReadonlyMap<string, string> | Record<string, string> = {}): Analysis {
+  const map = files instanceof Map ? files : new Map(Object.entries(files));
+  return loadAndCheckSync(uri, text, map);
+}
