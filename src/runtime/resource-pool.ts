@@ -1,0 +1,213 @@
+/**
+ * The resource pool: admits task attempts against a backend's capacity. It
+ * counts CPUs, memory and individual GPU ids; an attempt whose request does
+ * not fit right now is parked until enough is released. A request larger
+ * than the whole capacity is refused at once (or clamped to the capacity
+ * when `tryWithMax` is set), so nothing waits forever. One GPU id is never
+ * given to two attempts at the same time.
+ *
+ * Parked requests are grouped by shape (cpu, memory, gpus); on each release
+ * the pool walks the shapes in order of their oldest waiter and grants what
+ * fits. Smaller requests may pass a large one that does not fit yet
+ * (backfilling), so a release costs O(number of distinct shapes), not
+ * O(number of parked attempts).
+ */
+import type { Capacity } from "../backends/backend.js";
+import { formatBytes } from "./units.js";
+
+/** What one attempt asks for. */
+export interface ResourceRequest {
+  readonly cpu: number;
+  readonly memoryBytes: number;
+  readonly gpuCount: number;
+}
+
+/** What the pool granted; `release` gives it back (idempotent). */
+export interface Lease {
+  readonly cpu: number;
+  readonly memoryBytes: number;
+  readonly gpuIds: readonly string[];
+  /** True when the request was clamped to the capacity (`tryWithMax`). */
+  readonly clamped: boolean;
+  release(): void;
+}
+
+/** The outcome of checking a request against the whole capacity. */
+export type Admission =
+  | { readonly kind: "fits"; readonly request: ResourceRequest }
+  | { readonly kind: "clamped"; readonly request: ResourceRequest; readonly reason: string }
+  | { readonly kind: "refused"; readonly reason: string };
+
+/** Thrown by `acquire` when a request can never be satisfied; the message is for the user. */
+export class ResourceRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ResourceRefusedError";
+  }
+}
+
+/** Thrown by `acquire` when its signal is aborted while parked. */
+export class AcquireAbortedError extends Error {
+  constructor() {
+    super("cancelled while waiting for resources");
+    this.name = "AcquireAbortedError";
+  }
+}
+
+interface Waiter {
+  readonly seq: number;
+  readonly request: ResourceRequest;
+  readonly clamped: boolean;
+  readonly resolve: (lease: Lease) => void;
+  readonly reject: (e: Error) => void;
+  readonly signal?: AbortSignal;
+  onAbort?: () => void;
+  done: boolean;
+}
+
+const EPS = 1e-9;
+
+/** Counts free resources and parks requests until they fit. */
+export class ResourcePool {
+  private freeCpu: number;
+  private freeMemory: number;
+  private readonly freeGpus: string[];
+  private readonly shapes = new Map<string, Waiter[]>();
+  private seq = 0;
+  private parkedCount = 0;
+  private inUse = 0;
+
+  constructor(
+    readonly capacity: Capacity,
+    private readonly options: { readonly tryWithMax?: boolean } = {},
+  ) {
+    this.freeCpu = capacity.cpu;
+    this.freeMemory = capacity.memoryBytes;
+    this.freeGpus = [...capacity.gpuIds].sort();
+  }
+
+  /** Number of requests parked right now. */
+  get parked(): number {
+    return this.parkedCount;
+  }
+
+  /** Number of leases held right now. */
+  get active(): number {
+    return this.inUse;
+  }
+
+  /** Checks a request against the whole capacity (not what is free now). Pure. */
+  admit(request: ResourceRequest): Admission {
+    const cap = this.capacity;
+    if (request.gpuCount > cap.gpuIds.length)
+      return {
+        kind: "refused",
+        reason: `needs ${request.gpuCount} GPU${request.gpuCount === 1 ? "" : "s"} but the backend has ${cap.gpuIds.length === 0 ? "none" : cap.gpuIds.length}`,
+      };
+    const over: string[] = [];
+    if (request.cpu > cap.cpu + EPS) over.push(`${request.cpu} CPUs (capacity ${cap.cpu})`);
+    if (request.memoryBytes > cap.memoryBytes) over.push(`${formatBytes(request.memoryBytes)} of memory (capacity ${formatBytes(cap.memoryBytes)})`);
+    if (over.length === 0) return { kind: "fits", request };
+    const reason = `requests ${over.join(" and ")}`;
+    if (!this.options.tryWithMax) return { kind: "refused", reason: `${reason}; more than the backend can ever give` };
+    return {
+      kind: "clamped",
+      reason: `${reason}; clamped to the capacity (try_with_max)`,
+      request: { cpu: Math.min(request.cpu, cap.cpu), memoryBytes: Math.min(request.memoryBytes, cap.memoryBytes), gpuCount: request.gpuCount },
+    };
+  }
+
+  /**
+   * Waits until `request` fits and reserves it. Rejects with
+   * ResourceRefusedError when it can never fit, and with AcquireAbortedError
+   * when `signal` aborts while parked.
+   */
+  acquire(request: ResourceRequest, signal?: AbortSignal): Promise<Lease> {
+    const admission = this.admit(request);
+    if (admission.kind === "refused") return Promise.reject(new ResourceRefusedError(admission.reason));
+    if (signal?.aborted) return Promise.reject(new AcquireAbortedError());
+    const req = admission.request;
+    const clamped = admission.kind === "clamped";
+    if (this.parkedCount === 0 && this.fits(req)) return Promise.resolve(this.grant(req, clamped));
+    return new Promise<Lease>((resolve, reject) => {
+      const w: Waiter = { seq: this.seq++, request: req, clamped, resolve, reject, done: false, ...(signal ? { signal } : {}) };
+      if (signal) {
+        w.onAbort = () => this.cancelWaiter(w);
+        signal.addEventListener("abort", w.onAbort, { once: true });
+      }
+      const key = shapeKey(req);
+      let q = this.shapes.get(key);
+      if (!q) {
+        q = [];
+        this.shapes.set(key, q);
+      }
+      q.push(w);
+      this.parkedCount++;
+      // A request that fits may still be parked behind others only when the queue was not empty; try now.
+      this.drain();
+    });
+  }
+
+  private fits(r: ResourceRequest): boolean {
+    return r.cpu <= this.freeCpu + EPS && r.memoryBytes <= this.freeMemory && r.gpuCount <= this.freeGpus.length;
+  }
+
+  private grant(r: ResourceRequest, clamped: boolean): Lease {
+    this.freeCpu -= r.cpu;
+    this.freeMemory -= r.memoryBytes;
+    const gpuIds = this.freeGpus.splice(0, r.gpuCount);
+    this.inUse++;
+    let released = false;
+    return {
+      cpu: r.cpu,
+      memoryBytes: r.memoryBytes,
+      gpuIds,
+      clamped,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.inUse--;
+        this.freeCpu += r.cpu;
+        this.freeMemory += r.memoryBytes;
+        for (const id of gpuIds) this.freeGpus.push(id);
+        this.freeGpus.sort();
+        this.drain();
+      },
+    };
+  }
+
+  /** Grants parked requests that fit, oldest shape first. */
+  private drain(): void {
+    if (this.parkedCount === 0) return;
+    const order = [...this.shapes.values()].sort((a, b) => a[0]!.seq - b[0]!.seq);
+    for (const q of order) {
+      while (q.length > 0 && this.fits(q[0]!.request)) {
+        const w = q.shift()!;
+        this.parkedCount--;
+        w.done = true;
+        if (w.signal && w.onAbort) w.signal.removeEventListener("abort", w.onAbort);
+        w.resolve(this.grant(w.request, w.clamped));
+      }
+    }
+    for (const [k, q] of this.shapes) if (q.length === 0) this.shapes.delete(k);
+  }
+
+  private cancelWaiter(w: Waiter): void {
+    if (w.done) return;
+    w.done = true;
+    const key = shapeKey(w.request);
+    const q = this.shapes.get(key);
+    if (q) {
+      const i = q.indexOf(w);
+      if (i >= 0) q.splice(i, 1);
+      if (q.length === 0) this.shapes.delete(key);
+    }
+    this.parkedCount--;
+    w.reject(new AcquireAbortedError());
+    this.drain();
+  }
+}
+
+function shapeKey(r: ResourceRequest): string {
+  return `${r.cpu}/${r.memoryBytes}/${r.gpuCount}`;
+}

@@ -1,0 +1,159 @@
+/**
+ * The run directory: `<out>/<timestamp>_<target>/` holding `inputs.json`,
+ * `outputs.json` or `error.json`, the run's `log`, and one directory per call
+ * (`call-align`, `call-align-0007` for scatter element 7, nested inside a
+ * sub-workflow call's directory), each with `attempt-N/{command, stdout,
+ * stderr, work/}`. A `latest` symlink in `<out>` points at the newest run.
+ * Nothing a task wrote is ever deleted here.
+ */
+import { createWriteStream, type WriteStream } from "node:fs";
+import { mkdir, rename, symlink, unlink, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { hostPath, type HostPath } from "../backends/backend.js";
+
+/** `20250127_101503` in local time. */
+export function timestampName(d: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, "0");
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}_${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+/** Makes a name safe as one path segment (letters, digits, `_`, `-`, `.`). */
+export function safeSegment(name: string): string {
+  const s = name.replace(/[^A-Za-z0-9_.-]/g, "_");
+  return s === "" || s === "." || s === ".." ? "_" : s;
+}
+
+/** Width of scatter indexes: at least 4 digits, more when the scatter is larger. */
+export function indexWidth(count: number): number {
+  return Math.max(4, String(Math.max(0, count - 1)).length);
+}
+
+/**
+ * The directory name of a call: `call-NAME`, plus `-IIII` for each enclosing
+ * scatter index (outermost first), e.g. `call-align-0007-0002`.
+ */
+export function callDirName(callName: string, scatterIndexes: readonly { readonly index: number; readonly count: number }[]): string {
+  let s = `call-${safeSegment(callName)}`;
+  for (const ix of scatterIndexes) s += `-${String(ix.index).padStart(indexWidth(ix.count), "0")}`;
+  return s;
+}
+
+/** A call id from its directory names (outermost workflow first), e.g. `call-sub-0001.call-align-0007`. */
+export function callIdOf(dirNames: readonly string[]): string {
+  return dirNames.join(".");
+}
+
+/** Paths of one attempt of one call. */
+export interface AttemptPaths {
+  readonly dir: HostPath;
+  readonly workDir: HostPath;
+  readonly commandFile: HostPath;
+  readonly stdoutFile: HostPath;
+  readonly stderrFile: HostPath;
+  /** Files written by `write_*` while evaluating the task's declarations (mounted read-only). */
+  readonly writeDir: HostPath;
+}
+
+/** The paths of attempt `attempt` (1-based) under `callDir`. */
+export function attemptPaths(callDir: HostPath, attempt: number): AttemptPaths {
+  const dir = path.join(callDir, `attempt-${attempt}`);
+  return {
+    dir: hostPath(dir),
+    workDir: hostPath(path.join(dir, "work")),
+    commandFile: hostPath(path.join(dir, "command")),
+    stdoutFile: hostPath(path.join(dir, "stdout")),
+    stderrFile: hostPath(path.join(dir, "stderr")),
+    writeDir: hostPath(path.join(dir, "write")),
+  };
+}
+
+/** Creates an attempt's directories (`work/`, `write/`). */
+export async function createAttemptDir(p: AttemptPaths): Promise<void> {
+  await mkdir(p.workDir, { recursive: true });
+  await mkdir(p.writeDir, { recursive: true });
+}
+
+/** One run's directory and its files. */
+export class RunDir {
+  private logStream: WriteStream | undefined;
+
+  private constructor(
+    /** The run directory. */
+    readonly dir: HostPath,
+    /** Its name, also the run id used to label containers. */
+    readonly runId: string,
+  ) {}
+
+  /**
+   * Creates `<out>/<timestamp>_<target>/` (suffixed `-2`, `-3`, … when taken)
+   * and points `<out>/latest` at it.
+   */
+  static async create(out: string, target: string, now = new Date()): Promise<RunDir> {
+    const root = path.resolve(out);
+    await mkdir(root, { recursive: true });
+    const base = `${timestampName(now)}_${safeSegment(target)}`;
+    for (let n = 1; ; n++) {
+      const name = n === 1 ? base : `${base}-${n}`;
+      const dir = path.join(root, name);
+      try {
+        await mkdir(dir);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "EEXIST") continue;
+        throw e;
+      }
+      await pointLatest(root, name);
+      return new RunDir(hostPath(dir), name);
+    }
+  }
+
+  /** The directory of a call, given its directory names from the run's top (e.g. `["call-sub", "call-align-0007"]`). */
+  callDir(dirNames: readonly string[]): HostPath {
+    return hostPath(path.join(this.dir, ...dirNames));
+  }
+
+  /** Writes `inputs.json`. */
+  writeInputs(json: unknown): Promise<void> {
+    return writeJson(path.join(this.dir, "inputs.json"), json);
+  }
+
+  /** Writes `outputs.json`. */
+  writeOutputs(json: unknown): Promise<void> {
+    return writeJson(path.join(this.dir, "outputs.json"), json);
+  }
+
+  /** Writes `error.json`. */
+  writeError(json: unknown): Promise<void> {
+    return writeJson(path.join(this.dir, "error.json"), json);
+  }
+
+  /** Appends one line to `log` (buffered; never blocks the event loop). */
+  log(line: string): void {
+    this.logStream ??= createWriteStream(path.join(this.dir, "log"), { flags: "a" });
+    this.logStream.write(line.endsWith("\n") ? line : line + "\n");
+  }
+
+  /** Flushes and closes the log. */
+  close(): Promise<void> {
+    const s = this.logStream;
+    this.logStream = undefined;
+    if (!s) return Promise.resolve();
+    return new Promise((resolve) => s.end(resolve));
+  }
+}
+
+async function writeJson(file: string, json: unknown): Promise<void> {
+  await writeFile(file, JSON.stringify(json, null, 2) + "\n");
+}
+
+/** Replaces `<root>/latest` with a relative symlink to `name` (atomically where possible). */
+async function pointLatest(root: string, name: string): Promise<void> {
+  const link = path.join(root, "latest");
+  const tmp = path.join(root, `.latest-${process.pid}-${Date.now()}`);
+  try {
+    await symlink(name, tmp);
+    await rename(tmp, link);
+  } catch {
+    await unlink(tmp).catch(() => undefined);
+    // Symlinks may be unavailable (some filesystems); the run goes on without one.
+  }
+}
