@@ -1,0 +1,87 @@
+/**
+ * The configuration keys wdlrun understands: one table that names each key,
+ * its value kind, its default, the environment variable that sets it and what
+ * it means. Loading (./load.ts), validation (./values.ts) and the documentation
+ * (./README.md, checked against this table by test/config) all follow it.
+ *
+ * | key                  | default                | env                          | meaning |
+ * |----------------------|------------------------|------------------------------|---------|
+ * | backend              | "auto"                 | WDLRUN_BACKEND               | auto, local, docker or swarm; auto = docker when an engine answers, else local |
+ * | output_dir           | "wdlrun-runs"          | WDLRUN_OUTPUT_DIR            | folder that receives one run directory per run |
+ * | concurrency          | 0                      | WDLRUN_CONCURRENCY           | most task attempts at once; 0 = only resources limit it |
+ * | cleanup              | true                   | WDLRUN_CLEANUP               | remove containers/services when an attempt ends |
+ * | shell                | "bash"                 | WDLRUN_SHELL                 | shell that runs each task's command |
+ * | docker.host          | ""                     | WDLRUN_DOCKER_HOST           | engine URL; "" = DOCKER_HOST, else unix:///var/run/docker.sock |
+ * | docker.pull          | "if-not-present"       | WDLRUN_DOCKER_PULL           | if-not-present, always or never |
+ * | docker.default_image | "debian:bookworm-slim" | WDLRUN_DOCKER_DEFAULT_IMAGE  | image for tasks that name no container (or "*") |
+ * | resources.limits     | "enforce"              | WDLRUN_RESOURCES_LIMITS      | enforce (a task asking more than the backend has fails) or try_with_max (clamp and run) |
+ * | resources.cpu        | 0                      | WDLRUN_RESOURCES_CPU         | CPUs wdlrun may use; 0 = what the backend reports |
+ * | resources.memory     | ""                     | WDLRUN_RESOURCES_MEMORY      | memory wdlrun may use ("16 GiB", bytes); "" = what the backend reports |
+ * | resources.gpus       | []                     | WDLRUN_RESOURCES_GPUS        | GPU device ids to hand out; [] = detect (`nvidia-smi -L`) |
+ * | swarm.gpu_kind       | "NVIDIA-GPU"           | WDLRUN_SWARM_GPU_KIND        | generic-resource kind that swarm nodes advertise GPUs as |
+ */
+
+/** How a key's value is written and checked. */
+export type KeyKind =
+  | { readonly kind: "enum"; readonly values: readonly string[]; readonly default: string }
+  | { readonly kind: "bool"; readonly default: boolean }
+  | { readonly kind: "count"; readonly default: number }
+  | { readonly kind: "number"; readonly default: number }
+  | { readonly kind: "string"; readonly default: string; readonly nonEmpty: boolean }
+  | { readonly kind: "bytes"; readonly default: string }
+  | { readonly kind: "list"; readonly default: readonly string[] };
+
+/** One documented key. `name` is the dotted TOML path (`docker.pull` = key `pull` in table `[docker]`). */
+export interface KeySpec {
+  readonly name: string;
+  readonly type: KeyKind;
+  /** The environment variable that sets it (`WDLRUN_` + the name upper-cased, dots as underscores). */
+  readonly env: string;
+  readonly doc: string;
+}
+
+function key(name: string, type: KeyKind, doc: string): KeySpec {
+  return { name, type, env: `WDLRUN_${name.replace(/\./g, "_").toUpperCase()}`, doc };
+}
+
+/** The backends a user can pick (`auto` chooses docker when an engine answers, else local). */
+export const BACKEND_CHOICES = ["auto", "local", "docker", "swarm"] as const;
+/** When images are pulled. */
+export const PULL_POLICIES = ["if-not-present", "always", "never"] as const;
+/** What happens when a task asks more cpu/memory/GPUs than the backend can ever give. */
+export const LIMIT_POLICIES = ["enforce", "try_with_max"] as const;
+
+/** Every key, in documentation order. */
+export const KEYS: readonly KeySpec[] = [
+  key("backend", { kind: "enum", values: BACKEND_CHOICES, default: "auto" },
+    "Where tasks run: `auto` (docker when an engine answers, else local), `local`, `docker` or `swarm`."),
+  key("output_dir", { kind: "string", default: "wdlrun-runs", nonEmpty: true },
+    "Folder that receives one run directory per run (relative paths are relative to the current directory)."),
+  key("concurrency", { kind: "count", default: 0 },
+    "Most task attempts running at once; 0 = no cap beyond the cpu/memory/GPU capacity."),
+  key("cleanup", { kind: "bool", default: true },
+    "Remove each attempt's container (or service) when it ends; `false` keeps them for debugging."),
+  key("shell", { kind: "string", default: "bash", nonEmpty: true },
+    "Shell that runs each task's command (inside the container for docker/swarm)."),
+  key("docker.host", { kind: "string", default: "", nonEmpty: false },
+    "Docker Engine URL (`unix:///path/docker.sock`, `tcp://host:2375`); empty = `DOCKER_HOST`, else `unix:///var/run/docker.sock`."),
+  key("docker.pull", { kind: "enum", values: PULL_POLICIES, default: "if-not-present" },
+    "When to pull a task's image: `if-not-present`, `always` or `never`."),
+  key("docker.default_image", { kind: "string", default: "debian:bookworm-slim", nonEmpty: true },
+    "Image for tasks whose `container` is absent or `\"*\"`."),
+  key("resources.limits", { kind: "enum", values: LIMIT_POLICIES, default: "enforce" },
+    "A task asking more cpu/memory/GPUs than the backend can ever give: `enforce` fails it before it starts, `try_with_max` runs it with the most there is."),
+  key("resources.cpu", { kind: "number", default: 0 },
+    "CPUs wdlrun may hand out; 0 = what the backend reports (the engine's CPU count, or the host's)."),
+  key("resources.memory", { kind: "bytes", default: "" },
+    "Memory wdlrun may hand out, as bytes or a size such as `\"16 GiB\"`; empty = what the backend reports."),
+  key("resources.gpus", { kind: "list", default: [] },
+    "GPU device ids wdlrun may hand out (e.g. `[\"0\", \"1\"]` or UUIDs); empty = detect with `nvidia-smi -L`."),
+  key("swarm.gpu_kind", { kind: "string", default: "NVIDIA-GPU", nonEmpty: true },
+    "Generic-resource kind under which swarm nodes advertise GPUs (`dockerd --node-generic-resource KIND=ID`)."),
+];
+
+/** Looks a key up by its dotted name. */
+export function findKey(name: string): KeySpec | undefined {
+  return KEYS.find((k) => k.name === name);
+}
