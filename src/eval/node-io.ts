@@ -1,0 +1,104 @@
+/**
+ * nodeFileIO: the default FileIO on plain synchronous node:fs. The runtime
+ * gives it the base directory relative paths resolve against, the directory
+ * `write_*` files go to, and (for task outputs) the stdout/stderr files.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ValueError } from "../values/errors.js";
+import type { FileIO } from "./context.js";
+import { globFiles } from "./glob.js";
+
+/** Options for `nodeFileIO`. */
+export interface NodeFileIOOptions {
+  /** Directory relative paths resolve against (and `glob` searches). */
+  readonly baseDir: string;
+  /** Directory `write_*` files are created in (created on first write); defaults to `baseDir`. */
+  readonly writeDir?: string;
+  /** The task's stdout file, when evaluating task outputs. */
+  readonly stdout?: string;
+  /** The task's stderr file, when evaluating task outputs. */
+  readonly stderr?: string;
+  /** Maps a File/Directory path to the path a command sees; identity when absent. */
+  readonly commandPath?: (path: string, kind: "File" | "Directory") => string;
+}
+
+/** Counter shared by every nodeFileIO so that files written in one process never collide. */
+let writeCounter = 0;
+
+/** A FileIO backed by node:fs. */
+export function nodeFileIO(options: NodeFileIOOptions): FileIO {
+  const baseDir = path.resolve(options.baseDir);
+  const writeDir = path.resolve(options.writeDir ?? baseDir);
+  const resolve = (p: string): string => (path.isAbsolute(p) ? p : path.resolve(baseDir, p));
+  return {
+    resolve,
+    readText(p) {
+      const host = resolve(p);
+      try {
+        return fs.readFileSync(host, "utf8");
+      } catch (e) {
+        throw new ValueError(`cannot read file '${p}': ${describeFsError(e)}`, "file-read-failed");
+      }
+    },
+    writeFile(nameHint, content) {
+      fs.mkdirSync(writeDir, { recursive: true });
+      for (;;) {
+        writeCounter += 1;
+        const file = path.join(writeDir, `${nameHint}_${process.pid}_${writeCounter}.txt`);
+        try {
+          fs.writeFileSync(file, content, { encoding: "utf8", flag: "wx" });
+          return file;
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== "EEXIST") {
+            throw new ValueError(`cannot write file '${file}': ${describeFsError(e)}`, "file-write-failed");
+          }
+        }
+      }
+    },
+    glob(pattern) {
+      return globFiles(baseDir, pattern);
+    },
+    size(p) {
+      const host = resolve(p);
+      try {
+        return sizeOf(host);
+      } catch (e) {
+        throw new ValueError(`cannot determine the size of '${p}': ${describeFsError(e)}`, "file-read-failed");
+      }
+    },
+    exists(p) {
+      return fs.existsSync(resolve(p));
+    },
+    stdout: () => options.stdout,
+    stderr: () => options.stderr,
+    commandPath: options.commandPath ?? ((p) => p),
+  };
+}
+
+/** Size of a file, or the total size of every file below a directory (symlinks followed). */
+function sizeOf(host: string): number {
+  const st = fs.statSync(host);
+  if (!st.isDirectory()) return st.size;
+  let total = 0;
+  for (const entry of fs.readdirSync(host)) total += sizeOf(path.join(host, entry));
+  return total;
+}
+
+/** The short reason of a node:fs error (`no such file or directory`), without the stack. */
+function describeFsError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case "ENOENT":
+      return "no such file or directory";
+    case "EISDIR":
+      return "it is a directory";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "ENOTDIR":
+      return "a path component is not a directory";
+    default:
+      return err.message ?? String(e);
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The shape of a standard-library entry and the helper the chapter modules
+ * use to declare one (kept apart from ./registry.ts to avoid an import cycle).
+ */
+import type { Apply, WdlVersion } from "../syntax/ast.js";
+import type { WdlValue } from "../values/value.js";
+import type { EvalContext } from "../eval/context.js";
+
+/** One implementation of a standard-library function (all its overloads). */
+export interface StdlibFunction {
+  readonly name: string;
+  /** The first WDL version that has the function. */
+  readonly since: WdlVersion;
+  readonly minArgs: number;
+  readonly maxArgs: number;
+  /**
+   * Computes the result from the evaluated arguments (already checked for
+   * arity). `call` is the call expression, for `ctx.typeOf(call)` when the
+   * result's static type is needed (e.g. the item type of an empty result).
+   */
+  readonly impl: (args: readonly WdlValue[], ctx: EvalContext, call: Apply) => WdlValue;
+}
+
+/** Helper for the chapter modules: a function entry. */
+export function fn(
+  name: string,
+  since: WdlVersion,
+  arity: number | readonly [number, number],
+  impl: StdlibFunction["impl"],
+): StdlibFunction {
+  const [minArgs, maxArgs] = typeof arity === "number" ? [arity, arity] : arity;
+  return { name, since, minArgs, maxArgs, impl };
+}
+
