@@ -5,6 +5,7 @@
 import type { Apply, WdlVersion } from "../syntax/ast.js";
 import type { WdlValue } from "../values/value.js";
 import type { EvalContext } from "../eval/context.js";
+import { ValueError } from "../values/errors.js";
 
 /** One implementation of a standard-library function (all its overloads). */
 export interface StdlibFunction {
@@ -32,3 +33,17 @@ export function fn(
   return { name, since, minArgs, maxArgs, impl };
 }
 
+
+const ORDER: Record<WdlVersion, number> = { "1.0": 0, "1.1": 1, "1.2": 2 };
+
+/** True when `version` is `since` or later. */
+export function versionAtLeast(version: WdlVersion, since: WdlVersion): boolean {
+  return ORDER[version] >= ORDER[since];
+}
+
+/** Throws ValueError when a variant introduced in `since` is used from an older document. */
+export function requireVersion(ctx: { readonly version: WdlVersion }, since: WdlVersion, what: string): void {
+  if (!versionAtLeast(ctx.version, since)) {
+    throw new ValueError(`${what} requires WDL ${since} or later (this document is WDL ${ctx.version})`, "function-not-in-version");
+  }
+}

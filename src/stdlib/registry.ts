@@ -6,7 +6,6 @@
  * arguments, dispatch on their values, and throw ValueError, which the
  * evaluator locates at the call.
  */
-import type { WdlVersion } from "../syntax/ast.js";
 import type { StdlibFunction } from "./define.js";
 import { ARRAY_FUNCTIONS } from "./array.js";
 import { FILE_FUNCTIONS } from "./file.js";
@@ -18,7 +17,7 @@ import { STRING_ARRAY_FUNCTIONS } from "./string-array.js";
 import { STRING_FUNCTIONS } from "./string.js";
 import { WRITE_FUNCTIONS } from "./write.js";
 
-export type { StdlibFunction } from "./define.js";
+export { versionAtLeast, type StdlibFunction } from "./define.js";
 
 const ALL: readonly (readonly StdlibFunction[])[] = [
   NUMERIC_FUNCTIONS,
@@ -47,11 +46,4 @@ export const STDLIB: ReadonlyMap<string, StdlibFunction> = (() => {
 /** The implementation of `name`, or undefined when there is no such function. */
 export function lookupFunction(name: string): StdlibFunction | undefined {
   return STDLIB.get(name);
-}
-
-const ORDER: Record<WdlVersion, number> = { "1.0": 0, "1.1": 1, "1.2": 2 };
-
-/** True when `version` is `since` or later. */
-export function versionAtLeast(version: WdlVersion, since: WdlVersion): boolean {
-  return ORDER[version] >= ORDER[since];
 }
