@@ -1,0 +1,205 @@
+/**
+ * The Docker backend: each task attempt runs in its own container on one
+ * Docker Engine (see ./attempt.ts for a single attempt). This module owns the
+ * backend's lifetime: opening the engine (with a clear error when it cannot
+ * be reached), sweeping leftovers of crashed runs, capacity from the engine,
+ * image choice shared by all attempts, once-per-run notices, and removing
+ * what is left at close().
+ */
+import { randomBytes } from "node:crypto";
+import type Docker from "dockerode";
+import type { AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, HostPath } from "../backend.js";
+import type { PullPolicy, WdlrunConfig } from "../../config/load.js";
+import { DockerBackendError, asBackendError, connect, engineAnswers, engineUrl, explainConnection, statusOf } from "./client.js";
+import { detectGpuIds } from "./gpus.js";
+import { ImageResolver } from "./images.js";
+import { LABEL_COMMON, LABEL_SESSION } from "./labels.js";
+import { dockerLayout } from "./layout.js";
+import { runAttempt, type AttemptContext } from "./attempt.js";
+import { sweepContainers } from "./sweep.js";
+import type { FileOwner } from "./wrapper.js";
+
+/** Options of the Docker backend; `dockerOptionsFromConfig` derives them from the config. */
+export interface DockerBackendOptions {
+  /** Engine URL; default: DOCKER_HOST, else unix:///var/run/docker.sock. */
+  readonly host?: string;
+  readonly pull?: PullPolicy;
+  readonly shell?: string;
+  readonly defaultImage?: string;
+  /** Remove containers when attempts end (default true). */
+  readonly cleanup?: boolean;
+  /** Capacity overrides (default: the engine's CPUs and memory). */
+  readonly cpu?: number;
+  readonly memoryBytes?: number;
+  /** GPU ids to hand out (default: `nvidia-smi -L` on this host). */
+  readonly gpuIds?: readonly string[];
+  /**
+   * Who owns the files tasks write: default the user running wdlrun (nothing
+   * to do when that is root); null leaves them owned by the container's user.
+   */
+  readonly owner?: FileOwner | null;
+  /** Seconds an aborted container gets between SIGTERM and removal (default 2). */
+  readonly stopGraceSeconds?: number;
+  /** Sweep leftovers of crashed runs when opening (default true). */
+  readonly sweep?: boolean;
+  /** Receives one-line notices (pull progress, unenforceable settings). Default: stderr. */
+  readonly notice?: (line: string) => void;
+}
+
+/** The backend options a config asks for. */
+export function dockerOptionsFromConfig(config: WdlrunConfig): DockerBackendOptions {
+  return {
+    ...(config.docker.host !== undefined ? { host: config.docker.host } : {}),
+    pull: config.docker.pull,
+    shell: config.shell,
+    defaultImage: config.docker.defaultImage,
+    cleanup: config.cleanup,
+    ...(config.resources.cpu !== undefined ? { cpu: config.resources.cpu } : {}),
+    ...(config.resources.memoryBytes !== undefined ? { memoryBytes: config.resources.memoryBytes } : {}),
+    ...(config.resources.gpus.length > 0 ? { gpuIds: config.resources.gpus } : {}),
+  };
+}
+
+/** Resolves true when a Docker Engine answers at the configured URL (DOCKER_HOST, else the default socket). */
+export async function dockerEngineAnswers(host?: string, timeoutMs = 2000): Promise<boolean> {
+  return engineAnswers(connect(engineUrl(host)), timeoutMs);
+}
+
+function defaultOwner(): FileOwner | undefined {
+  const uid = process.getuid?.();
+  const gid = process.getgid?.();
+  if (uid === undefined || gid === undefined || (uid === 0 && gid === 0)) return undefined;
+  return { uid, gid };
+}
+
+const DEFAULT_DISK = 1024 ** 3;
+
+/** Runs attempts in containers on one Docker Engine. */
+export class DockerBackend implements Backend {
+  readonly kind = "docker" as const;
+  /** Labels this instance's containers, so close() removes exactly them. */
+  readonly session = randomBytes(6).toString("hex");
+  private readonly images: ImageResolver;
+  private readonly live = new Set<string>();
+  private readonly ctx: AttemptContext;
+  private readonly notice: (line: string) => void;
+  private noticedDisks = false;
+  private capacityCache: Promise<Capacity> | undefined;
+
+  private constructor(
+    /** The dockerode client (for tests and tools). */
+    readonly docker: Docker,
+    /** The engine URL in use. */
+    readonly url: string,
+    private readonly options: DockerBackendOptions,
+  ) {
+    this.notice = options.notice ?? ((line) => process.stderr.write(`wdlrun: ${line}\n`));
+    this.images = new ImageResolver(docker, url, {
+      pull: options.pull ?? "if-not-present",
+      defaultImage: options.defaultImage ?? "debian:bookworm-slim",
+      progress: this.notice,
+    });
+    this.ctx = {
+      docker,
+      url,
+      shell: options.shell ?? "bash",
+      cleanup: options.cleanup ?? true,
+      owner: options.owner === null ? undefined : (options.owner ?? defaultOwner()),
+      session: this.session,
+      stopGraceSeconds: options.stopGraceSeconds ?? 2,
+      track: (id, live) => (live ? this.live.add(id) : this.live.delete(id)),
+    };
+  }
+
+  /**
+   * Connects to the engine, failing with one line (and the fix) when nothing
+   * answers or the socket is not accessible, and sweeps containers left by
+   * crashed runs (unless `sweep: false`).
+   */
+  static async open(options: DockerBackendOptions = {}): Promise<DockerBackend> {
+    const url = engineUrl(options.host);
+    let docker: Docker;
+    try {
+      docker = connect(url);
+    } catch (e) {
+      throw new DockerBackendError(`bad Docker Engine URL ${url}: ${(e as Error).message} (expected unix:///path/docker.sock or tcp://host:port)`);
+    }
+    try {
+      await docker.ping();
+    } catch (e) {
+      throw new DockerBackendError(explainConnection(e, url) ?? `the Docker Engine at ${url} does not answer: ${(e as Error).message}`);
+    }
+    const backend = new DockerBackend(docker, url, options);
+    if (options.sweep !== false) {
+      const swept = await sweepContainers(docker, url);
+      const removed = swept.filter((s) => s.removed && s.state.kind === "gone").length;
+      if (removed > 0) backend.notice(`removed ${removed} container(s) left by earlier wdlrun runs that did not finish`);
+    }
+    return backend;
+  }
+
+  capacity(): Promise<Capacity> {
+    this.capacityCache ??= this.readCapacity();
+    return this.capacityCache;
+  }
+
+  private async readCapacity(): Promise<Capacity> {
+    let info: { NCPU?: number; MemTotal?: number };
+    try {
+      info = (await this.docker.info()) as { NCPU?: number; MemTotal?: number };
+    } catch (e) {
+      this.capacityCache = undefined;
+      throw asBackendError(e, this.url, "reading the engine's capacity");
+    }
+    const gpuIds = this.options.gpuIds ?? (await detectGpuIds());
+    return {
+      cpu: this.options.cpu ?? info.NCPU ?? 1,
+      memoryBytes: this.options.memoryBytes ?? info.MemTotal ?? 0,
+      gpuIds: [...gpuIds],
+    };
+  }
+
+  layout(_attemptDir: HostPath, inputs: readonly { readonly host: HostPath; readonly directory: boolean }[]): AttemptLayout {
+    return dockerLayout(inputs);
+  }
+
+  async execute(request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {
+    this.noticeDisks(request);
+    const image = await this.images.resolve(request.containers);
+    return runAttempt(this.ctx, request, image, signal);
+  }
+
+  private noticeDisks(request: AttemptRequest): void {
+    if (this.noticedDisks) return;
+    const disks = request.resources.disks;
+    const asked = disks.some((d) => d.mountPoint !== "/" || d.sizeBytes !== DEFAULT_DISK);
+    if (!asked) return;
+    this.noticedDisks = true;
+    this.notice("disk sizes cannot be enforced on Docker: mount points are created, sizes are not reserved or limited");
+  }
+
+  /**
+   * Removes every container this backend instance created that is still
+   * there (with cleanup=false, only those still running). Idempotent.
+   */
+  async close(): Promise<void> {
+    let ids: string[];
+    try {
+      const list = await this.docker.listContainers({ all: true, filters: { label: [LABEL_COMMON, `${LABEL_SESSION}=${this.session}`] } });
+      ids = list.filter((c) => this.ctx.cleanup || c.State === "running" || c.State === "created").map((c) => c.Id);
+    } catch {
+      ids = [...this.live];
+    }
+    await Promise.all(
+      ids.map((id) =>
+        this.docker
+          .getContainer(id)
+          .remove({ force: true, v: true })
+          .then(
+            () => this.live.delete(id),
+            (e: unknown) => statusOf(e) === 404 && this.live.delete(id),
+          ),
+      ),
+    );
+  }
+}

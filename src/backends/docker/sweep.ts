@@ -1,0 +1,67 @@
+/**
+ * Sweeping leftovers: removes wdlrun containers whose owning process is gone
+ * (a crashed or killed run), leaving those of runs still going (on this host
+ * or any other) alone. Used by `wdlrun clean` and at the start of every
+ * Docker-backed run.
+ */
+import type Docker from "dockerode";
+import { LABEL_CALL, LABEL_COMMON, LABEL_RUN, ownerState, type OwnerState } from "./labels.js";
+import { asBackendError, statusOf } from "./client.js";
+
+/** One container the sweep looked at. */
+export interface SweptContainer {
+  readonly id: string;
+  readonly name: string;
+  readonly runId: string;
+  readonly callId: string;
+  readonly state: OwnerState;
+  /** True when it was removed. */
+  readonly removed: boolean;
+}
+
+/** What to sweep. */
+export interface SweepOptions {
+  /** Remove every wdlrun container, even those whose owner may still run. */
+  readonly all?: boolean;
+  /** Only look at containers of this run. */
+  readonly runId?: string;
+  /** Report what would be removed without removing it. */
+  readonly dryRun?: boolean;
+}
+
+/** Removes leftover wdlrun containers; resolves with every wdlrun container it looked at. */
+export async function sweepContainers(docker: Docker, url: string, options: SweepOptions = {}): Promise<SweptContainer[]> {
+  const label = [LABEL_COMMON];
+  if (options.runId !== undefined) label.push(`${LABEL_RUN}=${options.runId}`);
+  let list: Docker.ContainerInfo[];
+  try {
+    list = await docker.listContainers({ all: true, filters: { label } });
+  } catch (e) {
+    throw asBackendError(e, url, "listing wdlrun containers");
+  }
+  return Promise.all(
+    list.map(async (c): Promise<SweptContainer> => {
+      const labels = c.Labels ?? {};
+      const state = ownerState(labels);
+      const doomed = options.all === true || state.kind === "gone";
+      let removed = false;
+      if (doomed && options.dryRun !== true) {
+        try {
+          await docker.getContainer(c.Id).remove({ force: true, v: true });
+          removed = true;
+        } catch (e) {
+          // Another sweeper got there first.
+          if (statusOf(e) !== 404 && statusOf(e) !== 409) throw asBackendError(e, url, `removing container ${c.Id.slice(0, 12)}`);
+        }
+      }
+      return {
+        id: c.Id,
+        name: (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ""),
+        runId: labels[LABEL_RUN] ?? "",
+        callId: labels[LABEL_CALL] ?? "",
+        state,
+        removed,
+      };
+    }),
+  );
+}

@@ -1,0 +1,41 @@
+/**
+ * The small POSIX sh script that is each task container's main process: it
+ * runs the command file with the configured shell (stdout/stderr into the
+ * mounted files), forwards a stop signal to it, then hands the files the task
+ * wrote back to the user who ran wdlrun (chown, same container, no second
+ * one) and exits with the command's exit status.
+ */
+import { CONTAINER_COMMAND, CONTAINER_STDERR, CONTAINER_STDOUT } from "./layout.js";
+import type { ContainerPath } from "../backend.js";
+
+/** Who should own the files a task wrote; undefined = leave them as written (root). */
+export interface FileOwner {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** Quotes a string for POSIX sh. */
+export function shQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The wrapper script. `shell` runs the command (e.g. `bash`); `chownPaths` are
+ * chowned recursively to `owner` after the command ends, whatever its status.
+ * As PID 1 the wrapper gets no default signal handling, so it traps TERM/INT
+ * and passes them on; `wait` is repeated until the command has really ended.
+ */
+export function wrapperScript(shell: string, owner: FileOwner | undefined, chownPaths: readonly ContainerPath[]): string {
+  const lines = [
+    `trap 'kill -TERM "$child" 2>/dev/null' TERM INT`,
+    `${shell} ${CONTAINER_COMMAND} >${CONTAINER_STDOUT} 2>${CONTAINER_STDERR} </dev/null &`,
+    `child=$!`,
+    `wait "$child"; rc=$?`,
+    `while kill -0 "$child" 2>/dev/null; do wait "$child"; rc=$?; done`,
+  ];
+  if (owner !== undefined && chownPaths.length > 0) {
+    lines.push(`chown -R ${owner.uid}:${owner.gid} ${chownPaths.map(shQuote).join(" ")} 2>/dev/null`);
+  }
+  lines.push(`exit "$rc"`);
+  return lines.join("\n");
+}

@@ -1,0 +1,83 @@
+/**
+ * Test kit for Docker integration tests: the engine the global setup found,
+ * and attempt requests laid out in a fresh temporary attempt directory.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { inject } from "vitest";
+import { hostPath, type AttemptRequest, type Backend, type GrantedResources, type HostPath } from "../../src/backends/backend.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The engine URL, or "" when none could be started. */
+    dockerHost: string;
+    /** Why there is no engine (when dockerHost is ""). */
+    dockerUnavailable: string;
+  }
+}
+
+/** The engine URL for tests; "" when no engine could be started. */
+export function dockerHost(): string {
+  return inject("dockerHost") ?? process.env.DOCKER_HOST ?? "";
+}
+
+/** Why Docker tests are skipped ("" when they run). */
+export function dockerSkipReason(): string {
+  return dockerHost() === "" ? `no Docker Engine: ${inject("dockerUnavailable") || "unknown reason"}` : "";
+}
+
+/** A fresh temporary folder. */
+export function tempDir(prefix = "wdlrun-it-"): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+/** Options for `makeRequest`. */
+export interface RequestSpec {
+  readonly command: string;
+  readonly runId?: string;
+  readonly callId?: string;
+  readonly attempt?: number;
+  readonly inputs?: readonly { readonly host: string; readonly directory?: boolean }[];
+  readonly env?: Record<string, string>;
+  readonly containers?: readonly string[];
+  readonly resources?: Partial<GrantedResources>;
+  /** Parent folder (default: a fresh temporary folder). */
+  readonly root?: string;
+}
+
+/** Builds an attempt request the way the runtime does: attempt dir, command file, layout from the backend. */
+export function makeRequest(backend: Backend, spec: RequestSpec): AttemptRequest {
+  const root = spec.root ?? tempDir();
+  const attempt = spec.attempt ?? 1;
+  const callId = spec.callId ?? "call-test";
+  const dir = path.join(root, callId, `attempt-${attempt}`);
+  mkdirSync(path.join(dir, "work"), { recursive: true });
+  const commandFile = path.join(dir, "command");
+  writeFileSync(commandFile, spec.command + "\n");
+  const layout = backend.layout(
+    hostPath(dir),
+    (spec.inputs ?? []).map((i) => ({ host: hostPath(i.host), directory: i.directory ?? false })),
+  );
+  return {
+    runId: spec.runId ?? `it-${process.pid}`,
+    callId,
+    attempt,
+    dir: hostPath(dir),
+    workDir: hostPath(path.join(dir, "work")),
+    commandFile: hostPath(commandFile),
+    stdoutFile: hostPath(path.join(dir, "stdout")),
+    stderrFile: hostPath(path.join(dir, "stderr")),
+    layout,
+    env: spec.env ?? {},
+    containers: spec.containers ?? ["ubuntu:latest"],
+    resources: { cpu: 1, memoryBytes: 2 ** 30, gpuIds: [], fpga: 0, disks: [{ mountPoint: "/" as never, sizeBytes: 2 ** 30 }], ...spec.resources },
+  };
+}
+
+/** Writes a file (creating folders) and returns its host path. */
+export function writeHostFile(file: string, text: string): HostPath {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
+  return hostPath(file);
+}
