@@ -60,10 +60,12 @@ export interface CheckedTask extends CallableBase {
   /**
    * Inputs and private declarations in an order in which each one's
    * expression only references declarations earlier in the list (the spec
-   * lets task declarations appear in any order). Outputs keep source order
-   * (each may reference inputs, private declarations and earlier outputs).
+   * lets task declarations appear in any order). Outputs are ordered
+   * in `outputOrder`.
    */
   readonly declarationOrder: readonly Declaration[];
+  /** Outputs in an order in which each one only references outputs earlier in the list (they may reference each other in any order). */
+  readonly outputOrder: readonly Declaration[];
   /** For each input/private/output declaration, the task declarations its expression references. */
   readonly declarationDependencies: ReadonlyMap<Declaration, readonly Declaration[]>;
 }

@@ -1,0 +1,108 @@
+/**
+ * Call statements: resolving the callee (`task`, `ns.task`, `ns.workflow`)
+ * and checking the call's inputs against the callee's input section —
+ * unknown and duplicate names, value types, and required inputs left
+ * unsupplied (allowed only as the spec's `allow_nested_inputs` rules say).
+ */
+import type { CallStatement } from "../syntax/ast.js";
+import type { DocumentContext } from "./context.js";
+import { checkAssignable, checkExpr, type ExprEnv } from "./expressions.js";
+import * as msg from "./messages.js";
+import type { Callable, CheckedDocument, InputInfo } from "./model.js";
+import type { ScopeEntry } from "./scope.js";
+
+/**
+ * Finds what a call targets. Reports unknown namespaces and callees, except
+ * under namespaces whose import failed (already reported); returns
+ * undefined then.
+ */
+export function resolveCallee(ctx: DocumentContext, call: CallStatement, brokenNamespaces: ReadonlySet<string>, ownTasks: ReadonlyMap<string, Callable>): Callable | undefined {
+  const parts = call.target;
+  if (parts.length === 1) {
+    const name = parts[0]!;
+    const t = ownTasks.get(name.name);
+    if (t) return t;
+    ctx.report(msg.unknownCallee(name.span, name.name, msg.didYouMean(name.name, ownTasks.keys())));
+    return undefined;
+  }
+  let doc: CheckedDocument | undefined;
+  let namespaces: ReadonlyMap<string, CheckedDocument> = ctx.namespaces;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const ns = parts[i]!;
+    if (i === 0 && brokenNamespaces.has(ns.name)) return undefined;
+    doc = namespaces.get(ns.name);
+    if (!doc) {
+      ctx.report(msg.unknownNamespace(ns.span, ns.name, msg.didYouMean(ns.name, namespaces.keys())));
+      return undefined;
+    }
+    namespaces = doc.namespaces;
+  }
+  const last = parts[parts.length - 1]!;
+  const found = doc!.tasks.get(last.name) ?? (doc!.workflow?.name === last.name ? doc!.workflow : undefined);
+  if (found) return found;
+  const candidates = [...doc!.tasks.keys(), ...(doc!.workflow ? [doc!.workflow.name] : [])];
+  ctx.report(msg.unknownCallee(last.span, parts.map((p) => p.name).join("."), msg.didYouMean(last.name, candidates)));
+  return undefined;
+}
+
+/** What a call's input section amounts to. */
+export interface CallInputsResult {
+  readonly supplied: Map<string, CallStatement["inputs"][number]>;
+  readonly unsupplied: InputInfo[];
+}
+
+/**
+ * Checks a call's inputs against its callee. `lookupShorthand` resolves the
+ * 1.1 shorthand `{ x }` (meaning `x = x`) in the call's scope and records the
+ * reference. `nestedInputs`: whether the workflow allows nested inputs, and
+ * whether doing so for a required input is merely deprecated (1.2) or
+ * permitted (1.0/1.1).
+ */
+export function checkCallInputs(
+  ctx: DocumentContext,
+  call: CallStatement,
+  callee: Callable,
+  env: ExprEnv,
+  lookupShorthand: (name: string) => ScopeEntry | undefined,
+  allowNestedInputs: boolean,
+): CallInputsResult {
+  const supplied = new Map<string, CallStatement["inputs"][number]>();
+  for (const input of call.inputs) {
+    const name = input.name.name;
+    if (supplied.has(name)) {
+      ctx.report(msg.duplicateCallInput(input.name.span, name));
+      continue;
+    }
+    supplied.set(name, input);
+    const info = callee.inputByName.get(name);
+    if (!info) {
+      ctx.report(msg.unknownCallInput(input.name.span, callee.name, name, msg.didYouMean(name, callee.inputByName.keys())));
+      if (input.expr) checkExpr(input.expr, env, { kind: "Any", optional: true });
+      else lookupShorthand(name);
+      continue;
+    }
+    if (input.expr) {
+      checkExpr(input.expr, env, info.type, `input \`${name}\``);
+      continue;
+    }
+    const entry = lookupShorthand(name);
+    if (!entry) {
+      ctx.report(msg.unknownName(input.name.span, name, msg.didYouMean(name, env.scope.names())));
+      continue;
+    }
+    if (entry.outputs || entry.unknownOutputs) {
+      ctx.report(msg.callAsValue(input.name.span, name));
+      continue;
+    }
+    // Reuse the assignability rules with the name itself standing for the value.
+    checkAssignable(ctx, { kind: "NameRef", name, span: input.name.span }, entry.type, info.type, `input \`${name}\``);
+  }
+  const unsupplied = callee.inputs.filter((i) => !supplied.has(i.name));
+  const missing = unsupplied.filter((i) => i.required).map((i) => i.name);
+  if (missing.length) {
+    const span = call.target[call.target.length - 1]!.span;
+    if (!allowNestedInputs) ctx.report(msg.missingCallInputs(span, callee.name, missing));
+    else if (ctx.atLeast("1.2")) ctx.report(msg.nestedRequiredInputs(span, callee.name, missing));
+  }
+  return { supplied, unsupplied };
+}

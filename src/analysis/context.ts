@@ -1,0 +1,84 @@
+/**
+ * Per-document analysis state: the diagnostics sink, the side tables that
+ * become a CheckedDocument's lookups (expression types, name bindings,
+ * declaration types, checked calls), and type resolution against the
+ * document's visible structs.
+ */
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { CallStatement, Declaration, Document, Expr, NameRef, TypeExpr, WdlVersion } from "../syntax/ast.js";
+import { arrayOf, mapOf, pairOf, T, withOptional, type StructType, type WdlType } from "../types/types.js";
+import { versionAtLeast } from "../stdlib/signatures.js";
+import * as msg from "./messages.js";
+import type { Binding, CheckedCall, CheckedDocument } from "./model.js";
+
+/** Mutable analysis state of one document. */
+export class DocumentContext {
+  readonly version: WdlVersion;
+  readonly types = new WeakMap<Expr, WdlType>();
+  readonly bindings = new WeakMap<NameRef, Binding>();
+  readonly declTypes = new WeakMap<Declaration, WdlType>();
+  readonly calls = new WeakMap<CallStatement, CheckedCall>();
+  /** Visible structs (own and imported, aliases applied). */
+  readonly structs = new Map<string, StructType>();
+  /** Import namespace → checked document. */
+  readonly namespaces = new Map<string, CheckedDocument>();
+
+  constructor(
+    readonly document: Document,
+    readonly diagnostics: Diagnostic[],
+  ) {
+    this.version = document.version;
+  }
+
+  /** Records a diagnostic. */
+  report(d: Diagnostic): void {
+    this.diagnostics.push(d);
+  }
+
+  /** True when this document's version is at least `v`. */
+  atLeast(v: WdlVersion): boolean {
+    return versionAtLeast(this.version, v);
+  }
+
+  /** Resolves a written type; reports unknown struct names (once per occurrence) when `report` is set. */
+  resolveType(te: TypeExpr, report = false): WdlType {
+    switch (te.kind) {
+      case "PrimitiveType":
+        if (te.name === "Directory" && report && !this.atLeast("1.2")) this.report(msg.typeNeedsVersion(te.span, "the `Directory` type", "1.2", this.version));
+        return withOptional(T[te.name], te.optional);
+      case "ArrayType":
+        return arrayOf(this.resolveType(te.item, report), te.nonEmpty, te.optional);
+      case "MapType": {
+        const key = this.resolveType(te.key, report);
+        return mapOf(key, this.resolveType(te.value, report), te.optional);
+      }
+      case "PairType":
+        return pairOf(this.resolveType(te.left, report), this.resolveType(te.right, report), te.optional);
+      case "ObjectType":
+        if (report) this.report(msg.deprecatedObject(te.span));
+        return withOptional(T.Object, te.optional);
+      case "NamedType": {
+        const s = this.structs.get(te.name.name);
+        if (s) return withOptional(s, te.optional);
+        if (report) this.report(msg.unknownType(te.name.span, te.name.name, msg.didYouMean(te.name.name, this.structs.keys())));
+        return withOptional(T.Any, te.optional);
+      }
+    }
+  }
+
+  /** The type of a declaration: resolved once, with diagnostics for unknown types, and cached. */
+  declType(decl: Declaration): WdlType {
+    let t = this.declTypes.get(decl);
+    if (!t) {
+      t = this.resolveType(decl.type, true);
+      this.declTypes.set(decl, t);
+    }
+    return t;
+  }
+
+  /** Records the type of an expression and returns it. */
+  setType(e: Expr, t: WdlType): WdlType {
+    this.types.set(e, t);
+    return t;
+  }
+}

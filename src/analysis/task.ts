@@ -1,0 +1,150 @@
+/**
+ * Checks one task: its declarations (inputs and private declarations see
+ * each other in any order, acyclically), the command (sees every input and
+ * private declaration, and in 1.2 the hidden `task` variable), outputs
+ * (also see each other), the requirements/runtime/hints sections, and
+ * warnings for unused inputs and deprecated sections.
+ */
+import type { Declaration, Identifier, TaskDef } from "../syntax/ast.js";
+import { arrayOf, mapOf, T, withOptional, type StructType, type WdlType } from "../types/types.js";
+import type { DocumentContext } from "./context.js";
+import { checkExpr, checkParts, type ExprEnv, type Place } from "./expressions.js";
+import { topoSort } from "./graph.js";
+import * as msg from "./messages.js";
+import type { CheckedDocument, CheckedTask, InputInfo, OutputInfo } from "./model.js";
+import { checkKeyValueSection } from "./requirements.js";
+import { Scope, type ScopeEntry } from "./scope.js";
+
+/** The type of the 1.2 hidden `task` variable (spec "Runtime Access to Requirements, Hints, and Metadata"). */
+export const TASK_VARIABLE_TYPE: StructType = {
+  kind: "Struct",
+  name: "task",
+  optional: false,
+  members: new Map<string, WdlType>([
+    ["name", T.String],
+    ["id", T.String],
+    ["container", withOptional(T.String, true)],
+    ["cpu", T.Float],
+    ["memory", T.Int],
+    ["gpu", arrayOf(T.String)],
+    ["fpga", arrayOf(T.String)],
+    ["disks", mapOf(T.String, T.Int)],
+    ["attempt", T.Int],
+    ["end_time", withOptional(T.Int, true)],
+    ["return_code", withOptional(T.Int, true)],
+    ["meta", T.Object],
+    ["parameter_meta", T.Object],
+    ["ext", T.Object],
+  ]),
+};
+
+/** Builds the input list of a task or workflow `input` section. */
+export function inputInfos(ctx: DocumentContext, decls: readonly Declaration[]): InputInfo[] {
+  return decls.map((decl) => {
+    const type = ctx.declType(decl);
+    const hasDefault = decl.expr !== undefined;
+    return { name: decl.name.name, type, decl, hasDefault, required: !hasDefault && !type.optional };
+  });
+}
+
+/** Checks a task and builds its CheckedTask. */
+export function checkTask(ctx: DocumentContext, task: TaskDef, document: () => CheckedDocument): CheckedTask {
+  const inputs = task.inputs?.declarations ?? [];
+  const privates = task.privateDeclarations;
+  const outputs = task.outputs?.declarations ?? [];
+  const names = new Map<string, Identifier>();
+  const claim = (id: Identifier, what: string): boolean => {
+    const first = names.get(id.name);
+    if (first) {
+      ctx.report(msg.duplicateName(id.span, what, id.name, first.span));
+      return false;
+    }
+    names.set(id.name, id);
+    return true;
+  };
+
+  // The task scope: inputs and private declarations.
+  const scope = new Scope();
+  for (const d of [...inputs, ...privates]) {
+    if (!claim(d.name, "declaration")) continue;
+    if (ctx.structs.has(d.name.name)) ctx.report(msg.shadowing(d.name.span, d.name.name, "a struct type"));
+    scope.define({ name: d.name.name, type: ctx.declType(d), binding: { kind: "declaration", decl: d }, span: d.name.span, node: d });
+  }
+  const used = new Set<Declaration>();
+  const deps = new Map<Declaration, Declaration[]>();
+  const envFor = (place: Place, s: Scope, owner?: Declaration): ExprEnv => ({
+    ctx,
+    scope: s,
+    place,
+    onReference: (entry: ScopeEntry) => {
+      const target = entry.node;
+      if (!target || target.kind !== "Declaration") return;
+      used.add(target);
+      if (owner) deps.get(owner)!.push(target);
+    },
+    hintTargets: { input: new Set(inputs.map((d) => d.name.name)), output: new Set(outputs.map((d) => d.name.name)) },
+  });
+
+  for (const d of [...inputs, ...privates]) {
+    deps.set(d, []);
+    if (d.expr) checkExpr(d.expr, envFor("task-declaration", scope, d), ctx.declType(d));
+  }
+  const declSort = topoSort([...inputs, ...privates], (d) => deps.get(d) ?? []);
+  if (declSort.cycle) reportCycle(ctx, declSort.cycle);
+
+  // Command: every input and private declaration, plus `task` (1.2).
+  const withTask = new Scope(scope);
+  if (ctx.atLeast("1.2")) withTask.define({ name: "task", type: TASK_VARIABLE_TYPE, binding: { kind: "task-variable" }, span: task.name.span });
+  if (task.command) checkParts(task.command.parts, envFor("task-command", withTask));
+  else ctx.report(msg.missingCommand(task.name.span, task.name.name));
+
+  // Outputs: a nested scope that also sees the other outputs.
+  const outScope = new Scope(withTask);
+  for (const d of outputs) {
+    if (!claim(d.name, "output")) continue;
+    outScope.define({ name: d.name.name, type: ctx.declType(d), binding: { kind: "declaration", decl: d }, span: d.name.span, node: d });
+  }
+  for (const d of outputs) {
+    deps.set(d, []);
+    if (d.expr) checkExpr(d.expr, envFor("task-output", outScope, d), ctx.declType(d));
+  }
+  const outSort = topoSort(outputs, (d) => deps.get(d) ?? []);
+  if (outSort.cycle) reportCycle(ctx, outSort.cycle);
+
+  // Sections.
+  if (task.runtime && (task.requirements || task.hints)) ctx.report(msg.runtimeAndRequirements(task.runtime.span));
+  if (task.runtime && ctx.atLeast("1.2")) ctx.report(msg.deprecatedRuntime(task.runtime.span));
+  if (task.requirements) checkKeyValueSection(task.requirements, envFor("task-requirements", scope), "task");
+  if (task.runtime) checkKeyValueSection(task.runtime, envFor("task-runtime", scope), "task");
+  if (task.hints) checkKeyValueSection(task.hints, envFor("task-hints", scope), "task");
+  if (task.parameterMeta) {
+    for (const e of task.parameterMeta.entries) {
+      if (!names.has(e.key.name)) ctx.report(msg.metaKeyUnknownParam(e.key.span, e.key.name));
+    }
+  }
+  for (const d of inputs) if (!used.has(d)) ctx.report(msg.unusedInput(d.name.span, d.name.name));
+
+  const inputList = inputInfos(ctx, inputs);
+  const outputList: OutputInfo[] = outputs.map((decl) => ({ name: decl.name.name, type: ctx.declType(decl), decl }));
+  return {
+    kind: "task",
+    name: task.name.name,
+    def: task,
+    get document() {
+      return document();
+    },
+    inputs: inputList,
+    inputByName: new Map(inputList.map((i) => [i.name, i])),
+    outputs: outputList,
+    outputByName: new Map(outputList.map((o) => [o.name, o])),
+    declarationOrder: declSort.order,
+    outputOrder: outSort.order,
+    declarationDependencies: deps,
+  };
+}
+
+function reportCycle(ctx: DocumentContext, cycle: readonly Declaration[]): void {
+  const first = cycle[0]!;
+  if (cycle.length === 1) ctx.report(msg.selfReference(first.name.span, first.name.name));
+  else ctx.report(msg.dependencyCycle(first.name.span, [...cycle, first].map((d) => d.name.name)));
+}
