@@ -79,7 +79,11 @@ export class ResourcePool {
 
   constructor(
     readonly capacity: Capacity,
-    private readonly options: { readonly tryWithMax?: boolean } = {},
+    private readonly options: {
+      readonly tryWithMax?: boolean;
+      /** Most leases held at once; 0 or absent = no cap beyond the resources. */
+      readonly maxActive?: number;
+    } = {},
   ) {
     this.freeCpu = capacity.cpu;
     this.freeMemory = capacity.memoryBytes;
@@ -149,6 +153,8 @@ export class ResourcePool {
   }
 
   private fits(r: ResourceRequest): boolean {
+    const cap = this.options.maxActive ?? 0;
+    if (cap > 0 && this.inUse >= cap) return false;
     return r.cpu <= this.freeCpu + EPS && r.memoryBytes <= this.freeMemory && r.gpuCount <= this.freeGpus.length;
   }
 

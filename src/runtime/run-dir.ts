@@ -10,6 +10,7 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, rename, symlink, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { hostPath, type HostPath } from "../backends/backend.js";
+import { stringifyJson } from "../values/json-text.js";
 
 /** `20250127_101503` in local time. */
 export function timestampName(d: Date): string {
@@ -142,7 +143,7 @@ export class RunDir {
 }
 
 async function writeJson(file: string, json: unknown): Promise<void> {
-  await writeFile(file, JSON.stringify(json, null, 2) + "\n");
+  await writeFile(file, stringifyJson(json, 2) + "\n");
 }
 
 /** Replaces `<root>/latest` with a relative symlink to `name` (atomically where possible). */

@@ -1,0 +1,177 @@
+/**
+ * The runtime's entry point: `runDocument` analyses a WDL file, chooses the
+ * target, reads the inputs, creates the run directory, runs the workflow or
+ * task on the given backend, and writes `outputs.json` or `error.json`. It
+ * returns a RunOutcome (data, never an exception for user mistakes) that
+ * the CLI turns into stdout, stderr and an exit code. The backend is always
+ * closed before it returns.
+ */
+import path from "node:path";
+import { analyzeFile, type Analysis, type Callable } from "../analysis/index.js";
+import type { Backend } from "../backends/backend.js";
+import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { valueToJson } from "../values/json.js";
+import type { WdlValue } from "../values/value.js";
+import { Cancellation } from "./cancellation.js";
+import { CallFailedError, describeError, type CallFailure } from "./errors.js";
+import { describeEvent, type RunEvent, type RunObserver } from "./events.js";
+import { buildInputTree, InputsError, parseKeyValueArgs, type InputSource, type InputTree } from "./inputs.js";
+import { ResourcePool } from "./resource-pool.js";
+import { FailurePolicy, type RunContext } from "./run-context.js";
+import { callDirName, RunDir } from "./run-dir.js";
+import { NodesFailedError, StoppedError } from "./scheduler.js";
+import { chooseTarget } from "./target.js";
+import { runTask } from "./task-runner.js";
+import { runWorkflow } from "./workflow-runner.js";
+
+/** What to run and how. */
+export interface RunRequest {
+  /** The WDL document. */
+  readonly file: string;
+  /** Inputs JSON already read (keys fully qualified), with the directory relative paths resolve against. */
+  readonly inputs?: { readonly json: Readonly<Record<string, unknown>>; readonly baseDir: string; readonly origin: string };
+  /** `key=value` inputs (relative paths against the current directory); override the JSON key by key. */
+  readonly keyValues?: readonly string[];
+  /** Run this task of the document instead of its workflow. */
+  readonly task?: string;
+  /** Where run directories are created (default `./wdlrun-runs`). */
+  readonly out?: string;
+  readonly backend: Backend;
+  /** Let independent branches finish after a failure. */
+  readonly keepGoing?: boolean;
+  /** Clamp requests above the capacity instead of refusing them. */
+  readonly tryWithMax?: boolean;
+  /** Most attempts running at once (0 or absent = bounded by resources only). */
+  readonly concurrency?: number;
+  readonly cancellation?: Cancellation;
+  readonly observer?: RunObserver;
+  /** Base directory of relative paths in workflow expressions (default: the current directory). */
+  readonly workDir?: string;
+  /** Check that File inputs exist before running (default true). */
+  readonly checkInputFiles?: boolean;
+}
+
+/** What `error.json` holds. */
+export interface ErrorReport {
+  readonly error: string;
+  /** The failed calls, first failure first. */
+  readonly failures: readonly CallFailure[];
+}
+
+/** How a run ended. */
+export type RunOutcome =
+  | { readonly kind: "succeeded"; readonly outputs: Record<string, unknown>; readonly runDir: string }
+  | { readonly kind: "failed"; readonly report: ErrorReport; readonly runDir: string }
+  | { readonly kind: "interrupted"; readonly runDir: string }
+  | { readonly kind: "invalid-document"; readonly analysis: Analysis; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly kind: "invalid-inputs"; readonly problems: readonly string[] }
+  | { readonly kind: "no-target"; readonly message: string };
+
+/** Analyses, checks inputs and runs `request.file`. */
+export async function runDocument(request: RunRequest): Promise<RunOutcome> {
+  try {
+    return await runDocumentInner(request);
+  } finally {
+    await request.backend.close().catch(() => undefined);
+  }
+}
+
+async function runDocumentInner(request: RunRequest): Promise<RunOutcome> {
+  const analysis = await analyzeFile(path.resolve(request.file));
+  if (!analysis.root || hasErrors(analysis.diagnostics)) return { kind: "invalid-document", analysis, diagnostics: analysis.diagnostics };
+  const choice = chooseTarget(analysis.root, request.task);
+  if (choice.kind === "error") return { kind: "no-target", message: choice.message };
+  const target = choice.target;
+
+  const warnings: string[] = [];
+  let tree: InputTree;
+  const rawInputs: Record<string, unknown> = { ...(request.inputs?.json ?? {}) };
+  try {
+    const sources: InputSource[] = [];
+    if (request.inputs) sources.push(request.inputs);
+    if (request.keyValues && request.keyValues.length > 0) {
+      const kv = parseKeyValueArgs(request.keyValues, target.name);
+      Object.assign(rawInputs, kv);
+      sources.push({ json: kv, baseDir: process.cwd(), origin: "the command line" });
+    }
+    tree = buildInputTree(target, target.name, sources, {
+      checkFilesExist: request.checkInputFiles ?? true,
+      warn: (m) => warnings.push(m),
+    });
+  } catch (e) {
+    if (e instanceof InputsError) return { kind: "invalid-inputs", problems: e.problems };
+    throw e;
+  }
+
+  const runDir = await RunDir.create(request.out ?? "wdlrun-runs", target.name);
+  await runDir.writeInputs(rawInputs);
+  const started = Date.now();
+  const cancellation = request.cancellation ?? new Cancellation();
+  const control = new FailurePolicy(request.keepGoing ?? false, cancellation);
+  const pool = new ResourcePool(await request.backend.capacity(), {
+    tryWithMax: request.tryWithMax ?? false,
+    maxActive: request.concurrency ?? 0,
+  });
+  const emit = (e: RunEvent) => {
+    const line = describeEvent(e);
+    if (line !== undefined) runDir.log(`${new Date().toISOString()} ${line}`);
+    request.observer?.(e);
+  };
+  cancellation.onChange((stage) => {
+    if (stage !== "none") emit({ kind: "cancel-requested", stage });
+  });
+  const rt: RunContext = { runDir, backend: request.backend, pool, cancellation, control, emit };
+  emit({ kind: "run-started", runDir: runDir.dir, target: target.name, backend: request.backend.kind });
+  for (const w of warnings) emit({ kind: "notice", message: w });
+
+  let outcome: RunOutcome;
+  try {
+    const outputs = await runTarget(rt, target, tree, request.workDir ?? process.cwd());
+    const json: Record<string, unknown> = {};
+    for (const [name, v] of outputs) json[`${target.name}.${name}`] = valueToJson(v);
+    await runDir.writeOutputs(json);
+    outcome = { kind: "succeeded", outputs: json, runDir: runDir.dir };
+  } catch (e) {
+    if (cancellation.stopping && (e instanceof StoppedError || control.failures.length === 0)) {
+      await runDir.writeError({ error: "the run was interrupted", failures: [] });
+      outcome = { kind: "interrupted", runDir: runDir.dir };
+    } else {
+      const report = errorReport(e, control.failures);
+      await runDir.writeError(report);
+      outcome = { kind: "failed", report, runDir: runDir.dir };
+    }
+  }
+  emit({ kind: "run-finished", ok: outcome.kind === "succeeded", elapsedMs: Date.now() - started });
+  await runDir.close();
+  return outcome;
+}
+
+function runTarget(rt: RunContext, target: Callable, tree: InputTree, workDir: string): Promise<Map<string, WdlValue>> {
+  if (target.kind === "task")
+    return runTask(rt, { task: target, qualifiedName: target.name, inputs: tree.values, overrides: tree, dirNames: [callDirName(target.name, [])] });
+  return runWorkflow(rt, {
+    workflow: target,
+    qualifiedName: target.name,
+    inputs: tree.values,
+    tree,
+    dirNames: [],
+    workDir,
+    writeDir: path.join(rt.runDir.dir, "workflow-files"),
+  });
+}
+
+/** Builds `error.json` from what was thrown and the failures reported along the way. */
+function errorReport(thrown: unknown, reported: readonly unknown[]): ErrorReport {
+  const all: unknown[] = [...reported];
+  if (thrown instanceof NodesFailedError) {
+    for (const e of thrown.errors) if (!all.includes(e)) all.push(e);
+  } else if (!(thrown instanceof StoppedError) && !all.includes(thrown)) all.push(thrown);
+  const failures: CallFailure[] = [];
+  const messages: string[] = [];
+  for (const e of all) {
+    if (e instanceof StoppedError) continue;
+    if (e instanceof CallFailedError) failures.push(e.failure);
+    messages.push(describeError(e));
+  }
+  return { error: messages.join("\n") || describeError(thrown), failures };
+}

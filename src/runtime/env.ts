@@ -1,0 +1,32 @@
+/**
+ * Scopes of values at run time: an Env maps names to values and falls back
+ * to its parent, so a scatter element's scope sees the workflow's names
+ * without copying them.
+ */
+import type { WdlValue } from "../values/value.js";
+
+/** A scope of values with an optional parent scope. */
+export class Env {
+  private readonly vars = new Map<string, WdlValue>();
+
+  constructor(readonly parent?: Env) {}
+
+  /** The value bound to `name` here or in an enclosing scope. */
+  get(name: string): WdlValue | undefined {
+    for (let e: Env | undefined = this; e; e = e.parent) {
+      const v = e.vars.get(name);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  /** The value bound to `name` in this scope only. */
+  getLocal(name: string): WdlValue | undefined {
+    return this.vars.get(name);
+  }
+
+  /** Binds `name` in this scope. */
+  set(name: string, value: WdlValue): void {
+    this.vars.set(name, value);
+  }
+}

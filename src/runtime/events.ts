@@ -1,0 +1,87 @@
+/**
+ * Typed run events: everything the runtime reports while it runs (for the
+ * progress line, the run's `log` file and tests). Observers never influence
+ * the run.
+ */
+
+/** One thing that happened during a run. */
+export type RunEvent =
+  | { readonly kind: "run-started"; readonly runDir: string; readonly target: string; readonly backend: string }
+  | { readonly kind: "call-queued"; readonly callId: string }
+  | { readonly kind: "attempt-started"; readonly callId: string; readonly attempt: number; readonly dir: string }
+  | {
+      readonly kind: "attempt-finished";
+      readonly callId: string;
+      readonly attempt: number;
+      /** Absent when the backend could not run the command at all. */
+      readonly exitCode?: number;
+    }
+  | { readonly kind: "call-succeeded"; readonly callId: string }
+  | { readonly kind: "call-failed"; readonly callId: string; readonly message: string }
+  | { readonly kind: "notice"; readonly message: string }
+  | { readonly kind: "cancel-requested"; readonly stage: "stopping" | "aborting" }
+  | { readonly kind: "run-finished"; readonly ok: boolean; readonly elapsedMs: number };
+
+/** Receives run events. */
+export type RunObserver = (event: RunEvent) => void;
+
+/** Counts calls by state, for the live status line. */
+export class CallCounts {
+  waiting = 0;
+  running = 0;
+  done = 0;
+  failed = 0;
+
+  /** Updates the counts for one event. */
+  apply(e: RunEvent): void {
+    switch (e.kind) {
+      case "call-queued":
+        this.waiting++;
+        break;
+      case "attempt-started":
+        if (e.attempt === 1) this.waiting--;
+        this.running++;
+        break;
+      case "attempt-finished":
+        this.running--;
+        break;
+      case "call-succeeded":
+        this.done++;
+        break;
+      case "call-failed":
+        this.failed++;
+        break;
+      case "run-started":
+      case "notice":
+      case "cancel-requested":
+      case "run-finished":
+        break;
+    }
+  }
+}
+
+/** One plain log line for an event (without timestamp), or undefined for events not worth a line. */
+export function describeEvent(e: RunEvent): string | undefined {
+  switch (e.kind) {
+    case "run-started":
+      return `run ${e.target} on the ${e.backend} backend in ${e.runDir}`;
+    case "call-queued":
+      return undefined;
+    case "attempt-started":
+      return `${e.callId}: attempt ${e.attempt} started`;
+    case "attempt-finished":
+      return `${e.callId}: attempt ${e.attempt} ${e.exitCode === undefined ? "could not run" : `exited with ${e.exitCode}`}`;
+    case "call-succeeded":
+      return `${e.callId}: done`;
+    case "call-failed":
+      return `${e.callId}: failed: ${e.message}`;
+    case "notice":
+      return e.message;
+    case "cancel-requested":
+      return e.stage === "stopping"
+        ? "interrupted: no new tasks will start; running tasks finish (interrupt again to abort them)"
+        : "interrupted again: aborting running tasks";
+    case "run-finished":
+      return `run ${e.ok ? "succeeded" : "failed"} after ${(e.elapsedMs / 1000).toFixed(1)}s`;
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * Run inputs: the standard inputs JSON (fully qualified keys such as `wf.x`,
+ * `wf.call.x`, `wf.call.requirements.memory`) and `key=value` command-line
+ * arguments, read against the target's declared input types into an
+ * InputTree per callable. Relative File/Directory paths resolve against the
+ * directory of the source they came from. Every problem is collected and
+ * reported together, each naming the key (and the expected type).
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { Callable, CheckedWorkflow, InputInfo } from "../analysis/index.js";
+import { typeToString, type WdlType } from "../types/types.js";
+import { ValueError } from "../values/errors.js";
+import { parseJsonText } from "../values/json-text.js";
+import { valueFromJson, valueFromJsonUntyped } from "../values/json.js";
+import type { WdlValue } from "../values/value.js";
+
+/** One source of inputs: a JSON object and the directory its relative paths are relative to. */
+export interface InputSource {
+  readonly json: Readonly<Record<string, unknown>>;
+  readonly baseDir: string;
+  /** For messages: `inputs.json`, `the command line`. */
+  readonly origin: string;
+}
+
+/** The inputs of one callable instance (the target, or a call inside it). */
+export interface InputTree {
+  /** Values for the callable's own inputs, by input name. */
+  readonly values: Map<string, WdlValue>;
+  /** Inputs of calls inside a workflow, by call name. */
+  readonly calls: Map<string, InputTree>;
+  /** `…requirements.KEY` / `…hints.KEY` / `…runtime.KEY` overrides (tasks only). */
+  readonly requirements: Map<string, WdlValue>;
+  readonly hints: Map<string, WdlValue>;
+  readonly runtime: Map<string, WdlValue>;
+}
+
+/** Invalid inputs; `problems` are one line each. */
+export class InputsError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join("\n"));
+    this.name = "InputsError";
+  }
+}
+
+/** An empty InputTree. */
+export function emptyInputTree(): InputTree {
+  return { values: new Map(), calls: new Map(), requirements: new Map(), hints: new Map(), runtime: new Map() };
+}
+
+/** Parses the text of an inputs file (integers stay exact); throws InputsError naming the file. */
+export function parseInputsText(text: string, file: string): Record<string, unknown> {
+  let json: unknown;
+  try {
+    json = parseJsonText(text);
+  } catch (e) {
+    throw new InputsError([`${file}: ${e instanceof Error ? e.message : String(e)}`]);
+  }
+  if (json === null || typeof json !== "object" || Array.isArray(json)) throw new InputsError([`${file}: the inputs must be a JSON object`]);
+  return json as Record<string, unknown>;
+}
+
+/**
+ * Reads `key=value` arguments: the value is parsed as JSON when it parses,
+ * else taken as a string. A key without the `target.` prefix gets it.
+ */
+export function parseKeyValueArgs(args: readonly string[], target: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const arg of args) {
+    const eq = arg.indexOf("=");
+    if (eq <= 0) {
+      problems.push(`${JSON.stringify(arg)} is not an input of the form key=value`);
+      continue;
+    }
+    const rawKey = arg.slice(0, eq).trim();
+    const text = arg.slice(eq + 1);
+    let value: unknown;
+    try {
+      value = parseJsonText(text);
+    } catch {
+      value = text;
+    }
+    const key = rawKey.startsWith(`${target}.`) ? rawKey : `${target}.${rawKey}`;
+    out[key] = value;
+  }
+  if (problems.length > 0) throw new InputsError(problems);
+  return out;
+}
+
+/** Options of `buildInputTree`. */
+export interface BuildInputsOptions {
+  /** Check that local File/Directory inputs exist (default true). */
+  readonly checkFilesExist?: boolean;
+  /** Receives warnings (e.g. an ignored nested input). */
+  readonly warn?: (message: string) => void;
+}
+
+/**
+ * Reads every source (later ones override earlier ones, key by key) into the
+ * InputTree of `target`, named `targetName` in the keys. Throws InputsError
+ * listing every problem.
+ */
+export function buildInputTree(target: Callable, targetName: string, sources: readonly InputSource[], options: BuildInputsOptions = {}): InputTree {
+  const merged = new Map<string, { value: unknown; source: InputSource }>();
+  for (const s of sources) for (const [k, v] of Object.entries(s.json)) merged.set(k, { value: v, source: s });
+  const tree = emptyInputTree();
+  const problems: string[] = [];
+  for (const [key, { value, source }] of merged) {
+    const segments = key.split(".");
+    if (segments[0] !== targetName || segments.length < 2) {
+      const hint = target.inputByName.has(key) ? `; did you mean ${JSON.stringify(`${targetName}.${key}`)}?` : "";
+      problems.push(`unknown input ${JSON.stringify(key)}: input keys start with ${JSON.stringify(targetName + ".")}${hint}`);
+      continue;
+    }
+    try {
+      place(target, tree, segments.slice(1), key, value, source, true, options);
+    } catch (e) {
+      if (e instanceof ValueError || e instanceof InputsError) problems.push(e.message);
+      else throw e;
+    }
+  }
+  for (const info of target.inputs)
+    if (info.required && !tree.values.has(info.name))
+      problems.push(`missing required input ${JSON.stringify(`${targetName}.${info.name}`)} (${typeToString(info.type)})`);
+  if (problems.length > 0) throw new InputsError(problems);
+  return tree;
+}
+
+function place(
+  callable: Callable,
+  tree: InputTree,
+  rest: readonly string[],
+  key: string,
+  json: unknown,
+  source: InputSource,
+  nestedAllowed: boolean,
+  options: BuildInputsOptions,
+): void {
+  const head = rest[0]!;
+  if (rest.length === 1) {
+    const info = callable.inputByName.get(head);
+    if (!info) throw new InputsError([unknownKey(key, callable)]);
+    tree.values.set(head, readInput(info, json, key, source, options));
+    return;
+  }
+  if (callable.kind === "task") {
+    const section = head === "requirements" ? tree.requirements : head === "hints" ? tree.hints : head === "runtime" ? tree.runtime : undefined;
+    if (!section || rest.length !== 2) throw new InputsError([unknownKey(key, callable)]);
+    section.set(rest[1]!, valueFromJsonUntyped(json));
+    return;
+  }
+  const call = findCall(callable, head);
+  if (!call) throw new InputsError([unknownKey(key, callable)]);
+  let child = tree.calls.get(head);
+  if (!child) {
+    child = emptyInputTree();
+    tree.calls.set(head, child);
+  }
+  const allowed = nestedAllowed && callable.allowNestedInputs;
+  if (rest.length === 2) {
+    const name = rest[1]!;
+    const info = call.callee.inputByName.get(name);
+    if (!info) throw new InputsError([unknownKey(key, call.callee)]);
+    if (call.suppliedInputs.has(name)) throw new InputsError([`input ${JSON.stringify(key)} cannot be set: the call ${head} already sets ${name}`]);
+    const requiredUnsupplied = info.required;
+    if (!requiredUnsupplied && !allowed) {
+      options.warn?.(`ignoring input ${JSON.stringify(key)}: the workflow does not allow nested inputs (hint allow_nested_inputs)`);
+      return;
+    }
+    child.values.set(name, readInput(info, json, key, source, options));
+    return;
+  }
+  // Deeper keys: a sub-workflow's call, or a task's requirements/hints override (allowed whatever allow_nested_inputs says).
+  place(call.callee, child, rest.slice(1), key, json, source, allowed, options);
+}
+
+function findCall(wf: CheckedWorkflow, name: string) {
+  return wf.calls.find((c) => c.name === name);
+}
+
+function unknownKey(key: string, callable: Callable): string {
+  const names = callable.inputs.map((i) => i.name);
+  return `unknown input ${JSON.stringify(key)}: ${callable.kind} ${callable.name} has ${names.length === 0 ? "no inputs" : `inputs ${names.join(", ")}`}`;
+}
+
+function readInput(info: InputInfo, json: unknown, key: string, source: InputSource, options: BuildInputsOptions): WdlValue {
+  const value = valueFromJson(json, info.type, key);
+  return resolvePaths(value, info.type, key, source, options);
+}
+
+/** Resolves relative local File/Directory paths against the source's directory and checks they exist. */
+function resolvePaths(v: WdlValue, type: WdlType, key: string, source: InputSource, options: BuildInputsOptions): WdlValue {
+  switch (v.kind) {
+    case "File":
+    case "Directory": {
+      if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(v.value)) return v;
+      const abs = path.resolve(source.baseDir, v.value);
+      if ((options.checkFilesExist ?? true) && !existsSync(abs))
+        throw new InputsError([`input ${JSON.stringify(key)}: ${v.kind === "File" ? "file" : "directory"} not found: ${abs} (${v.value} in ${source.origin})`]);
+      return { kind: v.kind, value: abs };
+    }
+    case "Array": {
+      const item = type.kind === "Array" ? type.item : type;
+      return { ...v, items: v.items.map((x, i) => resolvePaths(x, item, `${key}[${i}]`, source, options)) };
+    }
+    case "Map":
+      return {
+        ...v,
+        entries: v.entries.map(([k, x]) => [
+          resolvePaths(k, type.kind === "Map" ? type.key : type, key, source, options),
+          resolvePaths(x, type.kind === "Map" ? type.value : type, key, source, options),
+        ]),
+      };
+    case "Pair":
+      return {
+        kind: "Pair",
+        left: resolvePaths(v.left, type.kind === "Pair" ? type.left : type, key, source, options),
+        right: resolvePaths(v.right, type.kind === "Pair" ? type.right : type, key, source, options),
+      };
+    case "Struct":
+    case "Object": {
+      const members = new Map<string, WdlValue>();
+      for (const [name, x] of v.members) {
+        const t = type.kind === "Struct" ? (type.members.get(name) ?? type) : type;
+        members.set(name, resolvePaths(x, t, `${key}.${name}`, source, options));
+      }
+      return { ...v, members };
+    }
+    case "None":
+    case "Boolean":
+    case "Int":
+    case "Float":
+    case "String":
+      return v;
+  }
+}

@@ -1,0 +1,357 @@
+/**
+ * The task runner: runs one call of a task to completion. For each attempt
+ * (each in its own `attempt-N/` directory) it evaluates the task's inputs
+ * and private declarations, its requirements/hints/runtime attributes into
+ * constraints, waits for resources in the pool, renders the command, runs
+ * it on the backend, checks the exit code against `return_codes`, and
+ * evaluates the outputs (File outputs mapped to host paths through
+ * AttemptResult.toHost). Failed commands are retried up to `max_retries`.
+ */
+import { open, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { CheckedTask } from "../analysis/index.js";
+import { containerPath, hostPath, type AttemptLayout, type AttemptResult, type GrantedResources, type HostPath } from "../backends/backend.js";
+import type { EvalContext, FileIO } from "../eval/context.js";
+import { nodeFileIO } from "../eval/node-io.js";
+import type { Declaration, KeyValueSection } from "../syntax/ast.js";
+import { coerce } from "../values/coerce.js";
+import { primitiveToString } from "../values/format.js";
+import { stringifyJson } from "../values/json-text.js";
+import { valueToJson } from "../values/json.js";
+import { NONE, type WdlValue } from "../values/value.js";
+import { Env } from "./env.js";
+import { CallFailedError, describeError, type CallFailure } from "./errors.js";
+import { evaluateExpr, evaluateDecl, renderTaskCommand } from "./eval-bridge.js";
+import type { InputTree } from "./inputs.js";
+import { isSuccessCode } from "./requirements/keys.js";
+import { resolveConstraints, type TaskConstraints } from "./requirements/constraints.js";
+import { RequirementError } from "./requirements/read-value.js";
+import { AcquireAbortedError, ResourceRefusedError, type Lease } from "./resource-pool.js";
+import type { RunContext } from "./run-context.js";
+import { attemptPaths, callIdOf, createAttemptDir, type AttemptPaths } from "./run-dir.js";
+import { StoppedError } from "./scheduler.js";
+import { taskVariable } from "./task-variable.js";
+import { collectPaths, mapPaths, MissingPathError } from "./value-paths.js";
+
+/** One call of a task. */
+export interface TaskCall {
+  readonly task: CheckedTask;
+  /** How messages name the call: `wf.align`, or the task's name for a task run. */
+  readonly qualifiedName: string;
+  /** Input values the caller supplies (host paths), by input name. */
+  readonly inputs: ReadonlyMap<string, WdlValue>;
+  /** Requirement/hint overrides from the inputs JSON. */
+  readonly overrides?: InputTree;
+  /** Directory names from the run directory down to this call's directory. */
+  readonly dirNames: readonly string[];
+}
+
+/** How one attempt ended. */
+type AttemptOutcome =
+  | { readonly kind: "succeeded"; readonly outputs: Map<string, WdlValue> }
+  | { readonly kind: "failed"; readonly failure: CallFailure; readonly retryable: boolean; readonly maxRetries: number };
+
+/** Runs a task call; resolves with its outputs by name, rejects with CallFailedError or StoppedError. */
+export async function runTask(rt: RunContext, call: TaskCall): Promise<Map<string, WdlValue>> {
+  const callId = callIdOf(call.dirNames);
+  const callDir = rt.runDir.callDir(call.dirNames);
+  rt.emit({ kind: "call-queued", callId });
+  for (let attempt = 1; ; attempt++) {
+    if (rt.control.stopped) {
+      rt.emit({ kind: "call-failed", callId, message: "not started: the run stopped" });
+      throw new StoppedError();
+    }
+    let outcome: AttemptOutcome;
+    try {
+      outcome = await runAttempt(rt, call, callId, callDir, attempt);
+    } catch (e) {
+      rt.emit({ kind: "call-failed", callId, message: e instanceof StoppedError ? "stopped" : describeError(e) });
+      throw e;
+    }
+    if (outcome.kind === "succeeded") {
+      rt.emit({ kind: "call-succeeded", callId });
+      return outcome.outputs;
+    }
+    const retry = outcome.retryable && attempt <= outcome.maxRetries && !rt.control.stopped;
+    if (!retry) {
+      rt.emit({ kind: "call-failed", callId, message: outcome.failure.reason });
+      throw new CallFailedError(outcome.failure);
+    }
+    rt.emit({ kind: "notice", message: `${callId}: ${outcome.failure.reason}; retrying (attempt ${attempt + 1} of ${outcome.maxRetries + 1})` });
+  }
+}
+
+async function runAttempt(
+  rt: RunContext,
+  call: TaskCall,
+  callId: string,
+  callDir: HostPath,
+  attempt: number,
+): Promise<AttemptOutcome> {
+  const task = call.task;
+  const doc = task.document;
+  const paths = attemptPaths(callDir, attempt);
+  const fail = (reason: string, extra: Partial<CallFailure> = {}, retryable = false, maxRetries = 0): AttemptOutcome => ({
+    kind: "failed",
+    failure: { callId, call: call.qualifiedName, callee: task.name, reason, attempt, attemptDir: paths.dir, ...extra },
+    retryable,
+    maxRetries,
+  });
+  await createAttemptDir(paths);
+
+  // Inputs as the caller gave them, coerced to their declared types.
+  const supplied = new Map<string, WdlValue>();
+  for (const [name, v] of call.inputs) {
+    const info = task.inputByName.get(name);
+    if (!info) return fail(`the task has no input named ${name}`);
+    try {
+      supplied.set(name, coerce(v, info.type));
+    } catch (e) {
+      return fail(`input ${name}: ${describeError(e)}`);
+    }
+  }
+  const inputFiles = new Map<string, boolean>();
+  for (const v of supplied.values()) for (const p of collectPaths(v)) if (path.isAbsolute(p.path)) inputFiles.set(p.path, p.directory);
+  const layout = rt.backend.layout(paths.dir, [
+    ...[...inputFiles].map(([p, directory]) => ({ host: hostPath(p), directory })),
+    { host: paths.writeDir, directory: true },
+  ]);
+  const commandPath = commandPathMapper(layout, paths);
+  const env = new Env();
+  const ctx = evalContext(task, env, nodeFileIO({ baseDir: paths.workDir, writeDir: paths.writeDir, commandPath }));
+
+  // Inputs without a value, and private declarations, in dependency order.
+  const inputDecls = new Set(task.inputs.map((i) => i.decl));
+  for (const decl of task.declarationOrder) {
+    try {
+      env.set(decl.name.name, declValue(decl, inputDecls.has(decl), supplied, ctx, task));
+    } catch (e) {
+      return fail(`evaluating ${decl.name.name}: ${describeError(e)}`);
+    }
+  }
+
+  // Requirements, hints and runtime attributes → constraints.
+  let constraints: TaskConstraints;
+  try {
+    constraints = resolveConstraints(
+      {
+        requirements: evaluateSection(task.def.requirements, ctx, true),
+        hints: evaluateSection(task.def.hints, ctx, false),
+        runtime: evaluateSection(task.def.runtime, ctx, true),
+      },
+      call.overrides ? { requirements: call.overrides.requirements, hints: call.overrides.hints, runtime: call.overrides.runtime } : undefined,
+    );
+  } catch (e) {
+    return fail(e instanceof RequirementError ? `requirement ${e.message}` : describeError(e));
+  }
+  if (constraints.fpgaCount > 0) return fail("requires an FPGA, which no wdlrun backend provides");
+
+  let lease: Lease;
+  try {
+    lease = await rt.pool.acquire({ cpu: constraints.cpu, memoryBytes: constraints.memoryBytes, gpuCount: constraints.gpuCount }, rt.control.stopSignal);
+  } catch (e) {
+    if (e instanceof AcquireAbortedError) throw new StoppedError();
+    if (e instanceof ResourceRefusedError) return fail(`cannot run here: it ${e.message}`);
+    throw e;
+  }
+  let result: AttemptResult | undefined;
+  try {
+    if (lease.clamped) rt.emit({ kind: "notice", message: `${callId}: resources clamped to the backend's capacity (try_with_max)` });
+    const resources: GrantedResources = {
+      cpu: lease.cpu,
+      memoryBytes: lease.memoryBytes,
+      gpuIds: lease.gpuIds,
+      fpga: constraints.fpgaCount,
+      disks: constraints.disks.map((d) => ({ mountPoint: containerPath(d.mountPoint), sizeBytes: d.sizeBytes })),
+      ...(constraints.maxCpu !== undefined ? { maxCpu: constraints.maxCpu } : {}),
+      ...(constraints.maxMemoryBytes !== undefined ? { maxMemoryBytes: constraints.maxMemoryBytes } : {}),
+    };
+    const container = rt.backend.kind === "local" ? undefined : constraints.containers[0];
+    const taskVar = (returnCode: number | undefined) =>
+      taskVariable({
+        name: task.name,
+        id: callId,
+        container,
+        resources,
+        attempt,
+        returnCode,
+        meta: task.def.meta,
+        parameterMeta: task.def.parameterMeta,
+      });
+    if (doc.version === "1.2") env.set("task", taskVar(undefined));
+
+    let command: string;
+    let envVars: Record<string, string>;
+    try {
+      command = task.def.command ? renderTaskCommand(task.def.command, ctx) : "";
+      envVars = environmentOf(task, env, ctx.io);
+    } catch (e) {
+      return fail(`rendering the command: ${describeError(e)}`);
+    }
+    await writeFile(paths.commandFile, command.endsWith("\n") || command === "" ? command : command + "\n");
+    if (rt.control.stopped) throw new StoppedError();
+    rt.emit({ kind: "attempt-started", callId, attempt, dir: paths.dir });
+    try {
+      result = await rt.backend.execute(
+      {
+        runId: rt.runDir.runId,
+        callId,
+        attempt,
+        dir: paths.dir,
+        workDir: paths.workDir,
+        commandFile: paths.commandFile,
+        stdoutFile: paths.stdoutFile,
+        stderrFile: paths.stderrFile,
+        layout,
+        env: envVars,
+        containers: constraints.containers,
+        resources,
+      },
+        rt.cancellation.abortSignal,
+      );
+    } catch (e) {
+      rt.emit({ kind: "attempt-finished", callId, attempt });
+      return fail(`the ${rt.backend.kind} backend could not run it: ${describeError(e)}`);
+    }
+    const code = result.exitCode;
+    rt.emit({ kind: "attempt-finished", callId, attempt, exitCode: code });
+    if (!isSuccessCode(constraints.returnCodes, code)) {
+      const why = rt.cancellation.abortSignal.aborted
+        ? "aborted"
+        : result.oomKilled
+          ? `killed for running out of memory (exit code ${code})`
+          : `the command exited with code ${code}`;
+      return fail(
+        `${why}${attempt > 1 ? ` (attempt ${attempt})` : ""}`,
+        { exitCode: code, stderrTail: await tailLines(paths.stderrFile, 20) },
+        !rt.cancellation.abortSignal.aborted,
+        constraints.maxRetries,
+      );
+    }
+
+    // Outputs, in source order, each able to see the earlier ones.
+    if (doc.version === "1.2") env.set("task", taskVar(code));
+    const outCtx = evalContext(
+      task,
+      env,
+      nodeFileIO({ baseDir: paths.workDir, writeDir: paths.writeDir, stdout: paths.stdoutFile, stderr: paths.stderrFile, commandPath }),
+    );
+    const outputs = new Map<string, WdlValue>();
+    const toHostPath = outputPathMapper(layout, paths, result);
+    for (const out of task.outputs) {
+      try {
+        const v = await mapPaths(evaluateDecl(out.decl, out.type, outCtx), out.type, toHostPath);
+        env.set(out.name, v);
+        outputs.set(out.name, v);
+      } catch (e) {
+        const why = e instanceof MissingPathError ? `output ${out.name}: ${e.message}` : `evaluating output ${out.name}: ${describeError(e)}`;
+        return fail(why, { exitCode: code, stderrTail: await tailLines(paths.stderrFile, 20) });
+      }
+    }
+    return { kind: "succeeded", outputs };
+  } finally {
+    lease.release();
+    if (result) await result.release().catch(() => undefined);
+  }
+}
+
+/** The value of one input or private declaration. */
+function declValue(decl: Declaration, isInput: boolean, supplied: ReadonlyMap<string, WdlValue>, ctx: EvalContext, task: CheckedTask): WdlValue {
+  const type = task.document.declType(decl);
+  if (isInput) {
+    const given = supplied.get(decl.name.name);
+    if (given !== undefined) return given;
+  }
+  if (decl.expr) return evaluateDecl(decl, type, ctx);
+  if (type.optional) return NONE;
+  throw new Error(`no value was supplied for the required input ${decl.name.name}`);
+}
+
+/** Evaluates the entries of a requirements/hints/runtime section. Hints that fail to evaluate are skipped (a hint never fails a task). */
+function evaluateSection(section: KeyValueSection | undefined, ctx: EvalContext, strict: boolean): Map<string, WdlValue> {
+  const out = new Map<string, WdlValue>();
+  for (const entry of section?.entries ?? []) {
+    try {
+      out.set(entry.key.name, evaluateExpr(entry.value, ctx));
+    } catch (e) {
+      if (strict) throw new RequirementError(entry.key.name, describeError(e));
+    }
+  }
+  return out;
+}
+
+/** Environment variables from `env` declarations: primitives as text, compound values as JSON. */
+function environmentOf(task: CheckedTask, env: Env, io: FileIO): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const decl of task.declarationOrder) {
+    if (!decl.env) continue;
+    const v = env.get(decl.name.name);
+    if (v === undefined || v.kind === "None") continue;
+    if (v.kind === "File" || v.kind === "Directory") out[decl.name.name] = io.commandPath(v.value, v.kind);
+    else out[decl.name.name] = primitiveToString(v) ?? stringifyJson(valueToJson(v));
+  }
+  return out;
+}
+
+function evalContext(task: CheckedTask, env: Env, io: FileIO): EvalContext {
+  const doc = task.document;
+  return { version: doc.version, lookup: (n) => env.get(n), structs: doc.structs, typeOf: (e) => doc.typeOf(e), io };
+}
+
+/** Maps host paths of inputs and the attempt's directories to the paths the command sees. */
+function commandPathMapper(layout: AttemptLayout, paths: AttemptPaths): (p: string) => string {
+  const table: [string, string][] = layout.inputs.map((i) => [i.host, i.container]);
+  table.push([paths.workDir, layout.workDir]);
+  return (p: string) => {
+    if (!path.isAbsolute(p)) return p;
+    for (const [host, container] of table) {
+      if (p === host) return container;
+      if (p.startsWith(host + "/")) return container + p.slice(host.length);
+    }
+    return p;
+  };
+}
+
+/** Maps a path an output expression produced (as the command saw it) to a host path, or undefined when missing. */
+function outputPathMapper(layout: AttemptLayout, paths: AttemptPaths, result: AttemptResult) {
+  const cw = layout.workDir as string;
+  return async (p: string): Promise<string | undefined> => {
+    let candidate: string;
+    if (!path.isAbsolute(p)) candidate = path.join(paths.workDir, p);
+    else if (p === cw || p.startsWith(cw + "/")) candidate = path.join(paths.workDir, p.slice(cw.length));
+    else candidate = p;
+    if (await exists(candidate)) return candidate;
+    const viaBackend = await result.toHost(containerPath(path.isAbsolute(p) ? p : path.join(cw, p)));
+    return viaBackend;
+  };
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    const h = await open(p, "r");
+    await h.close();
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EISDIR";
+  }
+}
+
+/** The last `n` lines of a text file (reads at most its last 16 KiB). */
+export async function tailLines(file: string, n: number): Promise<string[]> {
+  try {
+    const h = await open(file, "r");
+    try {
+      const { size } = await h.stat();
+      const len = Math.min(size, 16 * 1024);
+      const buf = Buffer.alloc(len);
+      await h.read(buf, 0, len, size - len);
+      const lines = buf.toString("utf8").split("\n");
+      if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+      return lines.slice(-n);
+    } finally {
+      await h.close();
+    }
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Walking the File and Directory paths inside a value: collecting them
+ * (for the backend's input layout) and rewriting them asynchronously with
+ * knowledge of whether each sits at an optional type (task outputs: a
+ * missing optional file becomes None).
+ */
+import type { WdlType } from "../types/types.js";
+import { NONE, type WdlValue } from "../values/value.js";
+
+/** Every File/Directory path in `v`, in order, with its kind. */
+export function collectPaths(v: WdlValue, out: { path: string; directory: boolean }[] = []): { path: string; directory: boolean }[] {
+  switch (v.kind) {
+    case "File":
+    case "Directory":
+      out.push({ path: v.value, directory: v.kind === "Directory" });
+      break;
+    case "Array":
+      for (const x of v.items) collectPaths(x, out);
+      break;
+    case "Map":
+      for (const [k, x] of v.entries) {
+        collectPaths(k, out);
+        collectPaths(x, out);
+      }
+      break;
+    case "Pair":
+      collectPaths(v.left, out);
+      collectPaths(v.right, out);
+      break;
+    case "Struct":
+    case "Object":
+      for (const x of v.members.values()) collectPaths(x, out);
+      break;
+    case "None":
+    case "Boolean":
+    case "Int":
+    case "Float":
+    case "String":
+      break;
+  }
+  return out;
+}
+
+/** Rewrites a path; returns undefined when the path does not exist. */
+export type PathMapper = (path: string, kind: "File" | "Directory") => Promise<string | undefined>;
+
+/** Thrown by `mapPaths` when a non-optional path does not exist. */
+export class MissingPathError extends Error {
+  constructor(
+    readonly path: string,
+    readonly kind: "File" | "Directory",
+  ) {
+    super(`${kind === "File" ? "file" : "directory"} not found: ${path}`);
+    this.name = "MissingPathError";
+  }
+}
+
+/**
+ * Rewrites every File/Directory path in `v` (of static type `type`) through
+ * `f`. A path `f` reports missing becomes None where the type is optional
+ * and raises MissingPathError elsewhere.
+ */
+export async function mapPaths(v: WdlValue, type: WdlType, f: PathMapper): Promise<WdlValue> {
+  switch (v.kind) {
+    case "File":
+    case "Directory": {
+      const mapped = await f(v.value, v.kind);
+      if (mapped === undefined) {
+        if (type.optional || type.kind === "Any") return NONE;
+        throw new MissingPathError(v.value, v.kind);
+      }
+      return mapped === v.value ? v : { kind: v.kind, value: mapped };
+    }
+    case "Array": {
+      const item = type.kind === "Array" ? type.item : type;
+      const items: WdlValue[] = [];
+      for (const x of v.items) items.push(await mapPaths(x, item, f));
+      return { ...v, items };
+    }
+    case "Map": {
+      const entries: [WdlValue, WdlValue][] = [];
+      for (const [k, x] of v.entries)
+        entries.push([await mapPaths(k, type.kind === "Map" ? type.key : type, f), await mapPaths(x, type.kind === "Map" ? type.value : type, f)]);
+      return { ...v, entries };
+    }
+    case "Pair":
+      return {
+        kind: "Pair",
+        left: await mapPaths(v.left, type.kind === "Pair" ? type.left : type, f),
+        right: await mapPaths(v.right, type.kind === "Pair" ? type.right : type, f),
+      };
+    case "Struct":
+    case "Object": {
+      const members = new Map<string, WdlValue>();
+      for (const [name, x] of v.members) {
+        const t = type.kind === "Struct" ? (type.members.get(name) ?? type) : { kind: "Any" as const, optional: true };
+        members.set(name, await mapPaths(x, t, f));
+      }
+      return { ...v, members };
+    }
+    case "None":
+    case "Boolean":
+    case "Int":
+    case "Float":
+    case "String":
+      return v;
+  }
+}
+
+/** Makes relative local File/Directory paths in `v` absolute against `baseDir` (URLs and absolute paths are kept). */
+export function absolutizePaths(v: WdlValue, baseDir: string): WdlValue {
+  switch (v.kind) {
+    case "File":
+    case "Directory":
+      if (v.value.startsWith("/") || /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(v.value)) return v;
+      return { kind: v.kind, value: v.value === "" ? v.value : `${baseDir}/${v.value}`.replace(/\/\.\//g, "/") };
+    case "Array": {
+      let changed = false;
+      const items = v.items.map((x) => {
+        const y = absolutizePaths(x, baseDir);
+        if (y !== x) changed = true;
+        return y;
+      });
+      return changed ? { ...v, items } : v;
+    }
+    case "Map":
+      return { ...v, entries: v.entries.map(([k, x]) => [absolutizePaths(k, baseDir), absolutizePaths(x, baseDir)] as const) };
+    case "Pair":
+      return { kind: "Pair", left: absolutizePaths(v.left, baseDir), right: absolutizePaths(v.right, baseDir) };
+    case "Struct":
+    case "Object": {
+      const members = new Map<string, WdlValue>();
+      for (const [name, x] of v.members) members.set(name, absolutizePaths(x, baseDir));
+      return { ...v, members };
+    }
+    case "None":
+    case "Boolean":
+    case "Int":
+    case "Float":
+    case "String":
+      return v;
+  }
+}

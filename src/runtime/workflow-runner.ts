@@ -1,0 +1,262 @@
+/**
+ * The workflow runner: runs one workflow (the target or a sub-workflow call)
+ * over the dependency graph analysis computed. Each body (the top level, a
+ * scatter element, a taken conditional) is a DagScheduler instance over the
+ * body's nodes; calls run their task or sub-workflow; a scatter expands into
+ * one child body per element, run concurrently, then gathered into Arrays;
+ * a conditional runs its body or binds its names to None. Readiness drives
+ * everything: a node starts as soon as the nodes it needs have finished.
+ */
+import type { CheckedCall, CheckedWorkflow, GraphNode } from "../analysis/index.js";
+import type { EvalContext } from "../eval/context.js";
+import { nodeFileIO } from "../eval/node-io.js";
+import type { ConditionalStatement, Declaration, ScatterStatement } from "../syntax/ast.js";
+import { coerce } from "../values/coerce.js";
+import { NONE, type WdlValue } from "../values/value.js";
+import { Env } from "./env.js";
+import { CallFailedError, describeError } from "./errors.js";
+import { evaluateDecl, evaluateExpr } from "./eval-bridge.js";
+import { callValue, declaredNames, gatherConditional, gatherScatter } from "./gather.js";
+import type { InputTree } from "./inputs.js";
+import type { RunContext } from "./run-context.js";
+import { callDirName, callIdOf } from "./run-dir.js";
+import { buildPlan, DagScheduler, NodesFailedError, StoppedError, type SchedulePlan } from "./scheduler.js";
+import { runTask } from "./task-runner.js";
+import { absolutizePaths } from "./value-paths.js";
+import type { WdlType } from "../types/types.js";
+
+/** One run of a workflow. */
+export interface WorkflowCall {
+  readonly workflow: CheckedWorkflow;
+  /** How messages name it: the target's name, or `wf.sub` for a sub-workflow call. */
+  readonly qualifiedName: string;
+  /** Input values given by the caller (the inputs JSON for the target), host paths. */
+  readonly inputs: ReadonlyMap<string, WdlValue>;
+  /** Nested inputs and overrides for the calls inside (from the inputs JSON). */
+  readonly tree?: InputTree;
+  /** Directory names from the run directory down to this workflow's call directory ([] for the target). */
+  readonly dirNames: readonly string[];
+  /** Directory relative paths in workflow expressions resolve against (and `write_*` files go under). */
+  readonly workDir: string;
+  /** Directory `write_*` files of workflow expressions go to. */
+  readonly writeDir: string;
+}
+
+/** A scatter index around a node: which element, of how many. */
+interface ScatterIndex {
+  readonly index: number;
+  readonly count: number;
+}
+
+type Body = ScatterStatement | ConditionalStatement | undefined;
+
+const plans = new WeakMap<CheckedWorkflow, Map<Body, SchedulePlan<GraphNode>>>();
+
+/** The schedule plan of one body of a workflow (cached: a scatter body is instantiated per element). */
+function planOf(wf: CheckedWorkflow, body: Body): SchedulePlan<GraphNode> {
+  let byBody = plans.get(wf);
+  if (!byBody) {
+    byBody = new Map();
+    plans.set(wf, byBody);
+  }
+  let plan = byBody.get(body);
+  if (!plan) {
+    const nodes = wf.graph.order.get(body) ?? [];
+    plan = buildPlan(nodes, (n) => wf.graph.siblingDependencies.get(n) ?? []);
+    byBody.set(body, plan);
+  }
+  return plan;
+}
+
+/** Runs a workflow; resolves with its outputs by name. Rejects with NodesFailedError, CallFailedError or StoppedError. */
+export async function runWorkflow(rt: RunContext, wc: WorkflowCall): Promise<Map<string, WdlValue>> {
+  return new WorkflowRun(rt, wc).run();
+}
+
+class WorkflowRun {
+  private readonly wf: CheckedWorkflow;
+  private readonly inputDecls = new Set<Declaration>();
+  private readonly outputDecls = new Set<Declaration>();
+  private readonly outputs = new Map<string, WdlValue>();
+  private readonly io;
+
+  constructor(
+    private readonly rt: RunContext,
+    private readonly wc: WorkflowCall,
+  ) {
+    this.wf = wc.workflow;
+    for (const i of this.wf.inputs) this.inputDecls.add(i.decl);
+    for (const o of this.wf.outputs) this.outputDecls.add(o.decl);
+    this.io = nodeFileIO({ baseDir: wc.workDir, writeDir: wc.writeDir });
+  }
+
+  async run(): Promise<Map<string, WdlValue>> {
+    const env = new Env();
+    const outputEnv = new Env(env);
+    await this.runBody(undefined, env, outputEnv, []);
+    const result = new Map<string, WdlValue>();
+    for (const o of this.wf.outputs) result.set(o.name, this.outputs.get(o.name) ?? NONE);
+    return result;
+  }
+
+  /** Runs one instance of a body in `env` (outputs of the top level go to `outputEnv`). */
+  private runBody(body: Body, env: Env, outputEnv: Env | undefined, scatter: readonly ScatterIndex[]): Promise<void> {
+    const plan = planOf(this.wf, body);
+    const scheduler = new DagScheduler<GraphNode>(plan, (node) => this.runNode(node, env, outputEnv, scatter), this.rt.control);
+    return scheduler.run();
+  }
+
+  private ctx(env: Env): EvalContext {
+    const doc = this.wf.document;
+    return { version: doc.version, lookup: (n) => env.get(n), structs: doc.structs, typeOf: (e) => doc.typeOf(e), io: this.io };
+  }
+
+  private runNode(node: GraphNode, env: Env, outputEnv: Env | undefined, scatter: readonly ScatterIndex[]): void | Promise<void> {
+    switch (node.kind) {
+      case "Declaration":
+        return this.runDeclaration(node, env, outputEnv);
+      case "Call":
+        return this.runCall(node, env, scatter);
+      case "Scatter":
+        return this.runScatter(node, env, scatter);
+      case "Conditional":
+        return this.runConditional(node, env, scatter);
+    }
+  }
+
+  private runDeclaration(decl: Declaration, env: Env, outputEnv: Env | undefined): void {
+    const doc = this.wf.document;
+    const name = decl.name.name;
+    const type = doc.declType(decl);
+    const where = (what: string) => `${this.wc.qualifiedName}.${name}: ${what}`;
+    try {
+      if (this.inputDecls.has(decl)) {
+        const given = this.wc.inputs.get(name) ?? this.wc.tree?.values.get(name);
+        if (given !== undefined) env.set(name, absolutizePaths(coerce(given, type), this.wc.workDir));
+        else if (decl.expr) env.set(name, this.evalDecl(decl, type, env));
+        else if (type.optional) env.set(name, NONE);
+        else throw new Error(`no value was supplied for the required input ${name}`);
+      } else if (this.outputDecls.has(decl) && outputEnv) {
+        const v = this.evalDecl(decl, type, outputEnv);
+        outputEnv.set(name, v);
+        this.outputs.set(name, v);
+      } else env.set(name, this.evalDecl(decl, type, env));
+    } catch (e) {
+      throw new WorkflowError(where(describeError(e)));
+    }
+  }
+
+  private evalDecl(decl: Declaration, type: WdlType, env: Env): WdlValue {
+    return absolutizePaths(evaluateDecl(decl, type, this.ctx(env)), this.wc.workDir);
+  }
+
+  private async runCall(stmt: GraphNode & { kind: "Call" }, env: Env, scatter: readonly ScatterIndex[]): Promise<void> {
+    const call = this.wf.document.callOf(stmt);
+    if (!call) throw new WorkflowError(`${this.wc.qualifiedName}: internal error: unresolved call`);
+    const qualifiedName = `${this.wc.qualifiedName}.${call.name}`;
+    const dirNames = [...this.wc.dirNames, callDirName(call.name, scatter)];
+    const inputs = this.callInputs(call, env, qualifiedName, dirNames);
+    const child = this.wc.tree?.calls.get(call.name);
+    let outputs: Map<string, WdlValue>;
+    if (call.callee.kind === "task") {
+      outputs = await runTask(this.rt, { task: call.callee, qualifiedName, inputs, ...(child ? { overrides: child } : {}), dirNames });
+    } else {
+      outputs = await runWorkflow(this.rt, {
+        workflow: call.callee,
+        qualifiedName,
+        inputs,
+        ...(child ? { tree: child } : {}),
+        dirNames,
+        workDir: this.wc.workDir,
+        writeDir: this.wc.writeDir,
+      });
+    }
+    env.set(call.name, callValue(outputs));
+  }
+
+  /** The call's inputs: what the call statement supplies, then nested inputs from the inputs JSON. */
+  private callInputs(call: CheckedCall, env: Env, qualifiedName: string, dirNames: readonly string[]): Map<string, WdlValue> {
+    const inputs = new Map<string, WdlValue>();
+    const ctx = this.ctx(env);
+    for (const [name, ci] of call.suppliedInputs) {
+      try {
+        const v = ci.expr ? evaluateExpr(ci.expr, ctx) : env.get(name);
+        if (v === undefined) throw new Error(`'${name}' is not defined here`);
+        inputs.set(name, absolutizePaths(v, this.wc.workDir));
+      } catch (e) {
+        throw new CallFailedError({
+          callId: callIdOf(dirNames),
+          call: qualifiedName,
+          callee: call.callee.name,
+          reason: `evaluating input ${name}: ${describeError(e)}`,
+        });
+      }
+    }
+    const nested = this.wc.tree?.calls.get(call.name)?.values;
+    if (nested) for (const [name, v] of nested) if (!inputs.has(name)) inputs.set(name, v);
+    return inputs;
+  }
+
+  private async runScatter(stmt: ScatterStatement, env: Env, scatter: readonly ScatterIndex[]): Promise<void> {
+    let collection: WdlValue;
+    try {
+      collection = evaluateExpr(stmt.expr, this.ctx(env));
+    } catch (e) {
+      throw new WorkflowError(`${this.wc.qualifiedName}: scatter over ${stmt.variable.name}: ${describeError(e)}`);
+    }
+    if (collection.kind !== "Array")
+      throw new WorkflowError(`${this.wc.qualifiedName}: scatter over ${stmt.variable.name}: expected an Array, got ${collection.kind}`);
+    const count = collection.items.length;
+    const elements: Env[] = new Array<Env>(count);
+    const runs: Promise<void>[] = new Array<Promise<void>>(count);
+    for (let i = 0; i < count; i++) {
+      const child = new Env(env);
+      child.set(stmt.variable.name, collection.items[i]!);
+      elements[i] = child;
+      runs[i] = this.runBody(stmt, child, undefined, [...scatter, { index: i, count }]);
+    }
+    await settleAll(runs);
+    gatherScatter(declaredNames(stmt, this.wf.document), elements, env);
+  }
+
+  private async runConditional(stmt: ConditionalStatement, env: Env, scatter: readonly ScatterIndex[]): Promise<void> {
+    let cond: WdlValue;
+    try {
+      cond = evaluateExpr(stmt.condition, this.ctx(env));
+    } catch (e) {
+      throw new WorkflowError(`${this.wc.qualifiedName}: if condition: ${describeError(e)}`);
+    }
+    if (cond.kind !== "Boolean") throw new WorkflowError(`${this.wc.qualifiedName}: if condition: expected a Boolean, got ${cond.kind}`);
+    const names = declaredNames(stmt, this.wf.document);
+    if (!cond.value) {
+      gatherConditional(names, undefined, env);
+      return;
+    }
+    const child = new Env(env);
+    await this.runBody(stmt, child, undefined, scatter);
+    gatherConditional(names, child, env);
+  }
+}
+
+/** A failure of workflow-level evaluation (a declaration, a scatter collection, a condition). */
+export class WorkflowError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WorkflowError";
+  }
+}
+
+/** Waits for every promise; then rejects with all failures (NodesFailedError), StoppedError, or resolves. */
+async function settleAll(runs: readonly Promise<void>[]): Promise<void> {
+  const results = await Promise.allSettled(runs);
+  const errors: unknown[] = [];
+  let stopped = false;
+  for (const r of results) {
+    if (r.status === "fulfilled") continue;
+    if (r.reason instanceof NodesFailedError) errors.push(...r.reason.errors);
+    else if (r.reason instanceof StoppedError) stopped = true;
+    else errors.push(r.reason);
+  }
+  if (errors.length > 0) throw new NodesFailedError(errors);
+  if (stopped) throw new StoppedError();
+}
