@@ -7,5 +7,6 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    globalSetup: ["test/integration/global-setup.ts"],
   },
 });

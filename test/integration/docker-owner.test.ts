@@ -1,0 +1,61 @@
+/**
+ * File ownership and socket permissions with wdlrun running as an ordinary
+ * user (a child process that drops root): files a task writes as root in its
+ * container end up owned by that user, and a user outside the socket's group
+ * is told how to get access.
+ */
+import { spawnSync } from "node:child_process";
+import { chmodSync, lstatSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { dockerHost, dockerSkipReason, tempDir } from "./kit.js";
+
+const child = path.join(path.dirname(fileURLToPath(import.meta.url)), "helpers", "as-user.ts");
+const isRoot = process.getuid?.() === 0;
+const skip = dockerSkipReason() || (isRoot ? "" : "these tests start a child as another user, which needs root");
+
+function socketGroup(host: string): number | undefined {
+  if (!host.startsWith("unix://")) return undefined;
+  return statSync(host.slice("unix://".length)).gid;
+}
+
+function runAs(uid: number, gid: number, groups: number[], command: string): { ok: boolean; exitCode?: number; workDir?: string; error?: string } {
+  const root = tempDir("wdlrun-owner-");
+  chmodSync(root, 0o777);
+  const out = spawnSync(
+    process.execPath,
+    ["--import", "tsx", child, JSON.stringify({ uid, gid, groups, host: dockerHost(), root, runId: `it-owner-${process.pid}`, command })],
+    { encoding: "utf8", timeout: 60_000 },
+  );
+  const line = out.stdout.trim().split("\n").pop() ?? "";
+  if (!line.startsWith("{")) throw new Error(`child failed: ${out.stderr}`);
+  return JSON.parse(line) as { ok: boolean; exitCode?: number; workDir?: string; error?: string };
+}
+
+describe.skipIf(skip !== "")(`Docker backend as an ordinary user${skip ? ` (${skip})` : ""}`, () => {
+  it("leaves every file the task wrote owned by the user who ran wdlrun", () => {
+    const group = socketGroup(dockerHost());
+    const r = runAs(65534, 65534, group !== undefined ? [group] : [], "id -u; mkdir -p a/b && echo x > a/b/f && echo y > top && ln -s top link");
+    expect(r).toMatchObject({ ok: true, exitCode: 0 });
+    const walk = (d: string): string[] =>
+      readdirSync(d, { withFileTypes: true }).flatMap((e) => {
+        const p = path.join(d, e.name);
+        return e.isDirectory() ? [p, ...walk(p)] : [p];
+      });
+    const files = walk(r.workDir!);
+    expect(files.map((f) => path.relative(r.workDir!, f)).sort()).toEqual(["a", "a/b", "a/b/f", "link", "top"]);
+    for (const f of files) {
+      const st = lstatSync(f);
+      expect([f, st.uid, st.gid]).toEqual([f, 65534, 65534]);
+    }
+    const attempt = path.dirname(r.workDir!);
+    for (const f of ["stdout", "stderr", "work"]) expect(statSync(path.join(attempt, f)).uid).toBe(65534);
+  });
+
+  it("explains a permission error on the socket", () => {
+    const r = runAs(65534, 65534, [], "true");
+    expect(r.ok).toBe(false);
+    expect(r.error).toMatch(/^permission denied on the Docker socket .*: add your user to the docker group/);
+  });
+});
