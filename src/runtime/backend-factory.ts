@@ -11,6 +11,7 @@ import { LocalBackend } from "../backends/local/local-backend.js";
 import type { BackendChoice, WdlrunConfig } from "../config/index.js";
 
 // ── registered backends (one import per backend module that calls registerBackend) ──
+import { dockerProvider } from "../backends/docker/provider.js";
 
 /** How a backend module plugs in. */
 export interface BackendProvider {
@@ -21,6 +22,8 @@ export interface BackendProvider {
 }
 
 const providers = new Map<Exclude<BackendKind, "local">, BackendProvider>();
+// Registered here, after `providers` exists (a provider module importing this one would form an import cycle).
+providers.set("docker", dockerProvider);
 
 /** Registers the provider of a backend kind (called by the backend's module at load). */
 export function registerBackend(kind: Exclude<BackendKind, "local">, provider: BackendProvider): void {
