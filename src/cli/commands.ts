@@ -2,4 +2,4 @@
  * The list of sub-commands: importing a command module registers it. Add one
  * line per command file.
  */
-export {};
+import "./run.js";

@@ -5,7 +5,16 @@
  */
 import { CommanderError } from "commander";
 import "./commands.js";
+import { interrupt } from "./interrupt.js";
 import { buildProgram, ExitCode } from "./program.js";
+
+// Ctrl-C (and SIGTERM): the first stops scheduling, the second aborts running
+// tasks (see src/runtime/cancellation.ts); with no run going, exit at once.
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.on(sig, () => {
+    if (!interrupt()) process.exit(ExitCode.interrupted);
+  });
+}
 
 async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.ok;

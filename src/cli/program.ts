@@ -12,6 +12,13 @@ export const ExitCode = {
   failure: 1,
   /** Bad usage: unknown option, missing argument. */
   usage: 2,
+  /**
+   * `run` refused to start, so nothing ran: the document has errors, the
+   * inputs are invalid (unknown key, wrong type, missing file), there is no
+   * target, or the config is invalid. (`run` uses `failure` only for a run
+   * that started and failed.)
+   */
+  invalid: 2,
   /** The run was interrupted (Ctrl-C). */
   interrupted: 130,
 } as const;

@@ -1,0 +1,180 @@
+/**
+ * `wdlrun run FILE [INPUTS.json] [key=value…]`: runs a workflow (or one
+ * task) and prints its outputs JSON on stdout, and nothing else there;
+ * progress and logs go to stderr.
+ *
+ * Exit codes (ExitCode in ./program.ts):
+ *   0    the run succeeded; stdout holds the outputs JSON
+ *   1    the run started and failed (a task failed, an expression failed);
+ *        `<run dir>/error.json` says which call, which attempt, exit code
+ *   2    nothing ran: bad usage, invalid config, a document with errors,
+ *        invalid inputs (unknown key, wrong type, missing file), no target
+ *   130  interrupted (Ctrl-C)
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { Command } from "commander";
+import { ConfigError, loadConfig, type BackendChoice, type WdlrunConfig } from "../config/index.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { createBackend, type BackendSetup } from "../runtime/backend-factory.js";
+import { Cancellation } from "../runtime/cancellation.js";
+import { runDocument, type RunOutcome } from "../runtime/engine.js";
+import { InputsError, parseInputsText } from "../runtime/inputs.js";
+import { stringifyJson } from "../values/json-text.js";
+import { setActiveCancellation } from "./interrupt.js";
+import { addCommand, ExitCode } from "./program.js";
+import { Progress, type ProgressSink } from "./progress.js";
+
+/** Options of `wdlrun run` as commander parses them. */
+export interface RunCommandOptions {
+  readonly task?: string;
+  readonly out?: string;
+  readonly backend?: string;
+  readonly config?: string;
+  readonly keepGoing?: boolean;
+}
+
+/** Where the command writes (the process's streams, or test doubles). */
+export interface RunStreams {
+  readonly stdout: { write(text: string): void };
+  readonly stderr: ProgressSink;
+}
+
+const BACKENDS = ["auto", "local", "docker", "swarm"];
+
+/** Runs `wdlrun run` and resolves with its exit code. */
+export async function runCommand(file: string, args: readonly string[], opts: RunCommandOptions, streams: RunStreams): Promise<number> {
+  const err = (line: string) => streams.stderr.write(line.endsWith("\n") ? line : line + "\n");
+  if (opts.backend !== undefined && !BACKENDS.includes(opts.backend)) {
+    err(`wdlrun: --backend must be one of ${BACKENDS.join(", ")}, not ${JSON.stringify(opts.backend)}`);
+    return ExitCode.usage;
+  }
+  let config: WdlrunConfig;
+  try {
+    config = loadConfig({
+      ...(opts.config !== undefined ? { configFile: opts.config } : {}),
+      flags: { ...(opts.backend !== undefined ? { backend: opts.backend } : {}) },
+    });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      err(`wdlrun: invalid configuration:\n${e.problems.map((p) => `  ${p}`).join("\n")}`);
+      return ExitCode.invalid;
+    }
+    throw e;
+  }
+
+  // Positional arguments: an optional inputs file first, then key=value pairs.
+  let inputsFile: string | undefined;
+  const keyValues: string[] = [];
+  for (const [i, a] of args.entries()) {
+    if (a.includes("=") && !(i === 0 && a.endsWith(".json"))) keyValues.push(a);
+    else if (i === 0) inputsFile = a;
+    else {
+      err(`wdlrun: ${JSON.stringify(a)} is not an input of the form key=value (only the first argument after the document may be an inputs file)`);
+      return ExitCode.usage;
+    }
+  }
+  let inputs: { json: Record<string, unknown>; baseDir: string; origin: string } | undefined;
+  if (inputsFile !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(inputsFile, "utf8");
+    } catch (e) {
+      err(`wdlrun: cannot read the inputs file ${inputsFile}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+      return ExitCode.invalid;
+    }
+    try {
+      inputs = { json: parseInputsText(text, inputsFile), baseDir: path.dirname(path.resolve(inputsFile)), origin: inputsFile };
+    } catch (e) {
+      if (e instanceof InputsError) {
+        err(`wdlrun: ${e.message}`);
+        return ExitCode.invalid;
+      }
+      throw e;
+    }
+  }
+
+  const progress = new Progress(streams.stderr);
+  let setup: BackendSetup;
+  try {
+    setup = await createBackend(config, (m) => progress.print(m), opts.backend as BackendChoice | undefined);
+  } catch (e) {
+    progress.stop();
+    err(`wdlrun: ${e instanceof Error ? e.message : String(e)}`);
+    return ExitCode.failure;
+  }
+  const cancellation = new Cancellation();
+  setActiveCancellation(cancellation);
+  let outcome: RunOutcome;
+  try {
+    outcome = await runDocument({
+      file,
+      ...(inputs ? { inputs } : {}),
+      keyValues,
+      ...(opts.task !== undefined ? { task: opts.task } : {}),
+      out: opts.out ?? config.outputDir,
+      backend: setup.backend,
+      keepGoing: opts.keepGoing ?? false,
+      tryWithMax: setup.tryWithMax,
+      concurrency: setup.concurrency,
+      cancellation,
+      observer: progress.observe,
+    });
+  } finally {
+    setActiveCancellation(undefined);
+    progress.stop();
+  }
+  return report(outcome, streams, err);
+}
+
+function report(outcome: RunOutcome, streams: RunStreams, err: (line: string) => void): number {
+  switch (outcome.kind) {
+    case "succeeded":
+      streams.stdout.write(stringifyJson(outcome.outputs, 2) + "\n");
+      err(`wdlrun: run succeeded; run directory: ${outcome.runDir}`);
+      return ExitCode.ok;
+    case "failed":
+      err(`wdlrun: run failed: ${outcome.report.error}`);
+      err(`wdlrun: run directory: ${outcome.runDir} (details in error.json)`);
+      return ExitCode.failure;
+    case "interrupted":
+      err(`wdlrun: run interrupted; run directory: ${outcome.runDir}`);
+      return ExitCode.interrupted;
+    case "invalid-document":
+      for (const d of outcome.diagnostics) err(formatDiagnostic(d));
+      err(`wdlrun: the document has errors; nothing was run`);
+      return ExitCode.invalid;
+    case "invalid-inputs":
+      err(`wdlrun: invalid inputs; nothing was run:`);
+      for (const p of outcome.problems) err(`  ${p}`);
+      return ExitCode.invalid;
+    case "no-target":
+      err(`wdlrun: ${outcome.message}`);
+      return ExitCode.invalid;
+  }
+}
+
+/** One diagnostic as `file:line:col: severity: message`. */
+function formatDiagnostic(d: Diagnostic): string {
+  const where = d.span ? `${d.span.uri}:${d.span.start.line}:${d.span.start.column}: ` : "";
+  return `${where}${d.severity}: ${d.message}${d.help ? `\n  help: ${d.help}` : ""}`;
+}
+
+/** Registers `run` with the program. */
+export function registerRun(program: Command, done: (code: number) => void): void {
+  program
+    .command("run")
+    .description("run a workflow (or one task) and print its outputs as JSON on stdout")
+    .argument("<file>", "the WDL document")
+    .argument("[inputs...]", "an inputs JSON file, then key=value inputs (value parsed as JSON when it parses)")
+    .option("--task <name>", "run this task of the document instead of its workflow")
+    .option("--out <dir>", "folder for run directories (default ./wdlrun-runs)")
+    .option("--backend <kind>", "auto, local, docker or swarm")
+    .option("--config <file>", "read this TOML config file")
+    .option("--keep-going", "after a failure, let independent branches finish")
+    .action(async (file: string, inputs: string[], opts: RunCommandOptions) => {
+      done(await runCommand(file, inputs, opts, { stdout: process.stdout, stderr: process.stderr }));
+    });
+}
+
+addCommand(registerRun);

@@ -1,0 +1,71 @@
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { containerPath, hostPath, type AttemptRequest } from "../../src/backends/backend.js";
+import { LocalBackend } from "../../src/backends/local/local-backend.js";
+
+async function request(script: string, env: Record<string, string> = {}, containers: string[] = []): Promise<AttemptRequest> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "wdlrun-local-"));
+  await mkdir(path.join(dir, "work"));
+  await writeFile(path.join(dir, "command"), script);
+  const backend = new LocalBackend();
+  return {
+    runId: "r",
+    callId: "call-x",
+    attempt: 1,
+    dir: hostPath(dir),
+    workDir: hostPath(path.join(dir, "work")),
+    commandFile: hostPath(path.join(dir, "command")),
+    stdoutFile: hostPath(path.join(dir, "stdout")),
+    stderrFile: hostPath(path.join(dir, "stderr")),
+    layout: backend.layout(hostPath(dir), []),
+    env,
+    containers,
+    resources: { cpu: 1, memoryBytes: 1024, gpuIds: [], fpga: 0, disks: [] },
+  };
+}
+
+describe("LocalBackend", () => {
+  it("runs bash in the work dir with env, capturing stdout, stderr and the exit code", async () => {
+    const notices: string[] = [];
+    const b = new LocalBackend({ notice: (m) => notices.push(m) });
+    const r = await request('echo "out $GREETING"; echo err >&2; pwd; touch made.txt; exit 3\n', { GREETING: "hi" }, ["ubuntu:latest"]);
+    const res = await b.execute(r, new AbortController().signal);
+    expect(res.exitCode).toBe(3);
+    const out = await readFile(r.stdoutFile, "utf8");
+    expect(out).toBe(`out hi\n${r.workDir}\n`);
+    expect(await readFile(r.stderrFile, "utf8")).toBe("err\n");
+    expect(await res.toHost(containerPath("made.txt"))).toBe(path.join(r.workDir, "made.txt"));
+    expect(await res.toHost(containerPath("missing.txt"))).toBeUndefined();
+    expect(notices).toHaveLength(1);
+    await b.execute(await request("true"), new AbortController().signal);
+    expect(notices).toHaveLength(1);
+    await res.release();
+    await b.close();
+  });
+
+  it("maps paths to themselves and reports the host's capacity", async () => {
+    const b = new LocalBackend({ gpuIds: ["0"] });
+    const layout = b.layout(hostPath("/r/a"), [{ host: hostPath("/data/x.txt"), directory: false }]);
+    expect(layout.workDir).toBe("/r/a/work");
+    expect(layout.inputs[0]).toEqual({ host: "/data/x.txt", container: "/data/x.txt", directory: false });
+    const cap = await b.capacity();
+    expect(cap.cpu).toBeGreaterThanOrEqual(1);
+    expect(cap.memoryBytes).toBe(os.totalmem());
+    expect(cap.gpuIds).toEqual(["0"]);
+  });
+
+  it("kills the whole process group when aborted", async () => {
+    const b = new LocalBackend({ killGraceSeconds: 1 });
+    const r = await request("sleep 30 & sleep 30; echo never\n");
+    const ac = new AbortController();
+    const t0 = Date.now();
+    const p = b.execute(r, ac.signal);
+    setTimeout(() => ac.abort(), 200);
+    const res = await p;
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(res.exitCode).toBe(128 + 15);
+    expect(await readFile(r.stdoutFile, "utf8")).toBe("");
+  });
+});
