@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildPlan, DagScheduler, NodesFailedError, StoppedError, type RunControl } from "../../src/runtime/scheduler.js";
 
-function control(keepGoing = false): RunControl & { failures: unknown[] } {
+function control(keepGoing = false): RunControl & { failures: unknown[]; stopped: boolean } {
   const c = {
     stopped: false,
     keepGoing,
