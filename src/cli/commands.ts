@@ -3,3 +3,4 @@
  * line per command file.
  */
 import "./run.js";
+import "./clean.js";

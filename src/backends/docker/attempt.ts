@@ -13,7 +13,7 @@ import type Docker from "dockerode";
 import { hostPath, type AttemptRequest, type AttemptResult, type ContainerPath, type HostPath } from "../backend.js";
 import { DockerBackendError, asBackendError, engineMessage, statusOf } from "./client.js";
 import { gpuDeviceRequest, isNoGpuRuntime, noGpuRuntimeMessage } from "./gpus.js";
-import { attemptLabels } from "./labels.js";
+import { LABEL_KEEP, attemptLabels } from "./labels.js";
 import { CONTAINER_COMMAND, CONTAINER_STDERR, CONTAINER_STDOUT, mountedHostPath } from "./layout.js";
 import { wrapperScript, type FileOwner } from "./wrapper.js";
 
@@ -138,7 +138,7 @@ export function createOptions(ctx: AttemptContext, request: AttemptRequest, imag
     Cmd: [wrapperScript(ctx.shell, ctx.owner, [layout.workDir])],
     WorkingDir: layout.workDir,
     Env: env,
-    Labels: { ...attemptLabels(request.runId, request.callId, request.attempt, ctx.session), ...(ctx.cleanup ? {} : { "org.wdlrun.keep": "1" }) },
+    Labels: { ...attemptLabels(request.runId, request.callId, request.attempt, ctx.session), ...(ctx.cleanup ? {} : { [LABEL_KEEP]: "1" }) },
     HostConfig: hostConfig,
   };
 }

@@ -131,7 +131,7 @@ export class DockerBackend implements Backend {
     }
     const backend = new DockerBackend(docker, url, options);
     if (options.sweep !== false) {
-      const swept = await sweepContainers(docker, url);
+      const swept = await sweepContainers(docker, url, { spareKept: true });
       const removed = swept.filter((s) => s.removed && s.state.kind === "gone").length;
       if (removed > 0) backend.notice(`removed ${removed} container(s) left by earlier wdlrun runs that did not finish`);
     }

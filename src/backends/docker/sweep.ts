@@ -5,7 +5,7 @@
  * Docker-backed run.
  */
 import type Docker from "dockerode";
-import { LABEL_CALL, LABEL_COMMON, LABEL_RUN, ownerState, type OwnerState } from "./labels.js";
+import { LABEL_CALL, LABEL_COMMON, LABEL_KEEP, LABEL_RUN, ownerState, type OwnerState } from "./labels.js";
 import { asBackendError, statusOf } from "./client.js";
 
 /** One container the sweep looked at. */
@@ -15,6 +15,8 @@ export interface SweptContainer {
   readonly runId: string;
   readonly callId: string;
   readonly state: OwnerState;
+  /** True when it is a leftover to remove (also in a dry run). */
+  readonly doomed: boolean;
   /** True when it was removed. */
   readonly removed: boolean;
 }
@@ -25,6 +27,8 @@ export interface SweepOptions {
   readonly all?: boolean;
   /** Only look at containers of this run. */
   readonly runId?: string;
+  /** Leave containers kept by `cleanup = false` alone (the start-of-run sweep). */
+  readonly spareKept?: boolean;
   /** Report what would be removed without removing it. */
   readonly dryRun?: boolean;
 }
@@ -43,7 +47,8 @@ export async function sweepContainers(docker: Docker, url: string, options: Swee
     list.map(async (c): Promise<SweptContainer> => {
       const labels = c.Labels ?? {};
       const state = ownerState(labels);
-      const doomed = options.all === true || state.kind === "gone";
+      const spared = options.spareKept === true && labels[LABEL_KEEP] === "1";
+      const doomed = options.all === true || (state.kind === "gone" && !spared);
       let removed = false;
       if (doomed && options.dryRun !== true) {
         try {
@@ -60,6 +65,7 @@ export async function sweepContainers(docker: Docker, url: string, options: Swee
         runId: labels[LABEL_RUN] ?? "",
         callId: labels[LABEL_CALL] ?? "",
         state,
+        doomed,
         removed,
       };
     }),

@@ -1,0 +1,81 @@
+/**
+ * `wdlrun clean`: removes containers left in the Docker Engine by wdlrun runs
+ * that did not finish (crashed, killed) or that kept them (`cleanup = false`).
+ * Containers of runs still going are left alone unless `--all` is given.
+ *
+ * Exit codes: 0 done (also when there was nothing to remove), 1 the engine
+ * could not be reached or refused, 2 bad usage or invalid config.
+ */
+import type { Command } from "commander";
+import { connect, engineUrl, sweepContainers, type SweptContainer } from "../backends/docker/index.js";
+import { DockerBackendError } from "../backends/docker/client.js";
+import { ConfigError, loadConfig } from "../config/index.js";
+import { addCommand, ExitCode } from "./program.js";
+
+/** Options of `wdlrun clean`. */
+export interface CleanOptions {
+  readonly all?: boolean;
+  readonly run?: string;
+  readonly dryRun?: boolean;
+  readonly config?: string;
+  readonly host?: string;
+}
+
+/** Runs `wdlrun clean`; writes its report through `out` and resolves with the exit code. */
+export async function cleanCommand(opts: CleanOptions, out: (line: string) => void): Promise<number> {
+  let host: string | undefined;
+  try {
+    const config = loadConfig({
+      ...(opts.config !== undefined ? { configFile: opts.config } : {}),
+      flags: { ...(opts.host !== undefined ? { "docker.host": opts.host } : {}) },
+    });
+    host = config.docker.host;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      out(`wdlrun: invalid configuration:\n${e.problems.map((p) => `  ${p}`).join("\n")}`);
+      return ExitCode.usage;
+    }
+    throw e;
+  }
+  const url = engineUrl(host);
+  let swept: SweptContainer[];
+  try {
+    swept = await sweepContainers(connect(url), url, {
+      ...(opts.all ? { all: true } : {}),
+      ...(opts.run !== undefined ? { runId: opts.run } : {}),
+      ...(opts.dryRun ? { dryRun: true } : {}),
+    });
+  } catch (e) {
+    if (e instanceof DockerBackendError) {
+      out(`wdlrun: ${e.message}`);
+      return ExitCode.failure;
+    }
+    throw e;
+  }
+  const doomed = swept.filter((c) => c.doomed);
+  for (const c of doomed) {
+    const why = c.state.kind === "gone" ? c.state.why : "--all";
+    out(`${opts.dryRun ? "would remove" : "removed"} ${c.name} (run ${c.runId}, ${c.callId}): ${why}`);
+  }
+  const left = swept.filter((c) => !c.doomed);
+  for (const c of left) out(`kept ${c.name} (run ${c.runId}, ${c.callId}): ${c.state.kind === "alive" ? "its run is still going" : c.state.why}`);
+  out(`${opts.dryRun ? "would remove" : "removed"} ${doomed.length} container(s), kept ${left.length} (engine ${url})`);
+  return ExitCode.ok;
+}
+
+/** Registers `clean` with the program. */
+export function registerClean(program: Command, done: (code: number) => void): void {
+  program
+    .command("clean")
+    .description("remove containers left by wdlrun runs that did not finish (runs still going are left alone)")
+    .option("--all", "remove every wdlrun container, including those of runs that may still be going")
+    .option("--run <id>", "only containers of this run (the run directory's name)")
+    .option("--dry-run", "list what would be removed, remove nothing")
+    .option("--host <url>", "the Docker Engine (default: docker.host, DOCKER_HOST, unix:///var/run/docker.sock)")
+    .option("--config <file>", "read this TOML config file")
+    .action(async (opts: CleanOptions) => {
+      done(await cleanCommand(opts, (line) => process.stderr.write(line + "\n")));
+    });
+}
+
+addCommand(registerClean);
