@@ -110,7 +110,7 @@ describe("coerce: compound values", () => {
     const P = struct("P", { name: T.String, nick: optionalOf(T.String) });
     expect(valueToJson(coerce(V.object(new Map([["name", V.string("x")]])), P))).toEqual({ name: "x", nick: null });
     expect(error(V.object(new Map([["nick", V.string("x")]])), P).message).toContain("missing member 'name' of type String");
-    expect(error(V.object(new Map([["name", V.string("x")], ["zzz", V.int(1)]])), P).message).toContain("struct P has no member 'zzz'");
+    expect(error(V.object(new Map<string, WdlValue>([["name", V.string("x")], ["zzz", V.int(1)]])), P).message).toContain("struct P has no member 'zzz'");
   });
 
   it("converts structs and maps to Object and Object to Map", () => {
@@ -121,7 +121,7 @@ describe("coerce: compound values", () => {
   });
 
   it("reads read_json-style objects and two-element arrays as pairs", () => {
-    expect(coerce(V.object(new Map([["left", V.int(1)], ["right", V.string("r")]])), pairOf(T.Int, T.String))).toEqual(
+    expect(coerce(V.object(new Map<string, WdlValue>([["left", V.int(1)], ["right", V.string("r")]])), pairOf(T.Int, T.String))).toEqual(
       V.pair(V.int(1), V.string("r")),
     );
     expect(coerce(V.array([V.int(1), V.int(2)]), pairOf(T.Int, T.Int))).toEqual(V.pair(V.int(1), V.int(2)));

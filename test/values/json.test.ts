@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { arrayOf, mapOf, optionalOf, pairOf, T, type StructType } from "../../src/types/types.js";
+import { arrayOf, mapOf, optionalOf, pairOf, T, type StructType, type WdlType } from "../../src/types/types.js";
 import { valueFromJson, valueFromJsonUntyped, valueToJson } from "../../src/values/json.js";
 import { parseJsonText, stringifyJson } from "../../src/values/json-text.js";
 import { NONE, V } from "../../src/values/value.js";
@@ -7,7 +7,7 @@ import { NONE, V } from "../../src/values/value.js";
 const Person: StructType = {
   kind: "Struct",
   name: "Person",
-  members: new Map([
+  members: new Map<string, WdlType>([
     ["name", T.String],
     ["age", T.Int],
     ["tags", optionalOf(arrayOf(T.String))],
