@@ -1,0 +1,293 @@
+/**
+ * CST→AST for the bodies of structs, tasks, workflows, scatters and
+ * conditionals. The parser accepts every element in every body; this module
+ * says which element is not allowed where, which sections appear twice, and
+ * which declarations must (or must not) have a value.
+ */
+import type { CstNode, IToken } from "chevrotain";
+import type {
+  CommandSection,
+  ConditionalStatement,
+  Declaration,
+  InputSection,
+  KeyValueSection,
+  MetaSection,
+  OutputSection,
+  ScatterStatement,
+  WorkflowElement,
+} from "../ast.js";
+import type { Span } from "../../diagnostics/span.js";
+import { describeToken } from "../parse-errors.js";
+import { BuildContext, firstToken, needNode, needToken, nodesOf, tokenOf } from "./context.js";
+import { ident, needExpression } from "./expressions.js";
+import { buildMetaSection } from "./meta.js";
+import { buildCall, buildDeclaration, buildDeclarationBlock, buildKeyValueSection, tryBuild } from "./sections.js";
+import { buildCommand } from "./strings-ast.js";
+import { FEATURES } from "./features.js";
+
+/** What owns a body. */
+export interface BodyOwner {
+  readonly kind: "task" | "workflow" | "struct" | "scatter" | "if";
+  /** The task/workflow/struct name, for messages. */
+  readonly name?: string;
+}
+
+/** Everything found in one body, sorted by kind. */
+export interface BodyParts {
+  inputs?: InputSection;
+  outputs?: OutputSection;
+  command?: CommandSection;
+  requirements?: KeyValueSection;
+  hints?: KeyValueSection;
+  runtime?: KeyValueSection;
+  meta?: MetaSection;
+  parameterMeta?: MetaSection;
+  /** Declarations directly in the body (not in input/output sections), in order. */
+  readonly declarations: Declaration[];
+  /** Declarations, calls, scatters and conditionals, in order. */
+  readonly elements: WorkflowElement[];
+}
+
+type SectionKey = "inputs" | "outputs" | "command" | "requirements" | "hints" | "runtime" | "meta" | "parameterMeta";
+type ElementKind = SectionKey | "call" | "scatter" | "if" | "declaration" | "stray";
+
+const ruleOf: Readonly<Record<Exclude<ElementKind, "stray">, string>> = {
+  inputs: "inputSection",
+  outputs: "outputSection",
+  command: "commandSection",
+  requirements: "requirementsSection",
+  hints: "hintsSection",
+  runtime: "runtimeSection",
+  meta: "metaSection",
+  parameterMeta: "parameterMetaSection",
+  call: "callStatement",
+  scatter: "scatterStatement",
+  if: "conditionalStatement",
+  declaration: "declaration",
+};
+
+/** How each element is named in messages. */
+export const elementWords: Readonly<Record<Exclude<ElementKind, "stray">, string>> = {
+  inputs: "an input section",
+  outputs: "an output section",
+  command: "a command section",
+  requirements: "a requirements section",
+  hints: "a hints section",
+  runtime: "a runtime section",
+  meta: "a meta section",
+  parameterMeta: "a parameter_meta section",
+  call: "a call",
+  scatter: "a scatter",
+  if: "an if block",
+  declaration: "a declaration",
+};
+
+const sectionNames: Readonly<Record<SectionKey, string>> = {
+  inputs: "input",
+  outputs: "output",
+  command: "command",
+  requirements: "requirements",
+  hints: "hints",
+  runtime: "runtime",
+  meta: "meta",
+  parameterMeta: "parameter_meta",
+};
+
+const allowed: Readonly<Record<BodyOwner["kind"], ReadonlySet<ElementKind>>> = {
+  task: new Set(["inputs", "outputs", "command", "requirements", "hints", "runtime", "meta", "parameterMeta", "declaration", "stray"]),
+  workflow: new Set(["inputs", "outputs", "hints", "meta", "parameterMeta", "declaration", "call", "scatter", "if", "stray"]),
+  struct: new Set(["meta", "parameterMeta", "declaration", "stray"]),
+  scatter: new Set(["declaration", "call", "scatter", "if", "stray"]),
+  if: new Set(["declaration", "call", "scatter", "if", "stray"]),
+};
+
+const expectedIn: Readonly<Record<BodyOwner["kind"], string>> = {
+  task: "a declaration or a task section (input, command, output, requirements, hints, runtime, meta, parameter_meta)",
+  workflow: "a declaration, call, scatter, if, or a workflow section (input, output, hints, meta, parameter_meta)",
+  struct: "a member declaration such as 'String name'",
+  scatter: "a declaration, call, scatter or if",
+  if: "a declaration, call, scatter or if",
+};
+
+/** The kind of a `bodyElement` CST node. */
+export function elementKind(element: CstNode): ElementKind {
+  const c = element.children;
+  for (const kind of Object.keys(ruleOf) as (keyof typeof ruleOf)[]) {
+    if (c[ruleOf[kind]]) return kind;
+  }
+  return "stray";
+}
+
+/** "task 'foo'", "a scatter body", … */
+export function describeOwner(owner: BodyOwner): string {
+  switch (owner.kind) {
+    case "task":
+    case "workflow":
+    case "struct":
+      return `${owner.kind} '${owner.name ?? "?"}'`;
+    case "scatter":
+      return "a scatter body";
+    case "if":
+      return "an if body";
+  }
+}
+
+/** Reports a run of stray tokens. */
+export function reportStray(ctx: BuildContext, stray: CstNode, where: string, expected: string): void {
+  const t = firstToken(stray);
+  if (t === undefined) return;
+  let help: string | undefined;
+  if (t.image === "command") help = "a command section is written 'command <<< … >>>' or 'command { … }'";
+  else if (t.image === "version") help = "the version statement must be the first statement of the document";
+  else if (t.image === "=") help = "a declaration needs a type before its name, e.g. 'Int x = 1'";
+  ctx.error("syntax-error", `unexpected ${describeToken(t)} in ${where}; expected ${expected}`, ctx.tokenSpan(t), help);
+}
+
+/** Collects the elements of a `body` CST node owned by `owner`. */
+export function buildBody(ctx: BuildContext, body: CstNode, owner: BodyOwner): BodyParts {
+  const parts: BodyParts = { declarations: [], elements: [] };
+  const firstSeen = new Map<SectionKey, Span>();
+  for (const element of nodesOf(body, "bodyElement")) {
+    const kind = elementKind(element);
+    if (kind === "stray") {
+      reportStray(ctx, needNode(element, "stray"), describeOwner(owner), expectedIn[owner.kind]);
+      continue;
+    }
+    const node = nodesOf(element, ruleOf[kind])[0];
+    if (node === undefined) continue;
+    const start = firstToken(node);
+    if (start === undefined) continue;
+    if (!allowed[owner.kind].has(kind)) {
+      reportMisplaced(ctx, kind, owner, start);
+      continue;
+    }
+    tryBuild(() => addElement(ctx, parts, kind, node, owner, start, firstSeen));
+  }
+  if (owner.kind === "struct" && (parts.meta || parts.parameterMeta)) {
+    ctx.gate(FEATURES.structMeta, (parts.meta ?? parts.parameterMeta)!.span);
+  }
+  return parts;
+}
+
+function reportMisplaced(ctx: BuildContext, kind: Exclude<ElementKind, "stray">, owner: BodyOwner, start: IToken): void {
+  let help: string | undefined;
+  if (kind === "call" || kind === "scatter" || kind === "if") help = "calls, scatters and if blocks may only appear in a workflow";
+  else if (kind === "inputs" || kind === "outputs") help = "input and output sections belong directly in a task or workflow body";
+  else if (kind === "command" || kind === "requirements" || kind === "runtime") help = "this section belongs in a task";
+  ctx.error("misplaced-element", `${elementWords[kind]} is not allowed in ${describeOwner(owner)}`, ctx.tokenSpan(start), help);
+}
+
+function addElement(
+  ctx: BuildContext,
+  parts: BodyParts,
+  kind: Exclude<ElementKind, "stray">,
+  node: CstNode,
+  owner: BodyOwner,
+  start: IToken,
+  firstSeen: Map<SectionKey, Span>,
+): void {
+  switch (kind) {
+    case "declaration": {
+      const decl = buildDeclaration(ctx, node);
+      checkDeclaration(ctx, decl, owner.kind, false);
+      parts.declarations.push(decl);
+      parts.elements.push(decl);
+      return;
+    }
+    case "call":
+      parts.elements.push(buildCall(ctx, node));
+      return;
+    case "scatter":
+      parts.elements.push(buildScatter(ctx, node));
+      return;
+    case "if":
+      parts.elements.push(buildConditional(ctx, node));
+      return;
+    default:
+      break;
+  }
+  const keywordSpan = ctx.tokenSpan(start);
+  const first = firstSeen.get(kind);
+  if (first) {
+    ctx.error(
+      "duplicate-section",
+      `${describeOwner(owner)} has a second ${sectionNames[kind]} section`,
+      keywordSpan,
+      `merge the two ${sectionNames[kind]} sections into one`,
+      [{ span: first, message: `the first ${sectionNames[kind]} section is here` }],
+    );
+    return;
+  }
+  firstSeen.set(kind, keywordSpan);
+  switch (kind) {
+    case "inputs":
+    case "outputs": {
+      const { declarations, span, strays } = buildDeclarationBlock(ctx, start, node);
+      const section = kind === "inputs" ? "the input section" : "the output section";
+      for (const s of strays) reportStray(ctx, s, section, "a declaration such as 'Int x = 1'");
+      for (const d of declarations) checkDeclaration(ctx, d, owner.kind, kind);
+      if (kind === "inputs") parts.inputs = { kind: "InputSection", declarations, span };
+      else parts.outputs = { kind: "OutputSection", declarations, span };
+      return;
+    }
+    case "command":
+      parts.command = buildCommand(ctx, node);
+      return;
+    case "requirements":
+    case "hints":
+    case "runtime":
+      parts[kind] = buildKeyValueSection(ctx, node, kind);
+      return;
+    case "meta":
+      parts.meta = buildMetaSection(ctx, node, "meta");
+      return;
+    case "parameterMeta":
+      parts.parameterMeta = buildMetaSection(ctx, node, "parameter_meta");
+      return;
+  }
+}
+
+/** Checks where a declaration needs (or may not have) a value, and where `env` may be used. */
+function checkDeclaration(ctx: BuildContext, d: Declaration, owner: BodyOwner["kind"], section: false | "inputs" | "outputs"): void {
+  const name = d.name.name;
+  if (d.env && !(owner === "task" && section !== "outputs")) {
+    ctx.error("misplaced-env", "'env' may only be used on task inputs and private task declarations", d.span, "remove 'env'");
+  }
+  if (owner === "struct") {
+    if (d.expr) ctx.error("struct-member-value", `struct member '${name}' cannot have a value`, d.expr.span, `write just '${typeText(ctx, d)} ${name}'`);
+    return;
+  }
+  if (section === "inputs" || d.expr) return;
+  if (section === "outputs") {
+    ctx.error("unbound-output", `output '${name}' must have a value`, d.span, `write '${typeText(ctx, d)} ${name} = <expression>'`);
+  } else {
+    ctx.error(
+      "unbound-declaration",
+      `declaration '${name}' must have a value, because it is not in an input section`,
+      d.span,
+      "move it into the input section, or give it a value with '= <expression>'",
+    );
+  }
+}
+
+function typeText(ctx: BuildContext, d: Declaration): string {
+  return ctx.source.slice(d.type.span.start.offset, d.type.span.end.offset);
+}
+
+function buildScatter(ctx: BuildContext, node: CstNode): ScatterStatement {
+  const kw = needToken(node, "Scatter");
+  const variable = ident(ctx, needToken(node, "Identifier"));
+  const expr = needExpression(ctx, node);
+  const body = needNode(node, "body");
+  const parts = buildBody(ctx, body, { kind: "scatter" });
+  return { kind: "Scatter", variable, expr, body: parts.elements, span: ctx.span(kw, tokenOf(body, "RCurly") ?? expr.span) };
+}
+
+function buildConditional(ctx: BuildContext, node: CstNode): ConditionalStatement {
+  const kw = needToken(node, "If");
+  const condition = needExpression(ctx, node);
+  const body = needNode(node, "body");
+  const parts = buildBody(ctx, body, { kind: "if" });
+  return { kind: "Conditional", condition, body: parts.elements, span: ctx.span(kw, tokenOf(body, "RCurly") ?? condition.span) };
+}
+

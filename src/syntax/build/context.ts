@@ -1,0 +1,149 @@
+/**
+ * Shared state and helpers of the CST→AST conversion: typed access to CST
+ * children, spans from tokens, diagnostics collection and version gates.
+ */
+import type { CstElement, CstNode, IToken } from "chevrotain";
+import type { Span, Position } from "../../diagnostics/span.js";
+import { error, warning, type Diagnostic, type RelatedInfo } from "../../diagnostics/diagnostic.js";
+import type { WdlVersion } from "../ast.js";
+
+/**
+ * Thrown when a required piece of the CST is missing (the parser recovered
+ * from an error there, which is already reported). The builder drops the
+ * enclosing element and carries on with the next one.
+ */
+export class Incomplete extends Error {
+  constructor() {
+    super("incomplete syntax tree");
+  }
+}
+
+type Children = Record<string, CstElement[] | undefined>;
+
+function isNode(e: CstElement): e is CstNode {
+  return (e as CstNode).children !== undefined;
+}
+
+/** The child tokens consumed under `name` (a token type name), in order. */
+export function tokensOf(node: CstNode, name: string): IToken[] {
+  const list = (node.children as Children)[name];
+  return (list as IToken[] | undefined) ?? [];
+}
+
+/** The first child token consumed under `name`, if any (tokens inserted by error recovery count as absent). */
+export function tokenOf(node: CstNode, name: string): IToken | undefined {
+  const t = (node.children as Children)[name]?.[0] as IToken | undefined;
+  return t === undefined || t.isInsertedInRecovery ? undefined : t;
+}
+
+/** Like tokenOf, but a missing token makes the enclosing element incomplete. */
+export function needToken(node: CstNode, name: string): IToken {
+  const t = tokenOf(node, name);
+  if (t === undefined) throw new Incomplete();
+  return t;
+}
+
+/** The child nodes of rule `name`, in order. */
+export function nodesOf(node: CstNode, name: string): CstNode[] {
+  const list = (node.children as Children)[name];
+  return (list as CstNode[] | undefined)?.filter(isNode) ?? [];
+}
+
+/** The first child node of rule `name`, if any. */
+export function nodeOf(node: CstNode, name: string): CstNode | undefined {
+  const n = (node.children as Children)[name]?.[0];
+  return n !== undefined && isNode(n) ? n : undefined;
+}
+
+/** Like nodeOf, but a missing node makes the enclosing element incomplete. */
+export function needNode(node: CstNode, name: string): CstNode {
+  const n = nodeOf(node, name);
+  if (n === undefined) throw new Incomplete();
+  return n;
+}
+
+/** The first token of a CST node (by offset), for locating it. */
+export function firstToken(node: CstNode): IToken | undefined {
+  let best: IToken | undefined;
+  for (const list of Object.values(node.children as Children)) {
+    const e = list?.[0];
+    if (e === undefined) continue;
+    const t = isNode(e) ? firstToken(e) : e;
+    if (t !== undefined && !Number.isNaN(t.startOffset) && (best === undefined || t.startOffset < best.startOffset)) best = t;
+  }
+  return best;
+}
+
+/** Where a token starts. */
+export function startOf(t: IToken): Position {
+  return { line: t.startLine ?? 1, column: t.startColumn ?? 1, offset: t.startOffset };
+}
+
+/** Where a token ends (exclusive). */
+export function endOf(t: IToken): Position {
+  return { line: t.endLine ?? 1, column: (t.endColumn ?? 0) + 1, offset: (t.endOffset ?? t.startOffset) + 1 };
+}
+
+/** A WDL feature that only some versions have. */
+export interface Feature {
+  readonly name: string;
+  readonly since: WdlVersion;
+}
+
+const versionOrder: Readonly<Record<WdlVersion, number>> = { "1.0": 0, "1.1": 1, "1.2": 2 };
+
+/** True when `version` is `since` or newer. */
+export function atLeast(version: WdlVersion, since: WdlVersion): boolean {
+  return versionOrder[version] >= versionOrder[since];
+}
+
+/** State of one document's conversion. */
+export class BuildContext {
+  readonly diagnostics: Diagnostic[] = [];
+  /** The version features are checked against (1.2 until the version line is read). */
+  version: WdlVersion = "1.2";
+  /** How many hints sections / hints literals enclose the expression being built. */
+  hintsDepth = 0;
+
+  constructor(
+    readonly uri: string,
+    /** The document text. */
+    readonly source: string,
+  ) {}
+
+  /** The span of one token. */
+  tokenSpan(t: IToken): Span {
+    return { uri: this.uri, start: startOf(t), end: endOf(t) };
+  }
+
+  /** The span from the start of `a` to the end of `b` (tokens or spans). */
+  span(a: IToken | Span, b: IToken | Span | undefined): Span {
+    const start = "uri" in a ? a.start : startOf(a);
+    const endFrom = b === undefined || ("uri" in b ? false : b.isInsertedInRecovery || Number.isNaN(b.startOffset)) ? a : b;
+    const end = "uri" in endFrom ? endFrom.end : endOf(endFrom);
+    return { uri: this.uri, start, end };
+  }
+
+  /** Records an error. */
+  error(code: string, message: string, span: Span, help?: string, related?: readonly RelatedInfo[]): void {
+    const d = error(code, message, span, help);
+    this.diagnostics.push(related ? { ...d, related } : d);
+  }
+
+  /** Records a warning. */
+  warn(code: string, message: string, span: Span, help?: string): void {
+    this.diagnostics.push(warning(code, message, span, help));
+  }
+
+  /** Reports `feature` when the document's version predates it. */
+  gate(feature: Feature, span: Span): void {
+    if (!atLeast(this.version, feature.since)) {
+      this.error(
+        "version-feature",
+        `${feature.name} requires WDL ${feature.since} or later, but this document is version ${this.version}`,
+        span,
+        `change the first line to 'version ${feature.since}', or avoid ${feature.name}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * CST→AST for a whole document: the version statement, imports, structs,
+ * tasks and the workflow, plus diagnostics for what does not belong at the
+ * top level (a second workflow, declarations outside any task, stray tokens).
+ */
+import type { CstNode, IToken } from "chevrotain";
+import type { Document, ImportAlias, ImportDecl, StructDef, TaskDef, WdlVersion, WorkflowDef } from "../ast.js";
+import { describeToken } from "../parse-errors.js";
+import { RESERVED_KEYWORDS } from "../tokens.js";
+import { BuildContext, Incomplete, firstToken, needNode, needToken, nodesOf, tokenOf, tokensOf } from "./context.js";
+import { buildBody, elementKind, elementWords } from "./body.js";
+import { ident } from "./expressions.js";
+import { tryBuild } from "./sections.js";
+import { buildString } from "./strings-ast.js";
+
+const versions: Readonly<Record<string, WdlVersion>> = { "1.0": "1.0", "1.1": "1.1", "1.2": "1.2", development: "1.2" };
+
+const topLevelExpected = "'import', 'struct', 'task' or 'workflow'";
+
+/** Builds the AST of a document, or undefined when its version is missing or unsupported. */
+export function buildDocument(ctx: BuildContext, cst: CstNode): Document | undefined {
+  const versionNode = nodesOf(cst, "version")[0];
+  const version = readVersion(ctx, versionNode);
+  if (version === undefined) return undefined;
+  ctx.version = version.version;
+
+  const imports: ImportDecl[] = [];
+  const structs: StructDef[] = [];
+  const tasks: TaskDef[] = [];
+  let workflow: WorkflowDef | undefined;
+  for (const n of nodesOf(cst, "importStatement")) push(imports, tryBuild(() => buildImport(ctx, n)));
+  for (const n of nodesOf(cst, "structDefinition")) push(structs, tryBuild(() => buildStruct(ctx, n)));
+  for (const n of nodesOf(cst, "taskDefinition")) push(tasks, tryBuild(() => buildTask(ctx, n)));
+  for (const n of nodesOf(cst, "workflowDefinition")) {
+    const w = tryBuild(() => buildWorkflow(ctx, n));
+    if (w === undefined) continue;
+    if (workflow === undefined) {
+      workflow = w;
+    } else {
+      ctx.error(
+        "second-workflow",
+        `a document may contain only one workflow, but '${w.name.name}' is a second one`,
+        w.name.span,
+        "move this workflow into its own file and import it",
+        [{ span: workflow.name.span, message: `the first workflow, '${workflow.name.name}', is here` }],
+      );
+    }
+  }
+  reportTopLevelLeftovers(ctx, cst);
+
+  const firstSpan = version.span;
+  const last = ctx.source.length;
+  return {
+    kind: "Document",
+    uri: ctx.uri,
+    version: version.version,
+    versionText: version.text,
+    versionSpan: version.span,
+    imports,
+    structs,
+    tasks,
+    workflow,
+    span: { uri: ctx.uri, start: { line: 1, column: 1, offset: 0 }, end: endPosition(ctx.source, last, firstSpan.end) },
+  };
+}
+
+function push<T>(list: T[], item: T | undefined): void {
+  if (item !== undefined) list.push(item);
+}
+
+function endPosition(source: string, offset: number, fallback: { line: number; column: number; offset: number }) {
+  if (offset === 0) return fallback;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = source.indexOf("\n"); i !== -1 && i < offset; i = source.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1, offset };
+}
+
+function readVersion(
+  ctx: BuildContext,
+  node: CstNode | undefined,
+): { version: WdlVersion; text: string; span: ReturnType<BuildContext["span"]> } | undefined {
+  const kw = node ? tokenOf(node, "Version") : undefined;
+  if (node === undefined || kw === undefined) {
+    ctx.error(
+      "missing-version",
+      "the document does not start with a version statement",
+      { uri: ctx.uri, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
+      "add 'version 1.2' (or 1.0, 1.1) as the first line; wdlrun does not read draft-2 documents",
+    );
+    return undefined;
+  }
+  // The version is the rest of the line after `version`, up to a comment.
+  const lineEnd = ctx.source.indexOf("\n", kw.endOffset! + 1);
+  const rest = ctx.source.slice(kw.endOffset! + 1, lineEnd === -1 ? undefined : lineEnd);
+  const text = rest.replace(/#.*/, "").trim();
+  const numberTok = tokenOf(node, "FloatLiteral") ?? tokenOf(node, "IntLiteral") ?? tokenOf(node, "Identifier");
+  const span = ctx.span(kw, numberTok ?? kw);
+  const version = versions[text];
+  if (version === undefined) {
+    ctx.error(
+      "unsupported-version",
+      text === "" ? "the version statement names no version" : `unsupported WDL version '${text}'`,
+      span,
+      "wdlrun reads WDL 1.0, 1.1 and 1.2 ('version development' is read as 1.2)",
+    );
+    return undefined;
+  }
+  return { version, text, span };
+}
+
+function buildImport(ctx: BuildContext, node: CstNode): ImportDecl {
+  const kw = needToken(node, "Import");
+  const uriString = buildString(ctx, needNode(node, "string"));
+  let uri = "";
+  for (const p of uriString.parts) {
+    if (p.kind === "Text") uri += p.text;
+    else ctx.error("import-placeholder", "an import URI cannot contain placeholders", p.span);
+  }
+  const nsTok = tokenOf(node, "Identifier");
+  const aliases = nodesOf(node, "importAlias").map((a): ImportAlias => {
+    const [from, to] = tokensOf(a, "Identifier");
+    if (from === undefined || to === undefined || to.isInsertedInRecovery) throw new Incomplete();
+    return { kind: "ImportAlias", from: ident(ctx, from), to: ident(ctx, to), span: ctx.span(needToken(a, "Alias"), to) };
+  });
+  const namespace = nsTok ? ident(ctx, nsTok) : undefined;
+  const end = aliases[aliases.length - 1]?.span ?? namespace?.span ?? uriString.span;
+  return { kind: "Import", uri, uriSpan: uriString.span, namespace, aliases, span: ctx.span(kw, end) };
+}
+
+function buildStruct(ctx: BuildContext, node: CstNode): StructDef {
+  const kw = needToken(node, "Struct");
+  const name = ident(ctx, needToken(node, "Identifier"));
+  const body = needNode(node, "body");
+  const parts = buildBody(ctx, body, { kind: "struct", name: name.name });
+  return {
+    kind: "Struct",
+    name,
+    members: parts.declarations,
+    meta: parts.meta,
+    parameterMeta: parts.parameterMeta,
+    span: ctx.span(kw, tokenOf(body, "RCurly") ?? name.span),
+  };
+}
+
+function buildTask(ctx: BuildContext, node: CstNode): TaskDef {
+  const kw = needToken(node, "Task");
+  const name = ident(ctx, needToken(node, "Identifier"));
+  const body = needNode(node, "body");
+  const parts = buildBody(ctx, body, { kind: "task", name: name.name });
+  const span = ctx.span(kw, tokenOf(body, "RCurly") ?? name.span);
+  if (parts.command === undefined) {
+    ctx.error("missing-command", `task '${name.name}' has no command section`, name.span, "add 'command <<< … >>>' (it may be empty)");
+  }
+  if (parts.runtime && (parts.requirements || parts.hints)) {
+    ctx.error(
+      "runtime-with-requirements",
+      `task '${name.name}' has a runtime section and a ${parts.requirements ? "requirements" : "hints"} section; a task may use only one of runtime or requirements/hints`,
+      parts.runtime.span,
+      "move the runtime attributes into the requirements section (and hints section) and remove the runtime section",
+    );
+  }
+  return {
+    kind: "Task",
+    name,
+    inputs: parts.inputs,
+    privateDeclarations: parts.declarations,
+    command: parts.command,
+    outputs: parts.outputs,
+    requirements: parts.requirements,
+    hints: parts.hints,
+    runtime: parts.runtime,
+    meta: parts.meta,
+    parameterMeta: parts.parameterMeta,
+    span,
+  };
+}
+
+function buildWorkflow(ctx: BuildContext, node: CstNode): WorkflowDef {
+  const kw = needToken(node, "Workflow");
+  const name = ident(ctx, needToken(node, "Identifier"));
+  const body = needNode(node, "body");
+  const parts = buildBody(ctx, body, { kind: "workflow", name: name.name });
+  return {
+    kind: "Workflow",
+    name,
+    inputs: parts.inputs,
+    body: parts.elements,
+    outputs: parts.outputs,
+    meta: parts.meta,
+    parameterMeta: parts.parameterMeta,
+    hints: parts.hints,
+    span: ctx.span(kw, tokenOf(body, "RCurly") ?? name.span),
+  };
+}
+
+/**
+ * Reports what the parser found at the top level that is not an import,
+ * struct, task or workflow. Only the first of several consecutive misplaced
+ * things is reported, since the rest usually follows from it.
+ */
+function reportTopLevelLeftovers(ctx: BuildContext, cst: CstNode): void {
+  type Item = { at: number; misplaced: CstNode | IToken | undefined };
+  const items: Item[] = [];
+  for (const name of ["importStatement", "structDefinition", "taskDefinition", "workflowDefinition"]) {
+    for (const n of nodesOf(cst, name)) items.push({ at: firstToken(n)?.startOffset ?? 0, misplaced: undefined });
+  }
+  for (const n of nodesOf(cst, "bodyElement")) items.push({ at: firstToken(n)?.startOffset ?? 0, misplaced: n });
+  for (const t of tokensOf(cst, "RCurly")) items.push({ at: t.startOffset, misplaced: t });
+  items.sort((a, b) => a.at - b.at);
+  let previousMisplaced = false;
+  for (const item of items) {
+    if (item.misplaced !== undefined && !previousMisplaced) reportMisplacedTopLevel(ctx, item.misplaced);
+    previousMisplaced = item.misplaced !== undefined;
+  }
+}
+
+function reportMisplacedTopLevel(ctx: BuildContext, thing: CstNode | IToken): void {
+  if ("image" in thing) {
+    ctx.error("syntax-error", `unexpected '}' at the top level of the document; it closes nothing`, ctx.tokenSpan(thing), "remove it");
+    return;
+  }
+  const first = firstToken(thing);
+  if (first === undefined) return;
+  const kind = elementKind(thing);
+  const lower = first.image.toLowerCase();
+  if (first.image !== lower && RESERVED_KEYWORDS.has(lower) && ["import", "struct", "task", "workflow"].includes(lower)) {
+    ctx.error(
+      "syntax-error",
+      `unexpected ${describeToken(first)} at the top level; expected ${topLevelExpected}`,
+      ctx.tokenSpan(first),
+      `keywords are case-sensitive: did you mean '${lower}'?`,
+    );
+  } else if (kind === "stray") {
+    ctx.error("syntax-error", `unexpected ${describeToken(first)} at the top level; expected ${topLevelExpected}`, ctx.tokenSpan(first));
+  } else {
+    ctx.error(
+      "misplaced-element",
+      `${elementWords[kind]} is not allowed at the top level of a document; expected ${topLevelExpected}`,
+      ctx.tokenSpan(first),
+      kind === "declaration" || kind === "call" ? "put it inside a task or workflow" : undefined,
+    );
+  }
+}
