@@ -6,6 +6,8 @@
  */
 import * as path from "node:path";
 import type { FileIO } from "../eval/context.js";
+import type { WdlType } from "../types/types.js";
+import { coerce } from "../values/coerce.js";
 import { ValueError } from "../values/errors.js";
 import type { WdlValue } from "../values/value.js";
 import { badArg, pathArg, R, stringArg } from "./args.js";
@@ -78,6 +80,16 @@ function sizeOfValue(io: FileIO, v: WdlValue): number {
   }
 }
 
+/** The value coerced to its static type when analysis knows it (and the coercion applies). */
+function withStaticType(v: WdlValue, t: WdlType | undefined): WdlValue {
+  if (t === undefined) return v;
+  try {
+    return coerce(v, t);
+  } catch {
+    return v;
+  }
+}
+
 function joinPaths(parts: readonly string[]): string {
   if (parts.length === 0) throw new ValueError("join_paths: the array of paths must not be empty", "invalid-argument");
   parts.forEach((p, i) => {
@@ -124,7 +136,7 @@ export const FILE_FUNCTIONS: readonly StdlibFunction[] = [
       itemType: { kind: "File", optional: false },
     };
   }),
-  fn("size", "1.0", [1, 2], (args, ctx) => {
+  fn("size", "1.0", [1, 2], (args, ctx, call) => {
     const v = args[0]!;
     let unit = 1;
     if (args.length === 2) {
@@ -135,8 +147,10 @@ export const FILE_FUNCTIONS: readonly StdlibFunction[] = [
       }
       unit = f;
     }
-    // A String argument is a path (String coerces to File); nested Strings are not files.
-    const bytes = v.kind === "String" ? ctx.io.size(v.value) : sizeOfValue(ctx.io, v);
+    // A String argument is a path (String coerces to File). Strings nested in a
+    // compound value are paths only when the argument's static type says so
+    // (`size(["a.txt", f])` is an Array[File?]), so coerce to that type first.
+    const bytes = v.kind === "String" ? ctx.io.size(v.value) : sizeOfValue(ctx.io, withStaticType(v, ctx.typeOf?.(call.args[0]!)));
     const result = bytes / unit;
     if (!Number.isFinite(result)) throw new ValueError("size: the size is too large for a Float", "float-overflow");
     return R.float(result);

@@ -5,11 +5,20 @@
  * and `<`, `<=`, `>`, `>=` on numbers, strings and (deprecated) Booleans.
  */
 import { ValueError } from "./errors.js";
-import { describeValue } from "./format.js";
+import { describeValue, primitiveToString } from "./format.js";
 import type { WdlValue } from "./value.js";
 
-/** WDL `a == b`. Never throws: values of unrelated types are simply unequal. */
+/**
+ * WDL `a == b`. Never throws: values of unrelated types are simply unequal.
+ * Primitives of different kinds follow the spec's "Order of Precedence":
+ * Int and Float compare numerically; otherwise both are converted to String
+ * (as placeholders show them) and compared, so `true == "true"` and
+ * `1 == "1"` hold while `1 == true` does not.
+ */
 export function valuesEqual(a: WdlValue, b: WdlValue): boolean {
+  if (a.kind !== b.kind && isPrimitive(a) && isPrimitive(b) && !(isNumber(a) && isNumber(b))) {
+    return primitiveToString(a) === primitiveToString(b);
+  }
   switch (a.kind) {
     case "None":
       return b.kind === "None";
@@ -94,4 +103,22 @@ export function compareCodePoints(a: string, b: string): number {
     return x - y;
   }
   return a.length - b.length;
+}
+
+function isPrimitive(v: WdlValue): boolean {
+  switch (v.kind) {
+    case "Boolean":
+    case "Int":
+    case "Float":
+    case "String":
+    case "File":
+    case "Directory":
+      return true;
+    default:
+      return false;
+  }
+}
+
+function isNumber(v: WdlValue): boolean {
+  return v.kind === "Int" || v.kind === "Float";
 }

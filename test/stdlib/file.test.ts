@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nodeFileIO } from "../../src/eval/node-io.js";
+import { arrayOf, optionalOf, T } from "../../src/types/types.js";
 import { NONE, V, type WdlValue } from "../../src/values/value.js";
 import { memoryIO } from "../eval/kit.js";
 import { call, callFails, callJson, f, s, strs } from "./kit.js";
@@ -56,6 +57,13 @@ describe("size (in memory)", () => {
     expect(call("size", [nested], { io })).toEqual(f(22));
     expect(call("size", [s("/abs/b"), s("KiB")], { io })).toEqual(f(4 / 1024));
     expect(call("size", [V.file("/abs/b"), s("gb")], { io })).toEqual(f(4e-9));
+  });
+
+  it("treats Strings inside a compound argument as paths when the static type says File (1.1 example)", () => {
+    const arg = V.array([s("created_file"), NONE]);
+    expect(call("size", [arg, s("K")], { io, argTypes: [arrayOf(optionalOf(T.File))] })).toEqual(f(0.022));
+    // Without type information a nested String is not a file.
+    expect(call("size", [arg, s("K")], { io })).toEqual(f(0));
   });
 
   it("fails for a missing file and an unknown unit", () => {

@@ -7,7 +7,8 @@ import { expect } from "vitest";
 import type { FileIO } from "../../src/eval/context.js";
 import { EvalError } from "../../src/eval/errors.js";
 import { evaluate } from "../../src/eval/evaluate.js";
-import type { WdlVersion } from "../../src/syntax/ast.js";
+import type { Expr, WdlVersion } from "../../src/syntax/ast.js";
+import type { WdlType } from "../../src/types/types.js";
 import { valueToJson } from "../../src/values/json.js";
 import { V, type WdlValue } from "../../src/values/value.js";
 import { ctx, E } from "../eval/kit.js";
@@ -15,13 +16,20 @@ import { ctx, E } from "../eval/kit.js";
 export interface CallOptions {
   readonly version?: WdlVersion;
   readonly io?: FileIO;
+  /** Static types of the arguments, as analysis would give them (by position). */
+  readonly argTypes?: readonly (WdlType | undefined)[];
 }
 
 /** Calls the standard-library function `name` with already-evaluated arguments. */
 export function call(name: string, args: readonly WdlValue[], options: CallOptions = {}): WdlValue {
   const bindings: Record<string, WdlValue> = {};
   args.forEach((a, i) => (bindings[`a${i}`] = a));
-  return evaluate(E.call(name, ...args.map((_, i) => E.name(`a${i}`))), ctx(bindings, options));
+  const argExprs = args.map((_, i) => E.name(`a${i}`));
+  const typeOf = (e: Expr): WdlType | undefined => {
+    const k = argExprs.indexOf(e);
+    return k >= 0 ? options.argTypes?.[k] : undefined;
+  };
+  return evaluate(E.call(name, ...argExprs), ctx(bindings, { ...options, typeOf }));
 }
 
 /** Calls and returns the EvalError the call must raise. */

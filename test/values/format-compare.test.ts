@@ -34,7 +34,11 @@ describe("valuesEqual / compareValues", () => {
   it("treats Int and Float numerically and String/File textually", () => {
     expect(valuesEqual(V.int(1), V.float(1))).toBe(true);
     expect(valuesEqual(V.file("a"), V.string("a"))).toBe(true);
-    expect(valuesEqual(V.bool(true), V.string("true"))).toBe(false);
+    // The spec's order of precedence: other primitive pairs compare as Strings.
+    expect(valuesEqual(V.bool(true), V.string("true"))).toBe(true);
+    expect(valuesEqual(V.int(1), V.string("1"))).toBe(true);
+    expect(valuesEqual(V.int(1), V.bool(true))).toBe(false);
+    expect(valuesEqual(V.float(1), V.string("1.0"))).toBe(false);
     expect(valuesEqual(NONE, NONE)).toBe(true);
     expect(valuesEqual(NONE, V.int(0))).toBe(false);
   });
