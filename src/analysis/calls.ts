@@ -69,10 +69,8 @@ export function checkCallInputs(
   const supplied = new Map<string, CallStatement["inputs"][number]>();
   for (const input of call.inputs) {
     const name = input.name.name;
-    if (supplied.has(name)) {
-      ctx.report(msg.duplicateCallInput(input.name.span, name));
-      continue;
-    }
+    // A repeated input name is a syntax diagnostic; the first one counts.
+    if (supplied.has(name)) continue;
     supplied.set(name, input);
     const info = callee.inputByName.get(name);
     if (!info) {

@@ -6,7 +6,7 @@
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { CallStatement, Declaration, Document, Expr, NameRef, TypeExpr, WdlVersion } from "../syntax/ast.js";
-import { arrayOf, mapOf, pairOf, T, withOptional, type StructType, type WdlType } from "../types/types.js";
+import { arrayOf, isPrimitive, mapOf, pairOf, T, withOptional, type StructType, type WdlType } from "../types/types.js";
 import { versionAtLeast } from "../stdlib/signatures.js";
 import * as msg from "./messages.js";
 import type { Binding, CheckedCall, CheckedDocument } from "./model.js";
@@ -44,12 +44,12 @@ export class DocumentContext {
   resolveType(te: TypeExpr, report = false): WdlType {
     switch (te.kind) {
       case "PrimitiveType":
-        if (te.name === "Directory" && report && !this.atLeast("1.2")) this.report(msg.typeNeedsVersion(te.span, "the `Directory` type", "1.2", this.version));
         return withOptional(T[te.name], te.optional);
       case "ArrayType":
         return arrayOf(this.resolveType(te.item, report), te.nonEmpty, te.optional);
       case "MapType": {
         const key = this.resolveType(te.key, report);
+        if (report && key.kind !== "Any" && !isPrimitive(key)) this.report(msg.mapKeyType(te.key.span, key));
         return mapOf(key, this.resolveType(te.value, report), te.optional);
       }
       case "PairType":

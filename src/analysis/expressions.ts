@@ -77,7 +77,7 @@ export function checkAssignable(ctx: DocumentContext, e: Expr, from: WdlType, to
     ctx.report(msg.optionalMismatch(e.span, to, from));
     return false;
   }
-  if (to.kind === "String" && (from.kind === "Int" || from.kind === "Float" || from.kind === "Boolean") && !from.optional) {
+  if (to.kind === "String" && isPrimitive(from) && !from.optional) {
     ctx.report(msg.implicitStringConversion(e.span, from));
     return true;
   }
@@ -244,7 +244,7 @@ function inferMap(e: Extract<Expr, { kind: "MapLiteral" }>, env: ExprEnv, expect
       keyFailed = true;
     }
     if (ex) {
-      checkAssignable(env.ctx, entry.key, k, ex.key);
+      if (!keyFailed) checkAssignable(env.ctx, entry.key, k, ex.key);
       checkAssignable(env.ctx, entry.value, v, ex.value);
       continue;
     }
@@ -289,7 +289,6 @@ function reportMissingMembers(span: Span, struct: StructType, given: ReadonlySet
 }
 
 function inferStructLiteral(e: StructLiteral, env: ExprEnv): WdlType {
-  if (!env.ctx.atLeast("1.1")) env.ctx.report(msg.typeNeedsVersion(e.span, "a struct literal", "1.1", env.ctx.version));
   const struct = env.ctx.structs.get(e.typeName.name);
   if (!struct) env.ctx.report(msg.unknownType(e.typeName.span, e.typeName.name, msg.didYouMean(e.typeName.name, env.ctx.structs.keys())));
   const seen = new Set<string>();
@@ -306,13 +305,9 @@ function inferStructLiteral(e: StructLiteral, env: ExprEnv): WdlType {
   return struct;
 }
 
+/** Hints-scoped literals; their placement and duplicate keys are syntax diagnostics. */
 function inferHintsLiteral(e: HintsLiteral, env: ExprEnv): WdlType {
-  if (env.place !== "task-hints" && env.place !== "workflow-hints") env.ctx.report(msg.hintsLiteralOutsideHints(e.span));
-  const seen = new Set<string>();
   for (const entry of e.entries) {
-    const key = entry.key.map((k) => k.name).join(".");
-    if (seen.has(key)) env.ctx.report(msg.duplicateKey(entry.span, e.scope, key));
-    seen.add(key);
     if ((e.scope === "input" || e.scope === "output") && env.hintTargets) {
       const first = entry.key[0]!;
       if (!env.hintTargets[e.scope].has(first.name)) env.ctx.report(msg.unknownHintTarget(first.span, e.scope, first.name));
@@ -325,8 +320,10 @@ function inferHintsLiteral(e: HintsLiteral, env: ExprEnv): WdlType {
 function inferName(e: NameRef, env: ExprEnv, asMemberTarget: boolean): WdlType {
   const entry = env.scope.lookup(e.name);
   if (!entry) {
-    if (e.name === "task" && env.ctx.atLeast("1.2")) env.ctx.report(msg.taskVariableOutside(e.span));
-    else env.ctx.report(msg.unknownName(e.span, e.name, msg.didYouMean(e.name, env.scope.names())));
+    // Before 1.2 the parser reports `task` as a version-gated feature.
+    if (e.name === "task") {
+      if (env.ctx.atLeast("1.2")) env.ctx.report(msg.taskVariableOutside(e.span));
+    } else env.ctx.report(msg.unknownName(e.span, e.name, msg.didYouMean(e.name, env.scope.names())));
     return T.Any;
   }
   if (entry.binding) env.ctx.bindings.set(e, entry.binding);
@@ -434,7 +431,6 @@ function inferBinary(e: BinaryOp, env: ExprEnv, inPlaceholder: boolean): WdlType
     else if (!isOrderable(l, r)) env.ctx.report(msg.operatorType(e.span, op, l, r));
     return T.Boolean;
   }
-  if (op === "**" && !env.ctx.atLeast("1.2")) env.ctx.report(msg.typeNeedsVersion(e.span, "the `**` operator", "1.2", env.ctx.version));
   if (l.kind === "Any" || r.kind === "Any") {
     if (op === "+" && (l.kind === "String" || r.kind === "String")) return withOptional(T.String, l.optional || r.optional);
     return T.Any;

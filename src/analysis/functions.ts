@@ -91,7 +91,9 @@ function match(p: Pattern, t: WdlType, b: Map<string, WdlType>): boolean {
   }
   switch (p.k) {
     case "type":
-      return isCoercible(t, p.type);
+      // A File or Directory is accepted where the signature names `String` (e.g. `sub(file, …)`), as engines do;
+      // a type variable bound to String (`contains(Array[String], P)`) stays strict, as the spec's coercion_fail says.
+      return isCoercible(t, p.type) || (p.type.kind === "String" && (t.kind === "File" || t.kind === "Directory") && (p.type.optional || !t.optional));
     case "struct":
       if (t.kind === "None") return p.optional;
       return t.kind === "Struct" && (p.optional || !t.optional);

@@ -10,7 +10,7 @@ import type { GraphNode, WorkflowGraph } from "./model.js";
 /** The result of sorting: an order (nodes on a cycle are appended in source order) and one cycle, if any. */
 export interface Sorted<N> {
   readonly order: N[];
-  /** The nodes of one dependency cycle, in dependency order, or undefined. */
+  /** The nodes of one dependency cycle (each depends on the next, the last on the first), or undefined. */
   readonly cycle: N[] | undefined;
 }
 
@@ -57,7 +57,7 @@ function findCycle<N>(remaining: readonly N[], deps: (n: N) => readonly N[], inS
   const at = new Map<N, number>();
   for (;;) {
     const seenAt = at.get(n);
-    if (seenAt !== undefined) return path.slice(seenAt).reverse();
+    if (seenAt !== undefined) return path.slice(seenAt);
     at.set(n, path.length);
     path.push(n);
     const next: N | undefined = deps(n).find((d) => inSet.has(d));

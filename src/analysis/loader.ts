@@ -1,21 +1,161 @@
 /**
- * Loads a document and its imports, parses them and checks them.
- * (Placeholder until the parser lands: the real loader walks imports
- * relative to the importing file and reports missing files and cycles.)
+ * Loads a document and, transitively, its imports (each resolved relative to
+ * the importing document), parses them, and checks them bottom-up so that a
+ * document is checked after everything it imports. Missing files and import
+ * cycles are reported at the import statement; a document imported twice is
+ * read, parsed and checked once. Reading is the only asynchronous step: the
+ * sync and async entry points share everything else.
  */
+import { readFile } from "node:fs/promises";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { error, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { compareSpans } from "../diagnostics/span.js";
+import type { Document } from "../syntax/ast.js";
+import { parseDocument } from "../syntax/parse.js";
+import { checkDocument, type ImportOutcome } from "./document.js";
 import type { Analysis } from "./index.js";
+import * as msg from "./messages.js";
+import type { CheckedDocument } from "./model.js";
 
-/** Reads, parses and checks the document at `path` and its imports. */
-export async function loadAndCheck(path: string, readFile?: (uri: string) => Promise<string>): Promise<Analysis> {
-  void path;
-  void readFile;
-  throw new Error("analysis: not implemented yet");
+/** Resolves an import URI against the importing document's URI. */
+export function resolveImportUri(importer: string, uri: string): string {
+  if (/^https?:\/\//.test(uri)) return uri;
+  if (uri.startsWith("file://")) return fileURLToPath(uri);
+  if (/^https?:\/\//.test(importer)) return new URL(uri, importer).toString();
+  return isAbsolute(uri) ? uri : resolve(dirname(importer), uri);
 }
 
-/** Parses and checks an in-memory document; imports come from `files`. */
+/** Reads local files as UTF-8 and http(s) URLs with fetch. */
+export async function defaultReader(uri: string): Promise<string> {
+  if (/^https?:\/\//.test(uri)) {
+    const res = await fetch(uri);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    return await res.text();
+  }
+  return await readFile(uri, "utf8");
+}
+
+/** The set of documents reachable from a root, filled in rounds of reads. */
+class DocumentSet {
+  readonly sources = new Map<string, string>();
+  readonly readErrors = new Map<string, string>();
+  readonly parsed = new Map<string, Document | undefined>();
+  readonly diagnostics: Diagnostic[] = [];
+
+  /** Stores a read result. */
+  add(uri: string, text: string | Error): void {
+    if (typeof text === "string") this.sources.set(uri, text);
+    else this.readErrors.set(uri, readReason(text));
+  }
+
+  /** Parses what was read and returns the URIs its imports need that were not read yet. */
+  missing(): string[] {
+    const out = new Set<string>();
+    for (const [uri, text] of this.sources) {
+      if (this.parsed.has(uri)) continue;
+      const { document, diagnostics } = parseDocument(text, uri);
+      this.parsed.set(uri, document);
+      this.diagnostics.push(...diagnostics);
+      for (const imp of document?.imports ?? []) {
+        const target = resolveImportUri(uri, imp.uri);
+        if (!this.sources.has(target) && !this.readErrors.has(target)) out.add(target);
+      }
+    }
+    return [...out];
+  }
+
+  /** Checks every document reachable from the root, imports first. */
+  check(root: string): Analysis {
+    const documents = new Map<string, CheckedDocument>();
+    const onStack: string[] = [];
+    const visit = (uri: string): CheckedDocument | undefined => {
+      const done = documents.get(uri);
+      if (done) return done;
+      const doc = this.parsed.get(uri);
+      if (!doc) return undefined;
+      onStack.push(uri);
+      const outcomes: ImportOutcome[] = [];
+      for (const decl of doc.imports) {
+        const target = resolveImportUri(uri, decl.uri);
+        const reason = this.readErrors.get(target);
+        if (reason !== undefined) {
+          this.diagnostics.push(msg.importNotFound(decl.uriSpan, decl.uri, reason));
+          outcomes.push({ decl, document: undefined });
+          continue;
+        }
+        const at = onStack.indexOf(target);
+        if (at >= 0) {
+          this.diagnostics.push(msg.importCycle(decl.uriSpan, [...onStack.slice(at), target].map(shortName)));
+          outcomes.push({ decl, document: undefined });
+          continue;
+        }
+        outcomes.push({ decl, document: visit(target) });
+      }
+      onStack.pop();
+      const checked = checkDocument(doc, outcomes, this.diagnostics);
+      documents.set(uri, checked);
+      return checked;
+    };
+    const rootError = this.readErrors.get(root);
+    if (rootError !== undefined) this.diagnostics.push(error("read-error", `cannot read \`${root}\`: ${rootError}`));
+    const rootDoc = visit(root);
+    return { root: rootDoc, diagnostics: sortDiagnostics(this.diagnostics), sources: this.sources, documents };
+  }
+}
+
+function shortName(uri: string): string {
+  return uri.slice(uri.lastIndexOf("/") + 1);
+}
+
+function readReason(e: Error): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "no such file";
+  if (code === "EISDIR") return "it is a directory";
+  if (code === "EACCES") return "permission denied";
+  return e.message;
+}
+
+/** Sorts diagnostics by file, then position; diagnostics without a span come first. */
+export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => {
+      const sa = a.d.span;
+      const sb = b.d.span;
+      if (!sa || !sb) return sa ? 1 : sb ? -1 : a.i - b.i;
+      return compareSpans(sa, sb) || a.i - b.i;
+    })
+    .map((x) => x.d);
+}
+
+/** Reads, parses and checks the document at `path` and its imports. */
+export async function loadAndCheck(path: string, reader: (uri: string) => Promise<string> = defaultReader): Promise<Analysis> {
+  const root = /^https?:\/\//.test(path) ? path : resolve(path);
+  const set = new DocumentSet();
+  const read = async (uri: string): Promise<void> => {
+    try {
+      set.add(uri, await reader(uri));
+    } catch (e) {
+      set.add(uri, e instanceof Error ? e : new Error(String(e)));
+    }
+  };
+  await read(root);
+  for (let missing = set.missing(); missing.length; missing = set.missing()) await Promise.all(missing.map(read));
+  return set.check(root);
+}
+
+/** Parses and checks an in-memory document; imports come from `files` (keys resolved like import URIs). */
 export function loadAndCheckSync(uri: string, text: string, files: ReadonlyMap<string, string>): Analysis {
-  void uri;
-  void text;
-  void files;
-  throw new Error("analysis: not implemented yet");
+  const set = new DocumentSet();
+  const byUri = new Map<string, string>();
+  for (const [k, v] of files) byUri.set(/^https?:\/\//.test(k) || isAbsolute(k) ? k : resolveImportUri(uri, k), v);
+  set.add(uri, text);
+  for (let missing = set.missing(); missing.length; missing = set.missing()) {
+    for (const m of missing) {
+      const t = byUri.get(m);
+      set.add(m, t ?? Object.assign(new Error("no such file"), { code: "ENOENT" }));
+    }
+  }
+  return set.check(uri);
 }

@@ -77,8 +77,6 @@ export const conflictingStruct = (span: Span, name: string, first: Span | undefi
 export const recursiveStruct = (span: Span, name: string): Diagnostic =>
   error("recursive-struct", `struct \`${name}\` contains itself`, span, "a struct member may not have the struct's own type, directly or through other structs");
 export const unknownType = (span: Span, name: string, help?: string): Diagnostic => error("unknown-type", `unknown type \`${name}\``, span, help);
-export const typeNeedsVersion = (span: Span, what: string, since: WdlVersion, version: WdlVersion): Diagnostic =>
-  error("version-gated", `${what} requires WDL ${since} or later (this document is version ${version})`, span);
 export const unknownName = (span: Span, name: string, help?: string): Diagnostic => error("unknown-name", `unknown name \`${name}\``, span, help);
 export const outputNotVisible = (span: Span, name: string): Diagnostic =>
   error("unknown-name", `\`${name}\` is an output and cannot be used outside the output section`, span);
@@ -164,8 +162,6 @@ export const unknownNamespace = (span: Span, name: string, help?: string): Diagn
   error("unknown-namespace", `no imported namespace named \`${name}\``, span, help);
 export const unknownCallInput = (span: Span, callee: string, input: string, help?: string): Diagnostic =>
   error("unknown-call-input", `\`${callee}\` has no input named \`${input}\``, span, help);
-export const duplicateCallInput = (span: Span, input: string): Diagnostic =>
-  error("duplicate-call-input", `input \`${input}\` is given more than once`, span);
 export const missingCallInputs = (span: Span, callee: string, names: readonly string[]): Diagnostic =>
   error(
     "missing-call-input",
@@ -199,17 +195,12 @@ export const unknownRuntimeKey = (span: Span, key: string): Diagnostic =>
   warning("unknown-runtime-key", `\`${key}\` is not a standard runtime attribute; engines may ignore it`, span);
 export const deprecatedRuntime = (span: Span): Diagnostic =>
   warning("deprecated-runtime", "the `runtime` section is deprecated in WDL 1.2", span, "use `requirements` (and `hints` for engine-specific keys)");
-export const runtimeAndRequirements = (span: Span): Diagnostic =>
-  error("conflicting-sections", "a task cannot have both `runtime` and `requirements`/`hints` sections", span);
 export const deprecatedAlias = (span: Span, key: string, instead: string): Diagnostic =>
   warning("deprecated-key", `\`${key}\` is deprecated`, span, `use \`${instead}\``);
-export const hintsLiteralOutsideHints = (span: Span): Diagnostic =>
-  error("misplaced-hints-literal", "`hints`, `input` and `output` literals are only allowed in a `hints` section", span);
 export const unknownHintTarget = (span: Span, scope: string, name: string): Diagnostic =>
   error("unknown-name", `the task has no ${scope} named \`${name}\``, span);
 export const workflowHintNotLiteral = (span: Span): Diagnostic =>
   error("workflow-hint-expression", "workflow hints must be literal values", span);
-export const missingCommand = (span: Span, task: string): Diagnostic => error("missing-command", `task \`${task}\` has no command section`, span);
 export const taskVariableOutside = (span: Span): Diagnostic =>
   error("unknown-name", "the `task` variable is only available in a task's command and output sections", span);
 export const metaKeyUnknownParam = (span: Span, key: string): Diagnostic =>
@@ -222,5 +213,3 @@ export const unusedInput = (span: Span, name: string): Diagnostic =>
 export const unusedDeclaration = (span: Span, name: string): Diagnostic => warning("unused-declaration", `\`${name}\` is never used`, span);
 export const shadowing = (span: Span, name: string, what: string): Diagnostic =>
   warning("shadowing", `\`${name}\` shadows ${what} of the same name`, span);
-export const unnecessaryOptional = (span: Span, name: string): Diagnostic =>
-  warning("deprecated-syntax", `\`${name}\`: ${"specifying both a default and `?` is redundant"}`, span);

@@ -86,8 +86,9 @@ export function checkKeyValueSection(section: KeyValueSection, env: ExprEnv, own
     const t = inferExpr(entry.value, env);
     const reserved = reservedKey(kind, name);
     const canonical = reserved?.name ?? name;
+    // Exact repeats are syntax diagnostics; a key given again under its alias is ours.
     const prev = seen.get(canonical);
-    if (prev !== undefined) ctx.report(msg.duplicateKey(entry.key.span, section.section, prev === name ? name : `${prev}\` / \`${name}`));
+    if (prev !== undefined && prev !== name) ctx.report(msg.duplicateKey(entry.key.span, section.section, `${prev}\` / \`${name}`));
     seen.set(canonical, name);
     if (kind === "workflow-hints" && !isLiteral(entry.value)) ctx.report(msg.workflowHintNotLiteral(entry.value.span));
     if (!reserved || (reserved.since && !ctx.atLeast(reserved.since))) {
@@ -95,8 +96,10 @@ export function checkKeyValueSection(section: KeyValueSection, env: ExprEnv, own
         const all = [...REQUIREMENTS.keys()];
         ctx.report(msg.unknownRequirement(entry.key.span, name, msg.didYouMean(name, all)));
       } else if (kind === "runtime") {
-        const help = msg.didYouMean(name, REQUIREMENTS.keys());
-        if (help && help !== `did you mean \`${name}\`?`) ctx.report({ ...msg.unknownRuntimeKey(entry.key.span, name), help });
+        // Old runtime sections hold any key (hints included); only likely typos of reserved keys are worth a warning.
+        if (TASK_HINTS.has(name)) continue;
+        const help = msg.didYouMean(name, [...REQUIREMENTS.keys(), ...TASK_HINTS.keys()]);
+        if (help) ctx.report({ ...msg.unknownRuntimeKey(entry.key.span, name), help });
       }
       continue;
     }

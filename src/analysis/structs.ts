@@ -101,7 +101,7 @@ function typesEqualLoose(a: WdlType, b: WdlType): boolean {
   return typesEqual(a, b);
 }
 
-function containsStruct(t: WdlType, target: StructType, seen: Set<StructType>): boolean {
+function containsStruct(t: WdlType, target: StructType, seen: Set<ReadonlyMap<string, WdlType>>): boolean {
   switch (t.kind) {
     case "Array":
       return containsStruct(t.item, target, seen);
@@ -110,14 +110,10 @@ function containsStruct(t: WdlType, target: StructType, seen: Set<StructType>): 
     case "Pair":
       return containsStruct(t.left, target, seen) || containsStruct(t.right, target, seen);
     case "Struct": {
-      for (const m of t.members.values()) {
-        if (m.kind === "Struct" && m.members === target.members) return true;
-        if (m.kind === "Struct") {
-          if (seen.has(m)) continue;
-          seen.add(m);
-        }
-        if (containsStruct(m, target, seen)) return true;
-      }
+      if (t.members === target.members && seen.size > 0) return true;
+      if (seen.has(t.members)) return false;
+      seen.add(t.members);
+      for (const m of t.members.values()) if (containsStruct(m, target, seen)) return true;
       return false;
     }
     default:

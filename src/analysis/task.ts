@@ -95,8 +95,8 @@ export function checkTask(ctx: DocumentContext, task: TaskDef, document: () => C
   // Command: every input and private declaration, plus `task` (1.2).
   const withTask = new Scope(scope);
   if (ctx.atLeast("1.2")) withTask.define({ name: "task", type: TASK_VARIABLE_TYPE, binding: { kind: "task-variable" }, span: task.name.span });
+  // A missing command section is a syntax diagnostic.
   if (task.command) checkParts(task.command.parts, envFor("task-command", withTask));
-  else ctx.report(msg.missingCommand(task.name.span, task.name.name));
 
   // Outputs: a nested scope that also sees the other outputs.
   const outScope = new Scope(withTask);
@@ -112,7 +112,6 @@ export function checkTask(ctx: DocumentContext, task: TaskDef, document: () => C
   if (outSort.cycle) reportCycle(ctx, outSort.cycle);
 
   // Sections.
-  if (task.runtime && (task.requirements || task.hints)) ctx.report(msg.runtimeAndRequirements(task.runtime.span));
   if (task.runtime && ctx.atLeast("1.2")) ctx.report(msg.deprecatedRuntime(task.runtime.span));
   if (task.requirements) checkKeyValueSection(task.requirements, envFor("task-requirements", scope), "task");
   if (task.runtime) checkKeyValueSection(task.runtime, envFor("task-runtime", scope), "task");

@@ -127,12 +127,12 @@ class WorkflowChecker {
       return false;
     }
     this.names.set(name, span);
-    if (this.ctx.namespaces.has(name) || this.brokenNamespaces.has(name)) this.ctx.report(msg.shadowing(span, name, "an imported namespace"));
     return true;
   }
 
   private declare(scope: Scope, d: Declaration): void {
     if (!this.claim(d.name.name, d.name.span, "declaration")) return;
+    if (this.ctx.namespaces.has(d.name.name)) this.ctx.report(msg.shadowing(d.name.span, d.name.name, "an imported namespace"));
     if (this.ctx.structs.has(d.name.name)) this.ctx.report(msg.shadowing(d.name.span, d.name.name, "a struct type"));
     scope.define({ name: d.name.name, type: this.ctx.declType(d), binding: { kind: "declaration", decl: d }, span: d.name.span, node: d });
   }
@@ -170,15 +170,17 @@ class WorkflowChecker {
     const nameId = call.alias ?? call.target[call.target.length - 1]!;
     const name = nameId.name;
     if (name === this.wf.name.name) this.ctx.report(msg.callNamedLikeWorkflow(nameId.span, name));
-    if (!this.claim(name, nameId.span, "call")) return;
-    this.callNames.set(name, call);
+    const claimed = this.claim(name, nameId.span, "call");
+    if (claimed) this.callNames.set(name, call);
     if (!callee) {
-      scope.define({ name, type: T.Any, binding: undefined, span: nameId.span, unknownOutputs: true, node: call });
+      if (claimed) scope.define({ name, type: T.Any, binding: undefined, span: nameId.span, unknownOutputs: true, node: call });
       return;
     }
+    // The binding's CheckedCall is completed in pass 2 (inputs, parent); the object stays the same.
+    const checked = this.pendingCall(call, callee, name);
+    if (!claimed) return;
     const outputs = new Map(callee.outputs.map((o) => [o.name, o.type]));
-    // The binding's CheckedCall is filled in pass 2; entries hold a stable placeholder object updated then.
-    scope.define({ name, type: T.Any, binding: { kind: "call", call: this.pendingCall(call, callee, name) }, span: nameId.span, outputs, node: call });
+    scope.define({ name, type: T.Any, binding: { kind: "call", call: checked }, span: nameId.span, outputs, node: call });
   }
 
   private readonly pending = new Map<CallStatement, { -readonly [K in keyof CheckedCall]: CheckedCall[K] }>();

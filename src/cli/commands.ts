@@ -4,3 +4,5 @@
  */
 import "./run.js";
 import "./clean.js";
+import "./check.js";
+import "./inputs.js";

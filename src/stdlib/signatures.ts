@@ -94,9 +94,8 @@ export const STANDARD_LIBRARY: readonly FunctionSpec[] = [
   ]),
   fn("file", "write_tsv", "1.0", [
     "File write_tsv(Array[Array[String]])",
-    ["File write_tsv(Array[Struct])", "1.2"],
     ["File write_tsv(Array[Array[String]], true, Array[String])", "1.2"],
-    ["File write_tsv(Array[Struct], Boolean, Array[String])", "1.2"],
+    ["File write_tsv(Array[Struct], [Boolean], [Array[String]])", "1.2"],
   ]),
   fn("file", "read_map", "1.0", ["Map[String, String] read_map(File)"]),
   fn("file", "write_map", "1.0", ["File write_map(Map[String, String])"]),
