@@ -7,6 +7,7 @@
  * what is left at close().
  */
 import { randomBytes } from "node:crypto";
+import { getMaxListeners, setMaxListeners } from "node:events";
 import type Docker from "dockerode";
 import type { AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, HostPath } from "../backend.js";
 import type { PullPolicy, WdlrunConfig } from "../../config/load.js";
@@ -164,6 +165,8 @@ export class DockerBackend implements Backend {
   }
 
   async execute(request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {
+    // Every running attempt listens on the run's one signal: lift Node's 10-listener warning.
+    if (getMaxListeners(signal) < 10_000) setMaxListeners(10_000, signal);
     this.noticeDisks(request);
     const image = await this.images.resolve(request.containers);
     return runAttempt(this.ctx, request, image, signal);
