@@ -80,10 +80,16 @@ export function evalExpr(e: Expr, ctx: EvalContext, inPlaceholder: boolean): Wdl
       }
       return binaryOp(e, left, evalExpr(e.right, ctx, inPlaceholder), ctx.version, inPlaceholder);
     }
-    case "IfThenElse":
-      return asBoolean(evalExpr(e.condition, ctx, inPlaceholder), e.condition)
+    case "IfThenElse": {
+      const v = asBoolean(evalExpr(e.condition, ctx, inPlaceholder), e.condition)
         ? evalExpr(e.then, ctx, inPlaceholder)
         : evalExpr(e.else, ctx, inPlaceholder);
+      // `if c then 1 else 2.5` is a Float: promote an Int branch so it prints as one.
+      if (v.kind === "Int" && ctx.typeOf !== undefined && ctx.typeOf(e)?.kind === "Float") {
+        return { kind: "Float", value: Number(v.value) };
+      }
+      return v;
+    }
     case "ArrayLiteral": {
       const n = e.items.length;
       if (n === 0) {
@@ -130,6 +136,7 @@ export function evalExpr(e: Expr, ctx: EvalContext, inPlaceholder: boolean): Wdl
         const t = ctx.typeOf?.(e);
         if (t !== undefined && t.kind === "Map") return { kind: "Map", entries, keyType: t.key, valueType: t.value };
       }
+      promoteMapValues(entries);
       return { kind: "Map", entries };
     }
     case "PairLiteral":
@@ -150,6 +157,21 @@ export function evalExpr(e: Expr, ctx: EvalContext, inPlaceholder: boolean): Wdl
     }
     default:
       return assertUnreachable(e);
+  }
+}
+
+/** `{"a": 1, "b": 2.5}` is a Map[String, Float]: promote Int values when Floats are present too. */
+function promoteMapValues(entries: (readonly [WdlValue, WdlValue])[]): void {
+  let ints = false;
+  let floats = false;
+  for (const [, v] of entries) {
+    if (v.kind === "Int") ints = true;
+    else if (v.kind === "Float") floats = true;
+  }
+  if (!ints || !floats) return;
+  for (let i = 0; i < entries.length; i++) {
+    const [k, v] = entries[i]!;
+    if (v.kind === "Int") entries[i] = [k, { kind: "Float", value: Number(v.value) }];
   }
 }
 

@@ -43,6 +43,17 @@ describe("literals and names", () => {
     expect(a.kind === "Array" && a.items.map((x) => x.kind)).toEqual(["Float", "Float"]);
   });
 
+  it("promotes Int map values when the map also holds Floats", () => {
+    const m = ev(E.map([E.str("a"), E.int(1)], [E.str("b"), E.float(2.5)]));
+    expect(m.kind === "Map" && m.entries.map(([, v]) => v.kind)).toEqual(["Float", "Float"]);
+  });
+
+  it("promotes an Int branch of an if-then-else typed Float by analysis", () => {
+    const e = E.ite(E.bool(true), E.int(1), E.float(2.5));
+    expect(evaluate(e, ctx({}, { typeOf: (x) => (x === e ? T.Float : undefined) }))).toEqual(V.float(1));
+    expect(evaluate(e, ctx())).toEqual(V.int(1));
+  });
+
   it("types an empty array literal from analysis when it can", () => {
     const e = E.arr();
     const v = evaluate(e, ctx({}, { typeOf: (x) => (x === e ? arrayOf(T.String) : undefined) }));
