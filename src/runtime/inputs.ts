@@ -123,6 +123,7 @@ export function buildInputTree(target: Callable, targetName: string, sources: re
   for (const info of target.inputs)
     if (info.required && !tree.values.has(info.name))
       problems.push(`missing required input ${JSON.stringify(`${targetName}.${info.name}`)} (${typeToString(info.type)})`);
+  if (target.kind === "workflow") missingCallInputs(target, tree, targetName, problems);
   if (problems.length > 0) throw new InputsError(problems);
   return tree;
 }
@@ -173,6 +174,17 @@ function place(
   }
   // Deeper keys: a sub-workflow's call, or a task's requirements/hints override (allowed whatever allow_nested_inputs says).
   place(call.callee, child, rest.slice(1), key, json, source, allowed, options);
+}
+
+/** Required inputs that a call leaves unset and the inputs JSON does not give (`wf.call.x`), at any depth. */
+function missingCallInputs(wf: CheckedWorkflow, tree: InputTree, prefix: string, problems: string[]): void {
+  for (const call of wf.calls) {
+    const child = tree.calls.get(call.name);
+    for (const info of call.unsuppliedInputs)
+      if (info.required && !child?.values.has(info.name))
+        problems.push(`missing required input ${JSON.stringify(`${prefix}.${call.name}.${info.name}`)} (${typeToString(info.type)}): the call does not set it`);
+    if (call.callee.kind === "workflow") missingCallInputs(call.callee, child ?? emptyInputTree(), `${prefix}.${call.name}`, problems);
+  }
 }
 
 function findCall(wf: CheckedWorkflow, name: string) {
