@@ -307,7 +307,12 @@ function apply(e: Apply, ctx: EvalContext, inPlaceholder: boolean): WdlValue {
 }
 
 function structLiteral(e: StructLiteral, ctx: EvalContext, inPlaceholder: boolean): WdlValue {
-  const type = ctx.structs.get(e.typeName.name);
+  let type = ctx.structs.get(e.typeName.name);
+  if (type === undefined) {
+    // An imported struct may be known to analysis under a name the context's table lacks.
+    const t = ctx.typeOf?.(e);
+    if (t !== undefined && t.kind === "Struct") type = t;
+  }
   if (type === undefined) throw new EvalError("unknown-struct", `there is no struct named '${e.typeName.name}'`, e.typeName.span);
   const given = new Map<string, WdlValue>();
   for (const m of e.members) {
