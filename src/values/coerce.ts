@@ -285,8 +285,12 @@ function toStruct(v: WdlValue, t: StructType): WdlValue {
     default:
       throw mismatch(v, t);
   }
-  for (const name of source.keys()) {
-    if (!t.members.has(name)) throw mismatch(v, t, `struct ${t.name} has no member '${name}'`);
+  // Struct-to-struct needs identical member names; an Object or Map "must at
+  // least contain" the struct's members, so extra keys are ignored.
+  if (v.kind === "Struct") {
+    for (const name of source.keys()) {
+      if (!t.members.has(name)) throw mismatch(v, t, `struct ${t.name} has no member '${name}'`);
+    }
   }
   const members = new Map<string, WdlValue>();
   let same = v.kind === "Struct" && v.name === t.name;

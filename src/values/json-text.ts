@@ -6,6 +6,44 @@
  */
 import { ValueError } from "./errors.js";
 
+/**
+ * JS objects list integer-like keys ("0", "42") before all others, whatever
+ * the insertion order, but a WDL Map keeps insertion order. Objects whose key
+ * order JS would change carry the true order under this symbol (invisible to
+ * JSON.stringify and Object.entries); read entries with `jsonEntries`.
+ */
+export const KEY_ORDER: unique symbol = Symbol("wdlrun.jsonKeyOrder");
+
+/** The entries of a JSON object in their written (or inserted) order. */
+export function jsonEntries(o: object): [string, unknown][] {
+  const order = (o as { [KEY_ORDER]?: readonly string[] })[KEY_ORDER];
+  const rec = o as Record<string, unknown>;
+  return order ? order.map((k) => [k, rec[k]]) : Object.entries(rec);
+}
+
+/** Sets `o[key] = value` (even for `__proto__`), recording the key order when JS would not keep it. */
+export function setJsonKey(o: Record<string, unknown>, key: string, value: unknown): void {
+  const had = Object.prototype.hasOwnProperty.call(o, key);
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  if (had) return;
+  const holder = o as { [KEY_ORDER]?: string[] };
+  let order = holder[KEY_ORDER];
+  if (order === undefined) {
+    if (!isArrayIndex(key)) return;
+    // The first integer-like key: every key before it was an ordinary one,
+    // so Object.keys lists them (after this key) in insertion order.
+    order = Object.keys(o).filter((k) => k !== key);
+    order.push(key);
+    Object.defineProperty(o, KEY_ORDER, { value: order, enumerable: false, writable: true, configurable: true });
+    return;
+  }
+  order.push(key);
+}
+
+function isArrayIndex(k: string): boolean {
+  return /^(0|[1-9]\d{0,9})$/.test(k) && Number(k) < 4294967295;
+}
+
 /** A parsed JSON value; integers are bigint, other numbers are number. */
 export type JsonValue = null | boolean | number | bigint | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -170,7 +208,7 @@ class Parser {
       if (this.s[this.i] !== ":") this.fail("expected ':'");
       this.i++;
       this.ws();
-      Object.defineProperty(out, k, { value: this.value(), enumerable: true, writable: true, configurable: true });
+      setJsonKey(out, k, this.value());
       this.ws();
       const c = this.s[this.i];
       this.i++;
@@ -217,7 +255,7 @@ function write(v: unknown, indent: number, pad: string, out: string[]): void {
     if (indent > 0) out.push("\n", pad);
     out.push("]");
   } else {
-    const entries = Object.entries(v as Record<string, unknown>);
+    const entries = jsonEntries(v as object);
     if (entries.length === 0) {
       out.push("{}");
       return;

@@ -9,6 +9,7 @@ import { typeToString, type WdlType } from "../types/types.js";
 import { coerce } from "./coerce.js";
 import { ValueError } from "./errors.js";
 import { describeValue, formatFloat } from "./format.js";
+import { jsonEntries, setJsonKey } from "./json-text.js";
 import { NONE, type WdlValue } from "./value.js";
 
 const INT64_MIN = -(2n ** 63n);
@@ -63,7 +64,7 @@ export function valueFromJson(json: unknown, type: WdlType, keyPath = "value"): 
     }
     case "Map": {
       if (!isPlainObject(json)) throw fromJsonError(keyPath, type, json);
-      const entries = Object.entries(json).map(([k, x]) => {
+      const entries = jsonEntries(json).map(([k, x]) => {
         const key = coerceAt({ kind: "String", value: k }, type.key, `${keyPath} key ${JSON.stringify(k)}`);
         return [key, valueFromJson(x, type.value, `${keyPath}[${JSON.stringify(k)}]`)] as const;
       });
@@ -178,7 +179,7 @@ export function valueFromJsonUntyped(json: unknown): WdlValue {
   }
   if (Array.isArray(json)) return { kind: "Array", items: json.map(valueFromJsonUntyped) };
   const members = new Map<string, WdlValue>();
-  for (const [k, x] of Object.entries(json as Record<string, unknown>)) members.set(k, valueFromJsonUntyped(x));
+  for (const [k, x] of jsonEntries(json as object)) members.set(k, valueFromJsonUntyped(x));
   return { kind: "Object", members };
 }
 
@@ -263,7 +264,7 @@ function primitiveKey(k: WdlValue): string {
   }
 }
 
-/** Sets a key even when it is `__proto__`. */
+/** Sets a key (even `__proto__`), keeping insertion order for integer-like keys (see KEY_ORDER). */
 function defineKey(o: Record<string, unknown>, k: string, v: unknown): void {
-  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  setJsonKey(o, k, v);
 }

@@ -106,11 +106,17 @@ describe("coerce: compound values", () => {
     expect(inner?.kind === "Struct" && inner.name).toBe("C");
   });
 
-  it("fills missing optional struct members with None but refuses missing required ones and extra keys", () => {
+  it("fills missing optional struct members with None but refuses missing required ones", () => {
     const P = struct("P", { name: T.String, nick: optionalOf(T.String) });
     expect(valueToJson(coerce(V.object(new Map([["name", V.string("x")]])), P))).toEqual({ name: "x", nick: null });
     expect(error(V.object(new Map([["nick", V.string("x")]])), P).message).toContain("missing member 'name' of type String");
-    expect(error(V.object(new Map<string, WdlValue>([["name", V.string("x")], ["zzz", V.int(1)]])), P).message).toContain("struct P has no member 'zzz'");
+  });
+
+  it("ignores extra keys of an Object or Map but not extra members of another struct", () => {
+    const P = struct("P", { name: T.String });
+    const extra = new Map<string, WdlValue>([["name", V.string("x")], ["zzz", V.int(1)]]);
+    expect(valueToJson(coerce(V.object(extra), P))).toEqual({ name: "x" });
+    expect(error(V.struct("Q", extra), P).message).toContain("struct P has no member 'zzz'");
   });
 
   it("converts structs and maps to Object and Object to Map", () => {

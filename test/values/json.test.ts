@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { arrayOf, mapOf, optionalOf, pairOf, T, type StructType, type WdlType } from "../../src/types/types.js";
 import { valueFromJson, valueFromJsonUntyped, valueToJson } from "../../src/values/json.js";
-import { parseJsonText, stringifyJson } from "../../src/values/json-text.js";
+import { jsonEntries, parseJsonText, stringifyJson } from "../../src/values/json-text.js";
 import { NONE, V } from "../../src/values/value.js";
 
 const Person: StructType = {
@@ -31,6 +31,16 @@ describe("parseJsonText / stringifyJson", () => {
     expect(() => parseJsonText('{\n  "a": tru\n}')).toThrow(/line 2, column 8/);
     expect(() => parseJsonText("")).toThrow(/unexpected end of input/);
     expect(() => parseJsonText("[1,]")).toThrow(/invalid JSON/);
+  });
+
+  it("keeps the written order of integer-like keys, which plain JS objects reorder", () => {
+    const j = parseJsonText('{"b": 1, "2": 2, "a": 3, "1": 4}') as object;
+    expect(jsonEntries(j).map(([k]) => k)).toEqual(["b", "2", "a", "1"]);
+    const m = valueFromJson(j, mapOf(T.String, T.Int));
+    expect(m.kind === "Map" && m.entries.map(([k]) => (k as { value: string }).value)).toEqual(["b", "2", "a", "1"]);
+    expect(stringifyJson(valueToJson(m))).toBe('{"b":1,"2":2,"a":3,"1":4}');
+    const o = valueFromJsonUntyped(j);
+    expect(o.kind === "Object" && [...o.members.keys()]).toEqual(["b", "2", "a", "1"]);
   });
 
   it("parses escapes and keys named __proto__ safely", () => {
