@@ -4,6 +4,7 @@
  * attempts through an AbortSignal passed to Backend.execute. Signals are
  * caught only in src/cli/main.ts, which calls `request()`.
  */
+import { setMaxListeners } from "node:events";
 
 /** Where a run stands with respect to cancellation. */
 export type CancellationStage = "none" | "stopping" | "aborting";
@@ -14,6 +15,11 @@ export class Cancellation {
   private readonly stopController = new AbortController();
   private readonly abortController = new AbortController();
   private readonly listeners: ((stage: CancellationStage) => void)[] = [];
+
+  constructor() {
+    // Every running attempt listens on these signals: no listener limit.
+    setMaxListeners(0, this.stopController.signal, this.abortController.signal);
+  }
 
   /** The current stage. */
   get stage(): CancellationStage {

@@ -3,6 +3,7 @@
  * backend, resource pool, run directory, cancellation, the failure policy
  * and the event sink. Created by ./engine.ts.
  */
+import { setMaxListeners } from "node:events";
 import type { Backend } from "../backends/backend.js";
 import type { Cancellation } from "./cancellation.js";
 import type { RunEvent } from "./events.js";
@@ -35,6 +36,7 @@ export class FailurePolicy implements RunControl {
     readonly keepGoing: boolean,
     private readonly cancellation: Cancellation,
   ) {
+    setMaxListeners(0, this.stopController.signal);
     if (cancellation.stopSignal.aborted) this.stopController.abort();
     else cancellation.stopSignal.addEventListener("abort", () => this.stopController.abort(), { once: true });
   }

@@ -146,6 +146,43 @@ async function runAttempt(
   }
   if (constraints.fpgaCount > 0) return fail("requires an FPGA, which no wdlrun backend provides");
 
+  // Render the command before waiting for resources (with the requested
+  // resources in `task`); re-rendered only when the grant differs (GPU ids,
+  // clamping), so a freed slot starts the next attempt at once.
+  const container = rt.backend.kind === "local" ? undefined : constraints.containers[0];
+  const disks = constraints.disks.map((d) => ({ mountPoint: containerPath(d.mountPoint), sizeBytes: d.sizeBytes }));
+  const resourcesOf = (cpu: number, memoryBytes: number, gpuIds: readonly string[]): GrantedResources => ({
+    cpu,
+    memoryBytes,
+    gpuIds,
+    fpga: constraints.fpgaCount,
+    disks,
+    ...(constraints.maxCpu !== undefined ? { maxCpu: constraints.maxCpu } : {}),
+    ...(constraints.maxMemoryBytes !== undefined ? { maxMemoryBytes: constraints.maxMemoryBytes } : {}),
+  });
+  const taskVar = (resources: GrantedResources, returnCode: number | undefined) =>
+    taskVariable({ name: task.name, id: callId, container, resources, attempt, returnCode, meta: task.def.meta, parameterMeta: task.def.parameterMeta });
+  const prepare = async (resources: GrantedResources): Promise<string | undefined> => {
+    if (doc.version === "1.2") env.set("task", taskVar(resources, undefined));
+    let command: string;
+    try {
+      command = task.def.command ? renderTaskCommand(task.def.command, ctx) : "";
+    } catch (e) {
+      return `rendering the command: ${describeError(e)}`;
+    }
+    await writeFile(paths.commandFile, command.endsWith("\n") || command === "" ? command : command + "\n");
+    return undefined;
+  };
+  let resources = resourcesOf(constraints.cpu, constraints.memoryBytes, []);
+  const renderProblem = await prepare(resources);
+  if (renderProblem !== undefined) return fail(renderProblem);
+  let envVars: Record<string, string>;
+  try {
+    envVars = environmentOf(task, env, ctx.io);
+  } catch (e) {
+    return fail(`exporting env declarations: ${describeError(e)}`);
+  }
+
   let lease: Lease;
   try {
     lease = await rt.pool.acquire({ cpu: constraints.cpu, memoryBytes: constraints.memoryBytes, gpuCount: constraints.gpuCount }, rt.control.stopSignal);
@@ -156,62 +193,39 @@ async function runAttempt(
   }
   let result: AttemptResult | undefined;
   try {
-    if (lease.clamped) rt.emit({ kind: "notice", message: `${callId}: resources clamped to the backend's capacity (try_with_max)` });
-    const resources: GrantedResources = {
-      cpu: lease.cpu,
-      memoryBytes: lease.memoryBytes,
-      gpuIds: lease.gpuIds,
-      fpga: constraints.fpgaCount,
-      disks: constraints.disks.map((d) => ({ mountPoint: containerPath(d.mountPoint), sizeBytes: d.sizeBytes })),
-      ...(constraints.maxCpu !== undefined ? { maxCpu: constraints.maxCpu } : {}),
-      ...(constraints.maxMemoryBytes !== undefined ? { maxMemoryBytes: constraints.maxMemoryBytes } : {}),
-    };
-    const container = rt.backend.kind === "local" ? undefined : constraints.containers[0];
-    const taskVar = (returnCode: number | undefined) =>
-      taskVariable({
-        name: task.name,
-        id: callId,
-        container,
-        resources,
-        attempt,
-        returnCode,
-        meta: task.def.meta,
-        parameterMeta: task.def.parameterMeta,
-      });
-    if (doc.version === "1.2") env.set("task", taskVar(undefined));
-
-    let command: string;
-    let envVars: Record<string, string>;
     try {
-      command = task.def.command ? renderTaskCommand(task.def.command, ctx) : "";
-      envVars = environmentOf(task, env, ctx.io);
-    } catch (e) {
-      return fail(`rendering the command: ${describeError(e)}`);
-    }
-    await writeFile(paths.commandFile, command.endsWith("\n") || command === "" ? command : command + "\n");
-    if (rt.control.stopped) throw new StoppedError();
-    rt.emit({ kind: "attempt-started", callId, attempt, dir: paths.dir });
-    try {
+      if (lease.clamped) rt.emit({ kind: "notice", message: `${callId}: resources clamped to the backend's capacity (try_with_max)` });
+      if (lease.clamped || lease.gpuIds.length > 0) {
+        resources = resourcesOf(lease.cpu, lease.memoryBytes, lease.gpuIds);
+        const problem = await prepare(resources);
+        if (problem !== undefined) return fail(problem);
+      }
+      if (rt.control.stopped) throw new StoppedError();
+      rt.emit({ kind: "attempt-started", callId, attempt, dir: paths.dir });
       result = await rt.backend.execute(
-      {
-        runId: rt.runDir.runId,
-        callId,
-        attempt,
-        dir: paths.dir,
-        workDir: paths.workDir,
-        commandFile: paths.commandFile,
-        stdoutFile: paths.stdoutFile,
-        stderrFile: paths.stderrFile,
-        layout,
-        env: envVars,
-        containers: constraints.containers,
-        resources,
-      },
+        {
+          runId: rt.runDir.runId,
+          callId,
+          attempt,
+          dir: paths.dir,
+          workDir: paths.workDir,
+          commandFile: paths.commandFile,
+          stdoutFile: paths.stdoutFile,
+          stderrFile: paths.stderrFile,
+          layout,
+          env: envVars,
+          containers: constraints.containers,
+          resources,
+        },
         rt.cancellation.abortSignal,
       );
     } catch (e) {
+      if (e instanceof StoppedError) throw e;
       rt.emit({ kind: "attempt-finished", callId, attempt });
       return fail(`the ${rt.backend.kind} backend could not run it: ${describeError(e)}`);
+    } finally {
+      // The command has ended: its cpu/memory/GPUs go back to the pool before outputs are read.
+      lease.release();
     }
     const code = result.exitCode;
     rt.emit({ kind: "attempt-finished", callId, attempt, exitCode: code });
@@ -230,7 +244,7 @@ async function runAttempt(
     }
 
     // Outputs, in source order, each able to see the earlier ones.
-    if (doc.version === "1.2") env.set("task", taskVar(code));
+    if (doc.version === "1.2") env.set("task", taskVar(resources, code));
     const outCtx = evalContext(
       task,
       env,
@@ -250,7 +264,6 @@ async function runAttempt(
     }
     return { kind: "succeeded", outputs };
   } finally {
-    lease.release();
     if (result) await result.release().catch(() => undefined);
   }
 }

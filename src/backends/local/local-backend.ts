@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { constants as fsConstants } from "node:fs";
-import { access, open, stat } from "node:fs/promises";
+import { access, open } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import {
@@ -85,10 +85,8 @@ export class LocalBackend implements Backend {
 
   private async runProcess(request: AttemptRequest, signal: AbortSignal): Promise<number> {
     if (signal.aborted) return 130;
-    const out = await open(request.stdoutFile, "w");
-    const err = await open(request.stderrFile, "w");
+    const [out, err] = await Promise.all([open(request.stdoutFile, "w"), open(request.stderrFile, "w")]);
     try {
-      await stat(request.workDir);
       const env: Record<string, string> = { ...(process.env as Record<string, string>), ...request.env };
       if (request.resources.gpuIds.length > 0) {
         env.CUDA_VISIBLE_DEVICES = request.resources.gpuIds.join(",");
