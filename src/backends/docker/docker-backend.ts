@@ -7,7 +7,7 @@
  * what is left at close().
  */
 import { randomBytes } from "node:crypto";
-import { getMaxListeners, setMaxListeners } from "node:events";
+import { setMaxListeners } from "node:events";
 import type Docker from "dockerode";
 import type { AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, HostPath } from "../backend.js";
 import type { PullPolicy, WdlrunConfig } from "../../config/load.js";
@@ -74,6 +74,18 @@ function defaultOwner(): FileOwner | undefined {
 }
 
 const DEFAULT_DISK = 1024 ** 3;
+
+const lifted = new WeakSet<AbortSignal>();
+/** Every running attempt listens on the run's one signal: lift Node's 10-listener leak warning for it. */
+function liftListenerLimit(signal: AbortSignal): void {
+  if (lifted.has(signal)) return;
+  lifted.add(signal);
+  try {
+    setMaxListeners(0, signal);
+  } catch {
+    // Some signal implementations do not support it; the warning is harmless.
+  }
+}
 
 /** Runs attempts in containers on one Docker Engine. */
 export class DockerBackend implements Backend {
@@ -165,8 +177,7 @@ export class DockerBackend implements Backend {
   }
 
   async execute(request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {
-    // Every running attempt listens on the run's one signal: lift Node's 10-listener warning.
-    if (getMaxListeners(signal) < 10_000) setMaxListeners(10_000, signal);
+    liftListenerLimit(signal);
     this.noticeDisks(request);
     const image = await this.images.resolve(request.containers);
     return runAttempt(this.ctx, request, image, signal);
