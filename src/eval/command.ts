@@ -10,6 +10,7 @@
  */
 import type { CommandSection, Placeholder, TextPart } from "../syntax/ast.js";
 import type { EvalContext } from "./context.js";
+import { locate } from "./errors.js";
 import { evaluatePlaceholder } from "./interpolate.js";
 
 type Part = TextPart | Placeholder;
@@ -17,7 +18,7 @@ type Part = TextPart | Placeholder;
 /** The dedented template of each section, computed once. */
 const templates = new WeakMap<CommandSection, readonly Part[]>();
 
-/** Renders the command script. Throws EvalError when a placeholder fails. */
+/** Renders the command script. Throws only EvalError (when a placeholder fails). */
 export function renderCommand(section: CommandSection, ctx: EvalContext): string {
   let parts = templates.get(section);
   if (parts === undefined) {
@@ -25,7 +26,11 @@ export function renderCommand(section: CommandSection, ctx: EvalContext): string
     templates.set(section, parts);
   }
   let out = "";
-  for (const p of parts) out += p.kind === "Text" ? p.text : evaluatePlaceholder(p, ctx, true);
+  try {
+    for (const p of parts) out += p.kind === "Text" ? p.text : evaluatePlaceholder(p, ctx, true);
+  } catch (e) {
+    throw locate(e, section.span);
+  }
   return out;
 }
 

@@ -25,7 +25,12 @@ const FALSE: WdlValue = Object.freeze({ kind: "Boolean", value: false });
  * The result is not coerced to any declared type: use `evaluateAs` for that.
  */
 export function evaluate(expr: Expr, ctx: EvalContext): WdlValue {
-  return evalExpr(expr, ctx, false);
+  try {
+    return evalExpr(expr, ctx, false);
+  } catch (e) {
+    // Anything that is not yet an EvalError (a hook that threw, a stack overflow) is located here.
+    throw locate(e, expr.span);
+  }
 }
 
 /**
@@ -33,9 +38,8 @@ export function evaluate(expr: Expr, ctx: EvalContext): WdlValue {
  * reporting a failed coercion at the expression.
  */
 export function evaluateAs(expr: Expr, type: WdlType, ctx: EvalContext): WdlValue {
-  const v = evalExpr(expr, ctx, false);
   try {
-    return coerce(v, type);
+    return coerce(evalExpr(expr, ctx, false), type);
   } catch (e) {
     throw locate(e, expr.span);
   }

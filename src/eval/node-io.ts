@@ -42,7 +42,11 @@ export function nodeFileIO(options: NodeFileIOOptions): FileIO {
       }
     },
     writeFile(nameHint, content) {
-      fs.mkdirSync(writeDir, { recursive: true });
+      try {
+        fs.mkdirSync(writeDir, { recursive: true });
+      } catch (e) {
+        throw new ValueError(`cannot create the directory '${writeDir}': ${describeFsError(e)}`, "file-write-failed");
+      }
       for (;;) {
         writeCounter += 1;
         const file = path.join(writeDir, `${nameHint}_${process.pid}_${writeCounter}.txt`);

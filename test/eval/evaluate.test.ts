@@ -5,7 +5,7 @@ import type { Expr } from "../../src/syntax/ast.js";
 import { arrayOf, mapOf, T } from "../../src/types/types.js";
 import { valueToJson } from "../../src/values/json.js";
 import { NONE, V, type WdlValue } from "../../src/values/value.js";
-import { ctx, E, structType } from "./kit.js";
+import { ctx, E, memoryIO, structType } from "./kit.js";
 
 const js = (v: WdlValue): unknown => valueToJson(v);
 const ev = (e: Expr, bindings: Record<string, WdlValue> = {}): WdlValue => evaluate(e, ctx(bindings));
@@ -293,6 +293,24 @@ describe("function calls", () => {
     const err = fails(e);
     expect(err.diagnostic.span).toBe(e.span);
     expect(err.diagnostic.message).toContain("select_first");
+  });
+
+  it("turns a failing file hook into a located EvalError, never a bare exception", () => {
+    const io = memoryIO({}, {
+      readText: () => {
+        throw new Error("disk on fire");
+      },
+    });
+    const e = E.call("read_string", E.str("x"));
+    try {
+      evaluate(e, ctx({}, { io }));
+      throw new Error("no error");
+    } catch (err) {
+      expect(err).toBeInstanceOf(EvalError);
+      expect((err as EvalError).diagnostic.code).toBe("internal-error");
+      expect((err as EvalError).diagnostic.message).toContain("disk on fire");
+      expect((err as EvalError).diagnostic.span).toBe(e.span);
+    }
   });
 
   it("refuses unknown functions, wrong arity and functions newer than the document", () => {
