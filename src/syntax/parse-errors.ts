@@ -46,7 +46,8 @@ export function describeToken(token: IToken): string {
   if (t === T.DqStart || t === T.SqStart || t === T.MlStart) return "a string";
   if (t === T.CommandHeredocStart || t === T.CommandBraceStart) return "a command section";
   if (t === T.DqText || t === T.SqText || t === T.MlText || t === T.HeredocText || t === T.BraceCommandText) {
-    return "text";
+    const shown = token.image.length > 20 ? `${token.image.slice(0, 20)}…` : token.image;
+    return `text '${shown.replace(/\n/g, "\\n")}'`;
   }
   return `'${token.image}'`;
 }

@@ -34,13 +34,11 @@ export interface ParseResult {
 export function parseDocument(text: string, uri: string): ParseResult {
   try {
     const lexed = wdlLexer.tokenize(text);
-    const diagnostics: Diagnostic[] = lexerDiagnostics(lexed.errors, text, uri);
     const { cst, errors } = parseTokens(lexed.tokens);
-    diagnostics.push(...parserDiagnostics(errors, lexed.tokens, text, uri));
+    const primary = [...lexerDiagnostics(lexed.errors, text, uri), ...parserDiagnostics(errors, lexed.tokens, text, uri)];
     const ctx = new BuildContext(uri, text);
     const document = buildDocument(ctx, cst);
-    diagnostics.push(...ctx.diagnostics);
-    return { document, diagnostics: sortDiagnostics(diagnostics) };
+    return { document, diagnostics: dropEchoes(primary, ctx.diagnostics) };
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
     return {
@@ -50,9 +48,36 @@ export function parseDocument(text: string, uri: string): ParseResult {
   }
 }
 
-function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
-  return diagnostics
+function line(d: Diagnostic): number {
+  return d.span?.start.line ?? 0;
+}
+
+/**
+ * Sorts diagnostics and drops the ones that merely echo an earlier syntax
+ * error: the AST builder's findings on a line where the lexer or parser
+ * already complained, any second syntax error on one line, and a stray `}`
+ * at the top level after an earlier error (recovery closed a body early).
+ */
+function dropEchoes(primary: readonly Diagnostic[], built: readonly Diagnostic[]): Diagnostic[] {
+  const primaryLines = new Set(primary.map(line));
+  const firstPrimary = Math.min(...primary.map((d) => d.span?.start.offset ?? 0));
+  const candidates = [
+    ...primary,
+    ...built.filter((d) => {
+      if (d.severity !== "error") return true;
+      if (primaryLines.has(line(d))) return false;
+      return !(d.code === "unmatched-brace" && (d.span?.start.offset ?? 0) > firstPrimary);
+    }),
+  ];
+  const sorted = candidates
     .map((d, i) => ({ d, i }))
     .sort((a, b) => (a.d.span?.start.offset ?? -1) - (b.d.span?.start.offset ?? -1) || a.i - b.i)
     .map((x) => x.d);
+  const syntaxLines = new Set<number>();
+  return sorted.filter((d) => {
+    if (d.code !== "syntax-error") return true;
+    if (syntaxLines.has(line(d))) return false;
+    syntaxLines.add(line(d));
+    return true;
+  });
 }

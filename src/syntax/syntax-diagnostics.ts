@@ -30,6 +30,9 @@ function spanAt(text: string, uri: string, offset: number, length: number): Span
 export function lexerDiagnostics(errors: readonly ILexingError[], text: string, uri: string): Diagnostic[] {
   return errors.map((e) => {
     const ch = text[e.offset] ?? "";
+    if (ch === "}" && /pop/i.test(e.message)) {
+      return error("unmatched-brace", "unexpected '}': it closes nothing", spanAt(text, uri, e.offset, 1), "remove it, or look for a missing '{' above");
+    }
     const shown = /[\x00-\x1f\x7f]/.test(ch) ? `U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}` : `'${ch}'`;
     const help = ch === "\\" ? "a backslash in a string must start an escape such as \\\\ or \\n" : undefined;
     return error("syntax-error", `unexpected character ${shown}`, spanAt(text, uri, e.offset, Math.max(1, e.length)), help);
@@ -166,14 +169,58 @@ export function parserDiagnostics(
       }
     }
     const span = atEnd ? spanAt(text, uri, text.length, 0) : spanAt(text, uri, tok.startOffset, tok.image.length);
-    out.push(error("syntax-error", message, span, helpFor(message, tok)));
+    out.push(error("syntax-error", message, span, helpFor(message, tok, (e as { previousToken?: IToken }).previousToken)));
   }
   return out;
 }
 
-function helpFor(message: string, tok: IToken): string | undefined {
-  if (message.startsWith("expected a name but found keyword")) {
+const sectionWords = [
+  "input", "output", "command", "requirements", "hints", "runtime", "meta", "parameter_meta",
+  "struct", "task", "workflow", "scatter", "call", "import",
+];
+
+/** Edit distance between two short words. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** A keyword the misspelled `word` probably meant, if one is close. */
+export function closeKeyword(word: string): string | undefined {
+  const lower = word.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const k of sectionWords) {
+    const d = distance(lower, k);
+    if (d < bestDistance && d < k.length / 2) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function helpFor(message: string, tok: IToken, previous: IToken | undefined): string | undefined {
+  if (/^expected a name.* but found keyword/.test(message)) {
     return `'${tok.image}' is a reserved keyword and cannot be used as a name`;
+  }
+  if (message.startsWith("expected a name for the declaration but found '{'") && previous?.tokenType === T.Identifier) {
+    const meant = closeKeyword(previous.image);
+    return meant ? `did you mean '${meant}'?` : "a declaration is written 'Type name = expression'";
+  }
+  if (message.startsWith("expected a name for the declaration but found '('")) {
+    return "an expression cannot stand alone as a statement; assign it to a declaration, e.g. 'Int n = length(xs)'";
+  }
+  if (message.startsWith("expected 'else'")) return "an if-then-else expression needs an else branch: 'if c then a else b'";
+  if (/to close the (call body|map literal|array literal|object literal|struct literal|argument list|meta array)/.test(message) && !message.endsWith("the end of the file")) {
+    return "separate the entries with ','";
   }
   return undefined;
 }

@@ -140,7 +140,7 @@ export function reportStray(ctx: BuildContext, stray: CstNode, where: string, ex
   if (t.image === "command") help = "a command section is written 'command <<< … >>>' or 'command { … }'";
   else if (t.image === "version") help = "the version statement must be the first statement of the document";
   else if (t.image === "=") help = "a declaration needs a type before its name, e.g. 'Int x = 1'";
-  ctx.error("syntax-error", `unexpected ${describeToken(t)} in ${where}; expected ${expected}`, ctx.tokenSpan(t), help);
+  ctx.error("syntax-error", `expected ${expected} in ${where}, but found ${describeToken(t)}`, ctx.tokenSpan(t), help);
 }
 
 /** Collects the elements of a `body` CST node owned by `owner`. */
@@ -224,7 +224,7 @@ function addElement(
     case "outputs": {
       const { declarations, span, strays } = buildDeclarationBlock(ctx, start, node);
       const section = kind === "inputs" ? "the input section" : "the output section";
-      for (const s of strays) reportStray(ctx, s, section, "a declaration such as 'Int x = 1'");
+      for (const s of strays) reportStray(ctx, s, section, "a declaration such as 'Int x'");
       for (const d of declarations) checkDeclaration(ctx, d, owner.kind, kind);
       if (kind === "inputs") parts.inputs = { kind: "InputSection", declarations, span };
       else parts.outputs = { kind: "OutputSection", declarations, span };

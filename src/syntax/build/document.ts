@@ -6,7 +6,8 @@
 import type { CstNode, IToken } from "chevrotain";
 import type { Document, ImportAlias, ImportDecl, StructDef, TaskDef, WdlVersion, WorkflowDef } from "../ast.js";
 import { describeToken } from "../parse-errors.js";
-import { RESERVED_KEYWORDS } from "../tokens.js";
+import { Identifier, RESERVED_KEYWORDS } from "../tokens.js";
+import { closeKeyword } from "../syntax-diagnostics.js";
 import { BuildContext, Incomplete, firstToken, needNode, needToken, nodesOf, tokenOf, tokensOf } from "./context.js";
 import { buildBody, elementKind, elementWords } from "./body.js";
 import { ident } from "./expressions.js";
@@ -220,7 +221,7 @@ function reportTopLevelLeftovers(ctx: BuildContext, cst: CstNode): void {
 
 function reportMisplacedTopLevel(ctx: BuildContext, thing: CstNode | IToken): void {
   if ("image" in thing) {
-    ctx.error("syntax-error", `unexpected '}' at the top level of the document; it closes nothing`, ctx.tokenSpan(thing), "remove it");
+    ctx.error("unmatched-brace", `unexpected '}' at the top level of the document; it closes nothing`, ctx.tokenSpan(thing), "remove it");
     return;
   }
   const first = firstToken(thing);
@@ -230,12 +231,13 @@ function reportMisplacedTopLevel(ctx: BuildContext, thing: CstNode | IToken): vo
   if (first.image !== lower && RESERVED_KEYWORDS.has(lower) && ["import", "struct", "task", "workflow"].includes(lower)) {
     ctx.error(
       "syntax-error",
-      `unexpected ${describeToken(first)} at the top level; expected ${topLevelExpected}`,
+      `expected ${topLevelExpected} but found ${describeToken(first)}`,
       ctx.tokenSpan(first),
       `keywords are case-sensitive: did you mean '${lower}'?`,
     );
   } else if (kind === "stray") {
-    ctx.error("syntax-error", `unexpected ${describeToken(first)} at the top level; expected ${topLevelExpected}`, ctx.tokenSpan(first));
+    const meant = first.tokenType === Identifier ? closeKeyword(first.image) : undefined;
+    ctx.error("syntax-error", `expected ${topLevelExpected} but found ${describeToken(first)}`, ctx.tokenSpan(first), meant ? `did you mean '${meant}'?` : undefined);
   } else {
     ctx.error(
       "misplaced-element",
