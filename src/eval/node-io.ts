@@ -49,7 +49,7 @@ export function nodeFileIO(options: NodeFileIOOptions): FileIO {
       }
       for (;;) {
         writeCounter += 1;
-        const file = path.join(writeDir, `${nameHint}_${process.pid}_${writeCounter}.txt`);
+        const file = path.join(writeDir, `${nameHint}_${process.pid}_${writeCounter}${extensionFor(nameHint)}`);
         try {
           fs.writeFileSync(file, content, { encoding: "utf8", flag: "wx" });
           return file;
@@ -78,6 +78,13 @@ export function nodeFileIO(options: NodeFileIOOptions): FileIO {
     stderr: () => options.stderr,
     commandPath: options.commandPath ?? ((p) => p),
   };
+}
+
+/** A file extension that tells what a `write_*` file holds. */
+function extensionFor(nameHint: string): string {
+  if (nameHint === "write_json") return ".json";
+  if (nameHint === "write_tsv" || nameHint === "write_map" || nameHint.startsWith("write_object")) return ".tsv";
+  return ".txt";
 }
 
 /** Size of a file, or the total size of every file below a directory (symlinks followed). */
