@@ -57,36 +57,32 @@ describe.skipIf(skip !== "")(`Docker backend${skip ? ` (${skip})` : ""}`, () => 
     await sh.close();
   });
 
-  it("mounts inputs read-only, keeping basenames and grouping by folder", async () => {
+  it("mounts inputs read-only at their host paths", async () => {
     const d = tempDir();
     const a = writeHostFile(path.join(d, "x", "a.txt"), "A\n");
-    const b = writeHostFile(path.join(d, "x", "b.txt"), "B\n");
-    const c = writeHostFile(path.join(d, "y", "a.txt"), "C\n");
+    const b = writeHostFile(path.join(d, "y", "a.txt"), "B\n");
     writeHostFile(path.join(d, "dir", "inner.txt"), "D\n");
+    const dir = path.join(d, "dir");
     const req = makeRequest(backend, {
       runId,
-      inputs: [{ host: a }, { host: b }, { host: c }, { host: path.join(d, "dir"), directory: true }],
+      inputs: [{ host: a }, { host: b }, { host: dir, directory: true }],
       command: [
-        "cat /mnt/wdlrun/inputs/0/a.txt /mnt/wdlrun/inputs/0/b.txt /mnt/wdlrun/inputs/1/a.txt /mnt/wdlrun/inputs/2/dir/inner.txt",
-        "echo changed > /mnt/wdlrun/inputs/0/a.txt && echo WROTE-FILE",
-        "touch /mnt/wdlrun/inputs/2/dir/new && echo WROTE-DIR",
+        `cat ${a} ${b} ${dir}/inner.txt`,
+        `echo changed > ${a} && echo WROTE-FILE`,
+        `touch ${dir}/new && echo WROTE-DIR`,
+        `ls ${d}/x`,
         "true",
       ].join("\n"),
     });
-    expect(req.layout.inputs.map((i) => i.container)).toEqual([
-      "/mnt/wdlrun/inputs/0/a.txt",
-      "/mnt/wdlrun/inputs/0/b.txt",
-      "/mnt/wdlrun/inputs/1/a.txt",
-      "/mnt/wdlrun/inputs/2/dir",
-    ]);
+    expect(req.layout.inputs.map((i) => i.container)).toEqual([a, b, dir]);
     const r = await backend.execute(req, never);
-    expect(readFileSync(req.stdoutFile, "utf8")).toBe("A\nB\nC\nD\n");
+    // Only the mounted inputs are visible: ls of their folder shows a.txt and nothing else.
+    expect(readFileSync(req.stdoutFile, "utf8")).toBe("A\nB\nD\na.txt\n");
     expect(readFileSync(req.stderrFile, "utf8")).toMatch(/Read-only file system[\s\S]*Read-only file system/);
     expect(readFileSync(a, "utf8")).toBe("A\n");
-    expect(existsSync(path.join(d, "dir", "new"))).toBe(false);
-    // Inputs map back to their host paths.
-    expect(await r.toHost(containerPath("/mnt/wdlrun/inputs/0/b.txt"))).toBe(b);
-    expect(await r.toHost(containerPath("/mnt/wdlrun/inputs/2/dir/inner.txt"))).toBe(path.join(d, "dir", "inner.txt"));
+    expect(existsSync(path.join(dir, "new"))).toBe(false);
+    expect(await r.toHost(containerPath(b))).toBe(b);
+    expect(await r.toHost(containerPath(`${dir}/inner.txt`))).toBe(path.join(dir, "inner.txt"));
     await r.release();
   });
 
@@ -100,7 +96,7 @@ describe.skipIf(skip !== "")(`Docker backend${skip ? ` (${skip})` : ""}`, () => 
         "mkdir -p sub && echo inside > sub/file.txt",
         "echo abs > /mnt/wdlrun/work/abs.txt",
         "mkdir -p /opt/results/deep && echo outside > /opt/results/deep/o.txt && echo top > /tmp/top.txt",
-        "ln -s /mnt/wdlrun/inputs/0/in.txt link-to-input",
+        `ln -s ${input} link-to-input`,
         "ln -s /tmp/top.txt link-outside",
       ].join("\n"),
     });

@@ -2,9 +2,12 @@
  * Where an attempt's files appear inside its container, and the way back:
  * the working directory at /mnt/wdlrun/work, the command at
  * /mnt/wdlrun/command, stdout/stderr at /mnt/wdlrun/stdout|stderr, and each
- * input read-only under /mnt/wdlrun/inputs/<n>/<basename>, where <n> numbers
- * the inputs' distinct host parent directories (so inputs from one folder
- * share one container folder and keep their basenames). Pure functions.
+ * input read-only at its own host path (so a host path that reaches the
+ * command by any route, e.g. a File interpolated inside a string, still
+ * works, and inputs from one folder share a folder and keep their names).
+ * Inputs under system folders of the image (/etc, /usr, ...) go instead to
+ * /mnt/wdlrun/inputs/<n>/<basename>, <n> numbering their host folders.
+ * Pure functions.
  */
 import path from "node:path";
 import { containerPath, hostPath, type AttemptLayout, type ContainerPath, type HostPath, type InputMount } from "../backend.js";
@@ -20,7 +23,19 @@ export const CONTAINER_STDOUT = containerPath(`${MOUNT_ROOT}/stdout`);
 export const CONTAINER_STDERR = containerPath(`${MOUNT_ROOT}/stderr`);
 const INPUTS_ROOT = `${MOUNT_ROOT}/inputs`;
 
-/** Lays out an attempt's inputs: one container folder per distinct host parent folder, basenames kept. */
+/** Folders that belong to the image: an input there would hide part of it, so it is mounted elsewhere. */
+const SYSTEM_FOLDERS = ["/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/opt", "/proc", "/run", "/sbin", "/sys", "/usr", "/var", MOUNT_ROOT];
+
+/** True when an input can appear at its own host path inside the container. */
+export function keepsHostPath(p: string): boolean {
+  return p !== "/" && !SYSTEM_FOLDERS.some((s) => p === s || p.startsWith(s + "/"));
+}
+
+/**
+ * Lays out an attempt's inputs: at their host paths, or (under system
+ * folders) one container folder per distinct host parent folder, basenames
+ * kept. Duplicates are mounted once.
+ */
 export function dockerLayout(inputs: readonly { readonly host: HostPath; readonly directory: boolean }[]): AttemptLayout {
   const folders = new Map<string, number>();
   const seen = new Set<string>();
@@ -29,6 +44,10 @@ export function dockerLayout(inputs: readonly { readonly host: HostPath; readonl
     const host = path.resolve(input.host);
     if (seen.has(host)) continue;
     seen.add(host);
+    if (keepsHostPath(host)) {
+      mounts.push({ host: hostPath(host), container: containerPath(host), directory: input.directory });
+      continue;
+    }
     const parent = path.dirname(host);
     let n = folders.get(parent);
     if (n === undefined) {

@@ -14,43 +14,61 @@ import { engineUrl, explainConnection, engineMessage } from "../../../src/backen
 import { gpuDeviceRequest, isNoGpuRuntime, parseNvidiaSmiList } from "../../../src/backends/docker/gpus.js";
 import { usableCandidates } from "../../../src/backends/docker/images.js";
 import { LABEL_OWNER_PID, attemptLabels, currentOwner, ownerState, processStart } from "../../../src/backends/docker/labels.js";
-import { CONTAINER_WORK_DIR, dockerLayout, mountedHostPath } from "../../../src/backends/docker/layout.js";
+import { CONTAINER_WORK_DIR, dockerLayout, keepsHostPath, mountedHostPath } from "../../../src/backends/docker/layout.js";
 import { shQuote, wrapperScript } from "../../../src/backends/docker/wrapper.js";
 
 const h = hostPath;
 const c = containerPath;
 
 describe("layout", () => {
-  it("groups inputs by host folder, keeps basenames and drops duplicates", () => {
+  it("mounts inputs at their host paths, once each", () => {
     const l = dockerLayout([
       { host: h("/data/x/a.txt"), directory: false },
-      { host: h("/data/y/a.txt"), directory: false },
-      { host: h("/data/x/b.txt"), directory: false },
       { host: h("/data/x/a.txt"), directory: false },
-      { host: h("/data/dir"), directory: true },
+      { host: h("/home/u/dir"), directory: true },
     ]);
     expect(l.workDir).toBe("/mnt/wdlrun/work");
     expect(l.inputs).toEqual([
-      { host: "/data/x/a.txt", container: "/mnt/wdlrun/inputs/0/a.txt", directory: false },
-      { host: "/data/y/a.txt", container: "/mnt/wdlrun/inputs/1/a.txt", directory: false },
-      { host: "/data/x/b.txt", container: "/mnt/wdlrun/inputs/0/b.txt", directory: false },
-      { host: "/data/dir", container: "/mnt/wdlrun/inputs/2/dir", directory: true },
+      { host: "/data/x/a.txt", container: "/data/x/a.txt", directory: false },
+      { host: "/home/u/dir", container: "/home/u/dir", directory: true },
     ]);
+  });
+
+  it("moves inputs under the image's system folders, grouped by host folder with basenames kept", () => {
+    const l = dockerLayout([
+      { host: h("/etc/x/a.txt"), directory: false },
+      { host: h("/usr/share/a.txt"), directory: false },
+      { host: h("/etc/x/b.txt"), directory: false },
+      { host: h("/mnt/wdlrun/work/c.txt"), directory: false },
+      { host: h("/tmp/d.txt"), directory: false },
+    ]);
+    expect(l.inputs.map((i) => i.container)).toEqual([
+      "/mnt/wdlrun/inputs/0/a.txt",
+      "/mnt/wdlrun/inputs/1/a.txt",
+      "/mnt/wdlrun/inputs/0/b.txt",
+      "/mnt/wdlrun/inputs/2/c.txt",
+      "/tmp/d.txt",
+    ]);
+    expect(keepsHostPath("/")).toBe(false);
+    expect(keepsHostPath("/varnish/x")).toBe(true);
   });
 
   it("maps container paths back through the mounts", () => {
     const layout = dockerLayout([
-      { host: h("/data/a.txt"), directory: false },
-      { host: h("/data/d"), directory: true },
+      { host: h("/etc/data/a.txt"), directory: false },
+      { host: h("/etc/data/d"), directory: true },
+      { host: h("/home/in.txt"), directory: false },
     ]);
     const files = { workDir: h("/run/a/work"), stdoutFile: h("/run/a/stdout"), stderrFile: h("/run/a/stderr"), commandFile: h("/run/a/command") };
     expect(mountedHostPath(c("out.txt"), layout, files)).toBe("/run/a/work/out.txt");
     expect(mountedHostPath(c("./sub/../x"), layout, files)).toBe("/run/a/work/x");
     expect(mountedHostPath(c("/mnt/wdlrun/work"), layout, files)).toBe("/run/a/work");
     expect(mountedHostPath(c("/mnt/wdlrun/stdout"), layout, files)).toBe("/run/a/stdout");
-    expect(mountedHostPath(c("/mnt/wdlrun/inputs/0/a.txt"), layout, files)).toBe("/data/a.txt");
+    expect(mountedHostPath(c("/mnt/wdlrun/inputs/0/a.txt"), layout, files)).toBe("/etc/data/a.txt");
+    expect(mountedHostPath(c("/home/in.txt"), layout, files)).toBe("/home/in.txt");
+    expect(mountedHostPath(c("/home/other.txt"), layout, files)).toBeUndefined();
     expect(mountedHostPath(c("/mnt/wdlrun/inputs/0/a.txt/x"), layout, files)).toBeUndefined();
-    expect(mountedHostPath(c("/mnt/wdlrun/inputs/0/d/e/f"), layout, files)).toBe("/data/d/e/f");
+    expect(mountedHostPath(c("/mnt/wdlrun/inputs/0/d/e/f"), layout, files)).toBe("/etc/data/d/e/f");
     expect(mountedHostPath(c("/mnt/wdlrun/workother"), layout, files)).toBeUndefined();
     expect(mountedHostPath(c("/tmp/x"), layout, files)).toBeUndefined();
   });
@@ -182,7 +200,7 @@ describe("container definition", () => {
       { Type: "bind", Source: "/r/a/stdout", Target: "/mnt/wdlrun/stdout" },
       { Type: "bind", Source: "/r/a/stderr", Target: "/mnt/wdlrun/stderr" },
       { Type: "bind", Source: "/r/a/work", Target: "/mnt/wdlrun/work" },
-      { Type: "bind", Source: "/in/x.txt", Target: "/mnt/wdlrun/inputs/0/x.txt", ReadOnly: true },
+      { Type: "bind", Source: "/in/x.txt", Target: "/in/x.txt", ReadOnly: true },
       { Type: "volume", Source: "", Target: "/scratch" },
     ]);
     expect(o.Labels).toMatchObject({ "org.wdlrun": "1", "org.wdlrun.run": "run-1", "org.wdlrun.call": "call-align-0007", "org.wdlrun.attempt": "2", "org.wdlrun.session": "sess" });
