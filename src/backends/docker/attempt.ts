@@ -193,7 +193,7 @@ function createError(e: unknown, url: string, request: AttemptRequest, image: st
  * under one (following a symlink the command made to another mounted path),
  * else by copying it out of the container into `<attempt>/outside/<path>`.
  */
-async function toHost(url: string, container: Docker.Container, request: AttemptRequest, p: ContainerPath): Promise<HostPath | undefined> {
+export async function toHost(url: string, container: Docker.Container, request: AttemptRequest, p: ContainerPath): Promise<HostPath | undefined> {
   const files = { workDir: request.workDir, stdoutFile: request.stdoutFile, stderrFile: request.stderrFile, commandFile: request.commandFile };
   const mapped = mountedHostPath(p, request.layout, files);
   if (mapped !== undefined) {
