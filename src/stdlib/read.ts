@@ -97,7 +97,9 @@ export const READ_FUNCTIONS: readonly StdlibFunction[] = [
     if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
       throw new ValueError(`read_float: ${shown(s)} is not a number`, "invalid-file-content");
     }
-    return R.float(Number(s));
+    const x = Number(s);
+    if (!Number.isFinite(x)) throw new ValueError(`read_float: ${shown(s)} is too large for a Float`, "float-overflow");
+    return R.float(x);
   }),
   fn("read_boolean", "1.0", 1, (args, ctx) => {
     const s = singleValue("read_boolean", "a Boolean", readFile("read_boolean", args, ctx), pathArg("read_boolean", args, 0));

@@ -93,10 +93,10 @@ function coerceInner(v: WdlValue, t: WdlType): WdlValue {
       if (v.kind === "Float") return v;
       if (v.kind === "Int") return { kind: "Float", value: Number(v.value) };
       if (v.kind === "String") {
+        // A Float is finite: "inf" and "nan" are not numbers here, nor is anything that overflows.
         const s = v.value.trim();
-        if (/^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|inf|infinity|nan)$/i.test(s)) {
-          const x = /^[+-]?inf/i.test(s) ? (s.startsWith("-") ? -Infinity : Infinity) : /nan/i.test(s) ? NaN : Number(s);
-          return { kind: "Float", value: x };
+        if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) && Number.isFinite(Number(s))) {
+          return { kind: "Float", value: Number(s) };
         }
       }
       throw mismatch(v, t);

@@ -47,6 +47,9 @@ describe("coerce: primitives", () => {
     expect(error(V.float(2.5), T.Int).message).toBe("expected a value of type Int but found Float 2.500000");
     expect(error(V.int(1), T.String).message).toBe("expected a value of type String but found Int 1");
     expect(error(V.string("abc"), T.Int).code).toBe("coercion-failed");
+    // A Float is finite.
+    expect(error(V.string("inf"), T.Float).code).toBe("coercion-failed");
+    expect(error(V.string("1e999"), T.Float).code).toBe("coercion-failed");
   });
 
   it("applies the None rules", () => {
