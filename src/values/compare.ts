@@ -52,8 +52,9 @@ export function valuesEqual(a: WdlValue, b: WdlValue): boolean {
       return b.kind === "Pair" && valuesEqual(a.left, b.left) && valuesEqual(a.right, b.right);
     case "Struct":
     case "Object": {
+      // Members decide, not struct names: an imported struct may be known under an
+      // alias, and analysis only lets compatible structs be compared at all.
       if (b.kind !== "Struct" && b.kind !== "Object") return false;
-      if (a.kind === "Struct" && b.kind === "Struct" && a.name !== b.name) return false;
       if (a.members.size !== b.members.size) return false;
       for (const [k, av] of a.members) {
         const bv = b.members.get(k);

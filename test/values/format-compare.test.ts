@@ -43,10 +43,11 @@ describe("valuesEqual / compareValues", () => {
     expect(valuesEqual(NONE, V.int(0))).toBe(false);
   });
 
-  it("compares structs by name and members, objects by members", () => {
+  it("compares structs and objects by their members (an aliased struct is the same type)", () => {
     const m = new Map([["a", V.int(1)]]);
     expect(valuesEqual(V.struct("A", m), V.struct("A", new Map([["a", V.int(1)]])))).toBe(true);
-    expect(valuesEqual(V.struct("A", m), V.struct("B", m))).toBe(false);
+    expect(valuesEqual(V.struct("A", m), V.struct("AliasOfA", m))).toBe(true);
+    expect(valuesEqual(V.struct("A", m), V.struct("A", new Map([["b", V.int(1)]])))).toBe(false);
     expect(valuesEqual(V.object(m), V.object(new Map([["a", V.int(2)]])))).toBe(false);
   });
 
