@@ -8,6 +8,7 @@
  * each space or tab counts as one character); remove it from every line; then
  * substitute the placeholders. Line continuations are kept as written.
  */
+import { warning, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { CommandSection, Placeholder, TextPart } from "../syntax/ast.js";
 import type { EvalContext } from "./context.js";
 import { locate } from "./errors.js";
@@ -87,6 +88,51 @@ export function dedentCommand(section: CommandSection): Part[] {
     }
   });
   return out;
+}
+
+/**
+ * A warning when the command's non-blank lines indent with both tabs and
+ * spaces (the spec calls the result undefined and asks for at least a
+ * warning); undefined otherwise. For `wdlrun check` and the task runner.
+ */
+export function mixedIndentationWarning(section: CommandSection): Diagnostic | undefined {
+  let tabs = false;
+  let spaces = false;
+  let lineStart = true;
+  let lineHasContent = false;
+  let lineIndent = "";
+  const finishLine = () => {
+    if (lineHasContent) {
+      if (lineIndent.includes("\t")) tabs = true;
+      if (lineIndent.includes(" ")) spaces = true;
+    }
+    lineStart = true;
+    lineHasContent = false;
+    lineIndent = "";
+  };
+  for (const p of section.parts) {
+    if (p.kind === "Placeholder") {
+      lineStart = false;
+      lineHasContent = true;
+      continue;
+    }
+    for (const c of p.text) {
+      if (c === "\n") finishLine();
+      else if (lineStart && (c === " " || c === "\t")) lineIndent += c;
+      else if (c !== "\r") {
+        lineStart = false;
+        lineHasContent = true;
+      }
+    }
+  }
+  finishLine();
+  if (!tabs || !spaces) return undefined;
+  return warning(
+    "mixed-indentation",
+    "the command indents lines with both tabs and spaces; each counts as one character when the common indentation is removed",
+    section.span,
+    "indent the command with spaces only (or tabs only)",
+  );
 }
 
 /** Leading whitespace length of a line, or undefined when the line is blank (only spaces/tabs). */

@@ -26,7 +26,7 @@ export type { EvalContext, FileIO } from "./context.js";
 export { EvalError, locate } from "./errors.js";
 export { evaluate, evaluateAs } from "./evaluate.js";
 export { interpolateString, evaluatePlaceholder } from "./interpolate.js";
-export { renderCommand, dedentCommand } from "./command.js";
+export { renderCommand, dedentCommand, mixedIndentationWarning } from "./command.js";
 export { nodeFileIO, type NodeFileIOOptions } from "./node-io.js";
 export { globFiles } from "./glob.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderCommand } from "../../src/eval/command.js";
+import { mixedIndentationWarning, renderCommand } from "../../src/eval/command.js";
 import { V, type WdlValue } from "../../src/values/value.js";
 import { command, ctx, E, memoryIO } from "./kit.js";
 
@@ -42,6 +42,13 @@ describe("renderCommand: stripping leading whitespace", () => {
   it("counts a tab as one whitespace character, like a space", () => {
     const c = command("heredoc", "\n    echo a\n\techo b\n");
     expect(render(c)).toBe("   echo a\necho b");
+  });
+
+  it("warns when the indentation mixes tabs and spaces, and only then", () => {
+    expect(mixedIndentationWarning(command("heredoc", "\n    echo a\n\techo b\n"))?.code).toBe("mixed-indentation");
+    expect(mixedIndentationWarning(command("heredoc", "\n    echo a\n      echo b\n"))).toBeUndefined();
+    // A tab after the indentation, or on a blank line, does not count.
+    expect(mixedIndentationWarning(command("heredoc", "\n    echo\ta\n\t\n"))).toBeUndefined();
   });
 
   it("keeps line continuations and dedents continued lines", () => {
