@@ -30,25 +30,31 @@ CACHE_DIR="${WDLRUN_CACHE:-${HOME:-/root}/.cache/wdlrun}"
 OWN_SOCK="$STATE_DIR/docker.sock"
 OWN_HOST="unix://$OWN_SOCK"
 
-# The image wdlrun builds, and the names it is tagged with. The first is the
-# canonical name; wdlrun's default image (src/config) is `debian:bookworm-slim`.
-# Bump IMAGE_VERSION when the package list changes so caches are rebuilt.
-IMAGE_VERSION=1
+# The test images. One Debian bookworm root (debootstrap) is imported as
+# BASE_IMAGE and tagged with the Debian-based names the spec's examples use.
+# Ubuntu names get *stand-ins*: the same root plus an /etc/lsb-release naming
+# the Ubuntu release they stand in for (its description says it is a Debian
+# stand-in), so a test can tell which image ran (e.g. ubuntu:focal vs latest).
+# Bump ROOT_VERSION when the package list changes (new debootstrap), and
+# IMAGE_VERSION when the images built from it change.
+ROOT_VERSION=1
+IMAGE_VERSION=2
 BASE_IMAGE="wdlrun/test-debian:bookworm-v$IMAGE_VERSION"
 PACKAGES="python3,python-is-python3,procps,util-linux,pciutils"
-ALIASES=(
-  debian:bookworm
-  debian:bookworm-slim
-  debian:latest
-  ubuntu:latest
-  ubuntu:focal
-  ubuntu:20.04
-  ubuntu:22.04
-  python:latest
-  python:3
-  quay.io/ubuntu:focal
-  gcr.io/standard-images/ubuntu:latest
+DEBIAN_NAMES=(debian:bookworm debian:bookworm-slim debian:latest python:latest python:3)
+# name=codename:release
+UBUNTU_NAMES=(
+  ubuntu:latest=noble:24.04
+  ubuntu:24.04=noble:24.04
+  ubuntu:noble=noble:24.04
+  ubuntu:22.04=jammy:22.04
+  ubuntu:jammy=jammy:22.04
+  ubuntu:focal=focal:20.04
+  ubuntu:20.04=focal:20.04
+  quay.io/ubuntu:focal=focal:20.04
+  gcr.io/standard-images/ubuntu:latest=noble:24.04
 )
+LABEL=org.wdlrun.test-image
 
 say() { printf 'setup-docker: %s\n' "$*" >&2; }
 die() { printf 'setup-docker: error: %s\n' "$*" >&2; exit 1; }
@@ -125,7 +131,7 @@ export DOCKER_HOST="$HOST"
 if [ "${WDLRUN_SKIP_IMAGES:-0}" != 1 ]; then
   have_image() { docker image inspect "$1" >/dev/null 2>&1; }
   if ! have_image "$BASE_IMAGE"; then
-    tarball="$CACHE_DIR/debian-bookworm-minbase-v$IMAGE_VERSION.tar"
+    tarball="$CACHE_DIR/debian-bookworm-minbase-v$ROOT_VERSION.tar"
     if [ ! -s "$tarball" ]; then
       apt_install debootstrap
       mirror="$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)"
@@ -145,22 +151,44 @@ if [ "${WDLRUN_SKIP_IMAGES:-0}" != 1 ]; then
       say "using cached root $tarball"
     fi
     say "importing $BASE_IMAGE"
-    docker import -c 'CMD ["bash"]' -c 'LABEL org.wdlrun.test-image=1' -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    docker import -c 'CMD ["bash"]' -c "LABEL $LABEL=v$IMAGE_VERSION" -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
       "$tarball" "$BASE_IMAGE" >/dev/null
   fi
-  base_id="$(docker image inspect --format '{{.Id}}' "$BASE_IMAGE")"
   tagged=()
   kept=()
-  for name in "${ALIASES[@]}"; do
-    current="$(docker image inspect --format '{{.Id}} {{index .Config.Labels "org.wdlrun.test-image"}}' "$name" 2>/dev/null || true)"
-    if [ -z "$current" ] || { [ "${current%% *}" != "$base_id" ] && [ "${current#* }" = 1 ]; }; then
-      docker tag "$BASE_IMAGE" "$name"; tagged+=("$name")   # absent, or an older wdlrun test image
-    elif [ "${current%% *}" != "$base_id" ]; then
-      kept+=("$name")                                      # a real image of that name: leave it alone
+  # Tags $2 as $1 unless $1 is a real image (one without wdlrun's label).
+  tag_as() {
+    local name="$1" source="$2" want current
+    want="$(docker image inspect --format '{{.Id}}' "$source")"
+    current="$(docker image inspect --format "{{.Id}} {{index .Config.Labels \"$LABEL\"}}" "$name" 2>/dev/null || true)"
+    if [ -z "$current" ] || { [ "${current%% *}" != "$want" ] && [ -n "${current#* }" ]; }; then
+      docker tag "$source" "$name"; tagged+=("$name")      # absent, or an older wdlrun test image
+    elif [ "${current%% *}" != "$want" ]; then
+      kept+=("$name")                                    # a real image of that name: leave it alone
     fi
+  }
+  # Builds the Ubuntu stand-in for codename $1 (release $2) when missing.
+  standin() {
+    local image="wdlrun/test-ubuntu:$1-v$IMAGE_VERSION" cid file
+    have_image "$image" && return 0
+    file="$(mktemp)"
+    printf 'DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE=%s\nDISTRIB_CODENAME=%s\nDISTRIB_DESCRIPTION="wdlrun test stand-in for Ubuntu %s (a Debian bookworm root)"\n' "$2" "$1" "$2" >"$file"
+    chmod 644 "$file"
+    cid="$(docker create --network none "$BASE_IMAGE" true)"
+    docker cp "$file" "$cid:/etc/lsb-release"
+    docker commit -c "LABEL $LABEL=v$IMAGE_VERSION-$1" "$cid" "$image" >/dev/null
+    docker rm "$cid" >/dev/null
+    rm -f "$file"
+    say "built $image"
+  }
+  for name in "${DEBIAN_NAMES[@]}"; do tag_as "$name" "$BASE_IMAGE"; done
+  for entry in "${UBUNTU_NAMES[@]}"; do
+    name="${entry%%=*}"; spec="${entry#*=}"; codename="${spec%%:*}"; release="${spec#*:}"
+    standin "$codename" "$release"
+    tag_as "$name" "wdlrun/test-ubuntu:$codename-v$IMAGE_VERSION"
   done
   [ ${#kept[@]} -gt 0 ] && say "left existing images alone: ${kept[*]}"
-  if [ ${#tagged[@]} -gt 0 ]; then say "tagged $BASE_IMAGE as ${tagged[*]}"; else say "test images present"; fi
+  if [ ${#tagged[@]} -gt 0 ]; then say "tagged ${tagged[*]}"; else say "test images present"; fi
 fi
 
 echo "DOCKER_HOST=$HOST"
