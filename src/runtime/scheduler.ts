@@ -85,6 +85,8 @@ export class DagScheduler<N> {
   private draining = false;
   private finished = false;
   private readonly errors: unknown[] = [];
+  /** Nodes that ended with StoppedError (they did not finish). */
+  private stoppedNodes = 0;
   private resolveRun!: () => void;
   private rejectRun!: (e: unknown) => void;
 
@@ -154,10 +156,11 @@ export class DagScheduler<N> {
     this.inFlight--;
     this.settledCount++;
     if (error instanceof NodesFailedError) this.errors.push(...error.errors);
-    else if (!(error instanceof StoppedError)) {
+    else if (error instanceof StoppedError) this.stoppedNodes++;
+    else {
       this.errors.push(error);
       this.control.fail(error);
-    } else if (!this.control.stopped) this.errors.push(error);
+    }
     this.skipDependents(i);
     if (!this.draining) this.drain();
   }
@@ -181,8 +184,8 @@ export class DagScheduler<N> {
     if (this.settledCount < total && !this.control.stopped && pending) return;
     this.finished = true;
     if (this.errors.length > 0) this.rejectRun(new NodesFailedError(this.errors));
+    else if (this.stoppedNodes > 0 || (this.settledCount < total && this.control.stopped)) this.rejectRun(new StoppedError());
     else if (this.settledCount === total) this.resolveRun();
-    else if (this.control.stopped) this.rejectRun(new StoppedError());
     // Nothing runs, nothing is ready, yet nodes remain: a cycle (analysis refuses those).
     else this.rejectRun(new Error("internal error: the dependency graph has a cycle"));
   }

@@ -65,7 +65,7 @@ export async function runTask(rt: RunContext, call: TaskCall): Promise<Map<strin
     try {
       outcome = await runAttempt(rt, call, callId, callDir, attempt);
     } catch (e) {
-      rt.emit({ kind: "call-failed", callId, message: e instanceof StoppedError ? "stopped" : describeError(e) });
+      rt.emit({ kind: "call-failed", callId, message: e instanceof StoppedError ? "stopped before it finished" : describeError(e) });
       throw e;
     }
     if (outcome.kind === "succeeded") {
@@ -229,16 +229,16 @@ async function runAttempt(
     }
     const code = result.exitCode;
     rt.emit({ kind: "attempt-finished", callId, attempt, exitCode: code });
+    // Aborted by the second interrupt: the run stops; this is not the call's failure.
+    if (rt.cancellation.abortSignal.aborted) throw new StoppedError();
     if (!isSuccessCode(constraints.returnCodes, code)) {
-      const why = rt.cancellation.abortSignal.aborted
-        ? "aborted"
-        : result.oomKilled
+      const why = result.oomKilled
           ? `killed for running out of memory (exit code ${code})`
           : `the command exited with code ${code}`;
       return fail(
         `${why}${attempt > 1 ? ` (attempt ${attempt})` : ""}`,
         { exitCode: code, stderrTail: await tailLines(paths.stderrFile, 20) },
-        !rt.cancellation.abortSignal.aborted,
+        true,
         constraints.maxRetries,
       );
     }

@@ -22,7 +22,13 @@ const bless = process.env.BLESS === "1";
 
 /** Replaces the run directory and the case directory in any string inside `v`. */
 function normalize(v: unknown, runDir: string, caseDir: string): unknown {
-  if (typeof v === "string") return v.split(runDir).join("<run>").split(caseDir).join("<case>");
+  if (typeof v === "string")
+    return v
+      .split(runDir)
+      .join("<run>")
+      .split(caseDir)
+      .join("<case>")
+      .replace(/\/write\/(\w+?)_\d+_\d+\.txt/g, "/write/$1_<n>.txt");
   if (typeof v === "bigint") return Number(v);
   if (Array.isArray(v)) return v.map((x) => normalize(x, runDir, caseDir));
   if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normalize(x, runDir, caseDir)]));

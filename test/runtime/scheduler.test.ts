@@ -111,6 +111,21 @@ describe("DagScheduler", () => {
     await expect(run).rejects.toThrow(StoppedError);
   });
 
+  it("rejects with StoppedError when a node was stopped, even if every node settled", async () => {
+    const ctl = control();
+    const plan = buildPlan(["only"], () => []);
+    const run = new DagScheduler(
+      plan,
+      async () => {
+        ctl.stopped = true;
+        await delay(1);
+        throw new StoppedError();
+      },
+      ctl,
+    ).run();
+    await expect(run).rejects.toThrow(StoppedError);
+  });
+
   it("shares one plan across many instances (a scatter body) cheaply", async () => {
     const deps: Record<string, string[]> = { x: [], y: ["x"], z: ["y"] };
     const plan = buildPlan(Object.keys(deps), (n) => deps[n]!);
