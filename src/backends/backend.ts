@@ -21,13 +21,31 @@ export const containerPath = (p: string): ContainerPath => p as ContainerPath;
 /** The backends wdlrun has. */
 export type BackendKind = "local" | "docker" | "swarm";
 
-/** What a backend can give in total (per node for swarm: the largest node, plus the list of nodes). */
+/** What a backend can give in total (for swarm: the sum over its usable nodes, with the nodes listed in `nodes`). */
 export interface Capacity {
   /** Logical CPUs. */
   readonly cpu: number;
   /** Memory in bytes. */
   readonly memoryBytes: number;
   /** GPU device ids (e.g. from `nvidia-smi -L`, the config, or swarm generic resources). */
+  readonly gpuIds: readonly string[];
+  /**
+   * The machines behind the totals, for backends that run attempts on several
+   * (swarm); absent = one machine. An attempt must fit on one node: a pool
+   * that reads this can admit per node instead of against the totals.
+   */
+  readonly nodes?: readonly NodeCapacity[];
+}
+
+/** What one node of a multi-node backend can give. */
+export interface NodeCapacity {
+  /** The node's id (swarm node id). */
+  readonly id: string;
+  /** A readable name (host name). */
+  readonly name: string;
+  readonly cpu: number;
+  readonly memoryBytes: number;
+  /** This node's share of `Capacity.gpuIds`. */
   readonly gpuIds: readonly string[];
 }
 

@@ -3,8 +3,8 @@
  * in; `docker` and `swarm` are registered by their modules through
  * `registerBackend` (extension point: a backend module calls it at load and
  * gets one import line in the "registered backends" block below). `auto`
- * asks each registered backend's `probe` in order (docker, then swarm) and
- * falls back to `local` with a notice.
+ * asks swarm's `probe` (an active swarm manager), then docker's (an engine
+ * answers), and falls back to `local` with a notice.
  */
 import type { Backend, BackendKind } from "../backends/backend.js";
 import { LocalBackend } from "../backends/local/local-backend.js";
@@ -12,6 +12,7 @@ import type { BackendChoice, WdlrunConfig } from "../config/index.js";
 
 // ── registered backends (one import per backend module that calls registerBackend) ──
 import { dockerProvider } from "../backends/docker/provider.js";
+import { swarmProvider } from "../backends/swarm/provider.js";
 
 /** How a backend module plugs in. */
 export interface BackendProvider {
@@ -24,6 +25,7 @@ export interface BackendProvider {
 const providers = new Map<Exclude<BackendKind, "local">, BackendProvider>();
 // Registered here, after `providers` exists (a provider module importing this one would form an import cycle).
 providers.set("docker", dockerProvider);
+providers.set("swarm", swarmProvider);
 
 /** Registers the provider of a backend kind (called by the backend's module at load). */
 export function registerBackend(kind: Exclude<BackendKind, "local">, provider: BackendProvider): void {
@@ -66,9 +68,12 @@ export async function createBackend(config: WdlrunConfig, notice: (message: stri
       return { backend: await p.create(config, notice), ...settings };
     }
     case "auto": {
-      for (const [kind, p] of providers) {
-        if (kind === "swarm" || !p.probe) continue;
-        if (await p.probe(config).catch(() => false)) return { backend: await p.create(config, notice), ...settings };
+      // An engine that is an active swarm manager runs tasks as services; any other engine as containers.
+      for (const kind of ["swarm", "docker"] as const) {
+        const p = providers.get(kind);
+        if (!p?.probe || !(await p.probe(config).catch(() => false))) continue;
+        if (kind === "swarm") notice("wdlrun: the Docker Engine is a swarm manager: running tasks as swarm services (--backend docker runs plain containers)");
+        return { backend: await p.create(config, notice), ...settings };
       }
       notice("wdlrun: no container engine answered; running tasks as local processes (--backend local)");
       return { backend: localBackend(config, notice), ...settings };

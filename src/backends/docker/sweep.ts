@@ -7,6 +7,7 @@
 import type Docker from "dockerode";
 import { LABEL_CALL, LABEL_COMMON, LABEL_KEEP, LABEL_RUN, ownerState, type OwnerState } from "./labels.js";
 import { asBackendError, statusOf } from "./client.js";
+import { sweepServices } from "../swarm/sweep.js";
 
 /** One container the sweep looked at. */
 export interface SweptContainer {
@@ -33,8 +34,13 @@ export interface SweepOptions {
   readonly dryRun?: boolean;
 }
 
-/** Removes leftover wdlrun containers; resolves with every wdlrun container it looked at. */
+/**
+ * Removes leftover wdlrun containers, and first wdlrun swarm services when
+ * the engine is a swarm manager (see ../swarm/sweep.ts); resolves with every
+ * one it looked at (services named `service <name>`).
+ */
 export async function sweepContainers(docker: Docker, url: string, options: SweepOptions = {}): Promise<SweptContainer[]> {
+  const services = await sweepServices(docker, url, options);
   const label = [LABEL_COMMON];
   if (options.runId !== undefined) label.push(`${LABEL_RUN}=${options.runId}`);
   let list: Docker.ContainerInfo[];
@@ -43,7 +49,7 @@ export async function sweepContainers(docker: Docker, url: string, options: Swee
   } catch (e) {
     throw asBackendError(e, url, "listing wdlrun containers");
   }
-  return Promise.all(
+  const containers = await Promise.all(
     list.map(async (c): Promise<SweptContainer> => {
       const labels = c.Labels ?? {};
       const state = ownerState(labels);
@@ -70,4 +76,5 @@ export async function sweepContainers(docker: Docker, url: string, options: Swee
       };
     }),
   );
+  return [...services, ...containers];
 }

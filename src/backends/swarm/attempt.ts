@@ -1,0 +1,257 @@
+/**
+ * One task attempt as one swarm service: wait for room on a node (wdlrun's
+ * own per-node admission), create the service pinned there, follow its task
+ * until it ends, collect stdout/stderr through the service logs API, read the
+ * exit code (and an out-of-memory kill, when the container is on this
+ * engine), and hand back an AttemptResult whose `release` removes the
+ * service. A task that ends without its command's exit status (image
+ * missing on the node, bind source missing, no GPU runtime, node lost) is
+ * reported as one clear line. Aborting removes the service: the node's
+ * agent stops the container (the wrapper passes SIGTERM on) and removes it.
+ */
+import { mkdir, open } from "node:fs/promises";
+import { lstat } from "node:fs/promises";
+import type Docker from "dockerode";
+import type { AttemptRequest, AttemptResult, ContainerPath, HostPath } from "../backend.js";
+import { asBackendError, engineMessage, statusOf } from "../docker/client.js";
+import { toHost as containerToHost } from "../docker/attempt.js";
+import { mountedHostPath } from "../docker/layout.js";
+import type { FileOwner } from "../docker/wrapper.js";
+import { SwarmBackendError } from "./errors.js";
+import { collectServiceLogs } from "./logs.js";
+import { PlacementAbortedError, type NodeLedger, type Placement } from "./placement.js";
+import { serviceSpec } from "./spec.js";
+import { explainFailure, explainUnschedulable, taskOutcome } from "./status.js";
+import type { TaskWatcher } from "./watch.js";
+
+/** What an attempt needs from its backend. */
+export interface SwarmAttemptContext {
+  readonly docker: Docker;
+  readonly url: string;
+  /** Labels every service of this backend instance. */
+  readonly session: string;
+  readonly shell: string;
+  readonly owner: FileOwner | undefined;
+  readonly cleanup: boolean;
+  /** Seconds an aborted container gets between SIGTERM and SIGKILL. */
+  readonly stopGraceSeconds: number;
+  /** The generic-resource kind of GPUs (`swarm.gpu_kind`). */
+  readonly gpuKind: string;
+  /** The node of the engine wdlrun talks to: its containers can be inspected and copied from. */
+  readonly localNodeId: string;
+  readonly watcher: TaskWatcher;
+  readonly ledger: NodeLedger;
+  /** Re-reads the nodes into the ledger (rate-limited by the backend). */
+  readonly refreshNodes: () => Promise<void>;
+  readonly notice: (line: string) => void;
+  /** Called with each service id when created and when removed (the backend tracks live ones). */
+  readonly track: (serviceId: string, live: boolean) => void;
+  /** The reference a service on `nodeId` should use for image `name` (an id or digest avoids a registry query per task). */
+  readonly imageRef: (name: string, nodeId: string) => Promise<string>;
+  /** How long the logs may stall before collection fails (default 60 s). */
+  readonly logIdleMs?: number;
+  /** How long a task may sit unschedulable before wdlrun re-reads the nodes (default 2 s). */
+  readonly unschedulableGraceMs?: number;
+}
+
+
+/** The exit code reported for an attempt stopped by an abort. */
+const ABORTED_EXIT = 130;
+
+/** How the service's task ended. */
+type End =
+  | { readonly kind: "exited"; readonly exitCode: number; readonly containerId: string | undefined }
+  | { readonly kind: "failed"; readonly state: string; readonly err: string; readonly message?: string }
+  | { readonly kind: "aborted" };
+
+/** Runs one attempt of `request` as a service. */
+export async function runSwarmAttempt(ctx: SwarmAttemptContext, request: AttemptRequest, image: string, signal: AbortSignal): Promise<AttemptResult> {
+  await prepareHostFiles(request);
+  if (signal.aborted) return abortedResult(image);
+  const r = request.resources;
+  let placement: Placement;
+  try {
+    placement = await ctx.ledger.acquire({ cpu: r.cpu, memoryBytes: r.memoryBytes, gpus: r.gpuIds.length }, signal);
+  } catch (e) {
+    if (e instanceof PlacementAbortedError) return abortedResult(image);
+    throw new SwarmBackendError(`${request.callId} cannot run on this swarm: it ${(e as Error).message}`);
+  }
+  try {
+    const spec = serviceSpec(request, {
+      image: await ctx.imageRef(image, placement.node.id),
+      nodeId: placement.node.id,
+      gpuKind: ctx.gpuKind,
+      gpus: r.gpuIds.length,
+      shell: ctx.shell,
+      owner: ctx.owner,
+      cleanup: ctx.cleanup,
+      session: ctx.session,
+      stopGraceSeconds: ctx.stopGraceSeconds,
+      suffix: Math.random().toString(36).slice(2, 8).padEnd(6, "0"),
+    });
+    let serviceId: string;
+    try {
+      serviceId = (await ctx.docker.createService(spec as unknown as Docker.CreateServiceOptions)).id;
+    } catch (e) {
+      throw asBackendError(e, ctx.url, `creating the swarm service for ${request.callId} (image ${image})`);
+    }
+    ctx.track(serviceId, true);
+    const remove = onceRemover(ctx, serviceId);
+    let end: End;
+    try {
+      end = await waitForEnd(ctx, serviceId, request, placement, signal);
+    } catch (e) {
+      await remove();
+      throw e;
+    }
+    placement.release();
+    switch (end.kind) {
+      case "aborted":
+        await remove();
+        return abortedResult(image);
+      case "failed":
+        if (ctx.cleanup) await remove();
+        throw new SwarmBackendError(end.message ?? explainFailure(end, { callId: request.callId, node: placement.node.hostname, image }));
+      case "exited":
+        return await finished(ctx, request, image, serviceId, placement, end, remove);
+    }
+  } finally {
+    placement.release();
+  }
+}
+
+/** Collects the logs and builds the result of a task whose command ended. */
+async function finished(
+  ctx: SwarmAttemptContext,
+  request: AttemptRequest,
+  image: string,
+  serviceId: string,
+  placement: Placement,
+  end: { readonly exitCode: number; readonly containerId: string | undefined },
+  remove: () => Promise<void>,
+): Promise<AttemptResult> {
+  try {
+    await collectServiceLogs(ctx.docker, ctx.url, serviceId, request, ctx.logIdleMs !== undefined ? { idleMs: ctx.logIdleMs } : {});
+  } catch (e) {
+    if (ctx.cleanup) await remove();
+    throw e;
+  }
+  const local = end.containerId !== undefined && placement.node.id === ctx.localNodeId ? ctx.docker.getContainer(end.containerId) : undefined;
+  // Only a SIGKILLed command can have been killed for memory: inspect just then (possible on this engine only).
+  let oomKilled = false;
+  if (end.exitCode === 137 && local) {
+    const info = await local.inspect().catch(() => undefined);
+    oomKilled = info?.State?.OOMKilled === true;
+  }
+  return {
+    exitCode: end.exitCode,
+    oomKilled,
+    image,
+    toHost: (p) => (local ? containerToHost(ctx.url, local, request, p) : mountedToHost(request, p)),
+    release: () => (ctx.cleanup ? remove() : Promise.resolve()),
+  };
+}
+
+/** Follows the service's task until it ends or `signal` aborts. */
+function waitForEnd(ctx: SwarmAttemptContext, serviceId: string, request: AttemptRequest, placement: Placement, signal: AbortSignal): Promise<End> {
+  const grace = ctx.unschedulableGraceMs ?? 2_000;
+  const node = placement.node;
+  return new Promise<End>((resolve, reject) => {
+    let unschedulableSince: number | undefined;
+    let checking = false;
+    let noticed = false;
+    let done = false;
+    const finish = (end: End) => {
+      if (done) return;
+      done = true;
+      stop();
+      signal.removeEventListener("abort", onAbort);
+      resolve(end);
+    };
+    const onAbort = () => finish({ kind: "aborted" });
+    const stop = ctx.watcher.watch(
+      serviceId,
+      (task) => {
+        if (task === undefined || done) return;
+        const o = taskOutcome(task);
+        switch (o.kind) {
+          case "waiting":
+            unschedulableSince = undefined;
+            return;
+          case "exited":
+            finish({ kind: "exited", exitCode: o.exitCode, containerId: o.containerId });
+            return;
+          case "failed":
+            finish({ kind: "failed", state: o.state, err: o.err });
+            return;
+          case "unschedulable": {
+            // Right after a release swarm may briefly lag behind wdlrun's ledger; then look at the nodes again.
+            unschedulableSince ??= Date.now();
+            if (checking || Date.now() - unschedulableSince < grace) return;
+            checking = true;
+            ctx.refreshNodes().then(
+              () => {
+                checking = false;
+                if (done) return;
+                if (!ctx.ledger.usableNodes.some((n) => n.id === node.id)) {
+                  const message = explainUnschedulable(`${o.reason}; the node is no longer ready and active`, { callId: request.callId, node: node.hostname });
+                  finish({ kind: "failed", state: "pending", err: o.reason, message });
+                } else if (!noticed) {
+                  noticed = true;
+                  ctx.notice(`${request.callId}: ${explainUnschedulable(o.reason, { callId: request.callId, node: node.hostname })}; waiting (other services may be using the node)`);
+                }
+              },
+              () => {
+                checking = false;
+              },
+            );
+            return;
+          }
+        }
+      },
+      (e) => {
+        if (done) return;
+        done = true;
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+    signal.addEventListener("abort", onAbort, { once: true });
+    if (signal.aborted) onAbort();
+  });
+}
+
+/** Maps a path to the host through the mounts only (the container is on another node). */
+async function mountedToHost(request: AttemptRequest, p: ContainerPath): Promise<HostPath | undefined> {
+  const files = { workDir: request.workDir, stdoutFile: request.stdoutFile, stderrFile: request.stderrFile, commandFile: request.commandFile };
+  const mapped = mountedHostPath(p, request.layout, files);
+  if (mapped === undefined) return undefined;
+  return (await lstat(mapped).catch(() => undefined)) ? mapped : undefined;
+}
+
+/** Creates the working directory and empty stdout/stderr files (they exist even when the task never starts). */
+async function prepareHostFiles(request: AttemptRequest): Promise<void> {
+  await mkdir(request.workDir, { recursive: true });
+  await Promise.all([request.stdoutFile, request.stderrFile].map(async (f) => (await open(f, "w")).close()));
+}
+
+function abortedResult(image: string): AttemptResult {
+  return { exitCode: ABORTED_EXIT, oomKilled: false, image, toHost: () => Promise.resolve(undefined), release: () => Promise.resolve() };
+}
+
+function onceRemover(ctx: SwarmAttemptContext, serviceId: string): () => Promise<void> {
+  let removing: Promise<void> | undefined;
+  return () => {
+    removing ??= ctx.docker
+      .getService(serviceId)
+      .remove()
+      .then(
+        () => ctx.track(serviceId, false),
+        (e: unknown) => {
+          if (statusOf(e) === 404) ctx.track(serviceId, false);
+          else ctx.notice(`could not remove swarm service ${serviceId}: ${engineMessage(e)} (wdlrun clean removes it later)`);
+        },
+      );
+    return removing;
+  };
+}

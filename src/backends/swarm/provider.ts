@@ -1,0 +1,21 @@
+/**
+ * How the runtime's backend factory (src/runtime/backend-factory.ts) creates
+ * the swarm backend from the config, and how `--backend auto` asks whether
+ * the engine (docker.host / DOCKER_HOST, else the default socket) is an
+ * active swarm manager.
+ */
+import type { WdlrunConfig } from "../../config/load.js";
+import type { Backend } from "../backend.js";
+import { SwarmBackend, swarmManagerAnswers, swarmOptionsFromConfig } from "./swarm-backend.js";
+
+/** The swarm backend's provider (shape of the factory's BackendProvider). */
+export const swarmProvider = {
+  /** Opens the manager (one-line error when unreachable, not in a swarm or a worker) and sweeps leftovers of crashed runs. */
+  create(config: WdlrunConfig, notice: (message: string) => void): Promise<Backend> {
+    return SwarmBackend.open({ ...swarmOptionsFromConfig(config), notice: (line) => notice(`wdlrun: ${line}`) });
+  },
+  /** True when the engine answers within two seconds and is an active swarm manager. */
+  probe(config: WdlrunConfig): Promise<boolean> {
+    return swarmManagerAnswers(config.docker.host);
+  },
+};

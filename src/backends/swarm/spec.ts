@@ -1,0 +1,149 @@
+/**
+ * The service definition of one task attempt: a one-replica service with
+ * restart condition `none`, pinned to the node wdlrun chose, running the
+ * attempt's command under the swarm wrapper with the same image, mounts and
+ * environment as the Docker backend; cpu and memory as reservations,
+ * `max_cpu`/`max_memory` as limits, GPUs as generic resources of the
+ * configured kind; labels for run, call, attempt and owner on both the
+ * service and its container. Pure.
+ */
+import type { AttemptRequest } from "../backend.js";
+import { LABEL_KEEP, attemptLabels } from "../docker/labels.js";
+import { CONTAINER_COMMAND } from "../docker/layout.js";
+import type { FileOwner } from "../docker/wrapper.js";
+import { swarmWrapperScript } from "./wrapper.js";
+
+/** A bind or volume mount (Engine API `Mount`). */
+export interface SpecMount {
+  readonly Type: "bind" | "volume";
+  readonly Source: string;
+  readonly Target: string;
+  readonly ReadOnly?: boolean;
+}
+
+/** A generic resource request (Engine API `GenericResources` item). */
+export interface SpecGenericResource {
+  readonly DiscreteResourceSpec: { readonly Kind: string; readonly Value: number };
+}
+
+/** The service spec wdlrun creates (the subset of the Engine API's `ServiceSpec` it uses). */
+export interface SwarmServiceSpec {
+  readonly Name: string;
+  readonly Labels: Readonly<Record<string, string>>;
+  readonly TaskTemplate: {
+    readonly ContainerSpec: {
+      readonly Image: string;
+      readonly Labels: Readonly<Record<string, string>>;
+      readonly Command: readonly string[];
+      readonly Args: readonly string[];
+      readonly Dir: string;
+      readonly Env: readonly string[];
+      readonly Mounts: readonly SpecMount[];
+      readonly StopSignal: string;
+      /** Nanoseconds. */
+      readonly StopGracePeriod: number;
+    };
+    readonly Resources: {
+      readonly Reservations: { readonly NanoCPUs: number; readonly MemoryBytes: number; readonly GenericResources?: readonly SpecGenericResource[] };
+      readonly Limits?: { readonly NanoCPUs?: number; readonly MemoryBytes?: number };
+    };
+    readonly RestartPolicy: { readonly Condition: "none"; readonly MaxAttempts: 0 };
+    readonly Placement: { readonly Constraints: readonly string[] };
+    readonly LogDriver: { readonly Name: string; readonly Options: Readonly<Record<string, string>> };
+  };
+  readonly Mode: { readonly Replicated: { readonly Replicas: 1 } };
+}
+
+/** Everything besides the request that decides the spec. */
+export interface SpecOptions {
+  /** The image reference the service runs (a name, `name@digest` or an image id). */
+  readonly image: string;
+  /** The node the service is pinned to. */
+  readonly nodeId: string;
+  /** The generic-resource kind of GPUs (`swarm.gpu_kind`). */
+  readonly gpuKind: string;
+  /** GPUs to request (generic resources of `gpuKind`). */
+  readonly gpus: number;
+  readonly shell: string;
+  readonly owner: FileOwner | undefined;
+  /** False = the service is kept after the attempt (`cleanup = false`): labelled so the start-of-run sweep spares it. */
+  readonly cleanup: boolean;
+  readonly session: string;
+  readonly stopGraceSeconds: number;
+  /** A short random suffix that makes the name unique. */
+  readonly suffix: string;
+}
+
+/**
+ * The log driver every task uses: json-file keeps the whole output readable
+ * through the service logs API. The size cap overrides a daemon-wide
+ * `log-opts` max-size (which would silently drop the start of a long stdout)
+ * with one no task reaches.
+ */
+export const TASK_LOG_DRIVER = { Name: "json-file", Options: { "max-size": "1t" } } as const;
+
+/** A service name: `wdlrun-<call>-a<attempt>-<suffix>`, at most 63 characters of [a-z0-9-]. */
+export function serviceName(callId: string, attempt: number, suffix: string): string {
+  const tail = `-a${attempt}-${suffix}`;
+  const call = callId
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 63 - "wdlrun-".length - tail.length)
+    .replace(/-$/, "");
+  return `wdlrun-${call || "call"}${tail}`;
+}
+
+/** The service that runs one attempt. */
+export function serviceSpec(request: AttemptRequest, o: SpecOptions): SwarmServiceSpec {
+  const r = request.resources;
+  const layout = request.layout;
+  const mounts: SpecMount[] = [
+    { Type: "bind", Source: request.commandFile, Target: CONTAINER_COMMAND, ReadOnly: true },
+    { Type: "bind", Source: request.workDir, Target: layout.workDir },
+    ...layout.inputs.map((i): SpecMount => ({ Type: "bind", Source: i.host, Target: i.container, ReadOnly: true })),
+    ...r.disks
+      .filter((d) => d.mountPoint !== "/" && d.mountPoint !== layout.workDir)
+      .map((d): SpecMount => ({ Type: "volume", Source: "", Target: d.mountPoint })),
+  ];
+  const labels = { ...attemptLabels(request.runId, request.callId, request.attempt, o.session), ...(o.cleanup ? {} : { [LABEL_KEEP]: "1" }) };
+  const nanoCpus = r.maxCpu !== undefined ? Math.round(r.maxCpu * 1e9) : undefined;
+  const memoryLimit = r.maxMemoryBytes !== undefined ? Math.round(r.maxMemoryBytes) : undefined;
+  // A reservation above its limit could never be used: reserve at most the limit.
+  const reserveCpu = Math.min(Math.round(r.cpu * 1e9), nanoCpus ?? Infinity);
+  const reserveMemory = Math.min(Math.round(r.memoryBytes), memoryLimit ?? Infinity);
+  const limits = {
+    ...(nanoCpus !== undefined ? { NanoCPUs: nanoCpus } : {}),
+    ...(memoryLimit !== undefined ? { MemoryBytes: memoryLimit } : {}),
+  };
+  return {
+    Name: serviceName(request.callId, request.attempt, o.suffix),
+    Labels: labels,
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: o.image,
+        Labels: labels,
+        Command: ["/bin/sh", "-c"],
+        Args: [swarmWrapperScript(o.shell, o.owner, [layout.workDir])],
+        Dir: layout.workDir,
+        Env: Object.entries(request.env).map(([k, v]) => `${k}=${v}`),
+        Mounts: mounts,
+        StopSignal: "SIGTERM",
+        StopGracePeriod: Math.round(o.stopGraceSeconds * 1e9),
+      },
+      Resources: {
+        Reservations: {
+          NanoCPUs: reserveCpu,
+          MemoryBytes: reserveMemory,
+          ...(o.gpus > 0 ? { GenericResources: [{ DiscreteResourceSpec: { Kind: o.gpuKind, Value: o.gpus } }] } : {}),
+        },
+        ...(Object.keys(limits).length > 0 ? { Limits: limits } : {}),
+      },
+      RestartPolicy: { Condition: "none", MaxAttempts: 0 },
+      Placement: { Constraints: [`node.id==${o.nodeId}`] },
+      LogDriver: TASK_LOG_DRIVER,
+    },
+    Mode: { Replicated: { Replicas: 1 } },
+  };
+}

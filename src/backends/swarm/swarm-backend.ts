@@ -1,0 +1,326 @@
+/**
+ * The Docker Swarm backend: each task attempt runs as a one-replica service
+ * submitted through a swarm manager (see ./attempt.ts for one attempt). This
+ * module owns the backend's lifetime: opening the manager (one clear line
+ * when the engine is unreachable, not in a swarm, or only a worker), reading
+ * the nodes and their resources, sweeping leftovers of crashed runs, the
+ * capacity the runtime's pool admits against, per-node admission (./placement.ts),
+ * image choice shared by all attempts, and removing what is left at close().
+ */
+import { randomBytes } from "node:crypto";
+import { getMaxListeners, setMaxListeners } from "node:events";
+import type Docker from "dockerode";
+import type { AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, HostPath, NodeCapacity } from "../backend.js";
+import type { LimitPolicy, PullPolicy, WdlrunConfig } from "../../config/load.js";
+import { formatBytes } from "../../runtime/units.js";
+import { DockerBackendError, connect, engineAnswers, engineUrl, explainConnection, statusOf } from "../docker/client.js";
+import { ImageResolver } from "../docker/images.js";
+import { LABEL_COMMON, LABEL_SESSION } from "../docker/labels.js";
+import { dockerLayout } from "../docker/layout.js";
+import { sweepContainers } from "../docker/sweep.js";
+import type { FileOwner } from "../docker/wrapper.js";
+import { runSwarmAttempt, type SwarmAttemptContext } from "./attempt.js";
+import { advertisedKinds, readNodes, readRole, requireUsableNode, roleProblem, swarmRole, type SwarmInfo, type SwarmNode } from "./cluster.js";
+import { SwarmBackendError } from "./errors.js";
+import { NodeLedger } from "./placement.js";
+import { newestByService } from "./watch.js";
+import { TaskWatcher, type WatchTiming } from "./watch.js";
+import { taskOutcome, type RawTask } from "./status.js";
+
+/** Options of the swarm backend; `swarmOptionsFromConfig` derives them from the config. */
+export interface SwarmBackendOptions {
+  /** The manager's engine URL; default: DOCKER_HOST, else unix:///var/run/docker.sock. */
+  readonly host?: string;
+  readonly pull?: PullPolicy;
+  readonly shell?: string;
+  readonly defaultImage?: string;
+  /** Remove services when attempts end (default true). */
+  readonly cleanup?: boolean;
+  /** Caps on the total capacity handed to the runtime's pool (default: the sum over usable nodes). */
+  readonly cpu?: number;
+  readonly memoryBytes?: number;
+  /** The generic-resource kind nodes advertise GPUs as (default NVIDIA-GPU). */
+  readonly gpuKind?: string;
+  /** `try_with_max`: a request larger than every node is clamped to the largest node instead of refused. */
+  readonly limits?: LimitPolicy;
+  /** Who owns the files tasks write: default the user running wdlrun; null leaves them as written. */
+  readonly owner?: FileOwner | null;
+  /** Seconds an aborted container gets between SIGTERM and SIGKILL (default 2). */
+  readonly stopGraceSeconds?: number;
+  /** Sweep leftovers of crashed runs when opening (default true). */
+  readonly sweep?: boolean;
+  /** Receives one-line notices. Default: stderr. */
+  readonly notice?: (line: string) => void;
+  /** Task polling intervals. */
+  readonly timing?: WatchTiming;
+}
+
+/** The backend options a config asks for. */
+export function swarmOptionsFromConfig(config: WdlrunConfig): SwarmBackendOptions {
+  return {
+    ...(config.docker.host !== undefined ? { host: config.docker.host } : {}),
+    pull: config.docker.pull,
+    shell: config.shell,
+    defaultImage: config.docker.defaultImage,
+    cleanup: config.cleanup,
+    gpuKind: config.swarm.gpuKind,
+    limits: config.resources.limits,
+    ...(config.resources.cpu !== undefined ? { cpu: config.resources.cpu } : {}),
+    ...(config.resources.memoryBytes !== undefined ? { memoryBytes: config.resources.memoryBytes } : {}),
+  };
+}
+
+/** Resolves true when the engine at the configured URL answers and is an active swarm manager (for `--backend auto`). */
+export async function swarmManagerAnswers(host?: string, timeoutMs = 2000): Promise<boolean> {
+  const docker = connect(engineUrl(host));
+  if (!(await engineAnswers(docker, timeoutMs))) return false;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  try {
+    const info = docker.info().then((i: unknown) => swarmRole(i as SwarmInfo).kind === "manager", () => false);
+    return await Promise.race([info, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function defaultOwner(): FileOwner | undefined {
+  const uid = process.getuid?.();
+  const gid = process.getgid?.();
+  if (uid === undefined || gid === undefined || (uid === 0 && gid === 0)) return undefined;
+  return { uid, gid };
+}
+
+/** Least time between two re-reads of the node list. */
+const NODE_REFRESH_MS = 2_000;
+
+/** Runs attempts as swarm services. */
+export class SwarmBackend implements Backend {
+  readonly kind = "swarm" as const;
+  /** Labels this instance's services, so close() removes exactly them. */
+  readonly session = randomBytes(6).toString("hex");
+  private readonly images: ImageResolver;
+  private readonly imageIds = new Map<string, Promise<{ id: string; digest: string | undefined }>>();
+  private readonly live = new Set<string>();
+  private readonly ctx: SwarmAttemptContext;
+  private readonly ledger: NodeLedger;
+  private readonly notice: (line: string) => void;
+  private lastRefresh = Date.now();
+  private refreshing: Promise<void> | undefined;
+  private capacityCache: Capacity | undefined;
+  private clampNoticed = false;
+
+  private constructor(
+    /** The dockerode client of the manager (for tests and tools). */
+    readonly docker: Docker,
+    /** The manager's engine URL. */
+    readonly url: string,
+    /** The node of the engine wdlrun talks to. */
+    readonly localNodeId: string,
+    nodes: readonly SwarmNode[],
+    private readonly options: SwarmBackendOptions,
+  ) {
+    this.notice = options.notice ?? ((line) => process.stderr.write(`wdlrun: ${line}\n`));
+    this.images = new ImageResolver(docker, url, {
+      pull: options.pull ?? "if-not-present",
+      defaultImage: options.defaultImage ?? "debian:bookworm-slim",
+      progress: this.notice,
+    });
+    this.ledger = new NodeLedger(nodes, options.gpuKind ?? "NVIDIA-GPU");
+    this.ctx = {
+      docker,
+      url,
+      session: this.session,
+      shell: options.shell ?? "bash",
+      owner: options.owner === null ? undefined : (options.owner ?? defaultOwner()),
+      cleanup: options.cleanup ?? true,
+      stopGraceSeconds: options.stopGraceSeconds ?? 2,
+      gpuKind: this.ledger.gpuKind,
+      localNodeId,
+      watcher: new TaskWatcher(docker, url, this.session, options.timing),
+      ledger: this.ledger,
+      refreshNodes: () => this.refreshNodes(),
+      notice: this.notice,
+      track: (id, live) => (live ? this.live.add(id) : this.live.delete(id)),
+      imageRef: (name, nodeId) => this.imageRef(name, nodeId),
+    };
+  }
+
+  /**
+   * Connects to the manager, failing with one line (and the fix) when
+   * nothing answers, the engine is not in a swarm or is only a worker, or no
+   * node can take tasks; sweeps services and containers left by crashed runs
+   * (unless `sweep: false`).
+   */
+  static async open(options: SwarmBackendOptions = {}): Promise<SwarmBackend> {
+    const url = engineUrl(options.host);
+    let docker: Docker;
+    try {
+      docker = connect(url);
+    } catch (e) {
+      throw new DockerBackendError(`bad Docker Engine URL ${url}: ${(e as Error).message} (expected unix:///path/docker.sock or tcp://host:port)`);
+    }
+    try {
+      await docker.ping();
+    } catch (e) {
+      throw new DockerBackendError(explainConnection(e, url) ?? `the Docker Engine at ${url} does not answer: ${(e as Error).message}`);
+    }
+    const role = await readRole(docker, url);
+    const problem = roleProblem(role, url);
+    if (problem !== undefined || role.kind !== "manager") throw new SwarmBackendError(problem ?? "not a swarm manager");
+    const nodes = await readNodes(docker, url);
+    requireUsableNode(nodes, url);
+    const backend = new SwarmBackend(docker, url, role.nodeId, nodes, options);
+    if (options.sweep !== false) {
+      const swept = await sweepContainers(docker, url, { spareKept: true });
+      const removed = swept.filter((s) => s.removed && s.state.kind === "gone").length;
+      if (removed > 0) backend.notice(`removed ${removed} service(s) or container(s) left by earlier wdlrun runs that did not finish`);
+    }
+    backend.noticeGpuKind(nodes);
+    return backend;
+  }
+
+  /** Says once, at start, when nodes advertise generic resources but none of the configured GPU kind. */
+  private noticeGpuKind(nodes: readonly SwarmNode[]): void {
+    const kinds = advertisedKinds(nodes.filter((n) => n.usable));
+    if (kinds.length === 0 || kinds.includes(this.ledger.gpuKind)) return;
+    this.notice(
+      `no swarm node advertises GPUs as ${this.ledger.gpuKind} (swarm.gpu_kind); the nodes advertise ${kinds.join(", ")}: ` +
+        `tasks that need GPUs will be refused unless swarm.gpu_kind names the kind your nodes use`,
+    );
+  }
+
+  /**
+   * The sum over the usable nodes (capped by the `cpu`/`memoryBytes`
+   * options), with the nodes themselves in `nodes`. GPU ids are wdlrun's
+   * names for the GPUs a node advertises (`KIND#n`, prefixed with the host
+   * name when there are several nodes): swarm picks the device itself and
+   * tells the container in DOCKER_RESOURCE_<KIND>.
+   */
+  capacity(): Promise<Capacity> {
+    if (this.capacityCache === undefined) {
+      const usable = this.ledger.usableNodes;
+      const kind = this.ledger.gpuKind;
+      const nodes: NodeCapacity[] = usable.map((n) => ({
+        id: n.id,
+        name: n.hostname,
+        cpu: n.cpu,
+        memoryBytes: n.memoryBytes,
+        gpuIds: Array.from({ length: this.ledger.gpusOf(n) }, (_, i) => (usable.length > 1 ? `${n.hostname}/${kind}#${i + 1}` : `${kind}#${i + 1}`)),
+      }));
+      const sum = (f: (n: NodeCapacity) => number) => nodes.reduce((a, n) => a + f(n), 0);
+      this.capacityCache = {
+        cpu: Math.min(sum((n) => n.cpu), this.options.cpu ?? Infinity),
+        memoryBytes: Math.min(sum((n) => n.memoryBytes), this.options.memoryBytes ?? Infinity),
+        gpuIds: nodes.flatMap((n) => n.gpuIds),
+        nodes,
+      };
+    }
+    return Promise.resolve(this.capacityCache);
+  }
+
+  layout(_attemptDir: HostPath, inputs: readonly { readonly host: HostPath; readonly directory: boolean }[]): AttemptLayout {
+    return dockerLayout(inputs);
+  }
+
+  async execute(request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {
+    // Every running attempt listens on the run's one signal: lift Node's 10-listener warning.
+    if (getMaxListeners(signal) < 10_000) setMaxListeners(10_000, signal);
+    const image = await this.images.resolve(request.containers);
+    return runSwarmAttempt(this.ctx, this.clamped(request), image, signal);
+  }
+
+  /** With `try_with_max`, a request no node can hold is clamped to the largest node (GPUs cannot be clamped). */
+  private clamped(request: AttemptRequest): AttemptRequest {
+    if (this.options.limits !== "try_with_max") return request;
+    const r = request.resources;
+    if (this.ledger.never({ cpu: r.cpu, memoryBytes: r.memoryBytes, gpus: r.gpuIds.length }) === undefined) return request;
+    const big = this.ledger.largest();
+    const cpu = Math.min(r.cpu, big.cpu);
+    const memoryBytes = Math.min(r.memoryBytes, big.memoryBytes);
+    if (cpu === r.cpu && memoryBytes === r.memoryBytes) return request;
+    if (!this.clampNoticed) {
+      this.clampNoticed = true;
+      this.notice(`${request.callId}: requests ${r.cpu} CPUs and ${formatBytes(r.memoryBytes)}; clamped to the largest swarm node (${big.cpu} CPUs, ${formatBytes(big.memoryBytes)}) (try_with_max)`);
+    }
+    return { ...request, resources: { ...r, cpu, memoryBytes } };
+  }
+
+  /** Re-reads the nodes into the ledger, at most every NODE_REFRESH_MS. */
+  private refreshNodes(): Promise<void> {
+    if (this.refreshing) return this.refreshing;
+    if (Date.now() - this.lastRefresh < NODE_REFRESH_MS) return Promise.resolve();
+    this.refreshing = readNodes(this.docker, this.url)
+      .then((nodes) => this.ledger.setNodes(nodes))
+      .finally(() => {
+        this.lastRefresh = Date.now();
+        this.refreshing = undefined;
+      });
+    return this.refreshing;
+  }
+
+  /**
+   * The image reference for a service on `nodeId`. Swarm queries the
+   * registry for every task whose image is a bare name; an image id (on this
+   * engine's own node) or a `name@digest` (elsewhere, when the image came from
+   * a registry) runs the image wdlrun checked without that round trip. With
+   * `docker.pull = "always"` the name is used, and swarm pulls it.
+   */
+  private async imageRef(name: string, nodeId: string): Promise<string> {
+    if ((this.options.pull ?? "if-not-present") === "always") return name;
+    let p = this.imageIds.get(name);
+    if (!p) {
+      p = this.docker
+        .getImage(name)
+        .inspect()
+        .then((info: { Id: string; RepoDigests?: string[] }) => ({ id: info.Id, digest: repoDigest(name, info.RepoDigests ?? []) }));
+      this.imageIds.set(name, p);
+      p.catch(() => this.imageIds.delete(name));
+    }
+    const known = await p.catch(() => undefined);
+    if (known === undefined) return name;
+    if (nodeId === this.localNodeId) return known.id;
+    return known.digest ?? name;
+  }
+
+  /**
+   * Removes every service this backend instance created that is still
+   * there (with cleanup=false, only those whose task has not ended). Idempotent.
+   */
+  async close(): Promise<void> {
+    let ids: string[];
+    try {
+      const list = (await this.docker.listServices({ filters: { label: [LABEL_COMMON, `${LABEL_SESSION}=${this.session}`] } })) as { ID: string }[];
+      ids = list.map((s) => s.ID);
+      if (!this.ctx.cleanup && ids.length > 0) {
+        const tasks = newestByService((await this.docker.listTasks({ filters: { label: [`${LABEL_SESSION}=${this.session}`] } })) as RawTask[]);
+        ids = ids.filter((id) => {
+          const t = tasks.get(id);
+          return t === undefined || ["waiting", "unschedulable"].includes(taskOutcome(t).kind);
+        });
+      }
+    } catch {
+      ids = [...this.live];
+    }
+    await Promise.all(
+      ids.map((id) =>
+        this.docker
+          .getService(id)
+          .remove()
+          .then(
+            () => this.live.delete(id),
+            (e: unknown) => statusOf(e) === 404 && this.live.delete(id),
+          ),
+      ),
+    );
+  }
+}
+
+/** The `repo@sha256:…` of `name` among an image's RepoDigests, if it came from a registry. Pure. */
+export function repoDigest(name: string, repoDigests: readonly string[]): string | undefined {
+  const slash = name.lastIndexOf("/");
+  const colon = name.lastIndexOf(":");
+  const repo = (colon > slash ? name.slice(0, colon) : name).split("@")[0]!;
+  const bare = (r: string) => r.replace(/^docker\.io\//, "").replace(/^library\//, "");
+  return repoDigests.find((d) => bare(d.split("@")[0]!) === bare(repo));
+}

@@ -1,0 +1,33 @@
+/**
+ * The POSIX sh script that is each swarm task container's main process. Like
+ * the Docker backend's wrapper (../docker/wrapper.ts) it runs the command file
+ * with the configured shell, passes a stop signal on, hands the files the
+ * task wrote back to the user who ran wdlrun and exits with the command's
+ * status; unlike it, the command's stdout and stderr stay the container's
+ * own, so wdlrun collects them through the service logs API (the task may
+ * run on another node, and its output reaches wdlrun through the manager).
+ */
+import { CONTAINER_COMMAND } from "../docker/layout.js";
+import { shQuote, type FileOwner } from "../docker/wrapper.js";
+import type { ContainerPath } from "../backend.js";
+
+/**
+ * The wrapper script. `shell` runs the command (e.g. `bash`); `chownPaths`
+ * are chowned recursively to `owner` after the command ends, whatever its
+ * status. As PID 1 the wrapper gets no default signal handling, so it traps
+ * TERM/INT and passes them on; `wait` is repeated until the command has ended.
+ */
+export function swarmWrapperScript(shell: string, owner: FileOwner | undefined, chownPaths: readonly ContainerPath[]): string {
+  const lines = [
+    `trap 'kill -TERM "$child" 2>/dev/null' TERM INT`,
+    `${shell} ${CONTAINER_COMMAND} </dev/null &`,
+    `child=$!`,
+    `wait "$child"; rc=$?`,
+    `while kill -0 "$child" 2>/dev/null; do wait "$child"; rc=$?; done`,
+  ];
+  if (owner !== undefined && chownPaths.length > 0) {
+    lines.push(`chown -R ${owner.uid}:${owner.gid} ${chownPaths.map(shQuote).join(" ")} 2>/dev/null`);
+  }
+  lines.push(`exit "$rc"`);
+  return lines.join("\n");
+}
