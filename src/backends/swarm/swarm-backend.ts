@@ -8,7 +8,7 @@
  * image choice shared by all attempts, and removing what is left at close().
  */
 import { randomBytes } from "node:crypto";
-import { getMaxListeners, setMaxListeners } from "node:events";
+import { setMaxListeners } from "node:events";
 import type Docker from "dockerode";
 import type { AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, HostPath, NodeCapacity } from "../backend.js";
 import type { LimitPolicy, PullPolicy, WdlrunConfig } from "../../config/load.js";
@@ -224,8 +224,8 @@ export class SwarmBackend implements Backend {
   }
 
   async execute(request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {
-    // Every running attempt listens on the run's one signal: lift Node's 10-listener warning.
-    if (getMaxListeners(signal) < 10_000) setMaxListeners(10_000, signal);
+    // Every running attempt listens on the run's one signal: no listener limit (0 = unlimited).
+    setMaxListeners(0, signal);
     const image = await this.images.resolve(request.containers);
     return runSwarmAttempt(this.ctx, this.clamped(request), image, signal);
   }

@@ -1,0 +1,89 @@
+/**
+ * Test kit for the swarm integration tests: a single-node swarm on its own
+ * dockerd (scripts/setup-swarm.sh: separate socket and data root from the
+ * Docker tests' engine, two fake GPUs advertised as generic resources, the
+ * test image loaded), `wdlrun run` in this process against it, and the
+ * overlap of time intervals.
+ */
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { runCommand } from "../../../src/cli/run.js";
+import { dockerHost, tempDir } from "../kit.js";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+const script = path.join(root, "scripts", "setup-swarm.sh");
+
+/** The swarm test engine: its URL, or why there is none. */
+export interface SwarmEngine {
+  readonly host: string;
+  readonly skipReason: string;
+}
+
+/** Starts (or reuses) the swarm test engine. Needs the Docker tests' engine for the image. */
+export function startSwarmEngine(): SwarmEngine {
+  const main = dockerHost();
+  if (main === "") return { host: "", skipReason: "no Docker Engine for the test image" };
+  const run = spawnSync("bash", [script, "start"], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, WDLRUN_MAIN_DOCKER_HOST: main },
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 5 * 60_000,
+  });
+  const m = /^DOCKER_HOST=(.+)$/.exec(run.stdout?.trim().split("\n").pop() ?? "");
+  if (run.status === 0 && m) return { host: m[1]!, skipReason: "" };
+  const why = (run.stderr ?? "").trim().split("\n").pop() ?? `exit status ${run.status}`;
+  if (process.env.WDLRUN_REQUIRE_DOCKER === "1") throw new Error(`the swarm test engine could not be started: ${why}`);
+  return { host: "", skipReason: `no swarm test engine: ${why}` };
+}
+
+/** Leaves the swarm and stops the swarm test engine's dockerd. */
+export function stopSwarmEngine(): void {
+  spawnSync("bash", [script, "stop"], { cwd: root, stdio: "ignore", timeout: 60_000 });
+}
+
+/** What one in-process `wdlrun run` gave. */
+export interface RunResult {
+  readonly code: number;
+  readonly outputs: Record<string, unknown>;
+  readonly runId: string;
+  readonly runDir: string;
+  readonly stderr: string;
+}
+
+/** Runs `wdlrun run` in this process against the engine `host` with extra WDLRUN_* variables. */
+export async function runWdl(wdl: string, args: readonly string[], backend: "docker" | "swarm" | "auto", host: string, env: Record<string, string> = {}): Promise<RunResult> {
+  const dir = tempDir("wdlrun-swarm-it-");
+  const file = path.join(dir, "main.wdl");
+  writeFileSync(file, wdl);
+  const saved = { ...process.env };
+  Object.assign(process.env, env, { DOCKER_HOST: host });
+  let stdout = "";
+  let stderr = "";
+  try {
+    const code = await runCommand(file, [...args], { backend, out: path.join(dir, "runs") }, {
+      stdout: { write: (t) => void (stdout += t) },
+      stderr: { write: (t) => void (stderr += t), isTTY: false },
+    });
+    const runDir = /run directory: (\S+)/.exec(stderr)?.[1] ?? "";
+    return { code, outputs: stdout ? (JSON.parse(stdout) as Record<string, unknown>) : {}, runId: path.basename(runDir), runDir, stderr };
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+}
+
+/** The most intervals that overlap at any instant. */
+export function maxOverlap(intervals: readonly { readonly start: number; readonly end: number }[]): number {
+  const points = intervals.flatMap((i) => [
+    { t: i.start, d: 1 },
+    { t: i.end, d: -1 },
+  ]);
+  points.sort((a, b) => a.t - b.t || a.d - b.d);
+  let now = 0;
+  let max = 0;
+  for (const p of points) max = Math.max(max, (now += p.d));
+  return max;
+}

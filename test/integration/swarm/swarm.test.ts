@@ -1,0 +1,373 @@
+/**
+ * The swarm backend against a real single-node swarm on its own dockerd
+ * (./kit.ts; two fake GPUs advertised as generic resources NVIDIA-GPU):
+ * exact stdout/stderr through the service logs API, exit codes, limits and
+ * OOM, clear failures (bind source missing, not a manager), GPU admission
+ * (a scatter of 4 one-GPU tasks runs 2 at a time with distinct GPU ids, 3 GPUs
+ * are refused before anything runs), waiting out resources used outside
+ * wdlrun, cleanup=false, Ctrl-C and crash recovery leaving no service, and
+ * the same outputs as the Docker backend. The engine is stopped at the end.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, sweepContainers } from "../../../src/backends/docker/index.js";
+import { LABEL_OWNER_PID, LABEL_RUN, attemptLabels, currentOwner } from "../../../src/backends/docker/labels.js";
+import { SwarmBackend, SwarmBackendError } from "../../../src/backends/swarm/index.js";
+import { defaultConfig } from "../../../src/config/index.js";
+import { createBackend } from "../../../src/runtime/backend-factory.js";
+import { dockerHost, makeRequest, tempDir, writeHostFile } from "../kit.js";
+import { maxOverlap, root, runWdl, startSwarmEngine, stopSwarmEngine } from "./kit.js";
+
+const engine = startSwarmEngine();
+const skip = engine.skipReason;
+const host = engine.host;
+const never = new AbortController().signal;
+
+/** The container (and its Config.Env, state) of each task of the services of run `runId`. */
+async function taskContainers(runId: string) {
+  const docker = connect(host);
+  const services = (await docker.listServices({ filters: { label: [`${LABEL_RUN}=${runId}`] } })) as { ID: string }[];
+  return Promise.all(
+    services.map(async (s) => {
+      const [task] = (await docker.listTasks({ filters: { service: [s.ID] } })) as { Status: { ContainerStatus: { ContainerID: string } } }[];
+      const info = await docker.getContainer(task!.Status.ContainerStatus.ContainerID).inspect();
+      return { env: info.Config.Env, start: Date.parse(info.State.StartedAt), end: Date.parse(info.State.FinishedAt) };
+    }),
+  );
+}
+
+async function servicesOf(label: string): Promise<string[]> {
+  const list = (await connect(host).listServices({ filters: { label: [label] } })) as { Spec: { Name: string } }[];
+  return list.map((s) => s.Spec.Name);
+}
+
+describe.skipIf(skip !== "")(`swarm backend${skip ? ` (${skip})` : ""}`, () => {
+  let backend: SwarmBackend;
+  const notices: string[] = [];
+  const runId = `it-swarm-${process.pid}-${Date.now()}`;
+
+  beforeAll(async () => {
+    backend = await SwarmBackend.open({ host, notice: (l) => notices.push(l) });
+  });
+  afterAll(async () => {
+    await backend?.close();
+    await sweepContainers(connect(host), host, { all: true }).catch(() => undefined);
+    stopSwarmEngine();
+  });
+
+  it("reports the node's cpu, memory and generic-resource GPUs as its capacity", async () => {
+    const cap = await backend.capacity();
+    expect(cap.gpuIds).toEqual(["NVIDIA-GPU#1", "NVIDIA-GPU#2"]);
+    expect(cap.cpu).toBeGreaterThan(0);
+    expect(cap.nodes).toHaveLength(1);
+    expect(cap.nodes![0]!.gpuIds).toEqual(cap.gpuIds);
+  });
+
+  it("collects stdout and stderr byte for byte through the service logs API and reports the exit code", async () => {
+    // A 100,000-character line (split into several log frames), a last line without a newline, and stderr apart.
+    const req = makeRequest(backend, {
+      runId,
+      command: 'printf "%s\\n" "$GREETING"; head -c 100000 /dev/zero | tr "\\0" x; echo; printf "tail"; printf "e1\\ne2" >&2; pwd >&2; exit 3',
+      env: { GREETING: "hello swarm" },
+    });
+    const r = await backend.execute(req, never);
+    expect(r.exitCode).toBe(3);
+    expect(r.oomKilled).toBe(false);
+    expect(r.image).toBe("ubuntu:latest");
+    expect(readFileSync(req.stdoutFile, "utf8")).toBe(`hello swarm\n${"x".repeat(100_000)}\ntail`);
+    expect(readFileSync(req.stderrFile, "utf8")).toBe("e1\ne2/mnt/wdlrun/work\n");
+    await r.release();
+    expect(await servicesOf(`${LABEL_RUN}=${runId}`)).toEqual([]);
+  });
+
+  it("maps files the command wrote (in the work dir and outside the mounts) to the host, owned by the caller", async () => {
+    const input = writeHostFile(path.join(tempDir(), "in", "data.txt"), "3\n1\n2\n");
+    const req = makeRequest(backend, {
+      runId,
+      command: `sort -n ${input} > sorted.txt; echo elsewhere > /tmp/out.txt; touch ${input} 2>/dev/null && echo writable || echo read-only`,
+      inputs: [{ host: input }],
+    });
+    const r = await backend.execute(req, never);
+    expect(r.exitCode).toBe(0);
+    expect(readFileSync(req.stdoutFile, "utf8")).toBe("read-only\n");
+    const sorted = await r.toHost("sorted.txt" as never);
+    expect(readFileSync(sorted!, "utf8")).toBe("1\n2\n3\n");
+    const outside = await r.toHost("/tmp/out.txt" as never);
+    expect(readFileSync(outside!, "utf8")).toBe("elsewhere\n");
+    expect(await r.toHost("missing.txt" as never)).toBeUndefined();
+    if (process.getuid!() !== 0) expect(statSync(sorted!).uid).toBe(process.getuid!());
+    await r.release();
+  });
+
+  it("sets cpu and memory as reservations and max_* as limits, and reports an out-of-memory kill", async () => {
+    const req = makeRequest(backend, {
+      runId,
+      command: "python3 -c 'x = bytearray(256 * 1024 * 1024); print(len(x))'",
+      resources: { cpu: 0.5, memoryBytes: 64 * 2 ** 20, maxCpu: 1, maxMemoryBytes: 48 * 2 ** 20 },
+    });
+    const r = await backend.execute(req, never);
+    expect(r.exitCode).toBe(137);
+    expect(r.oomKilled).toBe(true);
+    await r.release();
+    const spec = (await connect(host).listServices({ filters: { label: [`${LABEL_RUN}=${runId}`] } })) as unknown[];
+    expect(spec).toEqual([]);
+  });
+
+  it("says the run directory must be at the same path on every node when a bind source is missing", async () => {
+    const gone = path.join(tempDir(), "not-there.txt");
+    const req = makeRequest(backend, { runId, command: "true", inputs: [{ host: gone }] });
+    const err = await backend.execute(req, never).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(SwarmBackendError);
+    expect((err as Error).message).toContain(`${gone} does not exist on swarm node`);
+    expect((err as Error).message).toContain("same path on every node");
+    expect(await servicesOf(`${LABEL_RUN}=${runId}`)).toEqual([]);
+  });
+
+  it("waits for a node whose GPUs something outside wdlrun holds, says so, then runs", async () => {
+    const docker = connect(host);
+    const hog = await docker.createService({
+      Name: `hog-${process.pid}`,
+      TaskTemplate: {
+        ContainerSpec: { Image: "ubuntu:latest", Command: ["sleep", "4"] },
+        RestartPolicy: { Condition: "none" },
+        Resources: { Reservations: { GenericResources: [{ DiscreteResourceSpec: { Kind: "NVIDIA-GPU", Value: 2 } }] } },
+      },
+    } as never);
+    try {
+      // Wait until the hog holds both GPUs.
+      for (let i = 0; i < 100; i++) {
+        const [t] = (await docker.listTasks({ filters: { service: [hog.id] } })) as { Status: { State: string } }[];
+        if (t?.Status.State === "running") break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const fresh = await SwarmBackend.open({ host, sweep: false, notice: (l) => notices.push(l) });
+      const req = makeRequest(fresh, { runId, command: "echo got it", resources: { gpuIds: ["x"], cpu: 0.25 } });
+      const t0 = Date.now();
+      const r = await fresh.execute(req, never);
+      expect(r.exitCode).toBe(0);
+      expect(readFileSync(req.stdoutFile, "utf8")).toBe("got it\n");
+      expect(Date.now() - t0).toBeGreaterThan(2_000);
+      expect(notices.some((n) => /call-test: swarm found no suitable node .*waiting/.test(n))).toBe(true);
+      await r.release();
+      await fresh.close();
+    } finally {
+      await hog.remove().catch(() => undefined);
+    }
+  });
+
+  it("keeps the service with cleanup = false, and the start-of-run sweep spares it while clean removes it", async () => {
+    const keeper = await SwarmBackend.open({ host, cleanup: false, sweep: false });
+    const req = makeRequest(keeper, { runId: `${runId}-keep`, command: "echo kept" });
+    const r = await keeper.execute(req, never);
+    await r.release();
+    await keeper.close();
+    expect(await servicesOf(`${LABEL_RUN}=${runId}-keep`)).toHaveLength(1);
+    const again = await SwarmBackend.open({ host });
+    expect(await servicesOf(`${LABEL_RUN}=${runId}-keep`)).toHaveLength(1);
+    await again.close();
+    const swept = await sweepContainers(connect(host), host, { runId: `${runId}-keep`, all: true });
+    expect(swept.some((s) => s.name.startsWith("service wdlrun-call-test-a1-") && s.removed)).toBe(true);
+    expect(await servicesOf(`${LABEL_RUN}=${runId}-keep`)).toEqual([]);
+  });
+
+  it("refuses to open on an engine that is not in a swarm, saying what to do", async () => {
+    const err = await SwarmBackend.open({ host: dockerHost(), sweep: false }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((err as Error).message).toMatch(/is not part of a swarm: create one \(`docker swarm init`\).*--backend docker/);
+  });
+
+  it("is what --backend auto picks when the engine is a swarm manager", async () => {
+    const notes: string[] = [];
+    const setup = await createBackend({ ...defaultConfig(), docker: { ...defaultConfig().docker, host } }, (m) => notes.push(m), "auto");
+    expect(setup.backend.kind).toBe("swarm");
+    expect(notes.join("\n")).toContain("swarm manager");
+    await setup.backend.close();
+    const plain = await createBackend({ ...defaultConfig(), docker: { ...defaultConfig().docker, host: dockerHost() } }, () => undefined, "auto");
+    expect(plain.backend.kind).toBe("docker");
+    await plain.backend.close();
+  });
+
+  it("runs a scatter of 4 one-GPU tasks at most 2 at a time, each container with its own GPU", async () => {
+    const wdl = `version development
+task gpu_nap {
+  input { Int i }
+  command <<<
+    sleep 1.5
+    echo ~{i}
+  >>>
+  output { Int i_out = read_int(stdout()) }
+  requirements { container: "ubuntu:latest" cpu: 0.25 memory: "64 MiB" gpu: true }
+}
+workflow gpus {
+  scatter (i in range(4)) { call gpu_nap { input: i = i } }
+  output { Array[Int] got = gpu_nap.i_out }
+}
+`;
+    const r = await runWdl(wdl, [], "swarm", host, { WDLRUN_CLEANUP: "false" });
+    try {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.outputs["gpus.got"]).toEqual([0, 1, 2, 3]);
+      const tasks = await taskContainers(r.runId);
+      expect(tasks).toHaveLength(4);
+      expect(maxOverlap(tasks)).toBe(2);
+      const gpuOf = (env: string[]) => env.filter((e) => e.startsWith("DOCKER_RESOURCE_NVIDIA-GPU=")).map((e) => e.slice(e.indexOf("=") + 1));
+      for (const t of tasks) expect(["GPU-fake0001", "GPU-fake0002"]).toContain(gpuOf(t.env).join(","));
+      for (const a of tasks)
+        for (const b of tasks) if (a !== b && a.start < b.end && b.start < a.end) expect(gpuOf(a.env)).not.toEqual(gpuOf(b.env));
+    } finally {
+      await sweepContainers(connect(host), host, { runId: r.runId, all: true });
+    }
+  }, 60_000);
+
+  it("refuses a task that needs 3 GPUs before anything runs", async () => {
+    const wdl = `version development
+task greedy {
+  command <<< echo should not run >>>
+  requirements { container: "ubuntu:latest" gpu: true }
+  hints { gpu: 3 }
+}
+workflow w { call greedy }
+`;
+    const r = await runWdl(wdl, [], "swarm", host, { WDLRUN_CLEANUP: "false" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/needs 3 GPUs but the backend has 2/);
+    expect(await servicesOf(`${LABEL_RUN}=${r.runId}`)).toEqual([]);
+    expect(existsSync(path.join(r.runDir, "call-greedy", "attempt-1", "stdout"))).toBe(false);
+  });
+
+  it("gives the same outputs as the Docker backend for the same workflow", async () => {
+    const data = writeHostFile(path.join(tempDir(), "data.txt"), "5\n3\n9\n1\n");
+    const wdl = `version 1.1
+task stats {
+  input { File data  Int k }
+  command <<<
+    set -e
+    sort -n ~{data} | head -n ~{k} > top.txt
+    wc -l < ~{data} | tr -d ' '
+    printf 'partial line without newline' >&2
+    mkdir -p outdir && echo "k=~{k}" > outdir/n.txt
+    echo "$(basename ~{data})" > /tmp/name.txt
+  >>>
+  output {
+    File top = "top.txt"
+    Int lines = read_int(stdout())
+    String err = read_string(stderr())
+    Array[String] tops = read_lines("top.txt")
+    File nested = "outdir/n.txt"
+    File name = "/tmp/name.txt"
+  }
+  runtime { docker: "ubuntu:latest" cpu: 0.5 memory: "128 MiB" }
+}
+workflow cmp {
+  input { File data }
+  scatter (k in [1, 2, 3]) { call stats { input: data = data, k = k } }
+  output {
+    Array[File] tops = stats.top
+    Array[Int] lines = stats.lines
+    Array[String] errs = stats.err
+    Array[Array[String]] topl = stats.tops
+    Array[File] nested = stats.nested
+    Array[File] names = stats.name
+  }
+}
+`;
+    // Files are compared by name and content (their paths are in different run directories).
+    const norm = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(norm)
+        : typeof v === "string" && path.isAbsolute(v) && existsSync(v)
+          ? { file: path.basename(v), content: readFileSync(v, "utf8") }
+          : v;
+    const viaSwarm = await runWdl(wdl, [`data=${data}`], "swarm", host);
+    const viaDocker = await runWdl(wdl, [`data=${data}`], "docker", dockerHost());
+    expect(viaSwarm.code, viaSwarm.stderr).toBe(0);
+    expect(viaDocker.code, viaDocker.stderr).toBe(0);
+    const s = Object.fromEntries(Object.entries(viaSwarm.outputs).map(([k, v]) => [k, norm(v)]));
+    const d = Object.fromEntries(Object.entries(viaDocker.outputs).map(([k, v]) => [k, norm(v)]));
+    expect(s).toEqual(d);
+    expect(s["cmp.lines"]).toEqual([4, 4, 4]);
+    expect(s["cmp.errs"]).toEqual(["partial line without newline", "partial line without newline", "partial line without newline"]);
+    expect(await servicesOf(`${LABEL_RUN}=${viaSwarm.runId}`)).toEqual([]);
+  }, 60_000);
+
+  /** Starts `wdlrun run --backend swarm` on a scatter of 3 long tasks; resolves once their tasks run. */
+  async function startLongRun() {
+    const dir = tempDir("wdlrun-swarm-sig-");
+    const file = writeHostFile(
+      path.join(dir, "main.wdl"),
+      `version 1.1
+task long { input { Int i } command <<< sleep 300 >>> runtime { docker: "ubuntu:latest" cpu: 0.25 memory: "32 MiB" } }
+workflow w { scatter (i in range(3)) { call long { input: i = i } } }
+`,
+    );
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "src/cli/main.ts"), "run", file, "--backend", "swarm", "--out", path.join(dir, "runs")], {
+      cwd: root,
+      env: { ...process.env, DOCKER_HOST: host },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    let gone = false;
+    const exited = new Promise<number | null>((resolve) =>
+      child.once("exit", (code) => {
+        gone = true;
+        resolve(code);
+      }),
+    );
+    const label = `${LABEL_OWNER_PID}=${child.pid}`;
+    const docker = connect(host);
+    const running = async () =>
+      ((await docker.listTasks({ filters: { label: [label] } })) as { Status: { State: string } }[]).filter((t) => t.Status.State === "running").length;
+    const t0 = Date.now();
+    while ((await running()) < 3) {
+      if (gone || Date.now() - t0 > 60_000) throw new Error(`services never started: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return { child, exited, label, stderr: () => stderr };
+  }
+
+  it("Ctrl-C twice mid-run stops the tasks promptly and leaves no service", async () => {
+    const run = await startLongRun();
+    run.child.kill("SIGINT");
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    run.child.kill("SIGINT");
+    const code = await run.exited;
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(code, run.stderr()).not.toBe(0);
+    expect(await servicesOf(run.label)).toEqual([]);
+    // The nodes' agents remove the containers of removed services.
+    const docker = connect(host);
+    for (let i = 0; i < 50 && (await docker.listContainers({ all: true, filters: { label: [run.label] } })).length > 0; i++) await new Promise((r) => setTimeout(r, 200));
+    expect(await docker.listContainers({ all: true, filters: { label: [run.label] } })).toEqual([]);
+  }, 90_000);
+
+  it("sweeps the services of a run whose process died when the next run opens the swarm", async () => {
+    // What a killed run leaves: services labelled with an owner process that no longer exists.
+    const dead = spawnSync("true").pid!;
+    const owner = { ...currentOwner(), pid: dead, start: "1" };
+    const crashed = `${runId}-crashed`;
+    const docker = connect(host);
+    for (const i of [0, 1]) {
+      const labels = attemptLabels(crashed, `call-long-000${i}`, 1, "gone-session", owner);
+      await docker.createService({
+        Name: `wdlrun-crashed-${process.pid}-${i}`,
+        Labels: labels,
+        TaskTemplate: { ContainerSpec: { Image: "ubuntu:latest", Command: ["sleep", "300"], Labels: labels }, RestartPolicy: { Condition: "none" } },
+      } as never);
+    }
+    expect(await servicesOf(`${LABEL_RUN}=${crashed}`)).toHaveLength(2);
+    const seen: string[] = [];
+    const next = await SwarmBackend.open({ host, notice: (l) => seen.push(l) });
+    expect(await servicesOf(`${LABEL_RUN}=${crashed}`)).toEqual([]);
+    expect(seen.join("\n")).toMatch(/removed [2-9] service\(s\) or container\(s\) left by earlier wdlrun runs/);
+    await next.close();
+  });
+});
