@@ -1,0 +1,314 @@
+/**
+ * The swarm backend's pure parts: swarm role and node parsing, the per-node
+ * ledger (admission, refusal with what is missing, spreading, waiting), the
+ * service spec, task status interpretation and failure messages, the log
+ * frame demuxer, newest task per service, and image digest choice.
+ */
+import { describe, expect, it } from "vitest";
+import { containerPath, hostPath, type AttemptRequest } from "../../../src/backends/backend.js";
+import { LABEL_CALL, LABEL_KEEP, LABEL_RUN, LABEL_SESSION } from "../../../src/backends/docker/labels.js";
+import { parseNode, roleProblem, swarmRole, type RawNode, type SwarmNode } from "../../../src/backends/swarm/cluster.js";
+import { FrameDemuxer } from "../../../src/backends/swarm/logs.js";
+import { NodeLedger, PlacementAbortedError } from "../../../src/backends/swarm/placement.js";
+import { serviceName, serviceSpec, type SpecOptions } from "../../../src/backends/swarm/spec.js";
+import { explainFailure, taskOutcome } from "../../../src/backends/swarm/status.js";
+import { repoDigest } from "../../../src/backends/swarm/swarm-backend.js";
+import { newestByService } from "../../../src/backends/swarm/watch.js";
+
+const GiB = 2 ** 30;
+
+function node(id: string, cpu: number, memGiB: number, gpus: string[] = [], extra: Partial<RawNode> = {}): SwarmNode {
+  return parseNode({
+    ID: id,
+    Spec: { Availability: "active" },
+    Status: { State: "ready" },
+    Description: {
+      Hostname: `host-${id}`,
+      Resources: { NanoCPUs: cpu * 1e9, MemoryBytes: memGiB * GiB, GenericResources: gpus.map((g) => ({ NamedResourceSpec: { Kind: "NVIDIA-GPU", Value: g } })) },
+    },
+    ...extra,
+  });
+}
+
+describe("swarm role", () => {
+  it("tells a manager from a worker, an inactive engine and a locked one", () => {
+    expect(swarmRole({ Swarm: { LocalNodeState: "active", ControlAvailable: true, NodeID: "n1", Nodes: 3 } })).toEqual({ kind: "manager", nodeId: "n1", nodes: 3 });
+    const worker = swarmRole({ Swarm: { LocalNodeState: "active", ControlAvailable: false, NodeID: "n2", RemoteManagers: [{ Addr: "10.0.0.1:2377" }] } });
+    expect(worker.kind).toBe("worker");
+    expect(roleProblem(worker, "unix:///x.sock")).toMatch(/is a swarm worker, not a manager: run wdlrun on a manager node .*managers: 10\.0\.0\.1:2377/);
+    expect(roleProblem(swarmRole({ Swarm: { LocalNodeState: "inactive" } }), "u")).toMatch(/not part of a swarm: create one \(`docker swarm init`\)/);
+    expect(roleProblem(swarmRole({}), "u")).toMatch(/not part of a swarm/);
+    expect(roleProblem(swarmRole({ Swarm: { LocalNodeState: "locked" } }), "u")).toMatch(/docker swarm unlock/);
+    expect(roleProblem(swarmRole({ Swarm: { LocalNodeState: "active", ControlAvailable: true } }), "u")).toBeUndefined();
+  });
+});
+
+describe("node parsing", () => {
+  it("reads cpu, memory and generic resources (named and discrete) and usability", () => {
+    const n = parseNode({
+      ID: "a",
+      Spec: { Availability: "active" },
+      Status: { State: "ready" },
+      Description: {
+        Hostname: "gpu1",
+        Resources: {
+          NanoCPUs: 8e9,
+          MemoryBytes: 16 * GiB,
+          GenericResources: [
+            { NamedResourceSpec: { Kind: "NVIDIA-GPU", Value: "GPU-b" } },
+            { NamedResourceSpec: { Kind: "NVIDIA-GPU", Value: "GPU-a" } },
+            { DiscreteResourceSpec: { Kind: "SSD", Value: 2 } },
+          ],
+        },
+      },
+    });
+    expect(n).toMatchObject({ id: "a", hostname: "gpu1", cpu: 8, memoryBytes: 16 * GiB, usable: true });
+    expect(n.generic.get("NVIDIA-GPU")).toEqual({ ids: ["GPU-a", "GPU-b"], count: 2 });
+    expect(n.generic.get("SSD")).toEqual({ ids: [], count: 2 });
+    expect(parseNode({ ID: "b", Spec: { Availability: "drain" }, Status: { State: "ready" } }).usable).toBe(false);
+    expect(parseNode({ ID: "c", Spec: { Availability: "active" }, Status: { State: "down" } }).usable).toBe(false);
+  });
+});
+
+describe("node ledger", () => {
+  it("admits on one node until it is full, then waits, and grants on release", async () => {
+    const ledger = new NodeLedger([node("a", 2, 4, ["g1", "g2"])], "NVIDIA-GPU");
+    const one = { cpu: 0.25, memoryBytes: 0.1 * GiB, gpus: 1 };
+    const p1 = await ledger.acquire(one);
+    const p2 = await ledger.acquire(one);
+    expect(ledger.tryTake(one)).toBeUndefined();
+    let third: string | undefined;
+    const waiting = ledger.acquire(one).then((p) => (third = p.node.id));
+    await Promise.resolve();
+    expect(third).toBeUndefined();
+    expect(ledger.waiting).toBe(1);
+    p1.release();
+    p1.release(); // idempotent
+    await waiting;
+    expect(third).toBe("a");
+    expect(ledger.tryTake(one)).toBeUndefined();
+    p2.release();
+    expect(ledger.tryTake(one)).toBeDefined();
+  });
+
+  it("refuses up front what no node could ever hold, saying what is missing", async () => {
+    const ledger = new NodeLedger([node("a", 2, 4, ["g1", "g2"]), node("b", 4, 8, ["g3"])], "NVIDIA-GPU");
+    expect(ledger.never({ cpu: 1, memoryBytes: GiB, gpus: 3 })).toMatch(/requests 3 GPUs \(NVIDIA-GPU; the most on one node is 2\); more than any swarm node can give/);
+    expect(ledger.never({ cpu: 5, memoryBytes: GiB, gpus: 0 })).toMatch(/5 CPUs \(the largest node has 4\)/);
+    expect(ledger.never({ cpu: 1, memoryBytes: 9 * GiB, gpus: 0 })).toMatch(/of memory \(the largest node has 8 GiB\)/);
+    // Each alone fits some node, together none.
+    expect(ledger.never({ cpu: 3, memoryBytes: GiB, gpus: 2 })).toMatch(/together, which no single swarm node has/);
+    await expect(ledger.acquire({ cpu: 1, memoryBytes: GiB, gpus: 3 })).rejects.toThrow(/3 GPUs/);
+    expect(ledger.never({ cpu: 4, memoryBytes: 8 * GiB, gpus: 1 })).toBeUndefined();
+  });
+
+  it("says when no node advertises the GPU kind, naming the kinds they do advertise", () => {
+    const other = parseNode({
+      ID: "x",
+      Spec: { Availability: "active" },
+      Status: { State: "ready" },
+      Description: { Hostname: "h", Resources: { NanoCPUs: 4e9, MemoryBytes: GiB, GenericResources: [{ NamedResourceSpec: { Kind: "gpu", Value: "0" } }] } },
+    });
+    const why = new NodeLedger([other], "NVIDIA-GPU").never({ cpu: 1, memoryBytes: 1, gpus: 1 });
+    expect(why).toMatch(/no ready swarm node advertises generic resource NVIDIA-GPU \(swarm.gpu_kind\); the nodes advertise gpu: start dockerd .*--node-generic-resource NVIDIA-GPU=/);
+  });
+
+  it("spreads work: most free CPUs first, and keeps GPU nodes for GPU tasks", () => {
+    const ledger = new NodeLedger([node("gpu", 8, 8, ["g1"]), node("cpu1", 4, 8), node("cpu2", 4, 8)], "NVIDIA-GPU");
+    const cpuTask = { cpu: 1, memoryBytes: GiB, gpus: 0 };
+    const placed = [1, 2, 3, 4].map(() => ledger.tryTake(cpuTask)!.node.id);
+    expect(placed.sort()).toEqual(["cpu1", "cpu1", "cpu2", "cpu2"]);
+    expect(ledger.tryTake({ cpu: 1, memoryBytes: GiB, gpus: 1 })!.node.id).toBe("gpu");
+  });
+
+  it("drops nodes that leave, fails waiters that can no longer fit anywhere, and honours abort", async () => {
+    const big = node("big", 8, 8);
+    const ledger = new NodeLedger([big, node("small", 1, 1)], "NVIDIA-GPU");
+    const hog = ledger.tryTake({ cpu: 8, memoryBytes: GiB, gpus: 0 })!;
+    const waiter = ledger.acquire({ cpu: 4, memoryBytes: GiB, gpus: 0 });
+    ledger.setNodes([node("small", 1, 1)]);
+    await expect(waiter).rejects.toThrow(/4 CPUs \(the largest node has 1\)/);
+    hog.release();
+    const one = { cpu: 1, memoryBytes: 0.5 * GiB, gpus: 0 };
+    const first = ledger.tryTake(one)!;
+    expect(first.node.id).toBe("small");
+    const ac = new AbortController();
+    const parked = ledger.acquire(one, ac.signal);
+    expect(ledger.waiting).toBe(1);
+    ac.abort();
+    await expect(parked).rejects.toBeInstanceOf(PlacementAbortedError);
+    expect(ledger.waiting).toBe(0);
+    first.release();
+    expect(ledger.tryTake(one)).toBeDefined();
+  });
+});
+
+function request(over: Partial<AttemptRequest["resources"]> = {}, env: Record<string, string> = {}): AttemptRequest {
+  return {
+    runId: "run-1",
+    callId: "call-align-0007",
+    attempt: 2,
+    dir: hostPath("/runs/r/call-align-0007/attempt-2"),
+    workDir: hostPath("/runs/r/call-align-0007/attempt-2/work"),
+    commandFile: hostPath("/runs/r/call-align-0007/attempt-2/command"),
+    stdoutFile: hostPath("/runs/r/call-align-0007/attempt-2/stdout"),
+    stderrFile: hostPath("/runs/r/call-align-0007/attempt-2/stderr"),
+    layout: { workDir: containerPath("/mnt/wdlrun/work"), inputs: [{ host: hostPath("/data/x.bam"), container: containerPath("/data/x.bam"), directory: false }] },
+    env,
+    containers: ["ubuntu:latest"],
+    resources: { cpu: 2, memoryBytes: 4 * GiB, gpuIds: [], fpga: 0, disks: [{ mountPoint: containerPath("/"), sizeBytes: GiB }, { mountPoint: containerPath("/scratch"), sizeBytes: GiB }], ...over },
+  };
+}
+
+const OPTS: SpecOptions = {
+  image: "sha256:abc",
+  nodeId: "node-1",
+  gpuKind: "NVIDIA-GPU",
+  gpus: 0,
+  shell: "bash",
+  owner: { uid: 1000, gid: 1000 },
+  cleanup: true,
+  session: "s1",
+  stopGraceSeconds: 2,
+  suffix: "xyz123",
+};
+
+describe("service spec", () => {
+  it("is a one-replica, restart-none service pinned to the node, with mounts, env, labels and reservations", () => {
+    const s = serviceSpec(request({}, { A: "1" }), OPTS);
+    expect(s.Name).toBe("wdlrun-call-align-0007-a2-xyz123");
+    expect(s.Mode).toEqual({ Replicated: { Replicas: 1 } });
+    expect(s.TaskTemplate.RestartPolicy).toEqual({ Condition: "none", MaxAttempts: 0 });
+    expect(s.TaskTemplate.Placement.Constraints).toEqual(["node.id==node-1"]);
+    const c = s.TaskTemplate.ContainerSpec;
+    expect(c.Image).toBe("sha256:abc");
+    expect(c.Dir).toBe("/mnt/wdlrun/work");
+    expect(c.Env).toEqual(["A=1"]);
+    expect(c.Mounts).toEqual([
+      { Type: "bind", Source: "/runs/r/call-align-0007/attempt-2/command", Target: "/mnt/wdlrun/command", ReadOnly: true },
+      { Type: "bind", Source: "/runs/r/call-align-0007/attempt-2/work", Target: "/mnt/wdlrun/work" },
+      { Type: "bind", Source: "/data/x.bam", Target: "/data/x.bam", ReadOnly: true },
+      { Type: "volume", Source: "", Target: "/scratch" },
+    ]);
+    // The command's output stays on the container's stdout/stderr (collected through the logs API).
+    expect(c.Args[0]).toContain("bash /mnt/wdlrun/command </dev/null &");
+    expect(c.Args[0]).not.toContain("/mnt/wdlrun/stdout");
+    expect(c.Args[0]).toContain("chown -R 1000:1000 '/mnt/wdlrun/work'");
+    expect(c.StopGracePeriod).toBe(2e9);
+    for (const labels of [s.Labels, c.Labels]) {
+      expect(labels).toMatchObject({ [LABEL_RUN]: "run-1", [LABEL_CALL]: "call-align-0007", [LABEL_SESSION]: "s1" });
+      expect(labels[LABEL_KEEP]).toBeUndefined();
+    }
+    expect(s.TaskTemplate.Resources).toEqual({ Reservations: { NanoCPUs: 2e9, MemoryBytes: 4 * GiB } });
+    expect(s.TaskTemplate.LogDriver.Name).toBe("json-file");
+  });
+
+  it("requests GPUs as generic resources, max_* as limits (reservations capped by them), and marks kept services", () => {
+    const s = serviceSpec(request({ maxCpu: 1, maxMemoryBytes: 2 * GiB }), { ...OPTS, gpus: 2, cleanup: false });
+    expect(s.TaskTemplate.Resources).toEqual({
+      Reservations: { NanoCPUs: 1e9, MemoryBytes: 2 * GiB, GenericResources: [{ DiscreteResourceSpec: { Kind: "NVIDIA-GPU", Value: 2 } }] },
+      Limits: { NanoCPUs: 1e9, MemoryBytes: 2 * GiB },
+    });
+    expect(s.Labels[LABEL_KEEP]).toBe("1");
+  });
+
+  it("makes names DNS-safe and at most 63 characters", () => {
+    expect(serviceName("call-Sub.Wf_x--0001", 1, "abc123")).toBe("wdlrun-call-sub-wf-x-0001-a1-abc123");
+    const long = serviceName(`call-${"very-long-name-".repeat(10)}0001`, 12, "abc123");
+    expect(long.length).toBeLessThanOrEqual(63);
+    expect(long).toMatch(/^wdlrun-[a-z0-9-]*[a-z0-9]-a12-abc123$/);
+  });
+});
+
+describe("task status", () => {
+  it("tells waiting, unschedulable, exited and failed tasks apart", () => {
+    expect(taskOutcome({ Status: { State: "running" } })).toEqual({ kind: "waiting", state: "running" });
+    expect(taskOutcome({ Status: { State: "pending", Err: "no suitable node (insufficient resources on 1 node)" } })).toEqual({
+      kind: "unschedulable",
+      reason: "no suitable node (insufficient resources on 1 node)",
+    });
+    expect(taskOutcome({ Status: { State: "complete", ContainerStatus: { ContainerID: "c1", ExitCode: 0 } } })).toEqual({ kind: "exited", exitCode: 0, containerId: "c1" });
+    expect(taskOutcome({ Status: { State: "failed", Err: "task: non-zero exit (3)", ContainerStatus: { ContainerID: "c2", ExitCode: 3 } } })).toEqual({
+      kind: "exited",
+      exitCode: 3,
+      containerId: "c2",
+    });
+    expect(taskOutcome({ Status: { State: "rejected", Err: "No such image: x:1" } })).toEqual({ kind: "failed", state: "rejected", err: "No such image: x:1" });
+    expect(taskOutcome({ Status: { State: "failed", Err: "starting container failed: boom", ContainerStatus: { ExitCode: 128 } } }).kind).toBe("failed");
+  });
+
+  it("explains the failures a user can act on", () => {
+    const c = { callId: "call-a", node: "node7", image: "x:1" };
+    expect(explainFailure({ state: "rejected", err: "No such image: x:1" }, c)).toMatch(/image x:1 is not in the Docker Engine of swarm node node7 .*load it on every node/);
+    expect(explainFailure({ state: "rejected", err: 'invalid mount config for type "bind": bind source path does not exist: /runs/r/work' }, c)).toMatch(
+      /\/runs\/r\/work does not exist on swarm node node7: .*same path on every node/,
+    );
+    expect(explainFailure({ state: "rejected", err: "could not select device driver \"\" with capabilities: [[gpu]]" }, c)).toMatch(/swarm-resource in \/etc\/nvidia-container-runtime\/config.toml/);
+    expect(explainFailure({ state: "orphaned", err: "node down" }, c)).toMatch(/became unavailable/);
+  });
+});
+
+describe("log frames", () => {
+  /** A multiplexed stream of (stream, text) frames. */
+  function frames(...parts: [number, string][]): Buffer {
+    return Buffer.concat(
+      parts.map(([s, t]) => {
+        const payload = Buffer.from(t);
+        const h = Buffer.alloc(8);
+        h.writeUInt8(s, 0);
+        h.writeUInt32BE(payload.length, 4);
+        return Buffer.concat([h, payload]);
+      }),
+    );
+  }
+
+  it("splits stdout and stderr exactly whatever the chunk boundaries", () => {
+    const all = frames([1, "hello\n"], [2, "err"], [1, ""], [1, "x".repeat(1000)], [2, "\n"], [1, "tail"]);
+    for (const size of [1, 3, 7, 8, 9, 64, all.length]) {
+      const d = new FrameDemuxer();
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      for (let i = 0; i < all.length; i += size) for (const p of d.push(all.subarray(i, i + size))) (p.stream === 1 ? out : err).push(Buffer.from(p.data));
+      expect(Buffer.concat(out).toString()).toBe(`hello\n${"x".repeat(1000)}tail`);
+      expect(Buffer.concat(err).toString()).toBe("err\n");
+      expect(d.atBoundary).toBe(true);
+    }
+  });
+
+  it("marks the first piece of each frame and notices a truncated stream", () => {
+    const d = new FrameDemuxer();
+    const all = frames([1, "Error grabbing logs: boom\n"]);
+    const pieces = [...d.push(all.subarray(0, 12)), ...d.push(all.subarray(12))];
+    expect(pieces.map((p) => [p.first, p.frameLength])).toEqual([
+      [true, 26],
+      [false, 26],
+    ]);
+    const t = new FrameDemuxer();
+    t.push(all.subarray(0, 5));
+    expect(t.atBoundary).toBe(false);
+  });
+});
+
+describe("helpers", () => {
+  it("picks the newest task of each service", () => {
+    const m = newestByService([
+      { ServiceID: "s1", ID: "old", CreatedAt: "2026-01-01T00:00:00.1Z" },
+      { ServiceID: "s1", ID: "new", CreatedAt: "2026-01-01T00:00:01.1Z" },
+      { ServiceID: "s2", ID: "only", CreatedAt: "2026-01-01T00:00:00.1Z" },
+      { ID: "orphan" },
+    ]);
+    expect([...m].map(([s, t]) => [s, t.ID])).toEqual([
+      ["s1", "new"],
+      ["s2", "only"],
+    ]);
+  });
+
+  it("finds the registry digest of an image name", () => {
+    const digests = ["ubuntu@sha256:aaa", "quay.io/ubuntu@sha256:bbb"];
+    expect(repoDigest("ubuntu:latest", digests)).toBe("ubuntu@sha256:aaa");
+    expect(repoDigest("docker.io/library/ubuntu:22.04", digests)).toBe("ubuntu@sha256:aaa");
+    expect(repoDigest("quay.io/ubuntu:focal", digests)).toBe("quay.io/ubuntu@sha256:bbb");
+    expect(repoDigest("localhost:5000/tool", ["localhost:5000/tool@sha256:ccc"])).toBe("localhost:5000/tool@sha256:ccc");
+    expect(repoDigest("debian:bookworm", digests)).toBeUndefined();
+  });
+});
