@@ -146,6 +146,8 @@ export function summarize(o: RunOutcome): string {
       return o.problems.slice(0, 2).join(" | ");
     case "no-target":
       return o.message;
+    case "unsatisfiable":
+      return o.problems.slice(0, 2).join(" | ");
   }
 }
 

@@ -8,7 +8,8 @@
  *   1    the run started and failed (a task failed, an expression failed);
  *        `<run dir>/error.json` says which call, which attempt, exit code
  *   2    nothing ran: bad usage, invalid config, a document with errors,
- *        invalid inputs (unknown key, wrong type, missing file), no target
+ *        invalid inputs (unknown key, wrong type, missing file), no target,
+ *        or a task asks for more cpu/memory/GPUs than the backend has
  *   130  interrupted (Ctrl-C)
  */
 import { readFile } from "node:fs/promises";
@@ -150,6 +151,11 @@ function report(outcome: RunOutcome, streams: RunStreams, err: (line: string) =>
       return ExitCode.invalid;
     case "no-target":
       err(`wdlrun: ${outcome.message}`);
+      return ExitCode.invalid;
+    case "unsatisfiable":
+      err(`wdlrun: the backend cannot run this; nothing was run:`);
+      for (const p of outcome.problems) err(`  ${p}`);
+      err(`  (lower the requirement, override it in the inputs as <call>.requirements.<key>, or set resources.limits = "try_with_max")`);
       return ExitCode.invalid;
   }
 }

@@ -16,6 +16,7 @@ import { Cancellation } from "./cancellation.js";
 import { CallFailedError, describeError, type CallFailure } from "./errors.js";
 import { describeEvent, type RunEvent, type RunObserver } from "./events.js";
 import { buildInputTree, InputsError, parseKeyValueArgs, type InputSource, type InputTree } from "./inputs.js";
+import { preflight } from "./preflight.js";
 import { ResourcePool } from "./resource-pool.js";
 import { FailurePolicy, type RunContext } from "./run-context.js";
 import { callDirName, RunDir } from "./run-dir.js";
@@ -65,7 +66,9 @@ export type RunOutcome =
   | { readonly kind: "interrupted"; readonly runDir: string }
   | { readonly kind: "invalid-document"; readonly analysis: Analysis; readonly diagnostics: readonly Diagnostic[] }
   | { readonly kind: "invalid-inputs"; readonly problems: readonly string[] }
-  | { readonly kind: "no-target"; readonly message: string };
+  | { readonly kind: "no-target"; readonly message: string }
+  /** Some task asks for more than the backend can ever give (found before anything ran). */
+  | { readonly kind: "unsatisfiable"; readonly problems: readonly string[] };
 
 /** Analyses, checks inputs and runs `request.file`. */
 export async function runDocument(request: RunRequest): Promise<RunOutcome> {
@@ -103,15 +106,18 @@ async function runDocumentInner(request: RunRequest): Promise<RunOutcome> {
     throw e;
   }
 
+  const pool = new ResourcePool(await request.backend.capacity(), {
+    tryWithMax: request.tryWithMax ?? false,
+    maxActive: request.concurrency ?? 0,
+  });
+  const unsatisfiable = preflight(target, tree, pool);
+  if (unsatisfiable.length > 0) return { kind: "unsatisfiable", problems: unsatisfiable };
+
   const runDir = await RunDir.create(request.out ?? "wdlrun-runs", target.name);
   await runDir.writeInputs(rawInputs);
   const started = Date.now();
   const cancellation = request.cancellation ?? new Cancellation();
   const control = new FailurePolicy(request.keepGoing ?? false, cancellation);
-  const pool = new ResourcePool(await request.backend.capacity(), {
-    tryWithMax: request.tryWithMax ?? false,
-    maxActive: request.concurrency ?? 0,
-  });
   const emit = (e: RunEvent) => {
     const line = describeEvent(e);
     if (line !== undefined) runDir.log(`${new Date().toISOString()} ${line}`);

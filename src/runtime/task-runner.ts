@@ -110,25 +110,32 @@ async function runAttempt(
       return fail(`input ${name}: ${describeError(e)}`);
     }
   }
-  const inputFiles = new Map<string, boolean>();
-  for (const v of supplied.values()) for (const p of collectPaths(v)) if (path.isAbsolute(p.path)) inputFiles.set(p.path, p.directory);
-  const layout = rt.backend.layout(paths.dir, [
-    ...[...inputFiles].map(([p, directory]) => ({ host: hostPath(p), directory })),
-    { host: paths.writeDir, directory: true },
-  ]);
-  const commandPath = commandPathMapper(layout, paths);
+  // The command sees paths through the backend's layout, known once every
+  // input and private declaration has its value (defaults may name files too).
+  let mapPath: (p: string) => string = (p) => p;
+  const commandPath = (p: string) => mapPath(p);
   const env = new Env();
   const ctx = evalContext(task, env, nodeFileIO({ baseDir: paths.workDir, writeDir: paths.writeDir, commandPath }));
 
   // Inputs without a value, and private declarations, in dependency order.
   const inputDecls = new Set(task.inputs.map((i) => i.decl));
+  const inputFiles = new Map<string, boolean>();
   for (const decl of task.declarationOrder) {
+    let v: WdlValue;
     try {
-      env.set(decl.name.name, declValue(decl, inputDecls.has(decl), supplied, ctx, task));
+      v = declValue(decl, inputDecls.has(decl), supplied, ctx, task);
     } catch (e) {
       return fail(`evaluating ${decl.name.name}: ${describeError(e)}`);
     }
+    env.set(decl.name.name, v);
+    for (const p of collectPaths(v))
+      if (path.isAbsolute(p.path) && !p.path.startsWith(paths.writeDir + "/")) inputFiles.set(p.path, p.directory);
   }
+  const layout = rt.backend.layout(paths.dir, [
+    ...[...inputFiles].map(([p, directory]) => ({ host: hostPath(p), directory })),
+    { host: paths.writeDir, directory: true },
+  ]);
+  mapPath = commandPathMapper(layout, paths);
 
   // Requirements, hints and runtime attributes → constraints.
   let constraints: TaskConstraints;
@@ -185,7 +192,11 @@ async function runAttempt(
 
   let lease: Lease;
   try {
-    lease = await rt.pool.acquire({ cpu: constraints.cpu, memoryBytes: constraints.memoryBytes, gpuCount: constraints.gpuCount }, rt.control.stopSignal);
+    // The spec's defaults (1 cpu, 2 GiB) never make a task unrunnable on a smaller machine.
+    const cap = rt.pool.capacity;
+    const cpu = constraints.cpuDefaulted ? Math.min(constraints.cpu, cap.cpu) : constraints.cpu;
+    const memoryBytes = constraints.memoryDefaulted ? Math.min(constraints.memoryBytes, cap.memoryBytes) : constraints.memoryBytes;
+    lease = await rt.pool.acquire({ cpu, memoryBytes, gpuCount: constraints.gpuCount }, rt.control.stopSignal);
   } catch (e) {
     if (e instanceof AcquireAbortedError) throw new StoppedError();
     if (e instanceof ResourceRefusedError) return fail(`cannot run here: it ${e.message}`);

@@ -166,6 +166,31 @@ task cat {
     expect(gone.stderr).toMatch(/input "cat\.f": file not found: .*does-not-exist\.txt/);
   });
 
+  it("refuses, before anything runs, a task asking more than the backend can ever give", async () => {
+    const dir = await tmp();
+    await writeFile(
+      path.join(dir, "big.wdl"),
+      `version 1.2
+task big {
+  command <<< echo hi >>>
+  requirements {
+    memory: "4096 TiB"
+  }
+}
+workflow w {
+  call big
+}
+`,
+    );
+    const out = path.join(dir, "runs");
+    const r = await run([path.join(dir, "big.wdl")], { out });
+    expect(r.code).toBe(ExitCode.invalid);
+    expect(r.stderr).toMatch(/w\.big \(task big\) requests 4096 TiB of memory \(capacity .*\); more than the backend can ever give/);
+    expect(existsSync(out)).toBe(false);
+    const overridden = await run([path.join(dir, "big.wdl"), 'w.big.requirements.memory="1 MiB"'], { out });
+    expect(overridden.code).toBe(ExitCode.ok);
+  });
+
   it("refuses a document with errors with exit 2 and located messages", async () => {
     const dir = await tmp();
     await writeFile(path.join(dir, "bad.wdl"), "version 1.2\nworkflow w {\n  Int x = y\n}\n");

@@ -53,6 +53,8 @@ function summary(o: RunOutcome): unknown {
       return { outcome: "invalid-inputs", problems: o.problems };
     case "no-target":
       return { outcome: "no-target", message: o.message };
+    case "unsatisfiable":
+      return { outcome: "unsatisfiable", problems: o.problems };
   }
 }
 

@@ -69,7 +69,8 @@ describe("requirement keys", () => {
 
 describe("resolveConstraints", () => {
   it("applies the spec's defaults", () => {
-    expect(resolveConstraints(attrs())).toEqual(DEFAULT_CONSTRAINTS);
+    expect(resolveConstraints(attrs())).toEqual({ ...DEFAULT_CONSTRAINTS, cpuDefaulted: true, memoryDefaulted: true });
+    expect(resolveConstraints(attrs({ cpu: V.int(2), memory: V.string("1 GiB") }))).not.toHaveProperty("cpuDefaulted");
     expect(DEFAULT_CONSTRAINTS.memoryBytes).toBe(2 * GiB);
     expect(DEFAULT_CONSTRAINTS.cpu).toBe(1);
   });

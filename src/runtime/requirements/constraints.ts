@@ -33,6 +33,9 @@ export interface TaskConstraints {
   /** From the `max_cpu` / `max_memory` hints. */
   readonly maxCpu?: number;
   readonly maxMemoryBytes?: number;
+  /** True when `cpu` / `memory` are the spec's defaults rather than written (the runtime may then fit them to a small machine). */
+  readonly cpuDefaulted?: boolean;
+  readonly memoryDefaulted?: boolean;
 }
 
 /** The spec's defaults (`container: "*"`, `cpu: 1`, `memory: "2 GiB"`, `disks: "1 GiB"`, …). */
@@ -110,6 +113,7 @@ export function resolveConstraints(attrs: TaskAttributes, overrides?: TaskAttrib
     return w === undefined || w.value.kind === "None" ? fallback : f(w.key, w.value);
   };
   const d = DEFAULT_CONSTRAINTS;
+  const given = (m: Map<string, Written>, name: string) => m.has(name) && m.get(name)!.value.kind !== "None";
   const gpuNeeded = read(req, "gpu", acceleratorRequired, false);
   const fpgaNeeded = read(req, "fpga", acceleratorRequired, false);
   const maxCpu = read<number | undefined>(hint, "max_cpu", cpuCount, undefined);
@@ -125,5 +129,7 @@ export function resolveConstraints(attrs: TaskAttributes, overrides?: TaskAttrib
     returnCodes: read(req, "return_codes", returnCodes, d.returnCodes),
     ...(maxCpu !== undefined ? { maxCpu } : {}),
     ...(maxMemory !== undefined ? { maxMemoryBytes: maxMemory } : {}),
+    ...(given(req, "cpu") ? {} : { cpuDefaulted: true }),
+    ...(given(req, "memory") ? {} : { memoryDefaulted: true }),
   };
 }

@@ -1,0 +1,113 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkSource, type Callable } from "../../src/analysis/index.js";
+import { buildInputTree, InputsError, parseInputsText, parseKeyValueArgs } from "../../src/runtime/inputs.js";
+import { V } from "../../src/values/value.js";
+
+const DOC = `version 1.2
+task t {
+  input {
+    String s
+    Int n = 1
+    File? f
+  }
+  command <<< echo ~{s} >>>
+}
+workflow wf {
+  input {
+    Int x
+    Array[File] files = []
+  }
+  call t { s = "fixed" }
+  call t as t2 { s = "also" }
+  hints {
+    allow_nested_inputs: true
+  }
+}
+`;
+
+function target(doc = DOC): Callable {
+  const a = checkSource(doc, "/inline/wf.wdl");
+  expect(a.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  return a.root!.workflow!;
+}
+
+const src = (json: Record<string, unknown>, baseDir = "/base") => ({ json, baseDir, origin: "inputs.json" });
+
+function problems(f: () => unknown): readonly string[] {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof InputsError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+describe("key=value inputs", () => {
+  it("parses values as JSON when they parse, else as strings, and adds the target prefix", () => {
+    expect(parseKeyValueArgs(["x=3", "wf.s=hello", "arr=[1, 2]", 'q="quoted"', "b=true", "e="], "wf")).toEqual({
+      "wf.x": 3n,
+      "wf.s": "hello",
+      "wf.arr": [1n, 2n],
+      "wf.q": "quoted",
+      "wf.b": true,
+      "wf.e": "",
+    });
+    expect(() => parseKeyValueArgs(["novalue"], "wf")).toThrow(/not an input of the form key=value/);
+  });
+  it("refuses an inputs file that is not a JSON object", () => {
+    expect(() => parseInputsText("[1]", "in.json")).toThrow(/in\.json: the inputs must be a JSON object/);
+    expect(() => parseInputsText("{", "in.json")).toThrow(/in\.json: invalid JSON/);
+  });
+});
+
+describe("buildInputTree", () => {
+  it("reads workflow inputs, nested call inputs and requirement overrides", () => {
+    const tree = buildInputTree(
+      target(),
+      "wf",
+      [src({ "wf.x": 5n, "wf.t.n": 3n, "wf.t2.requirements.memory": "1 GiB", "wf.t2.hints.max_cpu": 2n })],
+      { checkFilesExist: false },
+    );
+    expect(tree.values.get("x")).toEqual(V.int(5));
+    expect(tree.calls.get("t")!.values.get("n")).toEqual(V.int(3));
+    expect(tree.calls.get("t2")!.requirements.get("memory")).toEqual(V.string("1 GiB"));
+    expect(tree.calls.get("t2")!.hints.get("max_cpu")).toEqual(V.int(2));
+  });
+  it("resolves relative File paths against the source's directory; later sources win", () => {
+    const tree = buildInputTree(target(), "wf", [src({ "wf.x": 1n, "wf.files": ["a.txt", "/abs/b.txt"] }, "/data"), src({ "wf.x": 2n }, "/cwd")], {
+      checkFilesExist: false,
+    });
+    expect(tree.values.get("files")).toMatchObject({ items: [V.file("/data/a.txt"), V.file("/abs/b.txt")] });
+    expect(tree.values.get("x")).toEqual(V.int(2));
+  });
+  it("names the key and the expected type of every problem, all at once", () => {
+    const p = problems(() =>
+      buildInputTree(target(), "wf", [src({ "wf.x": "five", "wf.y": 1n, "x": 1n, "wf.t.s": "no", "wf.t.zzz": 1n })], { checkFilesExist: false }),
+    );
+    expect(p).toContainEqual(expect.stringMatching(/wf\.x.*Int/));
+    expect(p).toContainEqual(expect.stringMatching(/unknown input "wf\.y": workflow wf has inputs x, files/));
+    expect(p).toContainEqual(expect.stringMatching(/unknown input "x": .*did you mean "wf\.x"/));
+    expect(p).toContainEqual(expect.stringMatching(/"wf\.t\.s" cannot be set: the call t already sets s/));
+    expect(p).toContainEqual(expect.stringMatching(/unknown input "wf\.t\.zzz"/));
+  });
+  it("reports missing required inputs with their types", () => {
+    expect(problems(() => buildInputTree(target(), "wf", [], { checkFilesExist: false }))).toEqual(['missing required input "wf.x" (Int)']);
+  });
+  it("reports files that do not exist", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "wdlrun-inputs-"));
+    await writeFile(path.join(dir, "here.txt"), "x");
+    const p = problems(() => buildInputTree(target(), "wf", [src({ "wf.x": 1n, "wf.files": ["here.txt", "gone.txt"] }, dir)]));
+    expect(p).toEqual([expect.stringMatching(/input "wf\.files\[1\]": file not found: .*gone\.txt \(gone\.txt in inputs\.json\)/)]);
+  });
+  it("ignores nested optional inputs, with a warning, when the workflow does not allow them", () => {
+    const doc = DOC.replace("allow_nested_inputs: true", "allow_nested_inputs: false");
+    const warnings: string[] = [];
+    const tree = buildInputTree(target(doc), "wf", [src({ "wf.x": 1n, "wf.t.n": 3n })], { checkFilesExist: false, warn: (m) => warnings.push(m) });
+    expect(tree.calls.get("t")?.values.has("n") ?? false).toBe(false);
+    expect(warnings).toEqual([expect.stringMatching(/ignoring input "wf\.t\.n"/)]);
+  });
+});
