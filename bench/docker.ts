@@ -12,6 +12,10 @@
  *            trivial tasks with --backend docker, outputs read back.
  * and prints wall time, cost per task, and each ratio to the floor (target:
  * wdlrun within 1.15x). Needs an engine with the test images (npm run setup:docker).
+ *
+ * `--backend swarm` (npm run bench:swarm) does the same on a swarm manager
+ * (bench/swarm.ts: the floor is a bare service loop; tasks reserve the node's
+ * CPUs divided by the concurrency, so that many fit at once).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,8 +24,11 @@ import Docker from "dockerode";
 import { containerPath, hostPath, type AttemptRequest } from "../src/backends/backend.js";
 import { DockerBackend, connect, engineUrl } from "../src/backends/docker/index.js";
 import { runCommand } from "../src/cli/run.js";
+import type { Backend } from "../src/backends/backend.js";
+import { openSwarm, swarmFloor } from "./swarm.js";
 
 interface Options {
+  backend: "docker" | "swarm";
   tasks: number;
   concurrency: number;
   rounds: number;
@@ -29,12 +36,13 @@ interface Options {
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { tasks: 200, concurrency: 8, rounds: 1, image: "ubuntu:latest" };
+  const o: Options = { backend: "docker", tasks: 200, concurrency: 8, rounds: 1, image: "ubuntu:latest" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const v = argv[i + 1];
     if (a === "--backend") {
-      if (v !== "docker") throw new Error(`bench/docker.ts benches the docker backend; --backend ${v} is not supported yet`);
+      if (v !== "docker" && v !== "swarm") throw new Error(`--backend must be docker or swarm, not ${v}`);
+      o.backend = v;
       i++;
     } else if (a === "--tasks" || a === "--concurrency" || a === "--rounds") {
       const n = Number(v);
@@ -69,7 +77,7 @@ async function floor(docker: Docker, o: Options): Promise<number> {
   return performance.now() - t0;
 }
 
-async function backendLoop(backend: DockerBackend, o: Options, root: string): Promise<number> {
+async function backendLoop(backend: Backend, o: Options, root: string, cpu = 1): Promise<number> {
   const never = new AbortController().signal;
   const t0 = performance.now();
   await pool(o.tasks, o.concurrency, async (i) => {
@@ -88,7 +96,7 @@ async function backendLoop(backend: DockerBackend, o: Options, root: string): Pr
       layout: backend.layout(hostPath(dir), []),
       env: {},
       containers: [o.image],
-      resources: { cpu: 1, memoryBytes: 1e8, gpuIds: [], fpga: 0, disks: [{ mountPoint: containerPath("/"), sizeBytes: 2 ** 30 }] },
+      resources: { cpu, memoryBytes: 1e8, gpuIds: [], fpga: 0, disks: [{ mountPoint: containerPath("/"), sizeBytes: 2 ** 30 }] },
     };
     const r = await backend.execute(request, never);
     if (r.exitCode !== 0) throw new Error(`bench attempt ${i} exited with ${r.exitCode}`);
@@ -98,7 +106,7 @@ async function backendLoop(backend: DockerBackend, o: Options, root: string): Pr
   return performance.now() - t0;
 }
 
-const WDL = (image: string) => `version 1.1
+const WDL = (image: string, cpu = 1) => `version 1.1
 
 task t {
   input { Int i }
@@ -106,7 +114,7 @@ task t {
     echo ~{i}
   >>>
   output { Int o = read_int(stdout()) }
-  runtime { docker: "${image}" cpu: 1 memory: "100 MB" }
+  runtime { docker: "${image}" cpu: ${cpu} memory: "100 MB" }
 }
 
 workflow bench {
@@ -118,16 +126,16 @@ workflow bench {
 }
 `;
 
-async function wdlrun(o: Options, root: string): Promise<number> {
+async function wdlrun(o: Options, root: string, cpu = 1): Promise<number> {
   const file = path.join(root, "bench.wdl");
-  writeFileSync(file, WDL(o.image));
+  writeFileSync(file, WDL(o.image, cpu));
   // Capacity and cap sized so that exactly `concurrency` one-CPU tasks run at once.
   process.env.WDLRUN_RESOURCES_CPU = String(o.concurrency);
   process.env.WDLRUN_CONCURRENCY = String(o.concurrency);
   let stdout = "";
   const errors: string[] = [];
   const t0 = performance.now();
-  const code = await runCommand(file, [`n=${o.tasks}`], { backend: "docker", out: path.join(root, "runs") }, {
+  const code = await runCommand(file, [`n=${o.tasks}`], { backend: o.backend, out: path.join(root, "runs") }, {
     stdout: { write: (t) => void (stdout += t) },
     stderr: { write: (t) => void (/error|fail/i.test(t) && errors.push(t.trim())), isTTY: false },
   });
@@ -159,6 +167,7 @@ function row(name: string, t: Timing, o: Options, floorMs: number): string {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  if (o.backend === "swarm") return swarmMain(o);
   const own = "unix:///tmp/wdlrun-dockerd/docker.sock";
   const url = process.env.DOCKER_HOST ? engineUrl(undefined) : (await connect(own).ping().then(() => own, () => engineUrl(undefined)));
   process.env.DOCKER_HOST = url;
@@ -167,12 +176,54 @@ async function main(): Promise<void> {
   process.stdout.write(`engine ${url}; ${o.tasks} tasks, ${o.concurrency} in flight, image ${o.image}, ${o.rounds} round(s)\n`);
   // Warm up: image cache, engine, connection pool.
   await floor(docker, { ...o, tasks: Math.min(o.tasks, o.concurrency * 2) });
+  // Phases rotate from round to round so that drift in the machine's load
+  // (it is shared) does not favour one of them; the summary takes medians.
+  const phases: { name: string; run: (root: string) => Promise<number> }[] = [
+    { name: "floor", run: () => floor(docker, o) },
+    { name: "backend", run: (root) => backendLoop(backend, o, root) },
+    { name: "wdlrun", run: (root) => wdlrun(o, root) },
+  ];
+  const results = new Map<string, Timing[]>(phases.map((p) => [p.name, []]));
+  for (let round = 0; round < o.rounds; round++) {
+    const root = mkdtempSync(path.join(tmpdir(), "wdlrun-bench-"));
+    try {
+      const order = phases.map((_, i) => phases[(i + round) % phases.length]!);
+      const got = new Map<string, Timing>();
+      for (const p of order) got.set(p.name, await timed(() => p.run(root)));
+      for (const [name, t] of got) results.get(name)!.push(t);
+      const f = got.get("floor")!.ms;
+      process.stdout.write(`round ${round + 1} (order: ${order.map((p) => p.name).join(", ")})\n`);
+      for (const p of phases) process.stdout.write(row(p.name, got.get(p.name)!, o, f) + "\n");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+  if (o.rounds > 1) {
+    const median = (ts: Timing[]): Timing => {
+      const sorted = [...ts].sort((a, b) => a.ms - b.ms);
+      return sorted[Math.floor((sorted.length - 1) / 2)]!;
+    };
+    const f = median(results.get("floor")!).ms;
+    process.stdout.write(`median of ${o.rounds} rounds\n`);
+    for (const p of phases) process.stdout.write(row(p.name, median(results.get(p.name)!), o, f) + "\n");
+  }
+  await backend.close();
+}
+
+// ── swarm (npm run bench:swarm): same three rows against a swarm manager ──
+async function swarmMain(o: Options): Promise<void> {
+  const { url, backend, cpuPerNode } = await openSwarm();
+  process.env.DOCKER_HOST = url;
+  // Each task reserves its share of a node so that `concurrency` fit at once on one node.
+  const cpu = Math.floor((cpuPerNode / o.concurrency) * 1000) / 1000;
+  process.stdout.write(`swarm manager ${url}; ${o.tasks} tasks, ${o.concurrency} in flight (${cpu} CPU each), image ${o.image}, ${o.rounds} round(s)\n`);
+  await swarmFloor(url, { ...o, tasks: Math.min(o.tasks, o.concurrency * 2) }, cpu);
   for (let round = 1; round <= o.rounds; round++) {
     const root = mkdtempSync(path.join(tmpdir(), "wdlrun-bench-"));
     try {
-      const f = await timed(() => floor(docker, o));
-      const b = await timed(() => backendLoop(backend, o, root));
-      const w = await timed(() => wdlrun(o, root));
+      const f = await timed(() => swarmFloor(url, o, cpu));
+      const b = await timed(() => backendLoop(backend, o, root, cpu));
+      const w = await timed(() => wdlrun(o, root, cpu));
       process.stdout.write(`round ${round}\n${row("floor", f, o, f.ms)}\n${row("backend", b, o, f.ms)}\n${row("wdlrun", w, o, f.ms)}\n`);
     } finally {
       rmSync(root, { recursive: true, force: true });
