@@ -6,7 +6,7 @@
  *
  * | key                  | default                | env                          | meaning |
  * |----------------------|------------------------|------------------------------|---------|
- * | backend              | "auto"                 | WDLRUN_BACKEND               | auto, local, docker or swarm; auto = docker when an engine answers, else local |
+ * | backend              | "auto"                 | WDLRUN_BACKEND               | auto, local, docker or swarm; auto = swarm on a swarm manager, docker when an engine answers, else local |
  * | output_dir           | "wdlrun-runs"          | WDLRUN_OUTPUT_DIR            | folder that receives one run directory per run |
  * | concurrency          | 0                      | WDLRUN_CONCURRENCY           | most task attempts at once; 0 = only resources limit it |
  * | cleanup              | true                   | WDLRUN_CLEANUP               | remove containers/services when an attempt ends |
@@ -44,7 +44,7 @@ function key(name: string, type: KeyKind, doc: string): KeySpec {
   return { name, type, env: `WDLRUN_${name.replace(/\./g, "_").toUpperCase()}`, doc };
 }
 
-/** The backends a user can pick (`auto` chooses docker when an engine answers, else local). */
+/** The backends a user can pick (`auto` chooses swarm on a swarm manager, docker when an engine answers, else local). */
 export const BACKEND_CHOICES = ["auto", "local", "docker", "swarm"] as const;
 /** When images are pulled. */
 export const PULL_POLICIES = ["if-not-present", "always", "never"] as const;
@@ -54,7 +54,7 @@ export const LIMIT_POLICIES = ["enforce", "try_with_max"] as const;
 /** Every key, in documentation order. */
 export const KEYS: readonly KeySpec[] = [
   key("backend", { kind: "enum", values: BACKEND_CHOICES, default: "auto" },
-    "Where tasks run: `auto` (docker when an engine answers, else local), `local`, `docker` or `swarm`."),
+    "Where tasks run: `auto` (swarm when the engine is a swarm manager, docker when an engine answers, else local), `local`, `docker` or `swarm`."),
   key("output_dir", { kind: "string", default: "wdlrun-runs", nonEmpty: true },
     "Folder that receives one run directory per run (relative paths are relative to the current directory)."),
   key("concurrency", { kind: "count", default: 0 },
