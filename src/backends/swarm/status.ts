@@ -95,7 +95,7 @@ export function explainFailure(outcome: { readonly state: string; readonly err: 
       return `${c.callId} was lost: swarm node ${c.node} became unavailable while running it (${err})`;
     case "shutdown":
     case "remove":
-      return `${c.callId} was stopped by the swarm (its service was removed or updated outside wdlrun?): ${err}`;
+      return `${c.callId} was stopped by the swarm on node ${c.node} (node drained, or its service removed or updated outside wdlrun): ${err}`;
     default:
       return `${c.callId} failed on swarm node ${c.node} before its command could finish (${outcome.state}): ${err}`;
   }
