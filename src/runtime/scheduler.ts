@@ -93,11 +93,13 @@ export class DagScheduler<N> {
   /**
    * @param plan the graph (see buildPlan)
    * @param runNode runs one node: returns nothing when it finished synchronously, or a promise
+   * @param onSettled told when each node completed (true), failed or was skipped (false)
    */
   constructor(
     private readonly plan: SchedulePlan<N>,
     private readonly runNode: (node: N) => void | Promise<void>,
     private readonly control: RunControl,
+    private readonly onSettled?: (node: N, ok: boolean) => void,
   ) {
     this.indegree = plan.indegree.slice();
     this.skipped = new Uint8Array(plan.nodes.length);
@@ -145,6 +147,7 @@ export class DagScheduler<N> {
   private completed(i: number): void {
     this.inFlight--;
     this.settledCount++;
+    this.onSettled?.(this.plan.nodes[i]!, true);
     for (const d of this.plan.dependents[i]!) {
       if (this.skipped[d]) continue;
       if (--this.indegree[d]! === 0) this.queue.push(d);
@@ -155,6 +158,7 @@ export class DagScheduler<N> {
   private failed(i: number, error: unknown): void {
     this.inFlight--;
     this.settledCount++;
+    this.onSettled?.(this.plan.nodes[i]!, false);
     if (error instanceof NodesFailedError) this.errors.push(...error.errors);
     else if (error instanceof StoppedError) this.stoppedNodes++;
     else {
@@ -173,6 +177,7 @@ export class DagScheduler<N> {
       if (this.skipped[d]) continue;
       this.skipped[d] = 1;
       this.settledCount++;
+      this.onSettled?.(this.plan.nodes[d]!, false);
       for (const dd of this.plan.dependents[d]!) stack.push(dd);
     }
   }

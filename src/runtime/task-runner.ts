@@ -19,7 +19,7 @@ import { primitiveToString } from "../values/format.js";
 import { stringifyJson } from "../values/json-text.js";
 import { valueToJson } from "../values/json.js";
 import { NONE, type WdlValue } from "../values/value.js";
-import { Env } from "./env.js";
+import { Env, EnvContext } from "./env.js";
 import { CallFailedError, describeError, type CallFailure } from "./errors.js";
 import { evaluateExpr, evaluateDecl, renderTaskCommand } from "./eval-bridge.js";
 import type { InputTree } from "./inputs.js";
@@ -318,8 +318,7 @@ function environmentOf(task: CheckedTask, env: Env, io: FileIO): Record<string, 
 }
 
 function evalContext(task: CheckedTask, env: Env, io: FileIO): EvalContext {
-  const doc = task.document;
-  return { version: doc.version, lookup: (n) => env.get(n), structs: doc.structs, typeOf: (e) => doc.typeOf(e), io };
+  return new EnvContext(task.document, env, io);
 }
 
 /** Maps host paths of inputs and the attempt's directories to the paths the command sees. */

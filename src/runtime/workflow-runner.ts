@@ -13,14 +13,15 @@ import { nodeFileIO } from "../eval/node-io.js";
 import type { ConditionalStatement, Declaration, ScatterStatement } from "../syntax/ast.js";
 import { coerce } from "../values/coerce.js";
 import { NONE, type WdlValue } from "../values/value.js";
-import { Env } from "./env.js";
+import { Env, EnvContext } from "./env.js";
 import { CallFailedError, describeError } from "./errors.js";
 import { evaluateDecl, evaluateExpr } from "./eval-bridge.js";
 import { callValue, declaredNames, gatherConditional, gatherScatter } from "./gather.js";
 import type { InputTree } from "./inputs.js";
 import type { RunContext } from "./run-context.js";
 import { callDirName, callIdOf } from "./run-dir.js";
-import { buildPlan, DagScheduler, NodesFailedError, StoppedError, type SchedulePlan } from "./scheduler.js";
+import { BodyInstance, bodyPlan, type Body } from "./body-plan.js";
+import { DagScheduler, NodesFailedError, StoppedError } from "./scheduler.js";
 import { runTask } from "./task-runner.js";
 import { absolutizePaths } from "./value-paths.js";
 import type { WdlType } from "../types/types.js";
@@ -48,26 +49,6 @@ interface ScatterIndex {
   readonly count: number;
 }
 
-type Body = ScatterStatement | ConditionalStatement | undefined;
-
-const plans = new WeakMap<CheckedWorkflow, Map<Body, SchedulePlan<GraphNode>>>();
-
-/** The schedule plan of one body of a workflow (cached: a scatter body is instantiated per element). */
-function planOf(wf: CheckedWorkflow, body: Body): SchedulePlan<GraphNode> {
-  let byBody = plans.get(wf);
-  if (!byBody) {
-    byBody = new Map();
-    plans.set(wf, byBody);
-  }
-  let plan = byBody.get(body);
-  if (!plan) {
-    const nodes = wf.graph.order.get(body) ?? [];
-    plan = buildPlan(nodes, (n) => wf.graph.siblingDependencies.get(n) ?? []);
-    byBody.set(body, plan);
-  }
-  return plan;
-}
-
 /** Runs a workflow; resolves with its outputs by name. Rejects with NodesFailedError, CallFailedError or StoppedError. */
 export async function runWorkflow(rt: RunContext, wc: WorkflowCall): Promise<Map<string, WdlValue>> {
   return new WorkflowRun(rt, wc).run();
@@ -93,34 +74,45 @@ class WorkflowRun {
   async run(): Promise<Map<string, WdlValue>> {
     const env = new Env();
     const outputEnv = new Env(env);
-    await this.runBody(undefined, env, outputEnv, []);
+    await this.runBody(undefined, env, outputEnv, [], undefined);
     const result = new Map<string, WdlValue>();
     for (const o of this.wf.outputs) result.set(o.name, this.outputs.get(o.name) ?? NONE);
     return result;
   }
 
   /** Runs one instance of a body in `env` (outputs of the top level go to `outputEnv`). */
-  private runBody(body: Body, env: Env, outputEnv: Env | undefined, scatter: readonly ScatterIndex[]): Promise<void> {
-    const plan = planOf(this.wf, body);
-    const scheduler = new DagScheduler<GraphNode>(plan, (node) => this.runNode(node, env, outputEnv, scatter), this.rt.control);
+  private runBody(body: Body, env: Env, outputEnv: Env | undefined, scatter: readonly ScatterIndex[], parent: BodyInstance | undefined): Promise<void> {
+    const { plan, external } = bodyPlan(this.wf, body);
+    const instance = new BodyInstance(body, parent, this.rt.control.stopSignal);
+    const run = (node: GraphNode) => this.runNode(node, env, outputEnv, scatter, instance);
+    const scheduler = new DagScheduler<GraphNode>(
+      plan,
+      (node) => {
+        const deps = external.get(node);
+        // A node that needs values from outside its body waits for exactly those.
+        if (deps && !instance.ready(deps)) return instance.waitFor(deps).then(() => run(node));
+        return run(node);
+      },
+      this.rt.control,
+      (node, ok) => instance.settle(node, ok),
+    );
     return scheduler.run();
   }
 
   private ctx(env: Env): EvalContext {
-    const doc = this.wf.document;
-    return { version: doc.version, lookup: (n) => env.get(n), structs: doc.structs, typeOf: (e) => doc.typeOf(e), io: this.io };
+    return new EnvContext(this.wf.document, env, this.io);
   }
 
-  private runNode(node: GraphNode, env: Env, outputEnv: Env | undefined, scatter: readonly ScatterIndex[]): void | Promise<void> {
+  private runNode(node: GraphNode, env: Env, outputEnv: Env | undefined, scatter: readonly ScatterIndex[], instance: BodyInstance): void | Promise<void> {
     switch (node.kind) {
       case "Declaration":
         return this.runDeclaration(node, env, outputEnv);
       case "Call":
         return this.runCall(node, env, scatter);
       case "Scatter":
-        return this.runScatter(node, env, scatter);
+        return this.runScatter(node, env, scatter, instance);
       case "Conditional":
-        return this.runConditional(node, env, scatter);
+        return this.runConditional(node, env, scatter, instance);
     }
   }
 
@@ -197,7 +189,7 @@ class WorkflowRun {
     return inputs;
   }
 
-  private async runScatter(stmt: ScatterStatement, env: Env, scatter: readonly ScatterIndex[]): Promise<void> {
+  private async runScatter(stmt: ScatterStatement, env: Env, scatter: readonly ScatterIndex[], instance: BodyInstance): Promise<void> {
     let collection: WdlValue;
     try {
       collection = evaluateExpr(stmt.expr, this.ctx(env));
@@ -213,13 +205,13 @@ class WorkflowRun {
       const child = new Env(env);
       child.set(stmt.variable.name, collection.items[i]!);
       elements[i] = child;
-      runs[i] = this.runBody(stmt, child, undefined, [...scatter, { index: i, count }]);
+      runs[i] = this.runBody(stmt, child, undefined, [...scatter, { index: i, count }], instance);
     }
     await settleAll(runs);
     gatherScatter(declaredNames(stmt, this.wf.document), elements, env);
   }
 
-  private async runConditional(stmt: ConditionalStatement, env: Env, scatter: readonly ScatterIndex[]): Promise<void> {
+  private async runConditional(stmt: ConditionalStatement, env: Env, scatter: readonly ScatterIndex[], instance: BodyInstance): Promise<void> {
     let cond: WdlValue;
     try {
       cond = evaluateExpr(stmt.condition, this.ctx(env));
@@ -233,7 +225,7 @@ class WorkflowRun {
       return;
     }
     const child = new Env(env);
-    await this.runBody(stmt, child, undefined, scatter);
+    await this.runBody(stmt, child, undefined, scatter, instance);
     gatherConditional(names, child, env);
   }
 }

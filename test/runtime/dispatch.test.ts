@@ -1,0 +1,115 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { LocalBackend } from "../../src/backends/local/local-backend.js";
+import { runDocument } from "../../src/runtime/engine.js";
+import type { RunEvent } from "../../src/runtime/events.js";
+
+/** Runs a document with the local backend, recording run events. */
+async function run(wdl: string, inputs: Record<string, unknown> = {}, keepGoing = false) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "wdlrun-dispatch-"));
+  await writeFile(path.join(dir, "main.wdl"), wdl);
+  const events: string[] = [];
+  const outcome = await runDocument({
+    file: path.join(dir, "main.wdl"),
+    inputs: { json: inputs, baseDir: dir, origin: "test" },
+    out: path.join(dir, "runs"),
+    keepGoing,
+    backend: new LocalBackend({ cpu: 8, memoryBytes: 8 * 1024 ** 3, notice: () => undefined }),
+    observer: (e: RunEvent) => {
+      if (e.kind === "attempt-started") events.push(`start ${e.callId}`);
+      if (e.kind === "attempt-finished") events.push(`end ${e.callId}`);
+    },
+  });
+  return { outcome, events };
+}
+
+const TASKS = `
+task sleepy {
+  input {
+    Float seconds
+  }
+  command <<<
+    sleep ~{seconds}
+    echo ~{seconds}
+  >>>
+  output {
+    Float out = read_float(stdout())
+  }
+  requirements {
+    cpu: 1
+    memory: "16 MiB"
+  }
+}
+`;
+
+describe("dispatch on readiness", () => {
+  it("starts a node inside a scatter without waiting for an outer node it does not need", async () => {
+    const { outcome, events } = await run(`version 1.2
+${TASKS}
+workflow w {
+  call sleepy as slow { seconds = 1.5 }
+  scatter (i in [1, 2]) {
+    call sleepy as quick { seconds = 0.01 }
+    call sleepy as needs_slow { seconds = slow.out / 100 }
+  }
+  output {
+    Array[Float] q = quick.out
+    Array[Float] n = needs_slow.out
+  }
+}
+`);
+    expect(outcome.kind).toBe("succeeded");
+    expect(events.indexOf("start call-quick-0000")).toBeLessThan(events.indexOf("end call-slow"));
+    expect(events.indexOf("start call-quick-0001")).toBeLessThan(events.indexOf("end call-slow"));
+    expect(events.indexOf("start call-needs_slow-0000")).toBeGreaterThan(events.indexOf("end call-slow"));
+    if (outcome.kind === "succeeded") expect(outcome.outputs).toEqual({ "w.q": [0.01, 0.01], "w.n": [0.015, 0.015] });
+  });
+
+  it("waits, inside a nested body, for a value gathered from a sibling scatter", async () => {
+    const { outcome } = await run(`version 1.2
+${TASKS}
+workflow w {
+  scatter (s in [0.2, 0.1]) {
+    call sleepy as first { seconds = s }
+  }
+  if (true) {
+    scatter (j in [0, 1]) {
+      Float got = first.out[j]
+    }
+  }
+  output {
+    Array[Float]? got_all = got
+  }
+}
+`);
+    expect(outcome.kind === "succeeded" && outcome.outputs).toEqual({ "w.got_all": [0.2, 0.1] });
+  });
+
+  it("with keep-going, an inner node whose outer dependency failed is skipped and the run fails", async () => {
+    const { outcome, events } = await run(
+      `version 1.2
+${TASKS}
+task boom {
+  command <<< exit 1 >>>
+  output {
+    Int x = 1
+  }
+}
+workflow w {
+  call boom
+  scatter (i in [1]) {
+    call sleepy as free { seconds = 0.01 }
+    call sleepy as blocked { seconds = boom.x }
+  }
+}
+`,
+      {},
+      true,
+    );
+    expect(outcome.kind).toBe("failed");
+    expect(events).toContain("end call-free-0000");
+    expect(events.some((e) => e.includes("blocked"))).toBe(false);
+  });
+});
