@@ -126,6 +126,17 @@ async function runDocumentInner(request: RunRequest): Promise<RunOutcome> {
   cancellation.onChange((stage) => {
     if (stage !== "none") emit({ kind: "cancel-requested", stage });
   });
+  control.stopSignal.addEventListener(
+    "abort",
+    () => {
+      if (cancellation.stopping || pool.active === 0) return;
+      emit({
+        kind: "notice",
+        message: `a call failed: no new tasks will start; waiting for ${pool.active} running task${pool.active === 1 ? "" : "s"} to finish (interrupt to abort them)`,
+      });
+    },
+    { once: true },
+  );
   const rt: RunContext = { runDir, backend: request.backend, pool, cancellation, control, emit };
   emit({ kind: "run-started", runDir: runDir.dir, target: target.name, backend: request.backend.kind });
   for (const w of warnings) emit({ kind: "notice", message: w });
