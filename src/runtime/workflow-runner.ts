@@ -174,7 +174,9 @@ class WorkflowRun {
       try {
         const v = ci.expr ? evaluateExpr(ci.expr, ctx) : env.get(name);
         if (v === undefined) throw new Error(`'${name}' is not defined here`);
-        inputs.set(name, absolutizePaths(v, this.wc.workDir));
+        // Coerce here, so that a String given for a File input resolves against the workflow's directory.
+        const type = call.inputTypes.get(name);
+        inputs.set(name, absolutizePaths(type ? coerce(v, type) : v, this.wc.workDir));
       } catch (e) {
         throw new CallFailedError({
           callId: callIdOf(dirNames),
