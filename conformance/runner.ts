@@ -6,7 +6,8 @@
  * passes on any failure; otherwise the run must succeed and its outputs
  * match `outputs.json` (keys in `exclude_outputs` dropped by full or
  * unqualified name; File outputs compared by basename; numbers as floats;
- * missing or extra keys fail). Relative input paths resolve against `data/`.
+ * missing or extra keys fail; a failing test's numeric `return_code` must be
+ * the failed task's exit status). Relative input paths resolve against `data/`.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
@@ -119,6 +120,10 @@ export async function runTest(test: ConformanceTest, options: RunTestOptions): P
   }
   if (cfg.fail) {
     if (outcome.kind === "succeeded") return done(false, "expected the run to fail, but it succeeded");
+    // `return_code` is the failing task's exit status (the corpus README's reading of the spec's test docs).
+    const code = outcome.kind === "failed" ? outcome.report.failures[0]?.exitCode : undefined;
+    if (typeof cfg.return_code === "number" && code !== undefined && code !== cfg.return_code)
+      return done(false, `failed, but the task exited with ${code} instead of ${cfg.return_code}`);
     return done(true, `failed as expected (${outcome.kind}: ${summarize(outcome)})`);
   }
   if (outcome.kind !== "succeeded") return done(false, `${outcome.kind}: ${summarize(outcome)}`);
