@@ -188,13 +188,10 @@ workflow w { scatter (i in range(6)) { call long { input: i = i } } }
     it("stops the containers promptly and leaves none behind", () => {
       expect(outcome!.exitMs).toBeLessThan(10_000);
       expect(outcome!.left).toEqual([]);
-      expect(outcome!.stderr).toContain("aborted");
+      expect(outcome!.stderr).toContain("run interrupted");
     });
 
-    // Known runtime bug: an aborted scatter is reported as a failed run (exit 1), not as
-    // interrupted (130), because aborted attempts count as call failures (task-runner/engine).
-    // Remove `.fails` once the runtime reports the interruption.
-    it.fails("exits with 130 (interrupted)", () => {
+    it("exits with 130 (interrupted)", () => {
       expect(outcome!.code, outcome!.stderr).toBe(130);
     });
   });
