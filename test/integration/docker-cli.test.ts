@@ -115,6 +115,27 @@ workflow squares {
     expect(left).toEqual([]);
   });
 
+  // Known runtime bug (src/runtime/task-runner.ts outputPathMapper): an absolute output path
+  // outside the work directory is looked up on the host first, so when the same path exists on
+  // the host, the host's file is returned instead of the one the task wrote in its container.
+  // Remove `.fails` once the runtime asks the backend (AttemptResult.toHost) first.
+  it.fails("returns the file the task wrote in its container even when the host has the same path", async () => {
+    const shared = path.join("/tmp", `wdlrun-shadow-${process.pid}-${Date.now()}.txt`);
+    writeFileSync(shared, "host\n");
+    const wdl = `version 1.1
+task t {
+  command <<< echo container > ${shared} >>>
+  output { String text = read_string("${shared}") }
+  runtime { docker: "ubuntu:latest" }
+}
+workflow w { call t output { String text = t.text } }
+`;
+    const r = await run(wdl, [], {});
+    runs.push(r.runId);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.outputs["w.text"]).toBe("container");
+  });
+
   async function observedOverlap(runId: string): Promise<{ overlap: number; count: number }> {
     const list = await docker().listContainers({ all: true, filters: { label: [`${LABEL_RUN}=${runId}`] } });
     const intervals = await Promise.all(
