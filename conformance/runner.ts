@@ -9,6 +9,7 @@
  * missing or extra keys fail; a failing test's numeric `return_code` must be
  * the failed task's exit status). Relative input paths resolve against `data/`.
  */
+import { assertUnreachable } from "../src/diagnostics/diagnostic.js";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
@@ -153,6 +154,8 @@ export function summarize(o: RunOutcome): string {
       return o.message;
     case "unsatisfiable":
       return o.problems.slice(0, 2).join(" | ");
+    default:
+      return assertUnreachable(o);
   }
 }
 

@@ -12,6 +12,7 @@
  *        or a task asks for more cpu/memory/GPUs than the backend has
  *   130  interrupted (Ctrl-C)
  */
+import { assertUnreachable } from "../diagnostics/diagnostic.js";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
@@ -157,6 +158,8 @@ function report(outcome: RunOutcome, streams: RunStreams, err: (line: string) =>
       for (const p of outcome.problems) err(`  ${p}`);
       err(`  (lower the requirement, override it in the inputs as <call>.requirements.<key>, or set resources.limits = "try_with_max")`);
       return ExitCode.invalid;
+    default:
+      return assertUnreachable(outcome);
   }
 }
 

@@ -6,6 +6,7 @@
  * asks swarm's `probe` (an active swarm manager), then docker's (an engine
  * answers), and falls back to `local` with a notice.
  */
+import { assertUnreachable } from "../diagnostics/diagnostic.js";
 import type { Backend, BackendKind } from "../backends/backend.js";
 import { LocalBackend } from "../backends/local/local-backend.js";
 import type { BackendChoice, WdlrunConfig } from "../config/index.js";
@@ -78,5 +79,7 @@ export async function createBackend(config: WdlrunConfig, notice: (message: stri
       notice("wdlrun: no container engine answered; running tasks as local processes (--backend local)");
       return { backend: localBackend(config, notice), ...settings };
     }
+    default:
+      return assertUnreachable(want);
   }
 }

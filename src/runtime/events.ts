@@ -3,6 +3,7 @@
  * progress line, the run's `log` file and tests). Observers never influence
  * the run.
  */
+import { assertUnreachable } from "../diagnostics/diagnostic.js";
 
 /** One thing that happened during a run. */
 export type RunEvent =
@@ -56,6 +57,8 @@ export class CallCounts {
       case "cancel-requested":
       case "run-finished":
         break;
+      default:
+        return assertUnreachable(e);
     }
   }
 }
@@ -83,5 +86,7 @@ export function describeEvent(e: RunEvent): string | undefined {
         : "interrupted again: aborting running tasks";
     case "run-finished":
       return `run ${e.ok ? "succeeded" : "failed"} after ${(e.elapsedMs / 1000).toFixed(1)}s`;
+    default:
+      return assertUnreachable(e);
   }
 }

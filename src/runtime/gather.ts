@@ -6,6 +6,7 @@
  * whose members are the call's outputs, gathered member by member, so that
  * `align.bam` outside a scatter is an Array. Nested bodies compose.
  */
+import { assertUnreachable } from "../diagnostics/diagnostic.js";
 import type { CheckedCall, CheckedDocument } from "../analysis/index.js";
 import type { ConditionalStatement, ScatterStatement, WorkflowElement } from "../syntax/ast.js";
 import { NONE, V, type WdlValue } from "../values/value.js";
@@ -47,6 +48,8 @@ function collect(body: readonly WorkflowElement[], doc: CheckedDocument, out: De
       case "Conditional":
         collect(el.body, doc, out);
         break;
+      default:
+        return assertUnreachable(el);
     }
   }
 }

@@ -6,6 +6,7 @@
  * directory of the source they came from. Every problem is collected and
  * reported together, each naming the key (and the expected type).
  */
+import { assertUnreachable } from "../diagnostics/diagnostic.js";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Callable, CheckedWorkflow, InputInfo } from "../analysis/index.js";
@@ -245,5 +246,7 @@ function resolvePaths(v: WdlValue, type: WdlType, key: string, source: InputSour
     case "Float":
     case "String":
       return v;
+    default:
+      return assertUnreachable(v);
   }
 }

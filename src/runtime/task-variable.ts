@@ -4,6 +4,7 @@
  * attempt (0-based), end_time, return_code, meta, parameter_meta and ext, as
  * an Object value bound to `task` in the command and output sections.
  */
+import { assertUnreachable } from "../diagnostics/diagnostic.js";
 import type { MetaSection, MetaValue } from "../syntax/ast.js";
 import { NONE, V, type WdlValue } from "../values/value.js";
 import type { GrantedResources } from "../backends/backend.js";
@@ -70,5 +71,7 @@ export function metaValue(m: MetaValue): WdlValue {
       for (const e of m.entries) members.set(e.key.name, metaValue(e.value));
       return V.object(members);
     }
+    default:
+      return assertUnreachable(m);
   }
 }

@@ -4,6 +4,7 @@
  * knowledge of whether each sits at an optional type (task outputs: a
  * missing optional file becomes None).
  */
+import { assertUnreachable } from "../diagnostics/diagnostic.js";
 import type { WdlType } from "../types/types.js";
 import { NONE, type WdlValue } from "../values/value.js";
 
@@ -37,6 +38,8 @@ export function collectPaths(v: WdlValue, out: { path: string; directory: boolea
     case "Float":
     case "String":
       break;
+    default:
+      return assertUnreachable(v);
   }
   return out;
 }
@@ -104,6 +107,8 @@ export async function mapPaths(v: WdlValue, type: WdlType, f: PathMapper): Promi
     case "Float":
     case "String":
       return v;
+    default:
+      return assertUnreachable(v);
   }
 }
 
@@ -139,5 +144,7 @@ export function absolutizePaths(v: WdlValue, baseDir: string): WdlValue {
     case "Float":
     case "String":
       return v;
+    default:
+      return assertUnreachable(v);
   }
 }

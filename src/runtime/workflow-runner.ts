@@ -7,6 +7,7 @@
  * a conditional runs its body or binds its names to None. Readiness drives
  * everything: a node starts as soon as the nodes it needs have finished.
  */
+import { assertUnreachable } from "../diagnostics/diagnostic.js";
 import type { CheckedCall, CheckedWorkflow, GraphNode } from "../analysis/index.js";
 import type { EvalContext } from "../eval/context.js";
 import { nodeFileIO } from "../eval/node-io.js";
@@ -113,6 +114,8 @@ class WorkflowRun {
         return this.runScatter(node, env, scatter, instance);
       case "Conditional":
         return this.runConditional(node, env, scatter, instance);
+      default:
+        return assertUnreachable(node);
     }
   }
 

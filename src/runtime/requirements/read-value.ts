@@ -3,6 +3,7 @@
  * that throw a RequirementError naming the attribute when the value has the
  * wrong shape. Shared by the one-function-per-key modules beside this one.
  */
+import { assertUnreachable } from "../../diagnostics/diagnostic.js";
 import type { WdlValue } from "../../values/value.js";
 
 /** A requirement or hint whose value cannot be used; `key` is the attribute as written. */
@@ -41,6 +42,8 @@ export function describeValue(v: WdlValue): string {
       return `a ${v.name}`;
     case "Object":
       return "an object";
+    default:
+      return assertUnreachable(v);
   }
 }
 
