@@ -7,7 +7,13 @@ import { runDocument } from "../../src/runtime/engine.js";
 import type { RunEvent } from "../../src/runtime/events.js";
 
 /** Runs a document with the local backend, recording run events. */
-async function run(wdl: string, inputs: Record<string, unknown> = {}, keepGoing = false) {
+async function run(
+  wdl: string,
+  inputs: Record<string, unknown> = {},
+  keepGoing = false,
+  backend = new LocalBackend({ cpu: 8, memoryBytes: 8 * 1024 ** 3, notice: () => undefined }),
+  tryWithMax = false,
+) {
   const dir = await mkdtemp(path.join(os.tmpdir(), "wdlrun-dispatch-"));
   await writeFile(path.join(dir, "main.wdl"), wdl);
   const events: string[] = [];
@@ -16,8 +22,10 @@ async function run(wdl: string, inputs: Record<string, unknown> = {}, keepGoing 
     inputs: { json: inputs, baseDir: dir, origin: "test" },
     out: path.join(dir, "runs"),
     keepGoing,
-    backend: new LocalBackend({ cpu: 8, memoryBytes: 8 * 1024 ** 3, notice: () => undefined }),
+    tryWithMax,
+    backend,
     observer: (e: RunEvent) => {
+      if (e.kind === "notice") events.push(`notice ${e.message}`);
       if (e.kind === "attempt-started") events.push(`start ${e.callId}`);
       if (e.kind === "attempt-finished") events.push(`end ${e.callId}`);
     },
@@ -111,5 +119,76 @@ workflow w {
     expect(outcome.kind).toBe("failed");
     expect(events).toContain("end call-free-0000");
     expect(events.some((e) => e.includes("blocked"))).toBe(false);
+  });
+});
+
+describe("resource-bounded concurrency", () => {
+  it("never runs more attempts than the CPUs allow, and gives each GPU id to one attempt at a time", async () => {
+    const backend = new LocalBackend({ cpu: 2, memoryBytes: 8 * 1024 ** 3, gpuIds: ["gpu-a", "gpu-b"], notice: () => undefined });
+    const { outcome, events } = await run(
+      `version 1.2
+task use_gpu {
+  command <<<
+    echo "$CUDA_VISIBLE_DEVICES"
+    sleep 0.2
+  >>>
+  output {
+    String env_id = read_string(stdout())
+    Array[String] task_ids = task.gpu
+  }
+  requirements {
+    gpu: true
+    cpu: 1
+    memory: "16 MiB"
+  }
+}
+workflow w {
+  scatter (i in range(6)) {
+    call use_gpu
+  }
+  output {
+    Array[String] ids = use_gpu.env_id
+    Array[Array[String]] task_ids = use_gpu.task_ids
+  }
+}
+`,
+      {},
+      false,
+      backend,
+    );
+    expect(outcome.kind).toBe("succeeded");
+    let running = 0;
+    let peak = 0;
+    for (const e of events) {
+      if (e.startsWith("start ")) peak = Math.max(peak, ++running);
+      if (e.startsWith("end ")) running--;
+    }
+    expect(peak).toBe(2);
+    if (outcome.kind !== "succeeded") return;
+    const ids = outcome.outputs["w.ids"] as string[];
+    expect(new Set(ids)).toEqual(new Set(["gpu-a", "gpu-b"]));
+    expect((outcome.outputs["w.task_ids"] as string[][]).map((t) => t[0])).toEqual(ids);
+  });
+
+  it("clamps a request above the capacity when try_with_max is set, with a notice", async () => {
+    const backend = new LocalBackend({ cpu: 1, memoryBytes: 1024 ** 3, notice: () => undefined });
+    const wdl = `version 1.2
+task big {
+  command <<< echo ok >>>
+  output {
+    Float cpu = task.cpu
+    Int memory = task.memory
+  }
+  requirements {
+    cpu: 4
+    memory: "64 GiB"
+  }
+}
+`;
+    const refused = await run(wdl, {}, false, backend);
+    expect(refused.outcome.kind).toBe("unsatisfiable");
+    const clamped = await run(wdl, {}, false, new LocalBackend({ cpu: 1, memoryBytes: 1024 ** 3, notice: () => undefined }), true);
+    expect(clamped.outcome.kind === "succeeded" && clamped.outcome.outputs).toEqual({ "big.cpu": 1, "big.memory": 1024 ** 3 });
+    expect(clamped.events).toContainEqual(expect.stringMatching(/notice call-big: resources clamped/));
   });
 });
