@@ -27,6 +27,8 @@ export interface ExternalDep {
 export interface BodyPlan {
   readonly plan: SchedulePlan<GraphNode>;
   readonly external: ReadonlyMap<GraphNode, readonly ExternalDep[]>;
+  /** Whether nodes of nested bodies wait for nodes of this one (else its instances need not track them). */
+  readonly waitedOn: boolean;
 }
 
 const cache = new WeakMap<CheckedWorkflow, Map<Body, BodyPlan>>();
@@ -38,15 +40,18 @@ export function bodyPlan(wf: CheckedWorkflow, body: Body): BodyPlan {
     byBody = new Map();
     cache.set(wf, byBody);
   }
-  let bp = byBody.get(body);
-  if (!bp) {
-    bp = computePlan(wf, body);
-    byBody.set(body, bp);
+  if (byBody.size === 0) {
+    // All bodies at once: whether a body is waited on depends on the others.
+    const plans = new Map<Body, Omit<BodyPlan, "waitedOn">>();
+    for (const b of wf.graph.order.keys()) plans.set(b, computePlan(wf, b));
+    const targets = new Set<Body>();
+    for (const p of plans.values()) for (const deps of p.external.values()) for (const d of deps) targets.add(d.body);
+    for (const [b, p] of plans) byBody.set(b, { ...p, waitedOn: targets.has(b) });
   }
-  return bp;
+  return byBody.get(body) ?? { ...computePlan(wf, body), waitedOn: false };
 }
 
-function computePlan(wf: CheckedWorkflow, body: Body): BodyPlan {
+function computePlan(wf: CheckedWorkflow, body: Body): Omit<BodyPlan, "waitedOn"> {
   const g = wf.graph;
   const parentOf = (n: GraphNode): Body => g.parent.get(n);
   // The bodies enclosing `body`, nearest first, ending with the top level.

@@ -83,7 +83,7 @@ class WorkflowRun {
 
   /** Runs one instance of a body in `env` (outputs of the top level go to `outputEnv`). */
   private runBody(body: Body, env: Env, outputEnv: Env | undefined, scatter: readonly ScatterIndex[], parent: BodyInstance | undefined): Promise<void> {
-    const { plan, external } = bodyPlan(this.wf, body);
+    const { plan, external, waitedOn } = bodyPlan(this.wf, body);
     const instance = new BodyInstance(body, parent, this.rt.control.stopSignal);
     const run = (node: GraphNode) => this.runNode(node, env, outputEnv, scatter, instance);
     const scheduler = new DagScheduler<GraphNode>(
@@ -95,7 +95,7 @@ class WorkflowRun {
         return run(node);
       },
       this.rt.control,
-      (node, ok) => instance.settle(node, ok),
+      waitedOn ? (node, ok) => instance.settle(node, ok) : undefined,
     );
     return scheduler.run();
   }
