@@ -7,6 +7,9 @@
 #   bash scripts/setup-swarm.sh start   # prints DOCKER_HOST=<url> as its last stdout line
 #   bash scripts/setup-swarm.sh stop    # leaves the swarm and stops that dockerd
 #   bash scripts/setup-swarm.sh stop --purge   # ... and deletes its data root
+#   bash scripts/setup-swarm.sh worker-start   # a third dockerd joins as a worker (one fake
+#                                              # GPU, no image); prints WORKER_HOST=<url>
+#   bash scripts/setup-swarm.sh worker-stop    # it is removed from the swarm, stopped, discarded
 #
 # start, each step skipped when already done:
 #   1. start dockerd with --node-generic-resource KIND=ID for each fake GPU
@@ -43,34 +46,101 @@ BASE_IMAGE="wdlrun/test-debian:bookworm-v1"
 TARBALL="$CACHE_DIR/debian-bookworm-minbase-v1.tar"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
+WORKER_DIR="$STATE_DIR-worker"
+WORKER_HOST="unix://$WORKER_DIR/docker.sock"
+
 say() { printf 'setup-swarm: %s\n' "$*" >&2; }
 die() { printf 'setup-swarm: error: %s\n' "$*" >&2; exit 1; }
 answers() { DOCKER_HOST="$HOST" timeout 10 docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 sw() { DOCKER_HOST="$HOST" docker "$@"; }
 
 stop() {
+  [ -d "$WORKER_DIR" ] && discard_dockerd "$WORKER_DIR"
   if [ -S "$SOCK" ] && answers; then
     sw swarm leave --force >/dev/null 2>&1 || true
   fi
-  if [ -s "$STATE_DIR/pid" ]; then
-    pid="$(cat "$STATE_DIR/pid")"
-    if kill -0 "$pid" 2>/dev/null; then
-      say "stopping dockerd (pid $pid)"
-      kill "$pid"
-      for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-      kill -0 "$pid" 2>/dev/null && { say "dockerd did not stop in 15 s; killing it"; kill -9 "$pid" || true; }
-    fi
-  fi
+  say "stopping dockerd"
+  stop_dockerd "$STATE_DIR"
   if [ "${2:-}" = "--purge" ]; then
     say "removing $STATE_DIR"
     umount -R "$STATE_DIR/exec" 2>/dev/null || true
+    umount "$STATE_DIR/data" 2>/dev/null || true
     rm -rf "$STATE_DIR"
   fi
   say "stopped"
 }
 
+# Starts a dockerd in $1 (state folder) with the remaining arguments; waits until it answers.
+start_dockerd() {
+  local dir="$1"; shift
+  command -v dockerd >/dev/null || die "dockerd not found: run scripts/setup-docker.sh first (it installs docker.io)"
+  [ "$(id -u)" = 0 ] || die "starting a dockerd needs root"
+  mkdir -p "$dir/data" "$dir/exec"
+  setsid dockerd \
+    --data-root "$dir/data" --exec-root "$dir/exec" \
+    -H "unix://$dir/docker.sock" --pidfile "$dir/pid" \
+    --bridge=none --iptables=false --ip-forward=false --ip-masq=false \
+    "$@" \
+    >"$dir/log" 2>&1 </dev/null 9>&- &
+  local pid=$!
+  for _ in $(seq 1 120); do
+    DOCKER_HOST="unix://$dir/docker.sock" timeout 10 docker version >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || { tail -n 20 "$dir/log" >&2; die "dockerd exited (log: $dir/log)"; }
+    sleep 0.5
+  done
+  tail -n 20 "$dir/log" >&2; die "dockerd did not answer within 60 s (log: $dir/log)"
+}
+
+# Kills the dockerd whose state folder is $1, and its containerd, at once (for a
+# throw-away worker with no running containers: a graceful stop of a removed
+# swarm node takes seconds), then discards the folder.
+discard_dockerd() {
+  local f
+  for f in "$1/pid" "$1/exec/containerd/containerd.pid"; do
+    [ -s "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null || true
+  done
+  sleep 0.2
+  umount -R "$1/exec" 2>/dev/null || true
+  umount "$1/data" 2>/dev/null || true
+  rm -rf "$1"
+}
+
+# Stops the dockerd whose state folder is $1.
+stop_dockerd() {
+  [ -s "$1/pid" ] || return 0
+  local pid; pid="$(cat "$1/pid")"
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill "$pid"
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.25; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+wk() { DOCKER_HOST="$WORKER_HOST" docker "$@"; }
+
+if [ "$ACTION" = worker-start ]; then
+  answers || die "the swarm test engine is not running: run setup-swarm.sh start first"
+  if ! wk version >/dev/null 2>&1; then
+    say "starting a worker dockerd ($WORKER_DIR, GPU: GPU-fakew001)"
+    start_dockerd "$WORKER_DIR" --node-generic-resource "$KIND=GPU-fakew001"
+  fi
+  if [ "$(wk info --format '{{.Swarm.LocalNodeState}}')" != active ]; then
+    wk swarm join --token "$(sw swarm join-token -q worker)" --advertise-addr 127.0.0.1 \
+      --listen-addr "127.0.0.1:$((PORT + 1))" "127.0.0.1:$PORT" >/dev/null || die "docker swarm join failed (log: $WORKER_DIR/log)"
+  fi
+  say "worker $(wk info --format '{{.Swarm.NodeID}}') joined the swarm"
+  echo "WORKER_HOST=$WORKER_HOST"
+  exit 0
+fi
+if [ "$ACTION" = worker-stop ]; then
+  # Removed on the manager's side (a worker's own `swarm leave` waits 5 s), then discarded.
+  id="$(wk info --format '{{.Swarm.NodeID}}' 2>/dev/null || true)"
+  [ -n "$id" ] && answers && sw node rm --force "$id" >/dev/null 2>&1 || true
+  discard_dockerd "$WORKER_DIR"
+  say "worker stopped"
+  exit 0
+fi
 if [ "$ACTION" = stop ]; then stop "$@"; exit 0; fi
-[ "$ACTION" = start ] || die "usage: setup-swarm.sh start | stop [--purge]"
+[ "$ACTION" = start ] || die "usage: setup-swarm.sh start | stop [--purge] | worker-start | worker-stop"
 
 command -v docker >/dev/null || die "the docker client is missing: run scripts/setup-docker.sh first"
 mkdir -p "$STATE_DIR"
@@ -81,25 +151,10 @@ flock 9
 if answers; then
   say "the swarm test engine already answers at $HOST"
 else
-  command -v dockerd >/dev/null || die "dockerd not found: run scripts/setup-docker.sh first (it installs docker.io)"
-  [ "$(id -u)" = 0 ] || die "starting a dockerd needs root"
   args=()
   for id in $GPUS; do args+=(--node-generic-resource "$KIND=$id"); done
-  mkdir -p "$STATE_DIR/data" "$STATE_DIR/exec"
   say "starting dockerd (data root $STATE_DIR/data, log $STATE_DIR/log, GPUs: ${GPUS:-none})"
-  setsid dockerd \
-    --data-root "$STATE_DIR/data" --exec-root "$STATE_DIR/exec" \
-    -H "$HOST" --pidfile "$STATE_DIR/pid" \
-    --bridge=none --iptables=false --ip-forward=false --ip-masq=false \
-    "${args[@]}" \
-    >"$STATE_DIR/log" 2>&1 </dev/null 9>&- &
-  pid=$!
-  for _ in $(seq 1 120); do
-    answers && break
-    kill -0 "$pid" 2>/dev/null || { tail -n 20 "$STATE_DIR/log" >&2; die "dockerd exited (log: $STATE_DIR/log)"; }
-    sleep 0.5
-  done
-  answers || { tail -n 20 "$STATE_DIR/log" >&2; die "dockerd did not answer within 60 s (log: $STATE_DIR/log)"; }
+  start_dockerd "$STATE_DIR" "${args[@]}"
 fi
 
 # --- 2. the swarm ----------------------------------------------------------------

@@ -21,6 +21,7 @@ import { SwarmBackendError } from "./errors.js";
 import { collectServiceLogs } from "./logs.js";
 import { PlacementAbortedError, type NodeLedger, type Placement } from "./placement.js";
 import { serviceSpec } from "./spec.js";
+import { nodeLabel } from "./cluster.js";
 import { explainFailure, explainUnschedulable, taskOutcome } from "./status.js";
 import type { TaskWatcher } from "./watch.js";
 
@@ -111,7 +112,7 @@ export async function runSwarmAttempt(ctx: SwarmAttemptContext, request: Attempt
         return abortedResult(image);
       case "failed":
         if (ctx.cleanup) await remove();
-        throw new SwarmBackendError(end.message ?? explainFailure(end, { callId: request.callId, node: placement.node.hostname, image }));
+        throw new SwarmBackendError(end.message ?? explainFailure(end, { callId: request.callId, node: nodeLabel(placement.node), image }));
       case "exited":
         return await finished(ctx, request, image, serviceId, placement, end, remove);
     }
@@ -194,11 +195,11 @@ function waitForEnd(ctx: SwarmAttemptContext, serviceId: string, request: Attemp
                 checking = false;
                 if (done) return;
                 if (!ctx.ledger.usableNodes.some((n) => n.id === node.id)) {
-                  const message = explainUnschedulable(`${o.reason}; the node is no longer ready and active`, { callId: request.callId, node: node.hostname });
+                  const message = explainUnschedulable(`${o.reason}; the node is no longer ready and active`, { callId: request.callId, node: nodeLabel(node) });
                   finish({ kind: "failed", state: "pending", err: o.reason, message });
                 } else if (!noticed) {
                   noticed = true;
-                  ctx.notice(`${request.callId}: ${explainUnschedulable(o.reason, { callId: request.callId, node: node.hostname })}; waiting (other services may be using the node)`);
+                  ctx.notice(`${request.callId}: ${explainUnschedulable(o.reason, { callId: request.callId, node: nodeLabel(node) })}; waiting (other services may be using the node)`);
                 }
               },
               () => {

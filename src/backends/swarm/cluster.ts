@@ -169,6 +169,11 @@ export async function readNodes(docker: Docker, url: string): Promise<SwarmNode[
   return raw.map(parseNode).sort((a, b) => a.hostname.localeCompare(b.hostname) || a.id.localeCompare(b.id));
 }
 
+/** A node as messages name it: host name and short id (host names need not be unique). */
+export function nodeLabel(n: SwarmNode): string {
+  return `${n.hostname} (${n.id.slice(0, 12)})`;
+}
+
 /** The generic-resource kinds any node advertises (for messages). */
 export function advertisedKinds(nodes: readonly SwarmNode[]): string[] {
   return [...new Set(nodes.flatMap((n) => [...n.generic.keys()]))].sort();

@@ -44,6 +44,19 @@ export function stopSwarmEngine(): void {
   spawnSync("bash", [script, "stop"], { cwd: root, stdio: "ignore", timeout: 60_000 });
 }
 
+/** Starts a worker dockerd that joins the swarm test engine (one fake GPU, no image); resolves its engine URL. */
+export function startWorker(): string {
+  const run = spawnSync("bash", [script, "worker-start"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 2 * 60_000 });
+  const m = /^WORKER_HOST=(.+)$/.exec(run.stdout?.trim().split("\n").pop() ?? "");
+  if (run.status !== 0 || !m) throw new Error(`the worker could not be started: ${(run.stderr ?? "").trim().split("\n").pop()}`);
+  return m[1]!;
+}
+
+/** Removes the worker from the swarm and discards it. */
+export function stopWorker(): void {
+  spawnSync("bash", [script, "worker-stop"], { cwd: root, stdio: "ignore", timeout: 60_000 });
+}
+
 /** What one in-process `wdlrun run` gave. */
 export interface RunResult {
   readonly code: number;

@@ -10,6 +10,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
+import { hostname } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, sweepContainers } from "../../../src/backends/docker/index.js";
@@ -18,7 +19,7 @@ import { SwarmBackend, SwarmBackendError } from "../../../src/backends/swarm/ind
 import { defaultConfig } from "../../../src/config/index.js";
 import { createBackend } from "../../../src/runtime/backend-factory.js";
 import { dockerHost, makeRequest, tempDir, writeHostFile } from "../kit.js";
-import { maxOverlap, root, runWdl, startSwarmEngine, stopSwarmEngine } from "./kit.js";
+import { maxOverlap, root, runWdl, startSwarmEngine, startWorker, stopSwarmEngine, stopWorker } from "./kit.js";
 
 const engine = startSwarmEngine();
 const skip = engine.skipReason;
@@ -236,10 +237,10 @@ task greedy {
 workflow w { call greedy }
 `;
     const r = await runWdl(wdl, [], "swarm", host, { WDLRUN_CLEANUP: "false" });
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/needs 3 GPUs but the backend has 2/);
-    expect(await servicesOf(`${LABEL_RUN}=${r.runId}`)).toEqual([]);
-    expect(existsSync(path.join(r.runDir, "call-greedy", "attempt-1", "stdout"))).toBe(false);
+    // With cleanup = false any service it had created would still be there.
+    expect(await servicesOf(`${LABEL_OWNER_PID}=${process.pid}`)).toEqual([]);
   });
 
   it("gives the same outputs as the Docker backend for the same workflow", async () => {
@@ -369,5 +370,50 @@ workflow w { scatter (i in range(3)) { call long { input: i = i } } }
     expect(await servicesOf(`${LABEL_RUN}=${crashed}`)).toEqual([]);
     expect(seen.join("\n")).toMatch(/removed [2-9] service\(s\) or container\(s\) left by earlier wdlrun runs/);
     await next.close();
+  });
+
+  describe("with a worker node", () => {
+    let worker = "";
+    beforeAll(() => {
+      worker = startWorker();
+    });
+    afterAll(() => {
+      stopWorker();
+    });
+
+    it("refuses to run from a worker, saying to run from a manager; auto then uses plain Docker there", async () => {
+      const err = await SwarmBackend.open({ host: worker, sweep: false }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect((err as Error).message).toMatch(/is a swarm worker, not a manager: run wdlrun on a manager node .*managers: 127\.0\.0\.1:\d+/);
+      const auto = await createBackend({ ...defaultConfig(), docker: { ...defaultConfig().docker, host: worker } }, () => undefined, "auto");
+      expect(auto.backend.kind).toBe("docker");
+      await auto.backend.close();
+    });
+
+    it("places tasks on both nodes by their own GPUs, and names the node that lacks the image", async () => {
+      const workerId = ((await connect(worker).info()) as { Swarm: { NodeID: string } }).Swarm.NodeID;
+      const fresh = await SwarmBackend.open({ host, sweep: false });
+      const cap = await fresh.capacity();
+      expect(cap.nodes).toHaveLength(2);
+      expect(cap.gpuIds).toHaveLength(3);
+      expect(cap.nodes!.find((n) => n.id === workerId)!.gpuIds).toEqual([expect.stringMatching(/\/NVIDIA-GPU#1$/)]);
+      await fresh.close();
+      // Three one-GPU tasks at once: two fit the manager's GPUs, the third goes to the worker, which has no image.
+      const wdl = `version development
+task g {
+  input { Int i }
+  command <<< sleep 3 >>>
+  requirements { container: "ubuntu:latest" cpu: 0.25 memory: "32 MiB" gpu: true }
+}
+workflow w { scatter (i in range(3)) { call g { input: i = i } } }
+`;
+      const r = await runWdl(wdl, [], "swarm", host);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`image ubuntu:latest is not in the Docker Engine of swarm node ${hostname()} (${workerId.slice(0, 12)})`);
+      expect(r.stderr).toContain("load it on every node");
+      expect(await servicesOf(`${LABEL_RUN}=${r.runId}`)).toEqual([]);
+    }, 60_000);
   });
 });
