@@ -15,7 +15,7 @@ import type { WdlValue } from "../values/value.js";
 import { Cancellation } from "./cancellation.js";
 import { CallFailedError, describeError, type CallFailure } from "./errors.js";
 import { describeEvent, type RunEvent, type RunObserver } from "./events.js";
-import { buildInputTree, InputsError, parseKeyValueArgs, type InputSource, type InputTree } from "./inputs.js";
+import { buildInputTree, InputsError, parseKeyValueArgs, plainInputs, type InputSource, type InputTree } from "./inputs.js";
 import { preflight } from "./preflight.js";
 import { ResourcePool } from "./resource-pool.js";
 import { FailurePolicy, type RunContext } from "./run-context.js";
@@ -94,7 +94,7 @@ async function runDocumentInner(request: RunRequest): Promise<RunOutcome> {
     if (request.inputs) sources.push(request.inputs);
     if (request.keyValues && request.keyValues.length > 0) {
       const kv = parseKeyValueArgs(request.keyValues, target.name);
-      Object.assign(rawInputs, kv);
+      Object.assign(rawInputs, plainInputs(kv));
       sources.push({ json: kv, baseDir: process.cwd(), origin: "the command line" });
     }
     tree = buildInputTree(target, target.name, sources, {

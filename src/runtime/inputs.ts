@@ -62,8 +62,34 @@ export function parseInputsText(text: string, file: string): Record<string, unkn
 }
 
 /**
+ * A `key=value` value: its text and the JSON it parses to (the text itself
+ * when it is not JSON). For a String, File or Directory input the text is
+ * used as written, so `sample=007` stays "007".
+ */
+export class CommandLineValue {
+  constructor(
+    readonly text: string,
+    readonly parsed: unknown,
+  ) {}
+
+  /** What the value reads as for an input of `type`. */
+  forType(type: WdlType): unknown {
+    const k = type.kind;
+    return (k === "String" || k === "File" || k === "Directory") && typeof this.parsed !== "string" && this.parsed !== null ? this.text : this.parsed;
+  }
+}
+
+/** Replaces CommandLineValues by what they parse to (for `inputs.json`). */
+export function plainInputs(json: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(json)) out[k] = v instanceof CommandLineValue ? v.parsed : v;
+  return out;
+}
+
+/**
  * Reads `key=value` arguments: the value is parsed as JSON when it parses,
- * else taken as a string. A key without the `target.` prefix gets it.
+ * else taken as a string (see CommandLineValue). A key without the `target.`
+ * prefix gets it.
  */
 export function parseKeyValueArgs(args: readonly string[], target: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -76,14 +102,14 @@ export function parseKeyValueArgs(args: readonly string[], target: string): Reco
     }
     const rawKey = arg.slice(0, eq).trim();
     const text = arg.slice(eq + 1);
-    let value: unknown;
+    let parsed: unknown;
     try {
-      value = parseJsonText(text);
+      parsed = parseJsonText(text);
     } catch {
-      value = text;
+      parsed = text;
     }
     const key = rawKey.startsWith(`${target}.`) ? rawKey : `${target}.${rawKey}`;
-    out[key] = value;
+    out[key] = new CommandLineValue(text, parsed);
   }
   if (problems.length > 0) throw new InputsError(problems);
   return out;
@@ -149,7 +175,7 @@ function place(
   if (callable.kind === "task") {
     const section = head === "requirements" ? tree.requirements : head === "hints" ? tree.hints : head === "runtime" ? tree.runtime : undefined;
     if (!section || rest.length !== 2) throw new InputsError([unknownKey(key, callable)]);
-    section.set(rest[1]!, valueFromJsonUntyped(json));
+    section.set(rest[1]!, valueFromJsonUntyped(json instanceof CommandLineValue ? json.parsed : json));
     return;
   }
   const call = findCall(callable, head);
@@ -198,7 +224,7 @@ function unknownKey(key: string, callable: Callable): string {
 }
 
 function readInput(info: InputInfo, json: unknown, key: string, source: InputSource, options: BuildInputsOptions): WdlValue {
-  const value = valueFromJson(json, info.type, key);
+  const value = valueFromJson(json instanceof CommandLineValue ? json.forType(info.type) : json, info.type, key);
   return resolvePaths(value, info.type, key, source, options);
 }
 

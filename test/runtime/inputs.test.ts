@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkSource, type Callable } from "../../src/analysis/index.js";
-import { buildInputTree, InputsError, parseInputsText, parseKeyValueArgs } from "../../src/runtime/inputs.js";
+import { buildInputTree, InputsError, parseInputsText, parseKeyValueArgs, plainInputs } from "../../src/runtime/inputs.js";
 import { V } from "../../src/values/value.js";
 
 const DOC = `version 1.2
@@ -48,7 +48,7 @@ function problems(f: () => unknown): readonly string[] {
 
 describe("key=value inputs", () => {
   it("parses values as JSON when they parse, else as strings, and adds the target prefix", () => {
-    expect(parseKeyValueArgs(["x=3", "wf.s=hello", "arr=[1, 2]", 'q="quoted"', "b=true", "e="], "wf")).toEqual({
+    expect(plainInputs(parseKeyValueArgs(["x=3", "wf.s=hello", "arr=[1, 2]", 'q="quoted"', "b=true", "e="], "wf"))).toEqual({
       "wf.x": 3n,
       "wf.s": "hello",
       "wf.arr": [1n, 2n],
@@ -58,6 +58,22 @@ describe("key=value inputs", () => {
     });
     expect(() => parseKeyValueArgs(["novalue"], "wf")).toThrow(/not an input of the form key=value/);
   });
+  it("keeps the text as written for String inputs (sample=007 stays \"007\")", () => {
+    const doc = `version 1.2
+task t {
+  input {
+    String s
+    Int n
+  }
+  command <<< >>>
+}
+`;
+    const t = checkSource(doc, "/inline/t.wdl").root!.tasks.get("t")!;
+    const tree = buildInputTree(t, "t", [{ json: parseKeyValueArgs(["s=007", "n=7"], "t"), baseDir: "/", origin: "cli" }]);
+    expect(tree.values.get("s")).toEqual(V.string("007"));
+    expect(tree.values.get("n")).toEqual(V.int(7));
+  });
+
   it("refuses an inputs file that is not a JSON object", () => {
     expect(() => parseInputsText("[1]", "in.json")).toThrow(/in\.json: the inputs must be a JSON object/);
     expect(() => parseInputsText("{", "in.json")).toThrow(/in\.json: invalid JSON/);
