@@ -75,6 +75,20 @@ workflow w {
     if (outcome.kind === "succeeded") expect(outcome.outputs).toEqual({ "w.q": [0.01, 0.01], "w.n": [0.015, 0.015] });
   });
 
+  it("honours `after`: a call waits for the calls it names even without using their outputs", async () => {
+    const { outcome, events } = await run(`version 1.2
+${TASKS}
+workflow w {
+  call sleepy as first { seconds = 0.3 }
+  call sleepy as second after first { seconds = 0.01 }
+  call sleepy as free { seconds = 0.01 }
+}
+`);
+    expect(outcome.kind).toBe("succeeded");
+    expect(events.indexOf("start call-second")).toBeGreaterThan(events.indexOf("end call-first"));
+    expect(events.indexOf("start call-free")).toBeLessThan(events.indexOf("end call-first"));
+  });
+
   it("waits, inside a nested body, for a value gathered from a sibling scatter", async () => {
     const { outcome } = await run(`version 1.2
 ${TASKS}
