@@ -19,6 +19,8 @@ export type RunEvent =
     }
   | { readonly kind: "call-succeeded"; readonly callId: string }
   | { readonly kind: "call-failed"; readonly callId: string; readonly message: string }
+  /** The run stopped (a failure elsewhere, or an interrupt) before this call finished. */
+  | { readonly kind: "call-stopped"; readonly callId: string; readonly started: boolean }
   | { readonly kind: "notice"; readonly message: string }
   | { readonly kind: "cancel-requested"; readonly stage: "stopping" | "aborting" }
   | { readonly kind: "run-finished"; readonly ok: boolean; readonly elapsedMs: number };
@@ -32,25 +34,31 @@ export class CallCounts {
   running = 0;
   done = 0;
   failed = 0;
+  /** Calls that are waiting or running, by id. */
+  private readonly state = new Map<string, "waiting" | "running" | "between">();
 
   /** Updates the counts for one event. */
   apply(e: RunEvent): void {
     switch (e.kind) {
       case "call-queued":
-        this.waiting++;
+        this.enter(e.callId, "waiting");
         break;
       case "attempt-started":
-        if (e.attempt === 1) this.waiting--;
-        this.running++;
+        this.enter(e.callId, "running");
         break;
       case "attempt-finished":
-        this.running--;
+        this.enter(e.callId, "between");
         break;
       case "call-succeeded":
+        this.leave(e.callId);
         this.done++;
         break;
       case "call-failed":
+        this.leave(e.callId);
         this.failed++;
+        break;
+      case "call-stopped":
+        this.leave(e.callId);
         break;
       case "run-started":
       case "notice":
@@ -60,6 +68,20 @@ export class CallCounts {
       default:
         return assertUnreachable(e);
     }
+  }
+
+  private enter(callId: string, next: "waiting" | "running" | "between"): void {
+    this.leave(callId);
+    this.state.set(callId, next);
+    if (next === "waiting") this.waiting++;
+    else if (next === "running") this.running++;
+  }
+
+  private leave(callId: string): void {
+    const prev = this.state.get(callId);
+    if (prev === "waiting") this.waiting--;
+    else if (prev === "running") this.running--;
+    this.state.delete(callId);
   }
 }
 
@@ -78,6 +100,8 @@ export function describeEvent(e: RunEvent): string | undefined {
       return `${e.callId}: done`;
     case "call-failed":
       return `${e.callId}: failed: ${e.message}`;
+    case "call-stopped":
+      return `${e.callId}: stopped ${e.started ? "before it finished" : "before it started"}`;
     case "notice":
       return e.message;
     case "cancel-requested":

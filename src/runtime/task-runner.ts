@@ -58,14 +58,15 @@ export async function runTask(rt: RunContext, call: TaskCall): Promise<Map<strin
   rt.emit({ kind: "call-queued", callId });
   for (let attempt = 1; ; attempt++) {
     if (rt.control.stopped) {
-      rt.emit({ kind: "call-failed", callId, message: "not started: the run stopped" });
+      rt.emit({ kind: "call-stopped", callId, started: attempt > 1 });
       throw new StoppedError();
     }
     let outcome: AttemptOutcome;
     try {
       outcome = await runAttempt(rt, call, callId, callDir, attempt);
     } catch (e) {
-      rt.emit({ kind: "call-failed", callId, message: e instanceof StoppedError ? "stopped before it finished" : describeError(e) });
+      if (e instanceof StoppedError) rt.emit({ kind: "call-stopped", callId, started: true });
+      else rt.emit({ kind: "call-failed", callId, message: describeError(e) });
       throw e;
     }
     if (outcome.kind === "succeeded") {

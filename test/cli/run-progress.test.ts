@@ -24,10 +24,12 @@ describe("run progress on stderr", () => {
     p.observe({ kind: "attempt-finished", callId: "call-a", attempt: 1, exitCode: 1 });
     p.observe({ kind: "call-failed", callId: "call-a", message: "the command exited with code 1" });
     expect(p.statusLine()).toBe("[00:00] waiting 1 · running 0 · done 0 · failed 1");
+    p.observe({ kind: "call-stopped", callId: "call-b", started: false });
+    expect(p.statusLine()).toBe("[00:00] waiting 0 · running 0 · done 0 · failed 1");
     p.stop();
     // The failure is printed above the status line, which is redrawn in place.
     expect(text).toContain("\r\x1b[Kcall-a: failed: the command exited with code 1\n");
-    expect(text).toMatch(/\r\x1b\[K\[00:00\] waiting 1 · running 0 · done 0 · failed 1\n$/);
+    expect(text).toMatch(/\r\x1b\[K\[00:00\] waiting 0 · running 0 · done 0 · failed 1\n$/);
   });
 
   it("formats elapsed time", () => {
