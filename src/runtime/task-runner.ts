@@ -168,8 +168,8 @@ async function runAttempt(
     ...(constraints.maxCpu !== undefined ? { maxCpu: constraints.maxCpu } : {}),
     ...(constraints.maxMemoryBytes !== undefined ? { maxMemoryBytes: constraints.maxMemoryBytes } : {}),
   });
-  const taskVar = (resources: GrantedResources, returnCode: number | undefined) =>
-    taskVariable({ name: task.name, id: callId, container, resources, attempt, returnCode, meta: task.def.meta, parameterMeta: task.def.parameterMeta });
+  const taskVar = (resources: GrantedResources, returnCode: number | undefined, image = container) =>
+    taskVariable({ name: task.name, id: callId, container: image, resources, attempt, returnCode, meta: task.def.meta, parameterMeta: task.def.parameterMeta });
   const prepare = async (resources: GrantedResources): Promise<string | undefined> => {
     if (doc.version === "1.2") env.set("task", taskVar(resources, undefined));
     let command: string;
@@ -256,7 +256,8 @@ async function runAttempt(
     }
 
     // Outputs, in source order, each able to see the earlier ones.
-    if (doc.version === "1.2") env.set("task", taskVar(resources, code));
+    // In outputs, `task.container` is the image that actually ran (the backend knows it).
+    if (doc.version === "1.2") env.set("task", taskVar(resources, code, result.image ?? container));
     const outCtx = evalContext(
       task,
       env,
