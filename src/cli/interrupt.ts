@@ -14,10 +14,11 @@ export function setActiveCancellation(c: Cancellation | undefined): void {
 
 /**
  * Advances the active cancellation one stage. Returns false when nothing is
- * registered (the caller should then exit at once).
+ * registered, or when running tasks are already being aborted (a third
+ * interrupt): the caller should then exit at once.
  */
 export function interrupt(): boolean {
-  if (!active) return false;
+  if (!active || active.stage === "aborting") return false;
   active.request();
   return true;
 }
