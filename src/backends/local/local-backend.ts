@@ -120,7 +120,9 @@ export class LocalBackend implements Backend {
         });
       });
     } finally {
-      await Promise.all([out.close(), err.close()]);
+      // The command has exited and its output is on disk; our copies of the
+      // descriptors close in the background so the next task starts sooner.
+      void Promise.all([out.close(), err.close()]).catch(() => undefined);
     }
   }
 
