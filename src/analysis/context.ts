@@ -14,10 +14,10 @@ import type { Binding, CheckedCall, CheckedDocument } from "./model.js";
 /** Mutable analysis state of one document. */
 export class DocumentContext {
   readonly version: WdlVersion;
-  readonly types = new WeakMap<Expr, WdlType>();
-  readonly bindings = new WeakMap<NameRef, Binding>();
-  readonly declTypes = new WeakMap<Declaration, WdlType>();
-  readonly calls = new WeakMap<CallStatement, CheckedCall>();
+  readonly types = new Map<Expr, WdlType>();
+  readonly bindings = new Map<NameRef, Binding>();
+  readonly declTypes = new Map<Declaration, WdlType>();
+  readonly calls = new Map<CallStatement, CheckedCall>();
   /** Visible structs (own and imported, aliases applied). */
   readonly structs = new Map<string, StructType>();
   /** Import namespace → checked document. */

@@ -145,6 +145,19 @@ export async function loadAndCheck(path: string, reader: (uri: string) => Promis
   return set.check(root);
 }
 
+/**
+ * Checks a document that is already parsed (a tool that parsed it itself,
+ * or the parse/check benchmark); its imports are reported as not found.
+ */
+export function checkParsed(uri: string, text: string, parsed: { document: Document | undefined; diagnostics: Diagnostic[] }): Analysis {
+  const set = new DocumentSet();
+  set.sources.set(uri, text);
+  set.parsed.set(uri, parsed.document);
+  set.diagnostics.push(...parsed.diagnostics);
+  for (const m of set.missing()) set.add(m, Object.assign(new Error("no such file"), { code: "ENOENT" }));
+  return set.check(uri);
+}
+
 /** Parses and checks an in-memory document; imports come from `files` (keys resolved like import URIs). */
 export function loadAndCheckSync(uri: string, text: string, files: ReadonlyMap<string, string>): Analysis {
   const set = new DocumentSet();
