@@ -103,7 +103,9 @@ function match(p: Pattern, t: WdlType, b: Map<string, WdlType>): boolean {
         if (!b.has(p.name)) b.set(p.name, T.Any);
         return true;
       }
-      if (t.optional && !p.optional) return false;
+      // `X` binds any type, optional ones included (`length(Array[Int?])`); `P` is a non-optional primitive
+      // (an `Array[String?]` cannot be passed to `sep`).
+      if (t.optional && !p.optional && p.primitive) return false;
       const bound = p.optional ? withOptional(t, false) : t;
       if (p.primitive && !isPrimitive(bound)) return false;
       const prev = b.get(p.name);
@@ -172,7 +174,7 @@ function instantiate(p: Pattern, b: ReadonlyMap<string, WdlType>): WdlType {
     case "struct":
       return T.Any;
     case "var":
-      return withOptional(b.get(p.name) ?? T.Any, p.optional);
+      return p.optional ? withOptional(b.get(p.name) ?? T.Any, true) : (b.get(p.name) ?? T.Any);
     case "array":
       return arrayOf(instantiate(p.item, b), p.nonEmpty, p.optional);
     case "map":
