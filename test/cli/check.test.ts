@@ -1,0 +1,150 @@
+/** `wdlrun check` and `wdlrun inputs`, run as a user runs them: a child process, exit codes, output format. */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const repo = resolve(import.meta.dirname, "../..");
+/** The tsx loader by absolute URL, since the child runs in a temporary directory. */
+const tsx = pathToFileURL(join(repo, "node_modules/tsx/dist/loader.mjs")).href;
+let dir: string;
+
+function wdlrun(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ["--import", tsx, join(repo, "src/cli/main.ts"), ...args], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function write(name: string, text: string): string {
+  const path = join(dir, name);
+  mkdirSync(join(path, ".."), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "wdlrun-check-"));
+  write("good.wdl", ["version 1.2", "task hello {", "  input {", "    String who", "  }", "  command <<< echo hi ~{who} >>>", "  output {", "    String out = read_string(stdout())", "  }", "}", ""].join("\n"));
+  write("bad.wdl", ["version 1.2", "", "workflow w {", "  Int x = y + 1", '  String s = "a" - 1', "}", ""].join("\n"));
+  write("warn.wdl", ["version 1.2", "task t {", "  input {", "    Int unused", "  }", "  command <<< >>>", "}", ""].join("\n"));
+  write("lib/lib.wdl", ["version 1.2", "task t {", "  command <<< >>>", "  output {", "    Int n = nope", "  }", "}", ""].join("\n"));
+  write("uses-lib.wdl", ["version 1.2", 'import "lib/lib.wdl"', "workflow w {", "  call lib.t", "  Int m = t.missing", "}", ""].join("\n"));
+  write(
+    "wf.wdl",
+    [
+      "version 1.2",
+      'import "good.wdl" as g',
+      "workflow main {",
+      "  input {",
+      "    File reads",
+      '    String label = "x"',
+      "    Int? limit",
+      "  }",
+      "  call g.hello { who = label }",
+      "  output {",
+      "    String out = hello.out",
+      "    File r = reads",
+      "    Int? l = limit",
+      "  }",
+      "}",
+      "",
+    ].join("\n"),
+  );
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("wdlrun check", () => {
+  it("exits 0 and says so for a clean document", () => {
+    const r = wdlrun("check", "good.wdl");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("no problems found");
+  });
+
+  it("exits 1 and prints each error with location, code frame, caret and help", () => {
+    const r = wdlrun("check", "bad.wdl");
+    expect(r.code).toBe(1);
+    const lines = r.stderr.split("\n");
+    const i = lines.indexOf("bad.wdl:4:11: error: unknown name `y` [unknown-name]");
+    expect(i, r.stderr).toBeGreaterThanOrEqual(0);
+    expect(lines[i + 1]).toBe("  |");
+    expect(lines[i + 2]).toBe("4 |   Int x = y + 1");
+    expect(lines[i + 3]).toBe("  |           ^");
+    expect(r.stderr).toContain("bad.wdl:5:14: error: operator `-` cannot be applied to `String` and `Int` [operator-type]");
+    expect(r.stderr).toContain("5 |   String s = \"a\" - 1\n  |              ^^^^^^^");
+    expect(r.stderr.indexOf("bad.wdl:4:11")).toBeLessThan(r.stderr.indexOf("bad.wdl:5:14"));
+    expect(r.stderr.trimEnd().endsWith("2 errors")).toBe(true);
+  });
+
+  it("exits 0 with warnings, and prints them", () => {
+    const r = wdlrun("check", "warn.wdl");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("warn.wdl:4:9: warning: input `unused` is never used [unused-input]");
+    expect(r.stderr).toContain("help: ");
+    expect(r.stderr.trimEnd().endsWith("1 warning")).toBe(true);
+    expect(wdlrun("check", "--no-warnings", "warn.wdl").stderr).not.toContain("warning:");
+  });
+
+  it("reports errors of imported documents, sorted by file then position", () => {
+    const r = wdlrun("check", "uses-lib.wdl", "bad.wdl");
+    expect(r.code).toBe(1);
+    const order = ["bad.wdl:4:11", "bad.wdl:5:14", "lib/lib.wdl:5:13", "uses-lib.wdl:5:13"].map((s) => r.stderr.indexOf(s));
+    expect(order.every((p) => p >= 0), r.stderr).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it("prints diagnostics as JSON with --json", () => {
+    const r = wdlrun("check", "--json", "bad.wdl");
+    expect(r.code).toBe(1);
+    const list = JSON.parse(r.stdout) as { code: string; span: { start: { line: number } } }[];
+    expect(list.map((d) => [d.code, d.span.start.line])).toEqual([
+      ["unknown-name", 4],
+      ["operator-type", 5],
+    ]);
+  });
+
+  it("exits 1 naming a file that cannot be read", () => {
+    const r = wdlrun("check", "nope.wdl");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: cannot read `.*nope\.wdl`: no such file \[read-error\]/);
+  });
+
+  it("exits 2 without files", () => {
+    const r = wdlrun("check");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("missing required argument");
+  });
+});
+
+describe("wdlrun inputs", () => {
+  it("prints the workflow's inputs, required first, with fully qualified keys", () => {
+    const r = wdlrun("inputs", "wf.wdl");
+    expect(r.code, r.stderr).toBe(0);
+    const template = JSON.parse(r.stdout) as Record<string, string>;
+    expect(Object.entries(template)).toEqual([
+      ["main.reads", "File"],
+      ["main.label", 'String (default: "x")'],
+      ["main.limit", "Int? (optional)"],
+    ]);
+  });
+
+  it("prints a task's inputs with --task", () => {
+    const r = wdlrun("inputs", "good.wdl", "--task", "hello");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ "hello.who": "String" });
+  });
+
+  it("exits 1 with the errors when the document is invalid", () => {
+    const r = wdlrun("inputs", "bad.wdl");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("bad.wdl:4:11: error:");
+  });
+
+  it("exits 1 for an unknown task", () => {
+    const r = wdlrun("inputs", "good.wdl", "--task", "nope");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no task named "nope"');
+  });
+});
