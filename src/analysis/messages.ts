@@ -189,6 +189,8 @@ export const requirementType = (span: Span, key: string, t: WdlType, accepted: s
   error("requirement-type", `\`${key}\` must be ${accepted}, found \`${ts(t)}\``, span);
 export const hintType = (span: Span, key: string, t: WdlType, accepted: string): Diagnostic =>
   warning("hint-type", `reserved hint \`${key}\` should be ${accepted}, found \`${ts(t)}\``, span);
+export const runtimeType = (span: Span, key: string, t: WdlType, accepted: string): Diagnostic =>
+  warning("runtime-type", `runtime attribute \`${key}\` should be ${accepted}, found \`${ts(t)}\``, span, "engines may reject or misread it");
 export const duplicateKey = (span: Span, section: string, key: string): Diagnostic =>
   error("duplicate-key", `\`${key}\` is given more than once in the ${section} section`, span);
 export const unknownRuntimeKey = (span: Span, key: string): Diagnostic =>

@@ -106,6 +106,7 @@ export function checkKeyValueSection(section: KeyValueSection, env: ExprEnv, own
     if (name !== reserved.name && ctx.atLeast("1.2")) ctx.report(msg.deprecatedAlias(entry.key.span, name, reserved.name));
     if (reserved.accepts.some((a) => isCoercible(t, a))) continue;
     if (kind === "requirements") ctx.report(msg.requirementType(entry.value.span, name, t, reserved.describe));
+    else if (kind === "runtime") ctx.report(msg.runtimeType(entry.value.span, name, t, reserved.describe));
     else ctx.report(msg.hintType(entry.value.span, name, t, reserved.describe));
   }
 }

@@ -67,7 +67,7 @@ class WorkflowChecker {
     const outputNames = new Map<string, Span>();
     for (const d of outputs) {
       this.node(d, undefined);
-      const first = outputNames.get(d.name.name);
+      const first = outputNames.get(d.name.name) ?? this.names.get(d.name.name);
       if (first) {
         ctx.report(msg.duplicateName(d.name.span, "output", d.name.name, first));
         continue;

@@ -91,6 +91,7 @@ const cases: Case[] = [
   { name: "duplicate struct", src: T(["struct S {", "  Int a", "}", "struct S {", "  Int b", "}"]), code: "duplicate-name", at: "6:8", message: "struct `S`" },
   { name: "duplicate task input", src: T(["task t {", "  input {", "    Int a", "    String a", "  }", "  command <<< ~{a} >>>", "}"]), code: "duplicate-name", at: "6:12", message: "`a` is already defined" },
   { name: "task output reuses an input name", src: T(["task t {", "  input {", "    Int a", "  }", "  command <<< ~{a} >>>", "  output {", "    Int a = 2", "  }", "}"]), code: "duplicate-name", at: "9:9", message: "output `a`" },
+  { name: "workflow output reuses an input name", src: W(["  input {", "    Int n", "  }", "  output {", "    Int n = 1", "  }"]), code: "duplicate-name", at: "8:9", message: "output `n` is already defined" },
   { name: "scatter variable shadows a declaration", src: W(["  Int i = 0", "  scatter (i in [1]) {", "    Int j = i", "  }"]), code: "duplicate-name", at: "5:12", message: "scatter variable `i`" },
   { name: "workflow and task with the same name", src: T(["task w {", "  command <<< >>>", "}", "workflow w {", "}"]), code: "name-conflict", at: "6:10", message: "workflow `w` conflicts with a task" },
   { name: "call named like the workflow", src: T(["task w2 {", "  command <<< >>>", "}", "workflow w {", "  call w2 as w", "}"]), code: "name-conflict", at: "7:14", message: "same name as the workflow" },
