@@ -30,6 +30,53 @@ export class DocumentContext {
     this.version = document.version;
   }
 
+  private readonly arrays = new Map<WdlType, WdlType>();
+  private readonly optionals = new Map<WdlType, WdlType>();
+  private readonly wrappedMaps = new Map<ReadonlyMap<string, WdlType>, { array?: ReadonlyMap<string, WdlType>; optional?: ReadonlyMap<string, WdlType> }>();
+
+  /**
+   * `Array[t]` (or `t?`), shared per `t`: a workflow exports every name of a
+   * scatter/if body to each enclosing scope, so the same wrappings recur.
+   */
+  wrap(t: WdlType, how: "array" | "optional"): WdlType {
+    if (how === "optional" && t.optional) return t;
+    const cache = how === "array" ? this.arrays : this.optionals;
+    let w = cache.get(t);
+    if (!w) {
+      w = how === "array" ? arrayOf(t) : withOptional(t, true);
+      cache.set(t, w);
+    }
+    return w;
+  }
+
+  /** Every value of a name → type map wrapped (see `wrap`), shared per map. */
+  wrapAll(types: ReadonlyMap<string, WdlType>, how: "array" | "optional"): ReadonlyMap<string, WdlType> {
+    let entry = this.wrappedMaps.get(types);
+    if (!entry) this.wrappedMaps.set(types, (entry = {}));
+    let w = entry[how];
+    if (!w) {
+      const m = new Map<string, WdlType>();
+      for (const [k, t] of types) m.set(k, this.wrap(t, how));
+      entry[how] = w = m;
+    }
+    return w;
+  }
+
+  private readonly calleeTypes = new Map<object, { inputs: ReadonlyMap<string, WdlType>; outputs: ReadonlyMap<string, WdlType> }>();
+
+  /** A callee's input and output types by name, shared by all calls to it. */
+  typesOf(callee: { inputs: readonly { name: string; type: WdlType }[]; outputs: readonly { name: string; type: WdlType }[] }): {
+    inputs: ReadonlyMap<string, WdlType>;
+    outputs: ReadonlyMap<string, WdlType>;
+  } {
+    let t = this.calleeTypes.get(callee);
+    if (!t) {
+      t = { inputs: new Map(callee.inputs.map((i) => [i.name, i.type])), outputs: new Map(callee.outputs.map((o) => [o.name, o.type])) };
+      this.calleeTypes.set(callee, t);
+    }
+    return t;
+  }
+
   /** Records a diagnostic. */
   report(d: Diagnostic): void {
     this.diagnostics.push(d);

@@ -43,6 +43,16 @@ export function variantsOf(spec: FunctionSpec): readonly Variant[] {
   return v;
 }
 
+const inVersion = new Map<string, readonly Variant[]>();
+
+/** The variants of a function available in `version` (cached). */
+function variantsIn(spec: FunctionSpec, version: WdlVersion): readonly Variant[] {
+  const key = `${spec.name}@${version}`;
+  let v = inVersion.get(key);
+  if (!v) inVersion.set(key, (v = variantsOf(spec).filter((x) => versionAtLeast(version, x.since))));
+  return v;
+}
+
 /** The library function of this name, if any. */
 export function lookupFunction(name: string): FunctionSpec | undefined {
   return FUNCTIONS.get(name);
@@ -61,7 +71,7 @@ export type CallMatch =
  * The first variant that fits wins (the table lists exact variants first).
  */
 export function matchCall(spec: FunctionSpec, args: readonly WdlType[], version: WdlVersion): CallMatch {
-  const variants = variantsOf(spec).filter((v) => versionAtLeast(version, v.since));
+  const variants = variantsIn(spec, version);
   const byArity = variants.filter((v) => args.length >= v.required && args.length <= v.params.length);
   if (byArity.length === 0) {
     return { ok: false, reason: "arity", expected: variants.map((v) => v.text).join(" or ") };

@@ -8,6 +8,9 @@
  * - `checkSource(text)` does the same for an in-memory document (tests).
  * - The checked model (`CheckedDocument`, `CheckedTask`, `CheckedWorkflow`,
  *   `CheckedCall`, `WorkflowGraph`, …) is defined in ./model.ts.
+ * - `inputSlots(target)` lists the fully qualified input keys a run accepts.
+ * - The reserved requirement/hint keys with their aliases and accepted types
+ *   (`REQUIREMENT_KEYS`, `reservedKey`), and the hidden `task` variable's type.
  *
  * Analysis never throws on user mistakes: they become diagnostics. A root is
  * returned whenever the root document parsed at all, even with errors, so
@@ -16,6 +19,11 @@
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { CheckedDocument } from "./model.js";
+export { inputSlots, inputsTemplate, type InputSlot } from "./inputs.js";
+export { checkParsed, resolveImportUri, sortDiagnostics } from "./loader.js";
+export { importNamespace } from "./document.js";
+export { TASK_VARIABLE_TYPE } from "./task.js";
+export { REQUIREMENT_KEYS, TASK_HINT_KEYS, WORKFLOW_HINT_KEYS, reservedKey, type ReservedKey } from "./requirements.js";
 import { loadAndCheck, loadAndCheckSync } from "./loader.js";
 
 export type {

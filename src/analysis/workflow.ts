@@ -6,7 +6,7 @@
  */
 import type { Span } from "../diagnostics/span.js";
 import type { CallStatement, ConditionalStatement, Declaration, ScatterStatement, WorkflowDef, WorkflowElement } from "../syntax/ast.js";
-import { arrayOf, T, withOptional, type WdlType } from "../types/types.js";
+import { T, type WdlType } from "../types/types.js";
 import { checkCallInputs, resolveCallee } from "./calls.js";
 import type { DocumentContext } from "./context.js";
 import { checkExpr, inferExpr, type ExprEnv, type Place } from "./expressions.js";
@@ -152,11 +152,11 @@ class WorkflowChecker {
           const inner = new Scope(scope);
           this.bodyScope.set(el, inner);
           this.declareBody(el.body, el, inner);
-          const wrap = el.kind === "Scatter" ? (t: WdlType) => arrayOf(t) : (t: WdlType) => withOptional(t, true);
+          const how = el.kind === "Scatter" ? "array" : "optional";
           for (const e of inner.ownEntries()) {
             if (e.binding?.kind === "scatter-variable") continue;
-            const outputs = e.outputs && new Map([...e.outputs].map(([k, t]) => [k, wrap(t)]));
-            scope.define({ ...e, type: wrap(e.type), ...(outputs ? { outputs } : {}) });
+            const type = e.outputs || e.unknownOutputs ? e.type : this.ctx.wrap(e.type, how);
+            scope.define(e.outputs ? { ...e, type, outputs: this.ctx.wrapAll(e.outputs, how) } : { ...e, type });
           }
           break;
         }
@@ -179,21 +179,21 @@ class WorkflowChecker {
     // The binding's CheckedCall is completed in pass 2 (inputs, parent); the object stays the same.
     const checked = this.pendingCall(call, callee, name);
     if (!claimed) return;
-    const outputs = new Map(callee.outputs.map((o) => [o.name, o.type]));
-    scope.define({ name, type: T.Any, binding: { kind: "call", call: checked }, span: nameId.span, outputs, node: call });
+    scope.define({ name, type: T.Any, binding: { kind: "call", call: checked }, span: nameId.span, outputs: checked.outputTypes, node: call });
   }
 
   private readonly pending = new Map<CallStatement, { -readonly [K in keyof CheckedCall]: CheckedCall[K] }>();
 
   private pendingCall(call: CallStatement, callee: Callable, name: string): CheckedCall {
+    const types = this.ctx.typesOf(callee);
     const c = {
       statement: call,
       name,
       callee,
-      inputTypes: new Map(callee.inputs.map((i) => [i.name, i.type])),
+      inputTypes: types.inputs,
       suppliedInputs: new Map(),
       unsuppliedInputs: [],
-      outputTypes: new Map(callee.outputs.map((o) => [o.name, o.type])),
+      outputTypes: types.outputs,
       parent: undefined,
     };
     this.pending.set(call, c);
