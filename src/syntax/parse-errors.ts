@@ -11,8 +11,6 @@ import * as T from "./tokens.js";
 const ruleDescriptions: Readonly<Record<string, string>> = {
   expression: "an expression",
   unaryExpression: "an expression",
-  postfixExpression: "an expression",
-  primaryExpression: "an expression",
   type: "a type (such as Int, String, Array[File] or a struct name)",
   bodyElement: "a declaration, section or statement",
   metaValue: "a meta value (a string, number, true, false, null, array or object)",

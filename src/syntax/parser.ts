@@ -9,7 +9,7 @@
  * One parser instance is built once (see `wdlParser`) and reused for every
  * document; it is not re-entrant, which is fine on Node's single thread.
  */
-import { CstParser, EOF, type CstNode, type IToken, type TokenType } from "chevrotain";
+import { CstParser, EOF, type CstNode, type IOrAlt, type IToken, type TokenType } from "chevrotain";
 import * as T from "./tokens.js";
 import { errorMessageProvider } from "./parse-errors.js";
 
@@ -20,8 +20,16 @@ const typeKeywordTokens: readonly TokenType[] = [
 
 /** The WDL parser. Use the shared instance `wdlParser`. */
 export class WdlParser extends CstParser {
+  /**
+   * Each OR's alternatives, built on first use and reused: allocating the
+   * alternative objects on every call is a large share of parsing time.
+   */
+  private readonly alternatives: IOrAlt<unknown>[][] = [];
+  /** Likewise for the bodies of MANY / OPTION / AT_LEAST_ONE. */
+  private readonly actions: (() => void)[] = [];
+
   constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider });
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider });
     this.performSelfAnalysis();
   }
 
@@ -29,9 +37,9 @@ export class WdlParser extends CstParser {
 
   /** document := version? (import | struct | task | workflow)* */
   readonly document = this.RULE("document", () => {
-    this.OPTION(() => this.SUBRULE(this.version));
-    this.MANY(() => {
-      this.OR([
+    this.OPTION((this.actions[0] ??= () => this.SUBRULE(this.version)));
+    this.MANY((this.actions[1] ??= () => {
+      this.OR((this.alternatives[0] ??= [
         { ALT: () => this.SUBRULE(this.importStatement) },
         { ALT: () => this.SUBRULE(this.structDefinition) },
         { ALT: () => this.SUBRULE(this.taskDefinition) },
@@ -39,36 +47,36 @@ export class WdlParser extends CstParser {
         // Misplaced body elements, stray tokens and stray braces: reported by the AST builder.
         { ALT: () => this.SUBRULE(this.bodyElement) },
         { ALT: () => this.CONSUME(T.RCurly) },
-      ]);
-    });
+      ]));
+    }));
   });
 
   /** version := 'version' (Float | Int | Identifier) */
   readonly version = this.RULE("version", () => {
     this.CONSUME(T.KwVersion);
-    this.OPTION(() => {
-      this.OR([
+    this.OPTION((this.actions[2] ??= () => {
+      this.OR((this.alternatives[1] ??= [
         { ALT: () => this.CONSUME(T.FloatLiteral) },
         { ALT: () => this.CONSUME(T.IntLiteral) },
         { ALT: () => this.CONSUME(T.Identifier) },
-      ]);
-    });
+      ]));
+    }));
   });
 
   /** Tokens that cannot start anything here; reported by the AST builder as one diagnostic per run. */
   readonly stray = this.RULE("stray", () => {
-    this.AT_LEAST_ONE(() => this.CONSUME(T.Stray));
+    this.AT_LEAST_ONE((this.actions[3] ??= () => this.CONSUME(T.Stray)));
   });
 
   /** import := 'import' string ('as' Identifier)? ('alias' Identifier 'as' Identifier)* */
   readonly importStatement = this.RULE("importStatement", () => {
     this.CONSUME(T.KwImport);
     this.SUBRULE(this.string);
-    this.OPTION(() => {
+    this.OPTION((this.actions[4] ??= () => {
       this.CONSUME(T.KwAs);
       this.CONSUME(T.Identifier);
-    });
-    this.MANY(() => this.SUBRULE(this.importAlias));
+    }));
+    this.MANY((this.actions[5] ??= () => this.SUBRULE(this.importAlias)));
   });
 
   readonly importAlias = this.RULE("importAlias", () => {
@@ -105,12 +113,12 @@ export class WdlParser extends CstParser {
    */
   readonly body = this.RULE("body", () => {
     this.CONSUME(T.LCurly);
-    this.MANY(() => this.SUBRULE(this.bodyElement));
+    this.MANY((this.actions[6] ??= () => this.SUBRULE(this.bodyElement)));
     this.CONSUME(T.RCurly);
   });
 
   readonly bodyElement = this.RULE("bodyElement", () => {
-    this.OR([
+    this.OR((this.alternatives[2] ??= [
       { ALT: () => this.SUBRULE(this.inputSection) },
       { ALT: () => this.SUBRULE(this.outputSection) },
       { ALT: () => this.SUBRULE(this.commandSection) },
@@ -124,7 +132,7 @@ export class WdlParser extends CstParser {
       { ALT: () => this.SUBRULE(this.conditionalStatement) },
       { ALT: () => this.SUBRULE(this.declaration) },
       { ALT: () => this.SUBRULE(this.stray) },
-    ]);
+    ]));
   });
 
   // ───────────── sections ─────────────
@@ -143,37 +151,37 @@ export class WdlParser extends CstParser {
 
   readonly declarationBlock = this.RULE("declarationBlock", () => {
     this.CONSUME(T.LCurly);
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.SUBRULE(this.declaration) }, { ALT: () => this.SUBRULE(this.stray) }]);
-    });
+    this.MANY((this.actions[7] ??= () => {
+      this.OR((this.alternatives[3] ??= [{ ALT: () => this.SUBRULE(this.declaration) }, { ALT: () => this.SUBRULE(this.stray) }]));
+    }));
     this.CONSUME(T.RCurly);
   });
 
   /** command := 'command' '<<<' (text | placeholder)* '>>>' | 'command' '{' (text | placeholder)* '}' */
   readonly commandSection = this.RULE("commandSection", () => {
-    this.OR([
+    this.OR((this.alternatives[4] ??= [
       {
         ALT: () => {
           this.CONSUME(T.CommandHeredocStart);
-          this.MANY(() => {
+          this.MANY((this.actions[8] ??= () => {
             this.OR1([{ ALT: () => this.CONSUME(T.HeredocText) }, { ALT: () => this.SUBRULE(this.placeholder) }]);
-          });
+          }));
           this.CONSUME(T.HeredocEnd);
         },
       },
       {
         ALT: () => {
           this.CONSUME(T.CommandBraceStart);
-          this.MANY1(() => {
+          this.MANY1((this.actions[9] ??= () => {
             this.OR2([
               { ALT: () => this.CONSUME(T.BraceCommandText) },
               { ALT: () => this.SUBRULE1(this.placeholder) },
             ]);
-          });
+          }));
           this.CONSUME(T.BraceCommandEnd);
         },
       },
-    ]);
+    ]));
   });
 
   /** requirements := 'requirements' '{' keyValue* '}' */
@@ -197,10 +205,10 @@ export class WdlParser extends CstParser {
   /** Entries are separated by line breaks; a comma between them is tolerated. */
   readonly keyValueBlock = this.RULE("keyValueBlock", () => {
     this.CONSUME(T.LCurly);
-    this.MANY(() => {
+    this.MANY((this.actions[10] ??= () => {
       this.SUBRULE(this.keyValue);
       this.OPTION(() => this.CONSUME(T.Comma));
-    });
+    }));
     this.CONSUME(T.RCurly);
   });
 
@@ -213,7 +221,7 @@ export class WdlParser extends CstParser {
 
   /** A key that may also be a keyword (meta keys such as `version`, hint keys). */
   readonly anyName = this.RULE("anyName", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Keyword) }]);
+    this.OR((this.alternatives[5] ??= [{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Keyword) }]));
   });
 
   /** meta := 'meta' '{' metaKeyValue* '}' */
@@ -231,10 +239,10 @@ export class WdlParser extends CstParser {
   /** Entries are separated by line breaks; a comma between them is tolerated. */
   readonly metaBlock = this.RULE("metaBlock", () => {
     this.CONSUME(T.LCurly);
-    this.MANY(() => {
+    this.MANY((this.actions[11] ??= () => {
       this.SUBRULE(this.metaKeyValue);
       this.OPTION(() => this.CONSUME(T.Comma));
-    });
+    }));
     this.CONSUME(T.RCurly);
   });
 
@@ -247,11 +255,11 @@ export class WdlParser extends CstParser {
 
   /** metaValue := 'null' | Boolean | '-'? number | string | metaArray | metaObject */
   readonly metaValue = this.RULE("metaValue", () => {
-    this.OR([
+    this.OR((this.alternatives[6] ??= [
       { ALT: () => this.SUBRULE(this.string) },
       {
         ALT: () => {
-          this.OPTION(() => this.CONSUME(T.UnaryOperator));
+          this.OPTION((this.actions[12] ??= () => this.CONSUME(T.UnaryOperator)));
           this.OR1([{ ALT: () => this.CONSUME(T.IntLiteral) }, { ALT: () => this.CONSUME(T.FloatLiteral) }]);
         },
       },
@@ -260,22 +268,22 @@ export class WdlParser extends CstParser {
       { ALT: () => this.CONSUME(T.Identifier) },
       { ALT: () => this.SUBRULE(this.metaArray) },
       { ALT: () => this.SUBRULE(this.metaObject) },
-    ]);
+    ]));
   });
 
   readonly metaArray = this.RULE("metaArray", () => {
     this.CONSUME(T.LSquare);
-    this.commaList(() => this.SUBRULE(this.metaValue), () => this.SUBRULE1(this.metaValue));
+    this.commaList(0, () => this.SUBRULE(this.metaValue), () => this.SUBRULE1(this.metaValue));
     this.CONSUME(T.RSquare);
   });
 
   /** metaObject := '{' (metaKeyValue ','?)* '}' */
   readonly metaObject = this.RULE("metaObject", () => {
     this.CONSUME(T.LCurly);
-    this.MANY(() => {
+    this.MANY((this.actions[13] ??= () => {
       this.SUBRULE(this.metaKeyValue);
       this.OPTION(() => this.CONSUME(T.Comma));
-    });
+    }));
     this.CONSUME(T.RCurly);
   });
 
@@ -285,11 +293,11 @@ export class WdlParser extends CstParser {
   readonly declaration = this.RULE("declaration", () => {
     this.OPTION({ GATE: () => this.envIsModifier(), DEF: () => this.CONSUME(T.KwEnv) });
     this.SUBRULE(this.type);
-    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.KwIn) }]);
-    this.OPTION1(() => {
+    this.OR((this.alternatives[7] ??= [{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.KwIn) }]));
+    this.OPTION1((this.actions[14] ??= () => {
       this.CONSUME(T.Equals);
       this.SUBRULE(this.expression);
-    });
+    }));
   });
 
   /** True when the `env` at LA(1) is the 1.2 modifier rather than a struct type named `env`. */
@@ -307,14 +315,14 @@ export class WdlParser extends CstParser {
    *          | 'Object' | primitive | Identifier) '?'?
    */
   readonly type = this.RULE("type", () => {
-    this.OR([
+    this.OR((this.alternatives[8] ??= [
       {
         ALT: () => {
           this.CONSUME(T.KwArray);
           this.CONSUME(T.LSquare);
           this.SUBRULE(this.type);
           this.CONSUME(T.RSquare);
-          this.OPTION(() => this.CONSUME(T.Plus));
+          this.OPTION((this.actions[15] ??= () => this.CONSUME(T.Plus)));
         },
       },
       {
@@ -335,28 +343,26 @@ export class WdlParser extends CstParser {
       { ALT: () => this.CONSUME(T.KwFile) },
       { ALT: () => this.CONSUME(T.KwDirectory) },
       { ALT: () => this.CONSUME(T.Identifier) },
-    ]);
-    this.OPTION1(() => this.CONSUME(T.Question));
+    ]));
+    this.OPTION1((this.actions[16] ??= () => this.CONSUME(T.Question)));
   });
 
   // ───────────── workflow statements ─────────────
 
-  /** call := 'call' Identifier ('.' Identifier)* ('as' Identifier)? ('after' Identifier)* callBody? */
+  /** call := 'call' Identifier ('.' Identifier)* ('as' Identifier)? callAfter* callBody? */
   readonly callStatement = this.RULE("callStatement", () => {
     this.CONSUME(T.KwCall);
     this.CONSUME(T.Identifier);
-    this.MANY(() => {
+    this.MANY((this.actions[17] ??= () => {
       this.CONSUME(T.Dot);
       this.CONSUME1(T.Identifier);
-    });
-    this.OPTION(() => this.SUBRULE(this.callAlias));
-    this.MANY1(() => this.SUBRULE(this.callAfter));
-    this.OPTION1(() => this.SUBRULE(this.callBody));
-  });
-
-  readonly callAlias = this.RULE("callAlias", () => {
-    this.CONSUME(T.KwAs);
-    this.CONSUME(T.Identifier);
+    }));
+    this.OPTION((this.actions[18] ??= () => {
+      this.CONSUME(T.KwAs);
+      this.CONSUME2(T.Identifier);
+    }));
+    this.MANY1((this.actions[19] ??= () => this.SUBRULE(this.callAfter)));
+    this.OPTION1((this.actions[20] ??= () => this.SUBRULE(this.callBody)));
   });
 
   readonly callAfter = this.RULE("callAfter", () => {
@@ -367,32 +373,32 @@ export class WdlParser extends CstParser {
   /** callBody := '{' ('input' ':')? (callInput (',' callInput)* ','?)? '}' */
   readonly callBody = this.RULE("callBody", () => {
     this.CONSUME(T.LCurly);
-    this.OPTION(() => {
+    this.OPTION((this.actions[21] ??= () => {
       this.CONSUME(T.KwInput);
       this.CONSUME(T.Colon);
-    });
-    this.OPTION1(() => {
+    }));
+    this.OPTION1((this.actions[22] ??= () => {
       this.SUBRULE(this.callInput);
       this.MANY(() => {
         this.CONSUME(T.Comma);
         this.SUBRULE1(this.callInput);
       });
       this.OPTION2(() => this.CONSUME1(T.Comma));
-    });
+    }));
     this.CONSUME(T.RCurly);
   });
 
   /** callInput := Identifier ('.' Identifier)* ('=' expression)?  (dotted names set nested inputs) */
   readonly callInput = this.RULE("callInput", () => {
     this.CONSUME(T.Identifier);
-    this.MANY(() => {
+    this.MANY((this.actions[23] ??= () => {
       this.CONSUME(T.Dot);
       this.CONSUME1(T.Identifier);
-    });
-    this.OPTION(() => {
+    }));
+    this.OPTION((this.actions[24] ??= () => {
       this.CONSUME(T.Equals);
       this.SUBRULE(this.expression);
-    });
+    }));
   });
 
   /** scatter := 'scatter' '(' Identifier 'in' expression ')' body */
@@ -420,43 +426,22 @@ export class WdlParser extends CstParser {
   /** expression := unaryExpression (BinaryOperator unaryExpression)*  (precedence applied by the AST builder) */
   readonly expression = this.RULE("expression", () => {
     this.SUBRULE(this.unaryExpression);
-    this.MANY(() => {
+    this.MANY((this.actions[25] ??= () => {
       this.CONSUME(T.BinaryOperator);
       this.SUBRULE1(this.unaryExpression);
-    });
+    }));
   });
 
-  /** unaryExpression := ('!' | '-' | '+')* postfixExpression */
+  /**
+   * unaryExpression := ('!' | '-' | '+')* primary ('.' memberName | '[' expression ']')*
+   * primary := Int | Float | 'true' | 'false' | 'None' | string | ifThenElse | groupOrPair | arrayLiteral
+   *          | mapLiteral | objectLiteral | hintsLiteral | apply | structLiteral | Identifier | 'task' | 'in'
+   * The primary alternatives are inlined here: one CST node less per operand.
+   * (member access and indexing bind tighter than the prefix operators).
+   */
   readonly unaryExpression = this.RULE("unaryExpression", () => {
-    this.MANY(() => this.CONSUME(T.UnaryOperator));
-    this.SUBRULE(this.postfixExpression);
-  });
-
-  /** postfixExpression := primaryExpression ('.' memberName | '[' expression ']')* */
-  readonly postfixExpression = this.RULE("postfixExpression", () => {
-    this.SUBRULE(this.primaryExpression);
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.memberAccess) },
-        { ALT: () => this.SUBRULE(this.indexAccess) },
-      ]);
-    });
-  });
-
-  readonly memberAccess = this.RULE("memberAccess", () => {
-    this.CONSUME(T.Dot);
-    // Any keyword: `pair.left`, and members of the 1.2 `task` variable such as `task.meta`.
-    this.SUBRULE(this.anyName);
-  });
-
-  readonly indexAccess = this.RULE("indexAccess", () => {
-    this.CONSUME(T.LSquare);
-    this.SUBRULE(this.expression);
-    this.CONSUME(T.RSquare);
-  });
-
-  readonly primaryExpression = this.RULE("primaryExpression", () => {
-    this.OR([
+    this.MANY((this.actions[26] ??= () => this.CONSUME(T.UnaryOperator)));
+    this.OR((this.alternatives[10] ??= [
       { ALT: () => this.CONSUME(T.IntLiteral) },
       { ALT: () => this.CONSUME(T.FloatLiteral) },
       { ALT: () => this.CONSUME(T.KwTrue) },
@@ -475,8 +460,27 @@ export class WdlParser extends CstParser {
       // `task` is the 1.2 implicit task variable (`task.name`); `in` is reserved but the spec's own examples use it as a name.
       { ALT: () => this.CONSUME(T.KwTask) },
       { ALT: () => this.CONSUME(T.KwIn) },
-    ]);
+    ]));
+    this.MANY1((this.actions[27] ??= () => {
+      this.OR1((this.alternatives[9] ??= [
+        { ALT: () => this.SUBRULE(this.memberAccess) },
+        { ALT: () => this.SUBRULE(this.indexAccess) },
+      ]));
+    }));
   });
+
+  readonly memberAccess = this.RULE("memberAccess", () => {
+    this.CONSUME(T.Dot);
+    // Any keyword: `pair.left`, and members of the 1.2 `task` variable such as `task.meta`.
+    this.OR((this.alternatives[17] ??= [{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Keyword) }]));
+  });
+
+  readonly indexAccess = this.RULE("indexAccess", () => {
+    this.CONSUME(T.LSquare);
+    this.SUBRULE(this.expression);
+    this.CONSUME(T.RSquare);
+  });
+
 
   /** ifThenElse := 'if' expression 'then' expression 'else' expression */
   readonly ifThenElse = this.RULE("ifThenElse", () => {
@@ -492,24 +496,24 @@ export class WdlParser extends CstParser {
   readonly groupOrPair = this.RULE("groupOrPair", () => {
     this.CONSUME(T.LParen);
     this.SUBRULE(this.expression);
-    this.OPTION(() => {
+    this.OPTION((this.actions[28] ??= () => {
       this.CONSUME(T.Comma);
       this.SUBRULE1(this.expression);
-    });
+    }));
     this.CONSUME(T.RParen);
   });
 
   /** arrayLiteral := '[' (expression (',' expression)* ','?)? ']' */
   readonly arrayLiteral = this.RULE("arrayLiteral", () => {
     this.CONSUME(T.LSquare);
-    this.commaList(() => this.SUBRULE(this.expression), () => this.SUBRULE1(this.expression));
+    this.commaList(1, () => this.SUBRULE(this.expression), () => this.SUBRULE1(this.expression));
     this.CONSUME(T.RSquare);
   });
 
   /** mapLiteral := '{' (expression ':' expression (',' …)* ','?)? '}' */
   readonly mapLiteral = this.RULE("mapLiteral", () => {
     this.CONSUME(T.LCurly);
-    this.commaList(() => this.SUBRULE(this.mapEntry), () => this.SUBRULE1(this.mapEntry));
+    this.commaList(2, () => this.SUBRULE(this.mapEntry), () => this.SUBRULE1(this.mapEntry));
     this.CONSUME(T.RCurly);
   });
 
@@ -533,36 +537,36 @@ export class WdlParser extends CstParser {
 
   readonly memberInitBlock = this.RULE("memberInitBlock", () => {
     this.CONSUME(T.LCurly);
-    this.commaList(() => this.SUBRULE(this.memberInit), () => this.SUBRULE1(this.memberInit));
+    this.commaList(3, () => this.SUBRULE(this.memberInit), () => this.SUBRULE1(this.memberInit));
     this.CONSUME(T.RCurly);
   });
 
   /** memberInit := (name | string) ':' expression  (quoted member names are accepted, as in 1.0 object literals) */
   readonly memberInit = this.RULE("memberInit", () => {
-    this.OR([{ ALT: () => this.SUBRULE(this.anyName) }, { ALT: () => this.SUBRULE(this.string) }]);
+    this.OR((this.alternatives[11] ??= [{ ALT: () => this.SUBRULE(this.anyName) }, { ALT: () => this.SUBRULE(this.string) }]));
     this.CONSUME(T.Colon);
     this.SUBRULE(this.expression);
   });
 
   /** hintsLiteral := ('hints' | 'input' | 'output') '{' (hintsEntry (',' hintsEntry)* ','?)? '}' */
   readonly hintsLiteral = this.RULE("hintsLiteral", () => {
-    this.OR([
+    this.OR((this.alternatives[12] ??= [
       { ALT: () => this.CONSUME(T.KwHints) },
       { ALT: () => this.CONSUME(T.KwInput) },
       { ALT: () => this.CONSUME(T.KwOutput) },
-    ]);
+    ]));
     this.CONSUME(T.LCurly);
-    this.commaList(() => this.SUBRULE(this.hintsEntry), () => this.SUBRULE1(this.hintsEntry));
+    this.commaList(4, () => this.SUBRULE(this.hintsEntry), () => this.SUBRULE1(this.hintsEntry));
     this.CONSUME(T.RCurly);
   });
 
   /** hintsEntry := name ('.' name)* ':' expression */
   readonly hintsEntry = this.RULE("hintsEntry", () => {
     this.SUBRULE(this.anyName);
-    this.MANY(() => {
+    this.MANY((this.actions[29] ??= () => {
       this.CONSUME(T.Dot);
       this.SUBRULE1(this.anyName);
-    });
+    }));
     this.CONSUME(T.Colon);
     this.SUBRULE(this.expression);
   });
@@ -571,46 +575,46 @@ export class WdlParser extends CstParser {
   readonly apply = this.RULE("apply", () => {
     this.CONSUME(T.Identifier);
     this.CONSUME(T.LParen);
-    this.commaList(() => this.SUBRULE(this.expression), () => this.SUBRULE1(this.expression));
+    this.commaList(5, () => this.SUBRULE(this.expression), () => this.SUBRULE1(this.expression));
     this.CONSUME(T.RParen);
   });
 
   /** string := '"' (text | placeholder)* '"' | "'" … "'" | '<<<' (text | placeholder)* '>>>' */
   readonly string = this.RULE("string", () => {
-    this.OR([
+    this.OR((this.alternatives[13] ??= [
       {
         ALT: () => {
           this.CONSUME(T.DqStart);
-          this.MANY(() => {
+          this.MANY((this.actions[30] ??= () => {
             this.OR1([{ ALT: () => this.CONSUME(T.DqText) }, { ALT: () => this.SUBRULE(this.placeholder) }]);
-          });
+          }));
           this.OR2([{ ALT: () => this.CONSUME(T.DqEnd) }, { ALT: () => this.CONSUME(T.UnterminatedString) }]);
         },
       },
       {
         ALT: () => {
           this.CONSUME(T.SqStart);
-          this.MANY1(() => {
+          this.MANY1((this.actions[31] ??= () => {
             this.OR3([{ ALT: () => this.CONSUME(T.SqText) }, { ALT: () => this.SUBRULE1(this.placeholder) }]);
-          });
+          }));
           this.OR4([{ ALT: () => this.CONSUME(T.SqEnd) }, { ALT: () => this.CONSUME1(T.UnterminatedString) }]);
         },
       },
       {
         ALT: () => {
           this.CONSUME(T.MlStart);
-          this.MANY2(() => {
+          this.MANY2((this.actions[32] ??= () => {
             this.OR5([{ ALT: () => this.CONSUME(T.MlText) }, { ALT: () => this.SUBRULE2(this.placeholder) }]);
-          });
+          }));
           this.CONSUME(T.MlEnd);
         },
       },
-    ]);
+    ]));
   });
 
   /** placeholder := ('~{' | '${') placeholderOption* expression '}' */
   readonly placeholder = this.RULE("placeholder", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.TildeLCurly) }, { ALT: () => this.CONSUME(T.DollarLCurly) }]);
+    this.OR((this.alternatives[14] ??= [{ ALT: () => this.CONSUME(T.TildeLCurly) }, { ALT: () => this.CONSUME(T.DollarLCurly) }]));
     this.MANY({ GATE: () => this.LA(2).tokenType === T.Equals, DEF: () => this.SUBRULE(this.placeholderOption) });
     this.SUBRULE(this.expression);
     this.CONSUME(T.RCurly);
@@ -618,31 +622,37 @@ export class WdlParser extends CstParser {
 
   /** placeholderOption := ('sep' | 'true' | 'false' | 'default') '=' (string | number | Boolean) */
   readonly placeholderOption = this.RULE("placeholderOption", () => {
-    this.OR([
+    this.OR((this.alternatives[15] ??= [
       { ALT: () => this.CONSUME(T.Identifier) },
       { ALT: () => this.CONSUME(T.KwTrue) },
       { ALT: () => this.CONSUME(T.KwFalse) },
-    ]);
+    ]));
     this.CONSUME(T.Equals);
-    this.OR1([
+    this.OR1((this.alternatives[16] ??= [
       { ALT: () => this.SUBRULE(this.string) },
       { ALT: () => this.CONSUME(T.IntLiteral) },
       { ALT: () => this.CONSUME(T.FloatLiteral) },
       { ALT: () => this.CONSUME1(T.KwTrue) },
       { ALT: () => this.CONSUME1(T.KwFalse) },
-    ]);
+    ]));
   });
 
-  /** `first (',' next)* ','?` — a comma-separated list allowing a trailing comma. */
-  private commaList(first: () => void, next: () => void): void {
-    this.OPTION9(() => {
-      first();
-      this.MANY9(() => {
-        this.CONSUME9(T.Comma);
-        next();
-      });
-      this.OPTION8(() => this.CONSUME8(T.Comma));
-    });
+  /**
+   * `first (',' next)* ','?` — a comma-separated list allowing a trailing comma.
+   * `site` identifies the call site: its closures are built once and reused.
+   */
+  private commaList(site: number, first: () => void, next: () => void): void {
+    const key = 100 + 3 * site;
+    this.OPTION9(
+      (this.actions[key] ??= () => {
+        first();
+        this.MANY9((this.actions[key + 1] ??= () => {
+          this.CONSUME9(T.Comma);
+          next();
+        }));
+        this.OPTION8((this.actions[key + 2] ??= () => this.CONSUME8(T.Comma)));
+      }),
+    );
   }
 }
 

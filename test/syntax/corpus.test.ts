@@ -17,7 +17,7 @@ import { corpusFiles } from "./corpus.js";
  */
 const syntacticallyInvalid: Readonly<Record<string, { line: number; message: RegExp }>> = {
   // errata: "typo capitalized Struct"
-  "spec-1.2/struct_to_struct.wdl": { line: 7, message: /unexpected name 'Struct'/ },
+  "spec-1.2/struct_to_struct.wdl": { line: 7, message: /but found name 'Struct'/ },
   // errata: "uses python-style `a if c else b`"
   "spec-1.2/test_contains_key.wdl": { line: 18, message: /found keyword 'if'/ },
   // errata: "typo in map literal": {"a": 1, "b", 2}

@@ -155,10 +155,10 @@ export function buildBody(ctx: BuildContext, body: CstNode, owner: BodyOwner): B
     }
     const node = nodesOf(element, ruleOf[kind])[0];
     if (node === undefined) continue;
-    const start = firstToken(node);
-    if (start === undefined) continue;
+    const start = kind === "declaration" && allowed[owner.kind].has(kind) ? undefined : startToken(kind, node);
+    if (start === null) continue;
     if (!allowed[owner.kind].has(kind)) {
-      reportMisplaced(ctx, kind, owner, start);
+      if (start !== undefined) reportMisplaced(ctx, kind, owner, start);
       continue;
     }
     tryBuild(() => addElement(ctx, parts, kind, node, owner, start, firstSeen));
@@ -167,6 +167,26 @@ export function buildBody(ctx: BuildContext, body: CstNode, owner: BodyOwner): B
     ctx.gate(FEATURES.structMeta, (parts.meta ?? parts.parameterMeta)!.span);
   }
   return parts;
+}
+
+const keywordOf: Readonly<Partial<Record<ElementKind, string>>> = {
+  inputs: "Input",
+  outputs: "Output",
+  requirements: "Requirements",
+  hints: "Hints",
+  runtime: "Runtime",
+  meta: "Meta",
+  parameterMeta: "ParameterMeta",
+  call: "Call",
+  scatter: "Scatter",
+  if: "If",
+};
+
+/** The first token of an element (its keyword, looked up directly), or null when recovery left none. */
+function startToken(kind: Exclude<ElementKind, "stray">, node: CstNode): IToken | null {
+  const key = keywordOf[kind];
+  const t = key !== undefined ? tokenOf(node, key) : kind === "command" ? (tokenOf(node, "CommandHeredocStart") ?? tokenOf(node, "CommandBraceStart")) : firstToken(node);
+  return t ?? null;
 }
 
 function reportMisplaced(ctx: BuildContext, kind: Exclude<ElementKind, "stray">, owner: BodyOwner, start: IToken): void {
@@ -183,7 +203,7 @@ function addElement(
   kind: Exclude<ElementKind, "stray">,
   node: CstNode,
   owner: BodyOwner,
-  start: IToken,
+  start: IToken | undefined,
   firstSeen: Map<SectionKey, Span>,
 ): void {
   switch (kind) {
@@ -206,6 +226,7 @@ function addElement(
     default:
       break;
   }
+  if (start === undefined) return;
   const keywordSpan = ctx.tokenSpan(start);
   const first = firstSeen.get(kind);
   if (first) {

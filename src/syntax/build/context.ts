@@ -24,10 +24,11 @@ function isNode(e: CstElement): e is CstNode {
   return (e as CstNode).children !== undefined;
 }
 
+const none: readonly never[] = [];
+
 /** The child tokens consumed under `name` (a token type name), in order. */
-export function tokensOf(node: CstNode, name: string): IToken[] {
-  const list = (node.children as Children)[name];
-  return (list as IToken[] | undefined) ?? [];
+export function tokensOf(node: CstNode, name: string): readonly IToken[] {
+  return ((node.children as Children)[name] as IToken[] | undefined) ?? none;
 }
 
 /** The first child token consumed under `name`, if any (tokens inserted by error recovery count as absent). */
@@ -44,9 +45,8 @@ export function needToken(node: CstNode, name: string): IToken {
 }
 
 /** The child nodes of rule `name`, in order. */
-export function nodesOf(node: CstNode, name: string): CstNode[] {
-  const list = (node.children as Children)[name];
-  return (list as CstNode[] | undefined)?.filter(isNode) ?? [];
+export function nodesOf(node: CstNode, name: string): readonly CstNode[] {
+  return ((node.children as Children)[name] as CstNode[] | undefined) ?? none;
 }
 
 /** The first child node of rule `name`, if any. */

@@ -206,9 +206,16 @@ function buildWorkflow(ctx: BuildContext, node: CstNode): WorkflowDef {
 function reportTopLevelLeftovers(ctx: BuildContext, cst: CstNode): void {
   type Item = { at: number; misplaced: CstNode | IToken | undefined };
   const items: Item[] = [];
-  for (const name of ["importStatement", "structDefinition", "taskDefinition", "workflowDefinition"]) {
-    for (const n of nodesOf(cst, name)) items.push({ at: firstToken(n)?.startOffset ?? 0, misplaced: undefined });
+  const keywords: Record<string, string> = {
+    importStatement: "Import",
+    structDefinition: "Struct",
+    taskDefinition: "Task",
+    workflowDefinition: "Workflow",
+  };
+  for (const [rule, keyword] of Object.entries(keywords)) {
+    for (const n of nodesOf(cst, rule)) items.push({ at: tokenOf(n, keyword)?.startOffset ?? 0, misplaced: undefined });
   }
+  if (cst.children.bodyElement === undefined && cst.children.RCurly === undefined) return;
   for (const n of nodesOf(cst, "bodyElement")) items.push({ at: firstToken(n)?.startOffset ?? 0, misplaced: n });
   for (const t of tokensOf(cst, "RCurly")) items.push({ at: t.startOffset, misplaced: t });
   items.sort((a, b) => a.at - b.at);

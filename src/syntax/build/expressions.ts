@@ -83,7 +83,7 @@ export function needExpression(ctx: BuildContext, node: CstNode, index = 0): Exp
 
 function buildUnary(ctx: BuildContext, node: CstNode): Expr {
   const ops = tokensOf(node, "UnaryOperator");
-  const postfix = needNode(node, "postfixExpression");
+  const postfix = node;
   let operand: Expr | undefined;
   let remaining = ops.length;
   const last = ops[ops.length - 1];
@@ -103,10 +103,10 @@ function buildUnary(ctx: BuildContext, node: CstNode): Expr {
   return operand;
 }
 
+/** The Int literal token of a unary expression that is just that literal (no member access or index). */
 function bareIntLiteral(postfix: CstNode): IToken | undefined {
   if (nodeOf(postfix, "memberAccess") || nodeOf(postfix, "indexAccess")) return undefined;
-  const primary = nodeOf(postfix, "primaryExpression");
-  return primary ? tokenOf(primary, "IntLiteral") : undefined;
+  return tokenOf(postfix, "IntLiteral");
 }
 
 function parseIntImage(image: string): bigint {
@@ -115,8 +115,9 @@ function parseIntImage(image: string): bigint {
   return BigInt(image);
 }
 
+/** The primary expression of a unaryExpression node with its member accesses and indexes applied. */
 function buildPostfix(ctx: BuildContext, node: CstNode): Expr {
-  let target = buildPrimary(ctx, needNode(node, "primaryExpression"));
+  let target = buildPrimary(ctx, node);
   const members = nodesOf(node, "memberAccess");
   const indexes = nodesOf(node, "indexAccess");
   if (members.length === 0 && indexes.length === 0) return target;
@@ -126,7 +127,7 @@ function buildPostfix(ctx: BuildContext, node: CstNode): Expr {
   ].sort((a, b) => a.at - b.at);
   for (const step of steps) {
     if (step.member) {
-      const member = ident(ctx, nameToken(needNode(step.n, "anyName")));
+      const member = ident(ctx, nameToken(step.n));
       target = { kind: "MemberAccess", target, member, span: joinSpans(target.span, member.span) };
     } else {
       const index = needExpression(ctx, step.n);
@@ -136,76 +137,100 @@ function buildPostfix(ctx: BuildContext, node: CstNode): Expr {
   return target;
 }
 
+/** The keys a unaryExpression node's primary child may have, most frequent first. */
+const primaryKeys = [
+  "Identifier", "apply", "string", "IntLiteral", "arrayLiteral", "FloatLiteral", "True", "False", "ifThenElse",
+  "groupOrPair", "mapLiteral", "structLiteral", "None", "objectLiteral", "hintsLiteral", "Task", "In",
+] as const;
+
+/** Builds the primary expression of a unaryExpression node (dispatching on its primary child's key). */
 function buildPrimary(ctx: BuildContext, node: CstNode): Expr {
   const children = node.children;
-  if (children.IntLiteral) return intLiteral(ctx, needToken(node, "IntLiteral"));
-  if (children.FloatLiteral) return floatLiteral(ctx, needToken(node, "FloatLiteral"));
-  if (children.True) return { kind: "Boolean", value: true, span: ctx.tokenSpan(needToken(node, "True")) };
-  if (children.False) return { kind: "Boolean", value: false, span: ctx.tokenSpan(needToken(node, "False")) };
-  if (children.None) {
-    const span = ctx.tokenSpan(needToken(node, "None"));
-    ctx.gate(FEATURES.none, span);
-    return { kind: "None", span };
+  let key: (typeof primaryKeys)[number] | undefined;
+  for (let i = 0; i < primaryKeys.length; i++) {
+    if (children[primaryKeys[i]!] !== undefined) {
+      key = primaryKeys[i];
+      break;
+    }
   }
-  if (children.string) return buildString(ctx, needNode(node, "string"));
-  if (children.ifThenElse) {
-    const n = needNode(node, "ifThenElse");
-    const condition = needExpression(ctx, n, 0);
-    const then = needExpression(ctx, n, 1);
-    const otherwise = needExpression(ctx, n, 2);
-    return { kind: "IfThenElse", condition, then, else: otherwise, span: ctx.span(needToken(n, "If"), otherwise.span) };
+  switch (key) {
+    case "IntLiteral":
+      return intLiteral(ctx, needToken(node, key));
+    case "FloatLiteral":
+      return floatLiteral(ctx, needToken(node, key));
+    case "True":
+    case "False":
+      return { kind: "Boolean", value: key === "True", span: ctx.tokenSpan(needToken(node, key)) };
+    case "None": {
+      const span = ctx.tokenSpan(needToken(node, key));
+      ctx.gate(FEATURES.none, span);
+      return { kind: "None", span };
+    }
+    case "string":
+      return buildString(ctx, needNode(node, key));
+    case "ifThenElse": {
+      const n = needNode(node, key);
+      const condition = needExpression(ctx, n, 0);
+      const then = needExpression(ctx, n, 1);
+      const otherwise = needExpression(ctx, n, 2);
+      return { kind: "IfThenElse", condition, then, else: otherwise, span: ctx.span(needToken(n, "If"), otherwise.span) };
+    }
+    case "groupOrPair": {
+      const n = needNode(node, key);
+      const left = needExpression(ctx, n, 0);
+      if (!n.children.Comma) return left;
+      const right = needExpression(ctx, n, 1);
+      return { kind: "PairLiteral", left, right, span: ctx.span(needToken(n, "LParen"), tokenOf(n, "RParen") ?? right.span) };
+    }
+    case "arrayLiteral": {
+      const n = needNode(node, key);
+      const items = nodesOf(n, "expression").map((e) => buildExpression(ctx, e));
+      return { kind: "ArrayLiteral", items, span: ctx.span(needToken(n, "LSquare"), tokenOf(n, "RSquare")) };
+    }
+    case "mapLiteral": {
+      const n = needNode(node, key);
+      const entries = nodesOf(n, "mapEntry").map((e): MapEntry => {
+        const k = needExpression(ctx, e, 0);
+        const value = needExpression(ctx, e, 1);
+        return { kind: "MapEntry", key: k, value, span: joinSpans(k.span, value.span) };
+      });
+      return { kind: "MapLiteral", entries, span: ctx.span(needToken(n, "LCurly"), tokenOf(n, "RCurly")) };
+    }
+    case "objectLiteral": {
+      const n = needNode(node, key);
+      const block = needNode(n, "memberInitBlock");
+      return { kind: "ObjectLiteral", members: memberInits(ctx, block), span: ctx.span(needToken(n, "Object"), tokenOf(block, "RCurly")) };
+    }
+    case "structLiteral": {
+      const n = needNode(node, key);
+      const block = needNode(n, "memberInitBlock");
+      const typeName = ident(ctx, needToken(n, "Identifier"));
+      const span = ctx.span(typeName.span, tokenOf(block, "RCurly"));
+      ctx.gate(FEATURES.structLiteral, span);
+      return { kind: "StructLiteral", typeName, members: memberInits(ctx, block), span };
+    }
+    case "hintsLiteral":
+      return hintsLiteral(ctx, needNode(node, key));
+    case "apply": {
+      const n = needNode(node, key);
+      const callee = ident(ctx, needToken(n, "Identifier"));
+      const args = nodesOf(n, "expression").map((e) => buildExpression(ctx, e));
+      return { kind: "Apply", callee, args, span: ctx.span(callee.span, tokenOf(n, "RParen")) };
+    }
+    case "Task": {
+      const span = ctx.tokenSpan(needToken(node, key));
+      ctx.gate(FEATURES.taskVariable, span);
+      return { kind: "NameRef", name: "task", span };
+    }
+    case "Identifier":
+    case "In": {
+      const name = needToken(node, key);
+      if (key === "In") reservedName(ctx, name);
+      return { kind: "NameRef", name: name.image, span: ctx.tokenSpan(name) };
+    }
+    default:
+      throw new Incomplete();
   }
-  if (children.groupOrPair) {
-    const n = needNode(node, "groupOrPair");
-    const left = needExpression(ctx, n, 0);
-    if (!n.children.Comma) return left;
-    const right = needExpression(ctx, n, 1);
-    return { kind: "PairLiteral", left, right, span: ctx.span(needToken(n, "LParen"), tokenOf(n, "RParen") ?? right.span) };
-  }
-  if (children.arrayLiteral) {
-    const n = needNode(node, "arrayLiteral");
-    const items = nodesOf(n, "expression").map((e) => buildExpression(ctx, e));
-    return { kind: "ArrayLiteral", items, span: ctx.span(needToken(n, "LSquare"), tokenOf(n, "RSquare")) };
-  }
-  if (children.mapLiteral) {
-    const n = needNode(node, "mapLiteral");
-    const entries = nodesOf(n, "mapEntry").map((e): MapEntry => {
-      const key = needExpression(ctx, e, 0);
-      const value = needExpression(ctx, e, 1);
-      return { kind: "MapEntry", key, value, span: joinSpans(key.span, value.span) };
-    });
-    return { kind: "MapLiteral", entries, span: ctx.span(needToken(n, "LCurly"), tokenOf(n, "RCurly")) };
-  }
-  if (children.objectLiteral) {
-    const n = needNode(node, "objectLiteral");
-    const block = needNode(n, "memberInitBlock");
-    return { kind: "ObjectLiteral", members: memberInits(ctx, block), span: ctx.span(needToken(n, "Object"), tokenOf(block, "RCurly")) };
-  }
-  if (children.structLiteral) {
-    const n = needNode(node, "structLiteral");
-    const block = needNode(n, "memberInitBlock");
-    const typeName = ident(ctx, needToken(n, "Identifier"));
-    const span = ctx.span(typeName.span, tokenOf(block, "RCurly"));
-    ctx.gate(FEATURES.structLiteral, span);
-    return { kind: "StructLiteral", typeName, members: memberInits(ctx, block), span };
-  }
-  if (children.hintsLiteral) return hintsLiteral(ctx, needNode(node, "hintsLiteral"));
-  if (children.apply) {
-    const n = needNode(node, "apply");
-    const callee = ident(ctx, needToken(n, "Identifier"));
-    const args = nodesOf(n, "expression").map((e) => buildExpression(ctx, e));
-    return { kind: "Apply", callee, args, span: ctx.span(callee.span, tokenOf(n, "RParen")) };
-  }
-  const task = tokenOf(node, "Task");
-  if (task) {
-    const span = ctx.tokenSpan(task);
-    ctx.gate(FEATURES.taskVariable, span);
-    return { kind: "NameRef", name: "task", span };
-  }
-  const name = tokenOf(node, "Identifier") ?? tokenOf(node, "In");
-  if (name === undefined) throw new Incomplete();
-  if (name.image === "in") reservedName(ctx, name);
-  return { kind: "NameRef", name: name.image, span: ctx.tokenSpan(name) };
 }
 
 /** Warns about the reserved keyword `in` used as a name (accepted because the spec's examples do it). */
@@ -258,7 +283,7 @@ function memberName(ctx: BuildContext, m: CstNode): Identifier {
   return { name, span: s.span };
 }
 
-/** The token of an `anyName` node (a name or a keyword used as a key). */
+/** The name token of an `anyName` or `memberAccess` node (a name or a keyword used as a key). */
 export function nameToken(node: CstNode): IToken {
   const t = tokenOf(node, "Identifier") ?? tokenOf(node, "Keyword");
   if (t === undefined) throw new Incomplete();

@@ -56,7 +56,7 @@ export function buildDeclarationBlock(
   ctx: BuildContext,
   keyword: IToken,
   node: CstNode,
-): { declarations: Declaration[]; span: ReturnType<BuildContext["span"]>; strays: CstNode[] } {
+): { declarations: Declaration[]; span: ReturnType<BuildContext["span"]>; strays: readonly CstNode[] } {
   const block = needNode(node, "declarationBlock");
   const declarations: Declaration[] = [];
   for (const d of nodesOf(block, "declaration")) {
@@ -104,10 +104,14 @@ export function buildKeyValueSection(ctx: BuildContext, node: CstNode, section: 
 /** Builds a `callStatement` CST node. */
 export function buildCall(ctx: BuildContext, node: CstNode): CallStatement {
   const callTok = needToken(node, "Call");
-  const target = tokensOf(node, "Identifier").map((t) => ident(ctx, t));
+  // The callee's name parts and the alias are all consumed as "Identifier": the alias is the one after `as`.
+  const names = tokensOf(node, "Identifier");
+  const asTok = tokenOf(node, "As");
+  const aliasTok = asTok ? names.find((t) => t.startOffset > asTok.startOffset) : undefined;
+  if (asTok && aliasTok === undefined) throw new Incomplete();
+  const target = names.filter((t) => t !== aliasTok).map((t) => ident(ctx, t));
   if (target.length === 0 || tokensOf(node, "Dot").length !== target.length - 1) throw new Incomplete();
-  const aliasNode = nodeOf(node, "callAlias");
-  const alias = aliasNode ? ident(ctx, needToken(aliasNode, "Identifier")) : undefined;
+  const alias = aliasTok ? ident(ctx, aliasTok) : undefined;
   const after = nodesOf(node, "callAfter").map((a) => {
     const kw = needToken(a, "After");
     ctx.gate(FEATURES.after, ctx.tokenSpan(kw));

@@ -5,7 +5,7 @@
 import type { CstNode, IToken } from "chevrotain";
 import type { CommandSection, Expr, Placeholder, PlaceholderOption, StringLiteral, TextPart } from "../ast.js";
 import type { Span } from "../../diagnostics/span.js";
-import { BuildContext, Incomplete, firstToken, nodesOf, tokenOf, tokensOf } from "./context.js";
+import { BuildContext, Incomplete, nodesOf, tokenOf, tokensOf } from "./context.js";
 import { FEATURES } from "./features.js";
 import { decodeEscapes, normalizeMultiLine, type EscapeProblem, type MultiLinePart } from "./strings.js";
 import { floatLiteral, intLiteral, needExpression } from "./expressions.js";
@@ -13,12 +13,12 @@ import { floatLiteral, intLiteral, needExpression } from "./expressions.js";
 const placeholderOptionNames = new Set(["sep", "true", "false", "default"]);
 
 /** Text tokens (by token name) and placeholder nodes of `node`, in source order. */
-function partsInOrder(node: CstNode, textName: string): (IToken | CstNode)[] {
+function partsInOrder(node: CstNode, textName: string): readonly (IToken | CstNode)[] {
   const texts = tokensOf(node, textName);
   const placeholders = nodesOf(node, "placeholder");
   if (placeholders.length === 0) return texts;
   const offsetOf = (p: IToken | CstNode): number =>
-    "image" in p ? p.startOffset : (firstToken(p)?.startOffset ?? Number.MAX_SAFE_INTEGER);
+    "image" in p ? p.startOffset : ((tokenOf(p, "TildeLCurly") ?? tokenOf(p, "DollarLCurly"))?.startOffset ?? Number.MAX_SAFE_INTEGER);
   return [...texts, ...placeholders].sort((a, b) => offsetOf(a) - offsetOf(b));
 }
 
