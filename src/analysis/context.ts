@@ -102,7 +102,7 @@ export class DocumentContext {
       case "PairType":
         return pairOf(this.resolveType(te.left, report), this.resolveType(te.right, report), te.optional);
       case "ObjectType":
-        if (report) this.report(msg.deprecatedObject(te.span));
+        if (report && this.atLeast("1.1")) this.report(msg.deprecatedObject(te.span));
         return withOptional(T.Object, te.optional);
       case "NamedType": {
         const s = this.structs.get(te.name.name);

@@ -211,7 +211,7 @@ export const metaKeyUnknownParam = (span: Span, key: string): Diagnostic =>
 // ───────────────────────────── warnings ─────────────────────────────
 
 export const unusedInput = (span: Span, name: string): Diagnostic =>
-  warning("unused-input", `input \`${name}\` is never used`, span, "remove it, or prefix its use in the command");
+  warning("unused-input", `input \`${name}\` is never used`, span, "remove it if it is not needed");
 export const unusedDeclaration = (span: Span, name: string): Diagnostic => warning("unused-declaration", `\`${name}\` is never used`, span);
 export const shadowing = (span: Span, name: string, what: string): Diagnostic =>
   warning("shadowing", `\`${name}\` shadows ${what} of the same name`, span);

@@ -121,7 +121,8 @@ export function checkTask(ctx: DocumentContext, task: TaskDef, document: () => C
       if (!names.has(e.key.name)) ctx.report(msg.metaKeyUnknownParam(e.key.span, e.key.name));
     }
   }
-  for (const d of inputs) if (!used.has(d)) ctx.report(msg.unusedInput(d.name.span, d.name.name));
+  // `env` inputs reach the command through the environment (`$NAME`), which analysis does not see.
+  for (const d of inputs) if (!used.has(d) && !d.env) ctx.report(msg.unusedInput(d.name.span, d.name.name));
 
   const inputList = inputInfos(ctx, inputs);
   const outputList: OutputInfo[] = outputs.map((decl) => ({ name: decl.name.name, type: ctx.declType(decl), decl }));

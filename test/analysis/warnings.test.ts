@@ -54,6 +54,14 @@ describe("warnings", () => {
     expect(errorsOf(src)).toEqual([]);
     expect(warningsOf(src)).toEqual([]);
   });
+  it("env inputs are not reported as unused", () => {
+    const src = doc("version 1.2", "task t {", "  input {", "    env String GREETING", "  }", "  command <<< echo $GREETING >>>", "}");
+    expect(warningsOf(src)).toEqual([]);
+  });
+  it("Object is not deprecated in 1.0", () => {
+    const src = doc("version 1.0", "workflow w {", "  input {", "    Object o", "  }", "  output {", "    Object p = o", "  }", "}");
+    expect(warningsOf(src)).toEqual([]);
+  });
   it("a clean document has no warnings", () => {
     const src = doc(
       "version 1.2",
