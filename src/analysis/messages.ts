@@ -78,8 +78,6 @@ export const recursiveStruct = (span: Span, name: string): Diagnostic =>
   error("recursive-struct", `struct \`${name}\` contains itself`, span, "a struct member may not have the struct's own type, directly or through other structs");
 export const unknownType = (span: Span, name: string, help?: string): Diagnostic => error("unknown-type", `unknown type \`${name}\``, span, help);
 export const unknownName = (span: Span, name: string, help?: string): Diagnostic => error("unknown-name", `unknown name \`${name}\``, span, help);
-export const outputNotVisible = (span: Span, name: string): Diagnostic =>
-  error("unknown-name", `\`${name}\` is an output and cannot be used outside the output section`, span);
 export const callAsValue = (span: Span, name: string): Diagnostic =>
   error("call-as-value", `\`${name}\` is a call; use one of its outputs (\`${name}.output_name\`)`, span);
 export const selfReference = (span: Span, name: string): Diagnostic =>
@@ -176,7 +174,6 @@ export const nestedRequiredInputs = (span: Span, callee: string, names: readonly
     span,
     "supply required inputs in the call",
   );
-export const callInputInTask = (span: Span): Diagnostic => error("call-in-task", "calls are only allowed in workflows", span);
 export const unknownAfter = (span: Span, name: string): Diagnostic => error("unknown-name", `\`after\` names no call called \`${name}\``, span);
 export const callNamedLikeWorkflow = (span: Span, name: string): Diagnostic =>
   error("name-conflict", `call \`${name}\` has the same name as the workflow`, span, "give the call an alias with `as`");
@@ -212,6 +209,7 @@ export const metaKeyUnknownParam = (span: Span, key: string): Diagnostic =>
 
 export const unusedInput = (span: Span, name: string): Diagnostic =>
   warning("unused-input", `input \`${name}\` is never used`, span, "remove it if it is not needed");
-export const unusedDeclaration = (span: Span, name: string): Diagnostic => warning("unused-declaration", `\`${name}\` is never used`, span);
+export const unusedDeclaration = (span: Span, name: string): Diagnostic =>
+  warning("unused-declaration", `private declaration \`${name}\` is never used`, span, "remove it if it is not needed");
 export const shadowing = (span: Span, name: string, what: string): Diagnostic =>
   warning("shadowing", `\`${name}\` shadows ${what} of the same name`, span);

@@ -123,6 +123,7 @@ export function checkTask(ctx: DocumentContext, task: TaskDef, document: () => C
   }
   // `env` inputs reach the command through the environment (`$NAME`), which analysis does not see.
   for (const d of inputs) if (!used.has(d) && !d.env) ctx.report(msg.unusedInput(d.name.span, d.name.name));
+  for (const d of privates) if (!used.has(d) && !d.env) ctx.report(msg.unusedDeclaration(d.name.span, d.name.name));
 
   const inputList = inputInfos(ctx, inputs);
   const outputList: OutputInfo[] = outputs.map((decl) => ({ name: decl.name.name, type: ctx.declType(decl), decl }));

@@ -13,6 +13,7 @@ interface Case {
 
 const cases: Case[] = [
   { name: "unused task input", src: doc("version 1.2", "task t {", "  input {", "    Int unused", "  }", "  command <<< >>>", "}"), code: "unused-input", at: "4:9", message: "input `unused` is never used" },
+  { name: "unused private declaration", src: doc("version 1.2", "task t {", "  Int scratch = 1", "  command <<< >>>", "}"), code: "unused-declaration", at: "3:7", message: "private declaration `scratch` is never used" },
   { name: "unused workflow input", src: doc("version 1.2", "workflow w {", "  input {", "    String s", "  }", "}"), code: "unused-input", at: "4:12", message: "`s`" },
   { name: "Object type", src: doc("version 1.1", "workflow w {", "  input {", "    Object o", "  }", "  output {", "    Object p = o", "  }", "}"), code: "deprecated-object", at: "4:5", message: "`Object` type is deprecated" },
   { name: "object literal", src: doc("version 1.1", "workflow w {", "  output {", "    Object p = object { a: 1 }", "  }", "}"), code: "deprecated-object", at: "4:16", message: "deprecated" },
