@@ -8,6 +8,7 @@ import type { Span } from "../diagnostics/span.js";
 import type { Document, ImportDecl } from "../syntax/ast.js";
 import { T } from "../types/types.js";
 import { DocumentContext } from "./context.js";
+import { literalType } from "./expressions.js";
 import * as msg from "./messages.js";
 import type { Callable, CheckedDocument, CheckedTask, CheckedWorkflow } from "./model.js";
 import { resolveStructs, type ResolvedImport } from "./structs.js";
@@ -92,7 +93,7 @@ export function checkDocument(doc: Document, imports: readonly ImportOutcome[], 
     workflow,
     resolveType: (te) => ctx.resolveType(te),
     declType: (d) => ctx.declTypes.get(d) ?? ctx.resolveType(d.type),
-    typeOf: (e) => ctx.types.get(e) ?? T.Any,
+    typeOf: (e) => literalType(e) ?? ctx.types.get(e) ?? T.Any,
     bindingOf: (r) => ctx.bindings.get(r),
     callOf: (c) => ctx.calls.get(c),
   };

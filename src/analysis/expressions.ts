@@ -54,7 +54,27 @@ const HINTS_TYPE: Record<HintsScopedType["scope"], HintsScopedType> = {
  * `checkAssignable`.
  */
 export function inferExpr(e: Expr, env: ExprEnv, expected?: WdlType, inPlaceholder = false): WdlType {
-  return env.ctx.setType(e, infer(e, env, expected, inPlaceholder));
+  const t = infer(e, env, expected, inPlaceholder);
+  // Literals' types are fixed by their kind (see literalType); recording them would only cost time.
+  return literalType(e) ?? env.ctx.setType(e, t);
+}
+
+/** The type of a literal, known from its kind alone (and never recorded); undefined for other expressions. */
+export function literalType(e: Expr): WdlType | undefined {
+  switch (e.kind) {
+    case "None":
+      return T.None;
+    case "Boolean":
+      return T.Boolean;
+    case "Int":
+      return T.Int;
+    case "Float":
+      return T.Float;
+    case "String":
+      return T.String;
+    default:
+      return undefined;
+  }
 }
 
 /** Infers `e` against `expected` and reports when the result does not coerce to it. */
