@@ -97,6 +97,8 @@ const cases: Case[] = [
   { name: "call named like the workflow", src: T(["task w2 {", "  command <<< >>>", "}", "workflow w {", "  call w2 as w", "}"]), code: "name-conflict", at: "7:14", message: "same name as the workflow" },
   { name: "duplicate namespace", src: T(['import "a/lib.wdl"', 'import "b/lib.wdl"', "workflow w {", "}"]), files: { "a/lib.wdl": T([]), "b/lib.wdl": T([]) }, code: "duplicate-namespace", at: "4:8", message: "namespace `lib` is already imported" },
   { name: "conflicting imported struct", src: T(['import "lib.wdl"', "struct S {", "  String a", "}", "workflow w {", "}"]), files: { "lib.wdl": T(["struct S {", "  Int a", "}"]) }, code: "conflicting-struct", at: "4:8", message: "struct `S`" },
+  { name: "task named like an import namespace", src: T(['import "lib.wdl"', "task lib {", "  command <<< >>>", "}"]), files: { "lib.wdl": T([]) }, code: "name-conflict", at: "4:6", message: "task `lib` conflicts with an import namespace" },
+  { name: "import alias onto a different struct", src: T(['import "lib.wdl" alias S as Local', "struct Local {", "  String x", "}"]), files: { "lib.wdl": T(["struct S {", "  Int a", "}"]) }, code: "conflicting-struct", at: "4:8", message: "struct `Local`" },
   { name: "recursive struct", src: T(["struct Node {", "  Array[Node] children", "}"]), code: "recursive-struct", at: "3:8", message: "contains itself" },
   { name: "container and docker both given", src: T(["task t {", "  command <<< >>>", "  requirements {", '    container: "a"', '    docker: "b"', "  }", "}"]), code: "duplicate-key", at: "7:5", message: "docker" },
 
