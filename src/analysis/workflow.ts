@@ -82,6 +82,8 @@ class WorkflowChecker {
       if (d.expr) checkExpr(d.expr, this.env(outScope, d, "workflow-output"), ctx.declType(d));
     }
     if (wf.hints) checkKeyValueSection(wf.hints, this.env(top, undefined, "workflow-hints"), "workflow");
+    const metaNested = wf.meta?.entries.find((e) => e.key.name === "allowNestedInputs" || e.key.name === "allow_nested_inputs");
+    if (metaNested && ctx.atLeast("1.2")) ctx.report(msg.deprecatedAlias(metaNested.key.span, `meta.${metaNested.key.name}`, "hints { allow_nested_inputs: … }"));
     for (const d of inputs) if (!this.used.has(d)) ctx.report(msg.unusedInput(d.name.span, d.name.name));
     if (wf.parameterMeta) {
       for (const e of wf.parameterMeta.entries) {

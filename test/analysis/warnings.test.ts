@@ -37,6 +37,7 @@ const cases: Case[] = [
     at: "9:8",
     message: "leaves required input `n` to be set at run time",
   },
+  { name: "allowNestedInputs in meta (1.2)", src: doc("version 1.2", "workflow w {", "  meta {", "    allowNestedInputs: true", "  }", "}"), code: "deprecated-key", at: "4:5", message: "`meta.allowNestedInputs` is deprecated" },
   { name: "imports of another version", src: doc("version 1.2", 'import "old.wdl"'), files: { "old.wdl": doc("version 1.0") }, code: "import-version-mismatch", at: "2:8", message: "version 1.0" },
 ];
 
