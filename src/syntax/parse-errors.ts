@@ -10,7 +10,6 @@ import * as T from "./tokens.js";
 /** Rules whose failure is best described as one thing that was expected. */
 const ruleDescriptions: Readonly<Record<string, string>> = {
   expression: "an expression",
-  unaryExpression: "an expression",
   type: "a type (such as Int, String, Array[File] or a struct name)",
   bodyElement: "a declaration, section or statement",
   metaValue: "a meta value (a string, number, true, false, null, array or object)",

@@ -1,19 +1,20 @@
 /**
  * The syntax layer's public entry point: text in, AST and diagnostics out.
- * Lexing, parsing (with Chevrotain's error recovery) and CST→AST conversion
- * all report into one diagnostics list; nothing here throws on any input.
+ * Lexing, parsing (with Chevrotain's error recovery, one top-level element at
+ * a time) and CST→AST conversion all report into one diagnostics list;
+ * nothing here throws on any input.
  */
-import { Lexer } from "chevrotain";
+import { Lexer, type IToken, type TokenType } from "chevrotain";
 import type { Document } from "./ast.js";
 import { error, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { lexerDefinition } from "./tokens.js";
+import * as T from "./tokens.js";
 import { parseTokens } from "./parser.js";
 import { BuildContext } from "./build/context.js";
-import { buildDocument } from "./build/document.js";
+import { DocumentBuilder } from "./build/document.js";
 import { lexerDiagnostics, parserDiagnostics } from "./syntax-diagnostics.js";
 
 /** The shared lexer (built once). */
-const wdlLexer = new Lexer(lexerDefinition, { positionTracking: "full", ensureOptimizations: false });
+const wdlLexer = new Lexer(T.lexerDefinition, { positionTracking: "full", ensureOptimizations: false });
 
 /** The result of parsing one document. */
 export interface ParseResult {
@@ -34,10 +35,17 @@ export interface ParseResult {
 export function parseDocument(text: string, uri: string): ParseResult {
   try {
     const lexed = wdlLexer.tokenize(text);
-    const { cst, errors } = parseTokens(lexed.tokens);
-    const primary = [...lexerDiagnostics(lexed.errors, text, uri), ...parserDiagnostics(errors, lexed.tokens, text, uri)];
+    const tokens = lexed.tokens;
+    const primary = lexerDiagnostics(lexed.errors, text, uri);
     const ctx = new BuildContext(uri, text);
-    const document = buildDocument(ctx, cst);
+    const builder = new DocumentBuilder(ctx);
+    const bounds = topLevelChunks(tokens);
+    for (let i = 0; i + 1 < bounds.length; i++) {
+      const { cst, errors } = parseTokens(tokens.slice(bounds[i], bounds[i + 1]));
+      primary.push(...parserDiagnostics(errors, tokens, tokens[bounds[i + 1]!], text, uri));
+      builder.add(cst);
+    }
+    const document = builder.finish();
     return { document, diagnostics: dropEchoes(primary, ctx.diagnostics) };
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
@@ -46,6 +54,28 @@ export function parseDocument(text: string, uri: string): ParseResult {
       diagnostics: [error("internal-error", `wdlrun could not parse this document (internal error: ${detail}); please report it`, undefined)],
     };
   }
+}
+
+const topLevelStarts = new Set<TokenType>(T.topLevelStarts);
+
+/**
+ * Splits the token vector before every `import`, `struct`, `task` and
+ * `workflow` at brace depth 0, so each top-level element is parsed (and its
+ * CST converted and dropped) on its own: much less memory and GC on large
+ * documents. Returns the chunk boundaries, first 0 and last tokens.length.
+ * An element with an unclosed brace simply extends its chunk to the end.
+ */
+function topLevelChunks(tokens: readonly IToken[]): number[] {
+  const bounds = [0];
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!.tokenType;
+    if (t === T.LCurly || t === T.TildeLCurly || t === T.DollarLCurly || t === T.CommandBraceStart) depth++;
+    else if (t === T.RCurly || t === T.BraceCommandEnd) depth = Math.max(0, depth - 1);
+    else if (depth === 0 && i > 0 && topLevelStarts.has(t)) bounds.push(i);
+  }
+  bounds.push(tokens.length);
+  return bounds;
 }
 
 function line(d: Diagnostic): number {

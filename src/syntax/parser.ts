@@ -2,7 +2,7 @@
  * The WDL grammar as a Chevrotain CstParser (rules as class properties, no
  * embedded actions). Rule names follow the spec's terms; grammar/wdl.ebnf is
  * the same grammar written out. Binary operators are parsed as a flat
- * sequence (`expression := unaryExpression (BinaryOperator unaryExpression)*`)
+ * sequence (`expression := operand (BinaryOperator operand)*`)
  * and the AST builder applies the spec's precedence table, which keeps the
  * CST shallow and the parser fast.
  *
@@ -423,51 +423,52 @@ export class WdlParser extends CstParser {
 
   // ───────────── expressions ─────────────
 
-  /** expression := unaryExpression (BinaryOperator unaryExpression)*  (precedence applied by the AST builder) */
+  /**
+   * expression := operand (BinaryOperator operand)*
+   * operand    := ('!' | '-' | '+')* primary (memberAccess | indexAccess)*
+   * primary    := Int | Float | 'true' | 'false' | 'None' | string | ifThenElse | groupOrPair | arrayLiteral
+   *             | mapLiteral | objectLiteral | hintsLiteral | apply | structLiteral | Identifier | 'task' | 'in'
+   * Operands and primaries are inlined (one CST node per expression, not three per operand); the AST
+   * builder splits the operands at the binary operators and applies the precedence table.
+   */
   readonly expression = this.RULE("expression", () => {
-    this.SUBRULE(this.unaryExpression);
+    this.operand(0);
     this.MANY((this.actions[25] ??= () => {
       this.CONSUME(T.BinaryOperator);
-      this.SUBRULE1(this.unaryExpression);
+      this.operand(1);
     }));
   });
 
-  /**
-   * unaryExpression := ('!' | '-' | '+')* primary ('.' memberName | '[' expression ']')*
-   * primary := Int | Float | 'true' | 'false' | 'None' | string | ifThenElse | groupOrPair | arrayLiteral
-   *          | mapLiteral | objectLiteral | hintsLiteral | apply | structLiteral | Identifier | 'task' | 'in'
-   * The primary alternatives are inlined here: one CST node less per operand.
-   * (member access and indexing bind tighter than the prefix operators).
-   */
-  readonly unaryExpression = this.RULE("unaryExpression", () => {
-    this.MANY((this.actions[26] ??= () => this.CONSUME(T.UnaryOperator)));
-    this.OR((this.alternatives[10] ??= [
-      { ALT: () => this.CONSUME(T.IntLiteral) },
-      { ALT: () => this.CONSUME(T.FloatLiteral) },
-      { ALT: () => this.CONSUME(T.KwTrue) },
-      { ALT: () => this.CONSUME(T.KwFalse) },
-      { ALT: () => this.CONSUME(T.KwNone) },
-      { ALT: () => this.SUBRULE(this.string) },
-      { ALT: () => this.SUBRULE(this.ifThenElse) },
-      { ALT: () => this.SUBRULE(this.groupOrPair) },
-      { ALT: () => this.SUBRULE(this.arrayLiteral) },
-      { ALT: () => this.SUBRULE(this.mapLiteral) },
-      { ALT: () => this.SUBRULE(this.objectLiteral) },
-      { ALT: () => this.SUBRULE(this.hintsLiteral) },
-      { ALT: () => this.SUBRULE(this.apply) },
-      { ALT: () => this.SUBRULE(this.structLiteral) },
-      { ALT: () => this.CONSUME(T.Identifier) },
+  /** One operand of an expression; `k` (0 or 1) keeps the two call sites' DSL occurrence indices apart. */
+  private operand(k: 0 | 1): void {
+    this.many(1 + k, (this.actions[26 + k] ??= () => this.consume(k, T.UnaryOperator)));
+    this.or(k, (this.alternatives[10 + 10 * k] ??= [
+      { ALT: () => this.consume(k, T.IntLiteral) },
+      { ALT: () => this.consume(k, T.FloatLiteral) },
+      { ALT: () => this.consume(k, T.KwTrue) },
+      { ALT: () => this.consume(k, T.KwFalse) },
+      { ALT: () => this.consume(k, T.KwNone) },
+      { ALT: () => this.subrule(k, this.string) },
+      { ALT: () => this.subrule(k, this.ifThenElse) },
+      { ALT: () => this.subrule(k, this.groupOrPair) },
+      { ALT: () => this.subrule(k, this.arrayLiteral) },
+      { ALT: () => this.subrule(k, this.mapLiteral) },
+      { ALT: () => this.subrule(k, this.objectLiteral) },
+      { ALT: () => this.subrule(k, this.hintsLiteral) },
+      { ALT: () => this.subrule(k, this.apply) },
+      { ALT: () => this.subrule(k, this.structLiteral) },
+      { ALT: () => this.consume(k, T.Identifier) },
       // `task` is the 1.2 implicit task variable (`task.name`); `in` is reserved but the spec's own examples use it as a name.
-      { ALT: () => this.CONSUME(T.KwTask) },
-      { ALT: () => this.CONSUME(T.KwIn) },
+      { ALT: () => this.consume(k, T.KwTask) },
+      { ALT: () => this.consume(k, T.KwIn) },
     ]));
-    this.MANY1((this.actions[27] ??= () => {
-      this.OR1((this.alternatives[9] ??= [
-        { ALT: () => this.SUBRULE(this.memberAccess) },
-        { ALT: () => this.SUBRULE(this.indexAccess) },
+    this.many(3 + k, (this.actions[40 + k] ??= () => {
+      this.or(2 + k, (this.alternatives[9 + 10 * k] ??= [
+        { ALT: () => this.subrule(k, this.memberAccess) },
+        { ALT: () => this.subrule(k, this.indexAccess) },
       ]));
     }));
-  });
+  }
 
   readonly memberAccess = this.RULE("memberAccess", () => {
     this.CONSUME(T.Dot);

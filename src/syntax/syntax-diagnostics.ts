@@ -8,6 +8,7 @@ import { EOF, type ILexingError, type IRecognitionException, type IToken, type T
 import { error, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Position, Span } from "../diagnostics/span.js";
 import * as T from "./tokens.js";
+import { describeToken } from "./parse-errors.js";
 
 /** At most this many parser errors are reported per document (later ones are mostly echoes). */
 const MAX_PARSER_ERRORS = 25;
@@ -147,6 +148,8 @@ function describeEnclosing(ruleStack: readonly string[]): string | undefined {
 export function parserDiagnostics(
   errors: readonly IRecognitionException[],
   tokens: readonly IToken[],
+  /** The token after the parsed chunk (its "end of file" is really this token), if any. */
+  next: IToken | undefined,
   text: string,
   uri: string,
 ): Diagnostic[] {
@@ -154,12 +157,16 @@ export function parserDiagnostics(
   const seen = new Set<number>();
   for (const e of errors) {
     if (out.length >= MAX_PARSER_ERRORS) break;
-    const tok = e.token;
+    let tok = e.token;
+    let message = e.message;
+    if (next !== undefined && (tok.tokenType === EOF || Number.isNaN(tok.startOffset))) {
+      message = message.replace(/the end of the file$/, describeToken(next));
+      tok = next;
+    }
     const atEnd = tok.tokenType === EOF || Number.isNaN(tok.startOffset);
     const offset = atEnd ? text.length : tok.startOffset;
     if (seen.has(offset)) continue;
     seen.add(offset);
-    let message = e.message;
     const closer = closerClassOfMessage.find(([prefix]) => message.startsWith(`${prefix} but found`));
     if (closer) {
       const opener = openerBefore(tokens, offset, closer[1]);

@@ -18,51 +18,74 @@ const versions: Readonly<Record<string, WdlVersion>> = { "1.0": "1.0", "1.1": "1
 
 const topLevelExpected = "'import', 'struct', 'task' or 'workflow'";
 
-/** Builds the AST of a document, or undefined when its version is missing or unsupported. */
-export function buildDocument(ctx: BuildContext, cst: CstNode): Document | undefined {
-  const versionNode = nodesOf(cst, "version")[0];
-  const version = readVersion(ctx, versionNode);
-  if (version === undefined) return undefined;
-  ctx.version = version.version;
+/**
+ * Builds the AST of a document from the CSTs of its top-level chunks, in
+ * order (parse.ts parses each top-level element separately, so that no
+ * chunk's CST outlives its conversion). The first chunk carries the version.
+ */
+export class DocumentBuilder {
+  private version: { version: WdlVersion; text: string; span: ReturnType<BuildContext["span"]> } | undefined;
+  private started = false;
+  private readonly imports: ImportDecl[] = [];
+  private readonly structs: StructDef[] = [];
+  private readonly tasks: TaskDef[] = [];
+  private workflow: WorkflowDef | undefined;
 
-  const imports: ImportDecl[] = [];
-  const structs: StructDef[] = [];
-  const tasks: TaskDef[] = [];
-  let workflow: WorkflowDef | undefined;
-  for (const n of nodesOf(cst, "importStatement")) push(imports, tryBuild(() => buildImport(ctx, n)));
-  for (const n of nodesOf(cst, "structDefinition")) push(structs, tryBuild(() => buildStruct(ctx, n)));
-  for (const n of nodesOf(cst, "taskDefinition")) push(tasks, tryBuild(() => buildTask(ctx, n)));
-  for (const n of nodesOf(cst, "workflowDefinition")) {
-    const w = tryBuild(() => buildWorkflow(ctx, n));
-    if (w === undefined) continue;
-    if (workflow === undefined) {
-      workflow = w;
-    } else {
-      ctx.error(
-        "second-workflow",
-        `a document may contain only one workflow, but '${w.name.name}' is a second one`,
-        w.name.span,
-        "move this workflow into its own file and import it",
-        [{ span: workflow.name.span, message: `the first workflow, '${workflow.name.name}', is here` }],
-      );
+  constructor(private readonly ctx: BuildContext) {}
+
+  /** Converts one chunk's CST (a `document` rule match). */
+  add(cst: CstNode): void {
+    const ctx = this.ctx;
+    if (!this.started) {
+      this.started = true;
+      this.version = readVersion(ctx, nodesOf(cst, "version")[0]);
+      if (this.version) ctx.version = this.version.version;
     }
+    if (this.version === undefined) return;
+    for (const n of nodesOf(cst, "importStatement")) push(this.imports, tryBuild(() => buildImport(ctx, n)));
+    for (const n of nodesOf(cst, "structDefinition")) push(this.structs, tryBuild(() => buildStruct(ctx, n)));
+    for (const n of nodesOf(cst, "taskDefinition")) push(this.tasks, tryBuild(() => buildTask(ctx, n)));
+    for (const n of nodesOf(cst, "workflowDefinition")) {
+      const w = tryBuild(() => buildWorkflow(ctx, n));
+      if (w !== undefined) this.addWorkflow(w);
+    }
+    reportTopLevelLeftovers(ctx, cst);
   }
-  reportTopLevelLeftovers(ctx, cst);
 
-  const firstSpan = version.span;
-  const last = ctx.source.length;
-  return {
-    kind: "Document",
-    uri: ctx.uri,
-    version: version.version,
-    versionText: version.text,
-    versionSpan: version.span,
-    imports,
-    structs,
-    tasks,
-    workflow,
-    span: { uri: ctx.uri, start: { line: 1, column: 1, offset: 0 }, end: endPosition(ctx.source, last, firstSpan.end) },
-  };
+  private addWorkflow(w: WorkflowDef): void {
+    const first = this.workflow;
+    if (first === undefined) {
+      this.workflow = w;
+      return;
+    }
+    this.ctx.error(
+      "second-workflow",
+      `a document may contain only one workflow, but '${w.name.name}' is a second one`,
+      w.name.span,
+      "move this workflow into its own file and import it",
+      [{ span: first.name.span, message: `the first workflow, '${first.name.name}', is here` }],
+    );
+  }
+
+  /** The document, or undefined when its version is missing or unsupported (already reported). */
+  finish(): Document | undefined {
+    const ctx = this.ctx;
+    if (!this.started) this.version = readVersion(ctx, undefined);
+    const version = this.version;
+    if (version === undefined) return undefined;
+    return {
+      kind: "Document",
+      uri: ctx.uri,
+      version: version.version,
+      versionText: version.text,
+      versionSpan: version.span,
+      imports: this.imports,
+      structs: this.structs,
+      tasks: this.tasks,
+      workflow: this.workflow,
+      span: { uri: ctx.uri, start: { line: 1, column: 1, offset: 0 }, end: endPosition(ctx.source, ctx.source.length, version.span.end) },
+    };
+  }
 }
 
 function push<T>(list: T[], item: T | undefined): void {

@@ -4,7 +4,7 @@
  * sequences, literals (64-bit Int range), postfix access, and every literal
  * form. Strings and placeholders live in ./strings-ast.ts.
  */
-import type { CstNode, IToken } from "chevrotain";
+import type { CstElement, CstNode, IToken } from "chevrotain";
 import type {
   BinaryOperator,
   Expr,
@@ -16,7 +16,7 @@ import type {
   UnaryOperator,
 } from "../ast.js";
 import { joinSpans } from "../../diagnostics/span.js";
-import { BuildContext, Incomplete, needNode, needToken, nodeOf, nodesOf, tokenOf, tokensOf } from "./context.js";
+import { BuildContext, Incomplete, firstToken, needNode, needToken, nodeOf, nodesOf, tokenOf, tokensOf } from "./context.js";
 import { FEATURES } from "./features.js";
 import { buildString } from "./strings-ast.js";
 
@@ -48,11 +48,10 @@ export function ident(ctx: BuildContext, t: IToken): Identifier {
 
 /** Builds an `expression` CST node. */
 export function buildExpression(ctx: BuildContext, node: CstNode): Expr {
-  const operandNodes = nodesOf(node, "unaryExpression");
   const ops = tokensOf(node, "BinaryOperator");
-  if (operandNodes.length !== ops.length + 1) throw new Incomplete();
-  const first = buildUnary(ctx, operandNodes[0]!);
-  if (ops.length === 0) return first;
+  if (ops.length === 0) return buildOperand(ctx, node);
+  const operandNodes = splitOperands(node, ops);
+  const first = buildOperand(ctx, operandNodes[0]!);
   // Shunting-yard over the flat sequence: operands and pending operators.
   const operands: Expr[] = [first];
   const pending: IToken[] = [];
@@ -68,10 +67,54 @@ export function buildExpression(ctx: BuildContext, node: CstNode): Expr {
     const p = precedence[op.image as BinaryOperator];
     while (pending.length > 0 && precedence[pending[pending.length - 1]!.image as BinaryOperator] >= p) reduce();
     pending.push(op);
-    operands.push(buildUnary(ctx, operandNodes[i + 1]!));
+    operands.push(buildOperand(ctx, operandNodes[i + 1]!));
   }
   while (pending.length > 0) reduce();
   return operands[0]!;
+}
+
+/** The key of the token that starts each kind of child node of an expression. */
+const firstTokenKeys: Readonly<Record<string, readonly string[]>> = {
+  string: ["DqStart", "SqStart", "MlStart"],
+  ifThenElse: ["If"],
+  groupOrPair: ["LParen"],
+  arrayLiteral: ["LSquare"],
+  mapLiteral: ["LCurly"],
+  objectLiteral: ["Object"],
+  hintsLiteral: ["Hints", "Input", "Output"],
+  apply: ["Identifier"],
+  structLiteral: ["Identifier"],
+  memberAccess: ["Dot"],
+  indexAccess: ["LSquare"],
+};
+
+function offsetOf(e: CstElement): number {
+  if (!("children" in e)) return e.startOffset;
+  for (const key of firstTokenKeys[e.name] ?? []) {
+    const t = tokenOf(e, key);
+    if (t !== undefined) return t.startOffset;
+  }
+  return firstToken(e)?.startOffset ?? Number.MAX_SAFE_INTEGER;
+}
+
+/**
+ * Splits an expression node with binary operators into one pseudo-node per
+ * operand (same child keys as a single-operand expression), by offset.
+ */
+function splitOperands(node: CstNode, ops: readonly IToken[]): CstNode[] {
+  const parts: Record<string, CstElement[]>[] = ops.map(() => ({}));
+  parts.push({});
+  const children = node.children;
+  for (const key in children) {
+    if (key === "BinaryOperator") continue;
+    for (const e of children[key]!) {
+      const at = offsetOf(e);
+      let i = 0;
+      while (i < ops.length && ops[i]!.startOffset < at) i++;
+      (parts[i]![key] ??= []).push(e);
+    }
+  }
+  return parts.map((c) => ({ name: "operand", children: c }) as CstNode);
 }
 
 /** Builds an optional `expression` child, or throws Incomplete when it is missing. */
@@ -81,7 +124,8 @@ export function needExpression(ctx: BuildContext, node: CstNode, index = 0): Exp
   return buildExpression(ctx, e);
 }
 
-function buildUnary(ctx: BuildContext, node: CstNode): Expr {
+/** Builds one operand: prefix operators applied to a primary with its member accesses and indexes. */
+function buildOperand(ctx: BuildContext, node: CstNode): Expr {
   const ops = tokensOf(node, "UnaryOperator");
   const postfix = node;
   let operand: Expr | undefined;
@@ -115,7 +159,7 @@ function parseIntImage(image: string): bigint {
   return BigInt(image);
 }
 
-/** The primary expression of a unaryExpression node with its member accesses and indexes applied. */
+/** The primary expression of an operand with its member accesses and indexes applied. */
 function buildPostfix(ctx: BuildContext, node: CstNode): Expr {
   let target = buildPrimary(ctx, node);
   const members = nodesOf(node, "memberAccess");
@@ -137,13 +181,13 @@ function buildPostfix(ctx: BuildContext, node: CstNode): Expr {
   return target;
 }
 
-/** The keys a unaryExpression node's primary child may have, most frequent first. */
+/** The keys an operand's primary child may have, most frequent first. */
 const primaryKeys = [
   "Identifier", "apply", "string", "IntLiteral", "arrayLiteral", "FloatLiteral", "True", "False", "ifThenElse",
   "groupOrPair", "mapLiteral", "structLiteral", "None", "objectLiteral", "hintsLiteral", "Task", "In",
 ] as const;
 
-/** Builds the primary expression of a unaryExpression node (dispatching on its primary child's key). */
+/** Builds the primary expression of an operand (dispatching on its primary child's key). */
 function buildPrimary(ctx: BuildContext, node: CstNode): Expr {
   const children = node.children;
   let key: (typeof primaryKeys)[number] | undefined;
