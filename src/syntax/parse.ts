@@ -51,7 +51,7 @@ export function parseDocument(text: string, uri: string): ParseResult {
     const detail = e instanceof Error ? e.message : String(e);
     return {
       document: undefined,
-      diagnostics: [error("internal-error", `wdlrun could not parse this document (internal error: ${detail}); please report it`, undefined)],
+      diagnostics: [error("internal-error", `wdlrun could not parse ${uri} (internal error: ${detail}); please report it`, undefined)],
     };
   }
 }

@@ -31,6 +31,9 @@ function spanAt(text: string, uri: string, offset: number, length: number): Span
 export function lexerDiagnostics(errors: readonly ILexingError[], text: string, uri: string): Diagnostic[] {
   return errors.map((e) => {
     const ch = text[e.offset] ?? "";
+    if (ch === "\uFEFF") {
+      return error("syntax-error", "the file starts with a byte order mark (U+FEFF)", spanAt(text, uri, e.offset, 1), "save the file as UTF-8 without a BOM");
+    }
     if (ch === "}" && /pop/i.test(e.message)) {
       return error("unmatched-brace", "unexpected '}': it closes nothing", spanAt(text, uri, e.offset, 1), "remove it, or look for a missing '{' above");
     }
