@@ -1,6 +1,7 @@
 /**
  * The WDL grammar as a Chevrotain CstParser (rules as class properties, no
- * embedded actions). Rule names follow the spec's terms; grammar/wdl.ebnf is
+ * embedded actions): documents, sections and statements here, expressions,
+ * strings and types in ./parser-expressions.ts (the base class). Rule names follow the spec's terms; grammar/wdl.ebnf is
  * the same grammar written out. Binary operators are parsed as a flat
  * sequence (`expression := operand (BinaryOperator operand)*`)
  * and the AST builder applies the spec's precedence table, which keeps the
@@ -9,7 +10,8 @@
  * One parser instance is built once (see `wdlParser`) and reused for every
  * document; it is not re-entrant, which is fine on Node's single thread.
  */
-import { CstParser, EOF, type CstNode, type IOrAlt, type IToken, type TokenType } from "chevrotain";
+import { EOF, type CstNode, type IToken, type TokenType } from "chevrotain";
+import { WdlExpressionParser } from "./parser-expressions.js";
 import * as T from "./tokens.js";
 import { errorMessageProvider } from "./parse-errors.js";
 
@@ -19,15 +21,7 @@ const typeKeywordTokens: readonly TokenType[] = [
 ];
 
 /** The WDL parser. Use the shared instance `wdlParser`. */
-export class WdlParser extends CstParser {
-  /**
-   * Each OR's alternatives, built on first use and reused: allocating the
-   * alternative objects on every call is a large share of parsing time.
-   */
-  private readonly alternatives: IOrAlt<unknown>[][] = [];
-  /** Likewise for the bodies of MANY / OPTION / AT_LEAST_ONE. */
-  private readonly actions: (() => void)[] = [];
-
+export class WdlParser extends WdlExpressionParser {
   constructor() {
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider });
     this.performSelfAnalysis();
@@ -219,11 +213,6 @@ export class WdlParser extends CstParser {
     this.SUBRULE(this.expression);
   });
 
-  /** A key that may also be a keyword (meta keys such as `version`, hint keys). */
-  readonly anyName = this.RULE("anyName", () => {
-    this.OR((this.alternatives[5] ??= [{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Keyword) }]));
-  });
-
   /** meta := 'meta' '{' metaKeyValue* '}' */
   readonly metaSection = this.RULE("metaSection", () => {
     this.CONSUME(T.KwMeta);
@@ -310,42 +299,6 @@ export class WdlParser extends CstParser {
     return third === T.Identifier || third === T.Question || third === T.LSquare;
   }
 
-  /**
-   * type := ('Array' '[' type ']' '+'? | 'Map' '[' type ',' type ']' | 'Pair' '[' type ',' type ']'
-   *          | 'Object' | primitive | Identifier) '?'?
-   */
-  readonly type = this.RULE("type", () => {
-    this.OR((this.alternatives[8] ??= [
-      {
-        ALT: () => {
-          this.CONSUME(T.KwArray);
-          this.CONSUME(T.LSquare);
-          this.SUBRULE(this.type);
-          this.CONSUME(T.RSquare);
-          this.OPTION((this.actions[15] ??= () => this.CONSUME(T.Plus)));
-        },
-      },
-      {
-        ALT: () => {
-          this.OR1([{ ALT: () => this.CONSUME(T.KwMap) }, { ALT: () => this.CONSUME(T.KwPair) }]);
-          this.CONSUME1(T.LSquare);
-          this.SUBRULE1(this.type);
-          this.CONSUME(T.Comma);
-          this.SUBRULE2(this.type);
-          this.CONSUME1(T.RSquare);
-        },
-      },
-      { ALT: () => this.CONSUME(T.KwObjectType) },
-      { ALT: () => this.CONSUME(T.KwBoolean) },
-      { ALT: () => this.CONSUME(T.KwInt) },
-      { ALT: () => this.CONSUME(T.KwFloat) },
-      { ALT: () => this.CONSUME(T.KwString) },
-      { ALT: () => this.CONSUME(T.KwFile) },
-      { ALT: () => this.CONSUME(T.KwDirectory) },
-      { ALT: () => this.CONSUME(T.Identifier) },
-    ]));
-    this.OPTION1((this.actions[16] ??= () => this.CONSUME(T.Question)));
-  });
 
   // ───────────── workflow statements ─────────────
 
@@ -421,240 +374,6 @@ export class WdlParser extends CstParser {
     this.SUBRULE(this.body);
   });
 
-  // ───────────── expressions ─────────────
-
-  /**
-   * expression := operand (BinaryOperator operand)*
-   * operand    := ('!' | '-' | '+')* primary (memberAccess | indexAccess)*
-   * primary    := Int | Float | 'true' | 'false' | 'None' | string | ifThenElse | groupOrPair | arrayLiteral
-   *             | mapLiteral | objectLiteral | hintsLiteral | apply | structLiteral | Identifier | 'task' | 'in'
-   * Operands and primaries are inlined (one CST node per expression, not three per operand); the AST
-   * builder splits the operands at the binary operators and applies the precedence table.
-   */
-  readonly expression = this.RULE("expression", () => {
-    this.operand(0);
-    this.MANY((this.actions[25] ??= () => {
-      this.CONSUME(T.BinaryOperator);
-      this.operand(1);
-    }));
-  });
-
-  /** One operand of an expression; `k` (0 or 1) keeps the two call sites' DSL occurrence indices apart. */
-  private operand(k: 0 | 1): void {
-    this.many(1 + k, (this.actions[26 + k] ??= () => this.consume(k, T.UnaryOperator)));
-    this.or(k, (this.alternatives[10 + 10 * k] ??= [
-      { ALT: () => this.consume(k, T.IntLiteral) },
-      { ALT: () => this.consume(k, T.FloatLiteral) },
-      { ALT: () => this.consume(k, T.KwTrue) },
-      { ALT: () => this.consume(k, T.KwFalse) },
-      { ALT: () => this.consume(k, T.KwNone) },
-      { ALT: () => this.subrule(k, this.string) },
-      { ALT: () => this.subrule(k, this.ifThenElse) },
-      { ALT: () => this.subrule(k, this.groupOrPair) },
-      { ALT: () => this.subrule(k, this.arrayLiteral) },
-      { ALT: () => this.subrule(k, this.mapLiteral) },
-      { ALT: () => this.subrule(k, this.objectLiteral) },
-      { ALT: () => this.subrule(k, this.hintsLiteral) },
-      { ALT: () => this.subrule(k, this.apply) },
-      { ALT: () => this.subrule(k, this.structLiteral) },
-      { ALT: () => this.consume(k, T.Identifier) },
-      // `task` is the 1.2 implicit task variable (`task.name`); `in` is reserved but the spec's own examples use it as a name.
-      { ALT: () => this.consume(k, T.KwTask) },
-      { ALT: () => this.consume(k, T.KwIn) },
-    ]));
-    this.many(3 + k, (this.actions[40 + k] ??= () => {
-      this.or(2 + k, (this.alternatives[9 + 10 * k] ??= [
-        { ALT: () => this.subrule(k, this.memberAccess) },
-        { ALT: () => this.subrule(k, this.indexAccess) },
-      ]));
-    }));
-  }
-
-  readonly memberAccess = this.RULE("memberAccess", () => {
-    this.CONSUME(T.Dot);
-    // Any keyword: `pair.left`, and members of the 1.2 `task` variable such as `task.meta`.
-    this.OR((this.alternatives[17] ??= [{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Keyword) }]));
-  });
-
-  readonly indexAccess = this.RULE("indexAccess", () => {
-    this.CONSUME(T.LSquare);
-    this.SUBRULE(this.expression);
-    this.CONSUME(T.RSquare);
-  });
-
-
-  /** ifThenElse := 'if' expression 'then' expression 'else' expression */
-  readonly ifThenElse = this.RULE("ifThenElse", () => {
-    this.CONSUME(T.KwIf);
-    this.SUBRULE(this.expression);
-    this.CONSUME(T.KwThen);
-    this.SUBRULE1(this.expression);
-    this.CONSUME(T.KwElse);
-    this.SUBRULE2(this.expression);
-  });
-
-  /** groupOrPair := '(' expression (',' expression)? ')' */
-  readonly groupOrPair = this.RULE("groupOrPair", () => {
-    this.CONSUME(T.LParen);
-    this.SUBRULE(this.expression);
-    this.OPTION((this.actions[28] ??= () => {
-      this.CONSUME(T.Comma);
-      this.SUBRULE1(this.expression);
-    }));
-    this.CONSUME(T.RParen);
-  });
-
-  /** arrayLiteral := '[' (expression (',' expression)* ','?)? ']' */
-  readonly arrayLiteral = this.RULE("arrayLiteral", () => {
-    this.CONSUME(T.LSquare);
-    this.commaList(1, () => this.SUBRULE(this.expression), () => this.SUBRULE1(this.expression));
-    this.CONSUME(T.RSquare);
-  });
-
-  /** mapLiteral := '{' (expression ':' expression (',' …)* ','?)? '}' */
-  readonly mapLiteral = this.RULE("mapLiteral", () => {
-    this.CONSUME(T.LCurly);
-    this.commaList(2, () => this.SUBRULE(this.mapEntry), () => this.SUBRULE1(this.mapEntry));
-    this.CONSUME(T.RCurly);
-  });
-
-  readonly mapEntry = this.RULE("mapEntry", () => {
-    this.SUBRULE(this.expression);
-    this.CONSUME(T.Colon);
-    this.SUBRULE1(this.expression);
-  });
-
-  /** objectLiteral := 'object' '{' (memberInit (',' memberInit)* ','?)? '}' */
-  readonly objectLiteral = this.RULE("objectLiteral", () => {
-    this.CONSUME(T.KwObject);
-    this.SUBRULE(this.memberInitBlock);
-  });
-
-  /** structLiteral := Identifier '{' (memberInit (',' memberInit)* ','?)? '}' */
-  readonly structLiteral = this.RULE("structLiteral", () => {
-    this.CONSUME(T.Identifier);
-    this.SUBRULE(this.memberInitBlock);
-  });
-
-  readonly memberInitBlock = this.RULE("memberInitBlock", () => {
-    this.CONSUME(T.LCurly);
-    this.commaList(3, () => this.SUBRULE(this.memberInit), () => this.SUBRULE1(this.memberInit));
-    this.CONSUME(T.RCurly);
-  });
-
-  /** memberInit := (name | string) ':' expression  (quoted member names are accepted, as in 1.0 object literals) */
-  readonly memberInit = this.RULE("memberInit", () => {
-    this.OR((this.alternatives[11] ??= [{ ALT: () => this.SUBRULE(this.anyName) }, { ALT: () => this.SUBRULE(this.string) }]));
-    this.CONSUME(T.Colon);
-    this.SUBRULE(this.expression);
-  });
-
-  /** hintsLiteral := ('hints' | 'input' | 'output') '{' (hintsEntry (',' hintsEntry)* ','?)? '}' */
-  readonly hintsLiteral = this.RULE("hintsLiteral", () => {
-    this.OR((this.alternatives[12] ??= [
-      { ALT: () => this.CONSUME(T.KwHints) },
-      { ALT: () => this.CONSUME(T.KwInput) },
-      { ALT: () => this.CONSUME(T.KwOutput) },
-    ]));
-    this.CONSUME(T.LCurly);
-    this.commaList(4, () => this.SUBRULE(this.hintsEntry), () => this.SUBRULE1(this.hintsEntry));
-    this.CONSUME(T.RCurly);
-  });
-
-  /** hintsEntry := name ('.' name)* ':' expression */
-  readonly hintsEntry = this.RULE("hintsEntry", () => {
-    this.SUBRULE(this.anyName);
-    this.MANY((this.actions[29] ??= () => {
-      this.CONSUME(T.Dot);
-      this.SUBRULE1(this.anyName);
-    }));
-    this.CONSUME(T.Colon);
-    this.SUBRULE(this.expression);
-  });
-
-  /** apply := Identifier '(' (expression (',' expression)* ','?)? ')' */
-  readonly apply = this.RULE("apply", () => {
-    this.CONSUME(T.Identifier);
-    this.CONSUME(T.LParen);
-    this.commaList(5, () => this.SUBRULE(this.expression), () => this.SUBRULE1(this.expression));
-    this.CONSUME(T.RParen);
-  });
-
-  /** string := '"' (text | placeholder)* '"' | "'" … "'" | '<<<' (text | placeholder)* '>>>' */
-  readonly string = this.RULE("string", () => {
-    this.OR((this.alternatives[13] ??= [
-      {
-        ALT: () => {
-          this.CONSUME(T.DqStart);
-          this.MANY((this.actions[30] ??= () => {
-            this.OR1([{ ALT: () => this.CONSUME(T.DqText) }, { ALT: () => this.SUBRULE(this.placeholder) }]);
-          }));
-          this.OR2([{ ALT: () => this.CONSUME(T.DqEnd) }, { ALT: () => this.CONSUME(T.UnterminatedString) }]);
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.SqStart);
-          this.MANY1((this.actions[31] ??= () => {
-            this.OR3([{ ALT: () => this.CONSUME(T.SqText) }, { ALT: () => this.SUBRULE1(this.placeholder) }]);
-          }));
-          this.OR4([{ ALT: () => this.CONSUME(T.SqEnd) }, { ALT: () => this.CONSUME1(T.UnterminatedString) }]);
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.MlStart);
-          this.MANY2((this.actions[32] ??= () => {
-            this.OR5([{ ALT: () => this.CONSUME(T.MlText) }, { ALT: () => this.SUBRULE2(this.placeholder) }]);
-          }));
-          this.CONSUME(T.MlEnd);
-        },
-      },
-    ]));
-  });
-
-  /** placeholder := ('~{' | '${') placeholderOption* expression '}' */
-  readonly placeholder = this.RULE("placeholder", () => {
-    this.OR((this.alternatives[14] ??= [{ ALT: () => this.CONSUME(T.TildeLCurly) }, { ALT: () => this.CONSUME(T.DollarLCurly) }]));
-    this.MANY({ GATE: () => this.LA(2).tokenType === T.Equals, DEF: () => this.SUBRULE(this.placeholderOption) });
-    this.SUBRULE(this.expression);
-    this.CONSUME(T.RCurly);
-  });
-
-  /** placeholderOption := ('sep' | 'true' | 'false' | 'default') '=' (string | number | Boolean) */
-  readonly placeholderOption = this.RULE("placeholderOption", () => {
-    this.OR((this.alternatives[15] ??= [
-      { ALT: () => this.CONSUME(T.Identifier) },
-      { ALT: () => this.CONSUME(T.KwTrue) },
-      { ALT: () => this.CONSUME(T.KwFalse) },
-    ]));
-    this.CONSUME(T.Equals);
-    this.OR1((this.alternatives[16] ??= [
-      { ALT: () => this.SUBRULE(this.string) },
-      { ALT: () => this.CONSUME(T.IntLiteral) },
-      { ALT: () => this.CONSUME(T.FloatLiteral) },
-      { ALT: () => this.CONSUME1(T.KwTrue) },
-      { ALT: () => this.CONSUME1(T.KwFalse) },
-    ]));
-  });
-
-  /**
-   * `first (',' next)* ','?` — a comma-separated list allowing a trailing comma.
-   * `site` identifies the call site: its closures are built once and reused.
-   */
-  private commaList(site: number, first: () => void, next: () => void): void {
-    const key = 100 + 3 * site;
-    this.OPTION9(
-      (this.actions[key] ??= () => {
-        first();
-        this.MANY9((this.actions[key + 1] ??= () => {
-          this.CONSUME9(T.Comma);
-          next();
-        }));
-        this.OPTION8((this.actions[key + 2] ??= () => this.CONSUME8(T.Comma)));
-      }),
-    );
-  }
 }
 
 /** The shared parser instance (building one costs milliseconds; parsing reuses it). */
