@@ -9,12 +9,12 @@
  * missing or extra keys fail; a failing test's numeric `return_code` must be
  * the failed task's exit status). Relative input paths resolve against `data/`.
  */
+import { requireCorpusDir } from "./corpus.js";
 import { assertUnreachable } from "../src/diagnostics/diagnostic.js";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Backend } from "../src/backends/backend.js";
 import { Cancellation } from "../src/runtime/cancellation.js";
 import { runDocument, type RunOutcome } from "../src/runtime/engine.js";
@@ -53,11 +53,9 @@ export interface TestResult {
   readonly seconds: number;
 }
 
-/** The corpus directory: `$WDL_CONFORMANCE_DIR`, else ../shared/wdl-conformance next to the repository. */
+/** The corpus directory (see ./corpus.ts for where it is looked for). */
 export function defaultCorpusDir(): string {
-  if (process.env.WDL_CONFORMANCE_DIR) return path.resolve(process.env.WDL_CONFORMANCE_DIR);
-  const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-  return path.resolve(repo, "..", "shared", "wdl-conformance");
+  return requireCorpusDir();
 }
 
 /** Lists the tests of `suite` in `corpus`, sorted by name, optionally filtered by a regular expression on the id. */

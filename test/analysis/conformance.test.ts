@@ -5,12 +5,13 @@
  * ../shared/wdl-conformance, or $WDL_CONFORMANCE_DIR.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { requireCorpusDir } from "../../conformance/corpus.js";
 import { analyzeFile } from "../../src/analysis/index.js";
 import { renderDiagnostic } from "../../src/diagnostics/render.js";
 
-const corpus = process.env.WDL_CONFORMANCE_DIR ?? resolve(import.meta.dirname, "../../../shared/wdl-conformance");
+const corpus = requireCorpusDir();
 
 /**
  * Examples that are invalid WDL as written in the spec (each also listed, or

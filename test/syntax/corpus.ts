@@ -1,17 +1,14 @@
 /**
- * Locates the conformance corpus (../shared/wdl-conformance from the repo
- * root, or $WDL_CONFORMANCE_DIR) and lists its .wdl files, for syntax tests.
+ * Lists the conformance corpus' .wdl files (located by conformance/corpus.ts), for syntax tests.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { requireCorpusDir } from "../../conformance/corpus.js";
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** The corpus root directory, or undefined when it is not present. */
-export function conformanceDir(): string | undefined {
-  const dir = process.env.WDL_CONFORMANCE_DIR ?? resolve(repoRoot, "../shared/wdl-conformance");
-  return existsSync(dir) ? dir : undefined;
+/** The corpus root directory; throws (failing the test) when it cannot be found. */
+export function conformanceDir(): string {
+  return requireCorpusDir();
 }
 
 /** Every .wdl file under `dir`, recursively, sorted. */
@@ -28,6 +25,5 @@ export function wdlFilesUnder(dir: string): string[] {
 /** The .wdl files of the spec-1.2 and spec-1.1 sets (empty when the corpus is absent). */
 export function corpusFiles(): string[] {
   const dir = conformanceDir();
-  if (dir === undefined) return [];
   return ["spec-1.2", "spec-1.1"].flatMap((set) => (existsSync(join(dir, set)) ? wdlFilesUnder(join(dir, set)) : []));
 }
