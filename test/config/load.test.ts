@@ -152,7 +152,7 @@ describe("sizes and lines", () => {
 
 describe("documentation", () => {
   it("README.md documents every key with its default and variable", () => {
-    const readme = readFileSync(new URL("../../src/config/README.md", import.meta.url), "utf8");
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
     for (const k of KEYS) {
       const def = k.type.kind === "bytes" ? '""' : JSON.stringify(k.type.default).replace(/,/g, ", ");
       const row = readme.split("\n").find((l) => l.startsWith(`| \`${k.name}\` |`));
