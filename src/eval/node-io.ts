@@ -21,6 +21,12 @@ export interface NodeFileIOOptions {
   readonly stderr?: string;
   /** Maps a File/Directory path to the path a command sees; identity when absent. */
   readonly commandPath?: (path: string, kind: "File" | "Directory") => string;
+  /**
+   * The host path that `read_*`, `size` and `exists` look at for a WDL path, or
+   * undefined when nothing is there (task outputs read what the command wrote,
+   * through the backend); by default relative paths resolve against `baseDir`.
+   */
+  readonly hostPath?: (path: string) => string | undefined;
 }
 
 /** Counter shared by every nodeFileIO so that files written in one process never collide. */
@@ -31,12 +37,15 @@ export function nodeFileIO(options: NodeFileIOOptions): FileIO {
   const baseDir = path.resolve(options.baseDir);
   const writeDir = path.resolve(options.writeDir ?? baseDir);
   const resolve = (p: string): string => (path.isAbsolute(p) ? p : path.resolve(baseDir, p));
+  const lookUp = options.hostPath ?? resolve;
+  const noSuchFile = (): never => {
+    throw Object.assign(new Error("no such file or directory"), { code: "ENOENT" });
+  };
   return {
     resolve,
     readText(p) {
-      const host = resolve(p);
       try {
-        return fs.readFileSync(host, "utf8");
+        return fs.readFileSync(lookUp(p) ?? noSuchFile(), "utf8");
       } catch (e) {
         throw new ValueError(`cannot read file '${p}': ${describeFsError(e)}`, "file-read-failed");
       }
@@ -64,15 +73,15 @@ export function nodeFileIO(options: NodeFileIOOptions): FileIO {
       return globFiles(baseDir, pattern);
     },
     size(p) {
-      const host = resolve(p);
       try {
-        return sizeOf(host);
+        return sizeOf(lookUp(p) ?? noSuchFile());
       } catch (e) {
         throw new ValueError(`cannot determine the size of '${p}': ${describeFsError(e)}`, "file-read-failed");
       }
     },
     exists(p) {
-      return fs.existsSync(resolve(p));
+      const host = lookUp(p);
+      return host !== undefined && fs.existsSync(host);
     },
     stdout: () => options.stdout,
     stderr: () => options.stderr,

@@ -5,7 +5,7 @@
  * constraints, waits for resources in the pool, renders the command, runs
  * it on the backend, checks the exit code against `return_codes`, and
  * evaluates the outputs (File outputs mapped to host paths through
- * AttemptResult.toHost). Failed commands are retried up to `max_retries`.
+ * AttemptResult.toHost, see ./output-paths.ts). Failed commands are retried up to `max_retries`.
  */
 import { open, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -28,6 +28,7 @@ import { resolveConstraints, type TaskConstraints } from "./requirements/constra
 import { RequirementError } from "./requirements/read-value.js";
 import { AcquireAbortedError, ResourceRefusedError, type Lease } from "./resource-pool.js";
 import type { RunContext } from "./run-context.js";
+import { OutputPaths } from "./output-paths.js";
 import { attemptPaths, callIdOf, createAttemptDir, type AttemptPaths } from "./run-dir.js";
 import { StoppedError } from "./scheduler.js";
 import { taskVariable } from "./task-variable.js";
@@ -258,16 +259,17 @@ async function runAttempt(
     // Outputs, in source order, each able to see the earlier ones.
     // In outputs, `task.container` is the image that actually ran (the backend knows it).
     if (doc.version === "1.2") env.set("task", taskVar(resources, code, result.image ?? container));
+    const outPaths = new OutputPaths(layout, paths, result, mapPath);
     const outCtx = evalContext(
       task,
       env,
-      nodeFileIO({ baseDir: paths.workDir, writeDir: paths.writeDir, stdout: paths.stdoutFile, stderr: paths.stderrFile, commandPath }),
+      outPaths.fileIO({ baseDir: paths.workDir, writeDir: paths.writeDir, stdout: paths.stdoutFile, stderr: paths.stderrFile, commandPath }),
     );
     const outputs = new Map<string, WdlValue>();
-    const toHostPath = outputPathMapper(layout, paths, result);
     for (const out of task.outputs) {
       try {
-        const v = await mapPaths(evaluateDecl(out.decl, out.type, outCtx), out.type, toHostPath);
+        const evaluated = await outPaths.evaluate(() => evaluateDecl(out.decl, out.type, outCtx));
+        const v = await mapPaths(evaluated, out.type, (p) => outPaths.toHost(p));
         env.set(out.name, v);
         outputs.set(out.name, v);
       } catch (e) {
@@ -335,30 +337,6 @@ function commandPathMapper(layout: AttemptLayout, paths: AttemptPaths): (p: stri
     }
     return p;
   };
-}
-
-/** Maps a path an output expression produced (as the command saw it) to a host path, or undefined when missing. */
-function outputPathMapper(layout: AttemptLayout, paths: AttemptPaths, result: AttemptResult) {
-  const cw = layout.workDir as string;
-  return async (p: string): Promise<string | undefined> => {
-    let candidate: string;
-    if (!path.isAbsolute(p)) candidate = path.join(paths.workDir, p);
-    else if (p === cw || p.startsWith(cw + "/")) candidate = path.join(paths.workDir, p.slice(cw.length));
-    else candidate = p;
-    if (await exists(candidate)) return candidate;
-    const viaBackend = await result.toHost(containerPath(path.isAbsolute(p) ? p : path.join(cw, p)));
-    return viaBackend;
-  };
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    const h = await open(p, "r");
-    await h.close();
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EISDIR";
-  }
 }
 
 /** The last `n` lines of a text file (reads at most its last 16 KiB). */

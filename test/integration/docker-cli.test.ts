@@ -115,11 +115,9 @@ workflow squares {
     expect(left).toEqual([]);
   });
 
-  // Known runtime bug (src/runtime/task-runner.ts outputPathMapper): an absolute output path
-  // outside the work directory is looked up on the host first, so when the same path exists on
-  // the host, the host's file is returned instead of the one the task wrote in its container.
-  // Remove `.fails` once the runtime asks the backend (AttemptResult.toHost) first.
-  it.fails("returns the file the task wrote in its container even when the host has the same path", async () => {
+  // Output expressions name paths as the command saw them: the runtime asks the backend
+  // (AttemptResult.toHost) first, so a host file at the same path must not stand in for the task's.
+  it("returns the file the task wrote in its container even when the host has the same path", async () => {
     const shared = path.join("/tmp", `wdlrun-shadow-${process.pid}-${Date.now()}.txt`);
     writeFileSync(shared, "host\n");
     const wdl = `version 1.1
