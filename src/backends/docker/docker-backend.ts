@@ -11,13 +11,13 @@ import { setMaxListeners } from "node:events";
 import type Docker from "dockerode";
 import type { AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, HostPath } from "../backend.js";
 import type { PullPolicy, WdlrunConfig } from "../../config/load.js";
-import { DockerBackendError, asBackendError, connect, engineAnswers, engineUrl, explainConnection, statusOf } from "./client.js";
+import { asBackendError, connect, engineAnswers, engineUrl } from "./client.js";
 import { detectGpuIds } from "./gpus.js";
-import { ImageResolver } from "./images.js";
+import type { ImageResolver } from "./images.js";
 import { LABEL_COMMON, LABEL_SESSION } from "./labels.js";
 import { dockerLayout } from "./layout.js";
 import { runAttempt, type AttemptContext } from "./attempt.js";
-import { sweepContainers } from "./sweep.js";
+import { imageResolverFor, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "./opening.js";
 import type { FileOwner } from "./wrapper.js";
 
 /** Options of the Docker backend; `dockerOptionsFromConfig` derives them from the config. */
@@ -66,13 +66,6 @@ export async function dockerEngineAnswers(host?: string, timeoutMs = 2000): Prom
   return engineAnswers(connect(engineUrl(host)), timeoutMs);
 }
 
-function defaultOwner(): FileOwner | undefined {
-  const uid = process.getuid?.();
-  const gid = process.getgid?.();
-  if (uid === undefined || gid === undefined || (uid === 0 && gid === 0)) return undefined;
-  return { uid, gid };
-}
-
 const DEFAULT_DISK = 1024 ** 3;
 
 const lifted = new WeakSet<AbortSignal>();
@@ -106,18 +99,14 @@ export class DockerBackend implements Backend {
     readonly url: string,
     private readonly options: DockerBackendOptions,
   ) {
-    this.notice = options.notice ?? ((line) => process.stderr.write(`wdlrun: ${line}\n`));
-    this.images = new ImageResolver(docker, url, {
-      pull: options.pull ?? "if-not-present",
-      defaultImage: options.defaultImage ?? "debian:bookworm-slim",
-      progress: this.notice,
-    });
+    this.notice = noticeOption(options.notice);
+    this.images = imageResolverFor(docker, url, options, this.notice);
     this.ctx = {
       docker,
       url,
       shell: options.shell ?? "bash",
       cleanup: options.cleanup ?? true,
-      owner: options.owner === null ? undefined : (options.owner ?? defaultOwner()),
+      owner: ownerOption(options.owner),
       session: this.session,
       stopGraceSeconds: options.stopGraceSeconds ?? 2,
       track: (id, live) => (live ? this.live.add(id) : this.live.delete(id)),
@@ -131,21 +120,10 @@ export class DockerBackend implements Backend {
    */
   static async open(options: DockerBackendOptions = {}): Promise<DockerBackend> {
     const url = engineUrl(options.host);
-    let docker: Docker;
-    try {
-      docker = connect(url);
-    } catch (e) {
-      throw new DockerBackendError(`bad Docker Engine URL ${url}: ${(e as Error).message} (expected unix:///path/docker.sock or tcp://host:port)`);
-    }
-    try {
-      await docker.ping();
-    } catch (e) {
-      throw new DockerBackendError(explainConnection(e, url) ?? `the Docker Engine at ${url} does not answer: ${(e as Error).message}`);
-    }
+    const docker = await openEngine(url);
     const backend = new DockerBackend(docker, url, options);
     if (options.sweep !== false) {
-      const swept = await sweepContainers(docker, url, { spareKept: true });
-      const removed = swept.filter((s) => s.removed && s.state.kind === "gone").length;
+      const removed = await sweepLeftovers(docker, url);
       if (removed > 0) backend.notice(`removed ${removed} container(s) left by earlier wdlrun runs that did not finish`);
     }
     return backend;
@@ -204,16 +182,6 @@ export class DockerBackend implements Backend {
     } catch {
       ids = [...this.live];
     }
-    await Promise.all(
-      ids.map((id) =>
-        this.docker
-          .getContainer(id)
-          .remove({ force: true, v: true })
-          .then(
-            () => this.live.delete(id),
-            (e: unknown) => statusOf(e) === 404 && this.live.delete(id),
-          ),
-      ),
-    );
+    await removeTracked(ids, this.live, (id) => this.docker.getContainer(id).remove({ force: true, v: true }));
   }
 }

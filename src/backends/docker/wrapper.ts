@@ -26,9 +26,19 @@ export function shQuote(s: string): string {
  * and passes them on; `wait` is repeated until the command has really ended.
  */
 export function wrapperScript(shell: string, owner: FileOwner | undefined, chownPaths: readonly ContainerPath[]): string {
+  return wrapAround(`${shell} ${CONTAINER_COMMAND} >${CONTAINER_STDOUT} 2>${CONTAINER_STDERR} </dev/null`, owner, chownPaths);
+}
+
+/**
+ * The wrapper around one command line `run` (started in the background): it
+ * traps TERM/INT and passes them on, waits until the command has really
+ * ended, chowns `chownPaths` recursively to `owner` (when given) whatever the
+ * status, and exits with the command's status. Shared with the swarm wrapper.
+ */
+export function wrapAround(run: string, owner: FileOwner | undefined, chownPaths: readonly ContainerPath[]): string {
   const lines = [
     `trap 'kill -TERM "$child" 2>/dev/null' TERM INT`,
-    `${shell} ${CONTAINER_COMMAND} >${CONTAINER_STDOUT} 2>${CONTAINER_STDERR} </dev/null &`,
+    `${run} &`,
     `child=$!`,
     `wait "$child"; rc=$?`,
     `while kill -0 "$child" 2>/dev/null; do wait "$child"; rc=$?; done`,

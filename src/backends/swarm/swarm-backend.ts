@@ -13,11 +13,11 @@ import type Docker from "dockerode";
 import type { AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, HostPath, NodeCapacity } from "../backend.js";
 import type { LimitPolicy, PullPolicy, WdlrunConfig } from "../../config/load.js";
 import { formatBytes } from "../../runtime/units.js";
-import { DockerBackendError, connect, engineAnswers, engineUrl, explainConnection, statusOf } from "../docker/client.js";
-import { ImageResolver } from "../docker/images.js";
+import { connect, engineAnswers, engineUrl } from "../docker/client.js";
+import type { ImageResolver } from "../docker/images.js";
 import { LABEL_COMMON, LABEL_SESSION } from "../docker/labels.js";
 import { dockerLayout } from "../docker/layout.js";
-import { sweepContainers } from "../docker/sweep.js";
+import { imageResolverFor, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "../docker/opening.js";
 import type { FileOwner } from "../docker/wrapper.js";
 import { runSwarmAttempt, type SwarmAttemptContext } from "./attempt.js";
 import { advertisedKinds, readNodes, readRole, requireUsableNode, roleProblem, swarmRole, type SwarmInfo, type SwarmNode } from "./cluster.js";
@@ -84,13 +84,6 @@ export async function swarmManagerAnswers(host?: string, timeoutMs = 2000): Prom
   }
 }
 
-function defaultOwner(): FileOwner | undefined {
-  const uid = process.getuid?.();
-  const gid = process.getgid?.();
-  if (uid === undefined || gid === undefined || (uid === 0 && gid === 0)) return undefined;
-  return { uid, gid };
-}
-
 /** Least time between two re-reads of the node list. */
 const NODE_REFRESH_MS = 2_000;
 
@@ -120,19 +113,15 @@ export class SwarmBackend implements Backend {
     nodes: readonly SwarmNode[],
     private readonly options: SwarmBackendOptions,
   ) {
-    this.notice = options.notice ?? ((line) => process.stderr.write(`wdlrun: ${line}\n`));
-    this.images = new ImageResolver(docker, url, {
-      pull: options.pull ?? "if-not-present",
-      defaultImage: options.defaultImage ?? "debian:bookworm-slim",
-      progress: this.notice,
-    });
+    this.notice = noticeOption(options.notice);
+    this.images = imageResolverFor(docker, url, options, this.notice);
     this.ledger = new NodeLedger(nodes, options.gpuKind ?? "NVIDIA-GPU");
     this.ctx = {
       docker,
       url,
       session: this.session,
       shell: options.shell ?? "bash",
-      owner: options.owner === null ? undefined : (options.owner ?? defaultOwner()),
+      owner: ownerOption(options.owner),
       cleanup: options.cleanup ?? true,
       stopGraceSeconds: options.stopGraceSeconds ?? 2,
       gpuKind: this.ledger.gpuKind,
@@ -154,17 +143,7 @@ export class SwarmBackend implements Backend {
    */
   static async open(options: SwarmBackendOptions = {}): Promise<SwarmBackend> {
     const url = engineUrl(options.host);
-    let docker: Docker;
-    try {
-      docker = connect(url);
-    } catch (e) {
-      throw new DockerBackendError(`bad Docker Engine URL ${url}: ${(e as Error).message} (expected unix:///path/docker.sock or tcp://host:port)`);
-    }
-    try {
-      await docker.ping();
-    } catch (e) {
-      throw new DockerBackendError(explainConnection(e, url) ?? `the Docker Engine at ${url} does not answer: ${(e as Error).message}`);
-    }
+    const docker = await openEngine(url);
     const role = await readRole(docker, url);
     const problem = roleProblem(role, url);
     if (problem !== undefined || role.kind !== "manager") throw new SwarmBackendError(problem ?? "not a swarm manager");
@@ -172,8 +151,7 @@ export class SwarmBackend implements Backend {
     requireUsableNode(nodes, url);
     const backend = new SwarmBackend(docker, url, role.nodeId, nodes, options);
     if (options.sweep !== false) {
-      const swept = await sweepContainers(docker, url, { spareKept: true });
-      const removed = swept.filter((s) => s.removed && s.state.kind === "gone").length;
+      const removed = await sweepLeftovers(docker, url);
       if (removed > 0) backend.notice(`removed ${removed} service(s) or container(s) left by earlier wdlrun runs that did not finish`);
     }
     backend.noticeGpuKind(nodes);
@@ -302,17 +280,7 @@ export class SwarmBackend implements Backend {
     } catch {
       ids = [...this.live];
     }
-    await Promise.all(
-      ids.map((id) =>
-        this.docker
-          .getService(id)
-          .remove()
-          .then(
-            () => this.live.delete(id),
-            (e: unknown) => statusOf(e) === 404 && this.live.delete(id),
-          ),
-      ),
-    );
+    await removeTracked(ids, this.live, (id) => this.docker.getService(id).remove());
   }
 }
 

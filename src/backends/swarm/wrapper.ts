@@ -8,7 +8,7 @@
  * run on another node, and its output reaches wdlrun through the manager).
  */
 import { CONTAINER_COMMAND } from "../docker/layout.js";
-import { shQuote, type FileOwner } from "../docker/wrapper.js";
+import { wrapAround, type FileOwner } from "../docker/wrapper.js";
 import type { ContainerPath } from "../backend.js";
 
 /**
@@ -18,16 +18,5 @@ import type { ContainerPath } from "../backend.js";
  * TERM/INT and passes them on; `wait` is repeated until the command has ended.
  */
 export function swarmWrapperScript(shell: string, owner: FileOwner | undefined, chownPaths: readonly ContainerPath[]): string {
-  const lines = [
-    `trap 'kill -TERM "$child" 2>/dev/null' TERM INT`,
-    `${shell} ${CONTAINER_COMMAND} </dev/null &`,
-    `child=$!`,
-    `wait "$child"; rc=$?`,
-    `while kill -0 "$child" 2>/dev/null; do wait "$child"; rc=$?; done`,
-  ];
-  if (owner !== undefined && chownPaths.length > 0) {
-    lines.push(`chown -R ${owner.uid}:${owner.gid} ${chownPaths.map(shQuote).join(" ")} 2>/dev/null`);
-  }
-  lines.push(`exit "$rc"`);
-  return lines.join("\n");
+  return wrapAround(`${shell} ${CONTAINER_COMMAND} </dev/null`, owner, chownPaths);
 }

@@ -1,0 +1,85 @@
+/**
+ * What the Docker and swarm backends share in their lifetime: opening the
+ * engine (one clear line when the URL is bad or nothing answers), sweeping
+ * leftovers of crashed runs at start, the defaults for file owner, notices and
+ * image choice, and removing the containers or services a backend tracks.
+ */
+import type Docker from "dockerode";
+import type { PullPolicy } from "../../config/load.js";
+import { DockerBackendError, connect, explainConnection, statusOf } from "./client.js";
+import { ImageResolver } from "./images.js";
+import { sweepContainers } from "./sweep.js";
+import type { FileOwner } from "./wrapper.js";
+
+/**
+ * Connects to the engine at `url` and pings it, failing with one line (and
+ * the fix) when the URL is malformed, nothing answers, or the socket is not
+ * accessible.
+ */
+export async function openEngine(url: string): Promise<Docker> {
+  let docker: Docker;
+  try {
+    docker = connect(url);
+  } catch (e) {
+    throw new DockerBackendError(`bad Docker Engine URL ${url}: ${(e as Error).message} (expected unix:///path/docker.sock or tcp://host:port)`);
+  }
+  try {
+    await docker.ping();
+  } catch (e) {
+    throw new DockerBackendError(explainConnection(e, url) ?? `the Docker Engine at ${url} does not answer: ${(e as Error).message}`);
+  }
+  return docker;
+}
+
+/** Sweeps what crashed wdlrun runs left on the engine (sparing kept ones); resolves to how many were removed. */
+export async function sweepLeftovers(docker: Docker, url: string): Promise<number> {
+  const swept = await sweepContainers(docker, url, { spareKept: true });
+  return swept.filter((s) => s.removed && s.state.kind === "gone").length;
+}
+
+/** The user running wdlrun as a file owner; undefined when that is root or unknown (nothing to hand back). */
+export function defaultOwner(): FileOwner | undefined {
+  const uid = process.getuid?.();
+  const gid = process.getgid?.();
+  if (uid === undefined || gid === undefined || (uid === 0 && gid === 0)) return undefined;
+  return { uid, gid };
+}
+
+/** The owner a backend option asks for: null = none, undefined = the default owner. */
+export function ownerOption(owner: FileOwner | null | undefined): FileOwner | undefined {
+  return owner === null ? undefined : (owner ?? defaultOwner());
+}
+
+/** The notice sink a backend option asks for; default: one `wdlrun: …` line on stderr. */
+export function noticeOption(notice: ((line: string) => void) | undefined): (line: string) => void {
+  return notice ?? ((line) => process.stderr.write(`wdlrun: ${line}\n`));
+}
+
+/** The image resolver for a backend's options (default pull if-not-present, default image debian:bookworm-slim). */
+export function imageResolverFor(
+  docker: Docker,
+  url: string,
+  options: { readonly pull?: PullPolicy; readonly defaultImage?: string },
+  progress: (line: string) => void,
+): ImageResolver {
+  return new ImageResolver(docker, url, {
+    pull: options.pull ?? "if-not-present",
+    defaultImage: options.defaultImage ?? "debian:bookworm-slim",
+    progress,
+  });
+}
+
+/**
+ * Removes each of `ids` with `remove`, dropping it from `live` when removed
+ * or already gone (404); other failures leave it tracked. Never rejects.
+ */
+export async function removeTracked(ids: readonly string[], live: Set<string>, remove: (id: string) => Promise<unknown>): Promise<void> {
+  await Promise.all(
+    ids.map((id) =>
+      remove(id).then(
+        () => live.delete(id),
+        (e: unknown) => statusOf(e) === 404 && live.delete(id),
+      ),
+    ),
+  );
+}
