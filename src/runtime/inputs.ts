@@ -15,6 +15,7 @@ import { ValueError } from "../values/errors.js";
 import { parseJsonText } from "../values/json-text.js";
 import { valueFromJson, valueFromJsonUntyped } from "../values/json.js";
 import type { WdlValue } from "../values/value.js";
+import { mapMembers, memberType } from "./value-paths.js";
 
 /** One source of inputs: a JSON object and the directory its relative paths are relative to. */
 export interface InputSource {
@@ -258,14 +259,8 @@ function resolvePaths(v: WdlValue, type: WdlType, key: string, source: InputSour
         right: resolvePaths(v.right, type.kind === "Pair" ? type.right : type, key, source, options),
       };
     case "Struct":
-    case "Object": {
-      const members = new Map<string, WdlValue>();
-      for (const [name, x] of v.members) {
-        const t = type.kind === "Struct" ? (type.members.get(name) ?? type) : type;
-        members.set(name, resolvePaths(x, t, `${key}.${name}`, source, options));
-      }
-      return { ...v, members };
-    }
+    case "Object":
+      return mapMembers(v, (x, name) => resolvePaths(x, memberType(type, name, type), `${key}.${name}`, source, options));
     case "None":
     case "Boolean":
     case "Int":

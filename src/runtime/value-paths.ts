@@ -6,7 +6,7 @@
  */
 import { assertUnreachable } from "../diagnostics/diagnostic.js";
 import type { WdlType } from "../types/types.js";
-import { NONE, type WdlValue } from "../values/value.js";
+import { NONE, type ObjectValue, type StructValue, type WdlValue } from "../values/value.js";
 
 /** Every File/Directory path in `v`, in order, with its kind. */
 export function collectPaths(v: WdlValue, out: { path: string; directory: boolean }[] = []): { path: string; directory: boolean }[] {
@@ -95,10 +95,7 @@ export async function mapPaths(v: WdlValue, type: WdlType, f: PathMapper): Promi
     case "Struct":
     case "Object": {
       const members = new Map<string, WdlValue>();
-      for (const [name, x] of v.members) {
-        const t = type.kind === "Struct" ? (type.members.get(name) ?? type) : { kind: "Any" as const, optional: true };
-        members.set(name, await mapPaths(x, t, f));
-      }
+      for (const [name, x] of v.members) members.set(name, await mapPaths(x, memberType(type, name, ANY_OPTIONAL), f));
       return { ...v, members };
     }
     case "None":
@@ -133,11 +130,8 @@ export function absolutizePaths(v: WdlValue, baseDir: string): WdlValue {
     case "Pair":
       return { kind: "Pair", left: absolutizePaths(v.left, baseDir), right: absolutizePaths(v.right, baseDir) };
     case "Struct":
-    case "Object": {
-      const members = new Map<string, WdlValue>();
-      for (const [name, x] of v.members) members.set(name, absolutizePaths(x, baseDir));
-      return { ...v, members };
-    }
+    case "Object":
+      return mapMembers(v, (x) => absolutizePaths(x, baseDir));
     case "None":
     case "Boolean":
     case "Int":
@@ -147,4 +141,18 @@ export function absolutizePaths(v: WdlValue, baseDir: string): WdlValue {
     default:
       return assertUnreachable(v);
   }
+}
+
+const ANY_OPTIONAL: WdlType = { kind: "Any", optional: true };
+
+/** The static type of member `name` of a value of type `type`: the struct's member type, else `fallback`. */
+export function memberType(type: WdlType, name: string, fallback: WdlType): WdlType {
+  return type.kind === "Struct" ? (type.members.get(name) ?? type) : fallback;
+}
+
+/** `v` with each member replaced by `f(member, name)`, in order. */
+export function mapMembers<V extends StructValue | ObjectValue>(v: V, f: (member: WdlValue, name: string) => WdlValue): V {
+  const members = new Map<string, WdlValue>();
+  for (const [name, x] of v.members) members.set(name, f(x, name));
+  return { ...v, members };
 }
