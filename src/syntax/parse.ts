@@ -14,7 +14,7 @@ import { DocumentBuilder } from "./build/document.js";
 import { lexerDiagnostics, parserDiagnostics } from "./syntax-diagnostics.js";
 
 /** The shared lexer (built once). */
-const wdlLexer = new Lexer(T.lexerDefinition, { positionTracking: "full", ensureOptimizations: false });
+const wdlLexer = new Lexer(T.lexerDefinition, { positionTracking: "onlyOffset", ensureOptimizations: false });
 
 /** The result of parsing one document. */
 export interface ParseResult {

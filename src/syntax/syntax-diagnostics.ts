@@ -175,7 +175,7 @@ export function parserDiagnostics(
       const opener = openerBefore(tokens, offset, closer[1]);
       const what = describeEnclosing(e.context.ruleStack);
       if (opener && what) {
-        message = message.replace(" but found", ` to close ${what} started at line ${opener.startLine}, but found`);
+        message = message.replace(" but found", ` to close ${what} started at line ${positionAt(text, opener.startOffset).line}, but found`);
       }
     }
     const span = atEnd ? spanAt(text, uri, text.length, 0) : spanAt(text, uri, tok.startOffset, tok.image.length);

@@ -74,16 +74,20 @@ export function firstToken(node: CstNode): IToken | undefined {
   return best;
 }
 
-/** Where a token starts. */
-export function startOf(t: IToken): Position {
-  return { line: t.startLine ?? 1, column: t.startColumn ?? 1, offset: t.startOffset };
+/**
+ * Offsets where the lines of `text` start, counting line breaks the way
+ * Chevrotain does (`\n`, `\r\n`, a lone `\r`). Tokens carry offsets only
+ * (the lexer runs with `positionTracking: "onlyOffset"`, which is much
+ * cheaper); lines and columns are computed from this table when a span is built.
+ */
+export function lineStartsOf(text: string): Int32Array {
+  const starts: number[] = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
+  return Int32Array.from(starts);
 }
-
-/** Where a token ends (exclusive). */
-export function endOf(t: IToken): Position {
-  return { line: t.endLine ?? 1, column: (t.endColumn ?? 0) + 1, offset: (t.endOffset ?? t.startOffset) + 1 };
-}
-
 /** A WDL feature that only some versions have. */
 export interface Feature {
   readonly name: string;
@@ -105,22 +109,64 @@ export class BuildContext {
   /** How many hints sections / hints literals enclose the expression being built. */
   hintsDepth = 0;
 
+  /** Where each line starts (see lineStartsOf). */
+  private readonly lineStarts: Int32Array;
+  /** The index of the line last looked up: spans are mostly built in source order. */
+  private lastLine = 0;
+
   constructor(
     readonly uri: string,
     /** The document text. */
     readonly source: string,
-  ) {}
+  ) {
+    this.lineStarts = lineStartsOf(source);
+  }
+
+  /** The line and column (both 1-based) of a character offset. */
+  position(offset: number): Position {
+    if (Number.isNaN(offset)) return { line: 1, column: 1, offset };
+    const starts = this.lineStarts;
+    let l = this.lastLine;
+    if (!(starts[l]! <= offset && (l + 1 === starts.length || offset < starts[l + 1]!))) {
+      if (l + 2 < starts.length && starts[l + 1]! <= offset && offset < starts[l + 2]!) l++;
+      else {
+        let lo = 0;
+        let hi = starts.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if (starts[mid]! <= offset) lo = mid;
+          else hi = mid - 1;
+        }
+        l = lo;
+      }
+      this.lastLine = l;
+    }
+    return { line: l + 1, column: offset - starts[l]! + 1, offset };
+  }
+
+  /** Where a token starts. */
+  startOf(t: IToken): Position {
+    return this.position(t.startOffset);
+  }
+
+  /** Where a token ends (exclusive): just after its last character, on that character's line. */
+  endOf(t: IToken): Position {
+    // "onlyOffset" tokens have no endOffset; an empty (inserted) token ends where it starts.
+    const last = t.startOffset + Math.max(0, t.image.length - 1);
+    const p = this.position(last);
+    return { line: p.line, column: p.column + 1, offset: last + 1 };
+  }
 
   /** The span of one token. */
   tokenSpan(t: IToken): Span {
-    return { uri: this.uri, start: startOf(t), end: endOf(t) };
+    return { uri: this.uri, start: this.startOf(t), end: this.endOf(t) };
   }
 
   /** The span from the start of `a` to the end of `b` (tokens or spans). */
   span(a: IToken | Span, b: IToken | Span | undefined): Span {
-    const start = "uri" in a ? a.start : startOf(a);
+    const start = "uri" in a ? a.start : this.startOf(a);
     const endFrom = b === undefined || ("uri" in b ? false : b.isInsertedInRecovery || Number.isNaN(b.startOffset)) ? a : b;
-    const end = "uri" in endFrom ? endFrom.end : endOf(endFrom);
+    const end = "uri" in endFrom ? endFrom.end : this.endOf(endFrom);
     return { uri: this.uri, start, end };
   }
 

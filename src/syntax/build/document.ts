@@ -118,8 +118,8 @@ function readVersion(
     return undefined;
   }
   // The version is the rest of the line after `version`, up to a comment.
-  const lineEnd = ctx.source.indexOf("\n", kw.endOffset! + 1);
-  const rest = ctx.source.slice(kw.endOffset! + 1, lineEnd === -1 ? undefined : lineEnd);
+  const lineEnd = ctx.source.indexOf("\n", kw.startOffset + kw.image.length);
+  const rest = ctx.source.slice(kw.startOffset + kw.image.length, lineEnd === -1 ? undefined : lineEnd);
   const text = rest.replace(/#.*/, "").trim();
   const numberTok = tokenOf(node, "FloatLiteral") ?? tokenOf(node, "IntLiteral") ?? tokenOf(node, "Identifier");
   const span = ctx.span(kw, numberTok ?? kw);

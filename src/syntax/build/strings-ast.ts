@@ -78,7 +78,7 @@ function multiLineParts(ctx: BuildContext, node: CstNode, span: Span): (TextPart
 
 function reportEscapeProblems(ctx: BuildContext, t: IToken, problems: readonly EscapeProblem[]): void {
   for (const problem of problems) {
-    const start = { line: t.startLine ?? 1, column: (t.startColumn ?? 1) + problem.index, offset: t.startOffset + problem.index };
+    const start = ctx.position(t.startOffset + problem.index);
     const end = { line: start.line, column: start.column + problem.length, offset: start.offset + problem.length };
     ctx.error("invalid-escape", problem.message, { uri: ctx.uri, start, end }, problem.help);
   }
