@@ -204,7 +204,7 @@ export function parseSignature(text: string, since: WdlVersion): Variant {
   if (!m) throw new Error(`bad signature: ${text}`);
   const params: Pattern[] = [];
   let required = 0;
-  for (const raw of splitTop(m[3]!)) {
+  for (const raw of splitOn(m[3]!, ",")) {
     const s = raw.trim();
     if (s === "") continue;
     if (s.startsWith("[") && s.endsWith("]")) params.push(parsePattern(s.slice(1, -1)));
@@ -214,23 +214,6 @@ export function parseSignature(text: string, since: WdlVersion): Variant {
     }
   }
   return { text, since, returns: parsePattern(m[1]!), params, required };
-}
-
-function splitTop(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === "[") depth++;
-    else if (c === "]") depth--;
-    else if (c === "," && depth === 0) {
-      out.push(s.slice(start, i));
-      start = i + 1;
-    }
-  }
-  out.push(s.slice(start));
-  return out;
 }
 
 function parsePattern(s: string): Pattern {
@@ -250,7 +233,7 @@ function parsePattern(s: string): Pattern {
   const open = text.indexOf("[");
   if (open >= 0) {
     const head = text.slice(0, open);
-    const args = splitTop(text.slice(open + 1, -1)).map(parsePattern);
+    const args = splitOn(text.slice(open + 1, -1), ",").map(parsePattern);
     if (head === "Array") return { k: "array", item: args[0]!, nonEmpty, optional };
     if (head === "Map") return { k: "map", key: args[0]!, value: args[1]!, optional };
     if (head === "Pair") return { k: "pair", left: args[0]!, right: args[1]!, optional };
@@ -278,6 +261,7 @@ function parsePattern(s: string): Pattern {
   }
 }
 
+/** Splits `s` at each `sep` outside square brackets. */
 function splitOn(s: string, sep: string): string[] {
   const out: string[] = [];
   let depth = 0;

@@ -47,6 +47,36 @@ export function inputInfos(ctx: DocumentContext, decls: readonly Declaration[]):
   });
 }
 
+/**
+ * The parts a CheckedTask and a CheckedWorkflow build alike: kind, name and
+ * definition, the input and output lists with their by-name maps, and
+ * `document` read lazily (the document is finished after its callables).
+ */
+export function callableParts<K extends string, D>(
+  ctx: DocumentContext,
+  kind: K,
+  name: string,
+  def: D,
+  inputs: readonly Declaration[],
+  outputs: readonly Declaration[],
+  document: () => CheckedDocument,
+) {
+  const inputList = inputInfos(ctx, inputs);
+  const outputList: OutputInfo[] = outputs.map((decl) => ({ name: decl.name.name, type: ctx.declType(decl), decl }));
+  return {
+    kind,
+    name,
+    def,
+    get document() {
+      return document();
+    },
+    inputs: inputList,
+    inputByName: new Map(inputList.map((i) => [i.name, i])),
+    outputs: outputList,
+    outputByName: new Map(outputList.map((o) => [o.name, o])),
+  };
+}
+
 /** Checks a task and builds its CheckedTask. */
 export function checkTask(ctx: DocumentContext, task: TaskDef, document: () => CheckedDocument): CheckedTask {
   const inputs = task.inputs?.declarations ?? [];
@@ -125,23 +155,11 @@ export function checkTask(ctx: DocumentContext, task: TaskDef, document: () => C
   for (const d of inputs) if (!used.has(d) && !d.env) ctx.report(msg.unusedInput(d.name.span, d.name.name));
   for (const d of privates) if (!used.has(d) && !d.env) ctx.report(msg.unusedDeclaration(d.name.span, d.name.name));
 
-  const inputList = inputInfos(ctx, inputs);
-  const outputList: OutputInfo[] = outputs.map((decl) => ({ name: decl.name.name, type: ctx.declType(decl), decl }));
-  return {
-    kind: "task",
-    name: task.name.name,
-    def: task,
-    get document() {
-      return document();
-    },
-    inputs: inputList,
-    inputByName: new Map(inputList.map((i) => [i.name, i])),
-    outputs: outputList,
-    outputByName: new Map(outputList.map((o) => [o.name, o])),
+  return Object.assign(callableParts(ctx, "task", task.name.name, task, inputs, outputs, document), {
     declarationOrder: declSort.order,
     outputOrder: outSort.order,
     declarationDependencies: deps,
-  };
+  });
 }
 
 function reportCycle(ctx: DocumentContext, cycle: readonly Declaration[]): void {

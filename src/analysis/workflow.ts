@@ -12,10 +12,10 @@ import type { DocumentContext } from "./context.js";
 import { checkExpr, inferExpr, type ExprEnv, type Place } from "./expressions.js";
 import { buildWorkflowGraph } from "./graph.js";
 import * as msg from "./messages.js";
-import type { Callable, CheckedCall, CheckedDocument, CheckedWorkflow, GraphNode, OutputInfo } from "./model.js";
+import type { Callable, CheckedCall, CheckedDocument, CheckedWorkflow, GraphNode } from "./model.js";
 import { checkKeyValueSection } from "./requirements.js";
 import { Scope, type ScopeEntry } from "./scope.js";
-import { inputInfos } from "./task.js";
+import { callableParts } from "./task.js";
 
 type Container = ScatterStatement | ConditionalStatement;
 
@@ -96,23 +96,11 @@ class WorkflowChecker {
       const first = cycle[0]!;
       ctx.report(msg.dependencyCycle(nodeSpan(first), [...cycle, first].map(nodeName)));
     }
-    const inputList = inputInfos(ctx, inputs);
-    const outputList: OutputInfo[] = outputs.map((decl) => ({ name: decl.name.name, type: ctx.declType(decl), decl }));
-    return {
-      kind: "workflow",
-      name: wf.name.name,
-      def: wf,
-      get document() {
-        return document();
-      },
-      inputs: inputList,
-      inputByName: new Map(inputList.map((i) => [i.name, i])),
-      outputs: outputList,
-      outputByName: new Map(outputList.map((o) => [o.name, o])),
+    return Object.assign(callableParts(ctx, "workflow", wf.name.name, wf, inputs, outputs, document), {
       calls: this.calls,
       graph,
       allowNestedInputs: this.allowNestedInputs,
-    };
+    });
   }
 
   private node(n: GraphNode, parent: Container | undefined): void {
