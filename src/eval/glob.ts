@@ -8,6 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { POSIX_CLASSES } from "../stdlib/posix-classes.js";
 
 /** The files under `baseDir` matching `pattern`, sorted. */
 export function globFiles(baseDir: string, pattern: string): string[] {
@@ -75,22 +76,6 @@ function hasGlobChars(segment: string): boolean {
 function unescapeSegment(segment: string): string {
   return segment.replace(/\\(.)/g, "$1");
 }
-
-const POSIX_CLASSES: Record<string, string> = {
-  alpha: "a-zA-Z",
-  digit: "0-9",
-  alnum: "a-zA-Z0-9",
-  upper: "A-Z",
-  lower: "a-z",
-  space: " \\t\\n\\r\\f\\v",
-  blank: " \\t",
-  punct: "!-\\/:-@\\[-`{-~",
-  xdigit: "0-9A-Fa-f",
-  word: "A-Za-z0-9_",
-  cntrl: "\\x00-\\x1f\\x7f",
-  print: "\\x20-\\x7e",
-  graph: "\\x21-\\x7e",
-};
 
 /** Compiles one glob path segment into an anchored RegExp. */
 export function segmentRegExp(segment: string): RegExp {

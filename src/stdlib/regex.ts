@@ -10,22 +10,7 @@
  * leftmost-longest (`a|ab` on "ab" matches "a" here).
  */
 import { ValueError } from "../values/errors.js";
-
-const CLASSES: Record<string, string> = {
-  alpha: "a-zA-Z",
-  digit: "0-9",
-  alnum: "a-zA-Z0-9",
-  upper: "A-Z",
-  lower: "a-z",
-  space: " \\t\\n\\r\\f\\v",
-  blank: " \\t",
-  punct: "!-\\/:-@\\[-`{-~",
-  xdigit: "0-9A-Fa-f",
-  cntrl: "\\x00-\\x1f\\x7f",
-  print: "\\x20-\\x7e",
-  graph: "\\x21-\\x7e",
-  word: "A-Za-z0-9_",
-};
+import { POSIX_CLASSES } from "./posix-classes.js";
 
 const cache = new Map<string, RegExp>();
 
@@ -152,7 +137,7 @@ function bracket(ere: string, start: number): [string, number] {
       if (close < 0) throw new SyntaxError(`unterminated [${delim} in bracket expression`);
       const name = ere.slice(i + 2, close);
       if (delim === ":") {
-        const cls = CLASSES[name];
+        const cls = POSIX_CLASSES[name];
         if (cls === undefined) throw new SyntaxError(`unknown character class [:${name}:]`);
         out += cls;
       } else {
