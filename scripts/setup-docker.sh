@@ -30,34 +30,13 @@ CACHE_DIR="${WDLRUN_CACHE:-${HOME:-/root}/.cache/wdlrun}"
 OWN_SOCK="$STATE_DIR/docker.sock"
 OWN_HOST="unix://$OWN_SOCK"
 
-# The test images. One Debian bookworm root (debootstrap) is imported as
-# BASE_IMAGE and tagged with the Debian-based names the spec's examples use.
-# Ubuntu names get *stand-ins*: the same root plus an /etc/lsb-release naming
-# the Ubuntu release they stand in for (its description says it is a Debian
-# stand-in), so a test can tell which image ran (e.g. ubuntu:focal vs latest).
-# Bump ROOT_VERSION when the package list changes (new debootstrap), and
-# IMAGE_VERSION when the images built from it change.
-ROOT_VERSION=1
-IMAGE_VERSION=2
-BASE_IMAGE="wdlrun/test-debian:bookworm-v$IMAGE_VERSION"
-PACKAGES="python3,python-is-python3,procps,util-linux,pciutils"
-DEBIAN_NAMES=(debian:bookworm debian:bookworm-slim debian:latest python:latest python:3)
-# name=codename:release
-UBUNTU_NAMES=(
-  ubuntu:latest=noble:24.04
-  ubuntu:24.04=noble:24.04
-  ubuntu:noble=noble:24.04
-  ubuntu:22.04=jammy:22.04
-  ubuntu:jammy=jammy:22.04
-  ubuntu:focal=focal:20.04
-  ubuntu:20.04=focal:20.04
-  quay.io/ubuntu:focal=focal:20.04
-  gcr.io/standard-images/ubuntu:latest=noble:24.04
-)
-LABEL=org.wdlrun.test-image
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 say() { printf 'setup-docker: %s\n' "$*" >&2; }
 die() { printf 'setup-docker: error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=engine-common.sh
+. "$HERE/engine-common.sh"
+LABEL="$IMAGE_LABEL"
 
 # Answers whether an engine responds at $1 (a DOCKER_HOST url).
 engine_answers() {
@@ -107,22 +86,10 @@ else
   fi
   command -v dockerd >/dev/null || apt_install docker.io
   command -v dockerd >/dev/null || die "dockerd not found after installing docker.io"
-  mkdir -p "$STATE_DIR/data" "$STATE_DIR/exec"
   say "starting dockerd (data root $STATE_DIR/data, log $STATE_DIR/log)"
   # shellcheck disable=SC2086
-  setsid dockerd \
-    --data-root "$STATE_DIR/data" --exec-root "$STATE_DIR/exec" \
-    -H "$OWN_HOST" --pidfile "$STATE_DIR/pid" \
-    --bridge=none --iptables=false --ip-forward=false --ip-masq=false \
-    ${WDLRUN_DOCKERD_ARGS:-} \
-    >"$STATE_DIR/log" 2>&1 </dev/null 9>&- &
-  pid=$!
-  for _ in $(seq 1 120); do
-    engine_answers "$OWN_HOST" && break
-    kill -0 "$pid" 2>/dev/null || { tail -n 20 "$STATE_DIR/log" >&2; die "dockerd exited (log: $STATE_DIR/log)"; }
-    sleep 0.5
-  done
-  engine_answers "$OWN_HOST" || { tail -n 20 "$STATE_DIR/log" >&2; die "dockerd did not answer within 60 s (log: $STATE_DIR/log)"; }
+  start_dockerd "$STATE_DIR" ${WDLRUN_DOCKERD_ARGS:-}
+  pid="$(cat "$STATE_DIR/pid")"
   HOST="$OWN_HOST"; say "dockerd $(DOCKER_HOST=$HOST docker version --format '{{.Server.Version}}') answers at $HOST (pid $pid)"
 fi
 export DOCKER_HOST="$HOST"
@@ -139,7 +106,7 @@ if [ "${WDLRUN_SKIP_IMAGES:-0}" != 1 ]; then
       root="$(mktemp -d /tmp/wdlrun-rootfs.XXXXXX)"
       trap 'as_root rm -rf "$root"' EXIT
       say "debootstrap bookworm from $mirror (about a minute; cached afterwards in $tarball)"
-      as_root debootstrap --variant=minbase --include="$PACKAGES" bookworm "$root" "$mirror" >"$root.log" 2>&1 \
+      as_root debootstrap --variant=minbase --include="$ROOT_PACKAGES" bookworm "$root" "$mirror" >"$root.log" 2>&1 \
         || { tail -n 20 "$root.log" >&2; die "debootstrap failed (log: $root.log)"; }
       rm -f "$root.log"
       as_root rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*

@@ -18,9 +18,9 @@
 #   2. `docker swarm init --advertise-addr 127.0.0.1` on it (listen port
 #      $WDLRUN_SWARM_PORT, default 2477, so a swarm on the main engine's usual
 #      2377 is left alone);
-#   3. the test image: imported from the rootfs tarball setup-docker.sh caches
-#      (about 5 s), else copied from the main engine with docker save | load,
-#      and tagged with every name the main engine gives that image.
+#   3. the test images: every name setup-docker.sh gives them
+#      (engine-common.sh lists them), copied from the main engine with
+#      docker save | docker load when any is missing or out of date.
 # The data root is kept by `stop` (the image stays loaded for the next start).
 #
 # Environment:
@@ -30,20 +30,15 @@
 #   WDLRUN_SWARM_PORT     swarm listen port on 127.0.0.1 (default 2477)
 #   WDLRUN_MAIN_DOCKER_HOST the engine that holds the test image (default: the
 #                         last line of scripts/setup-docker.sh)
-#   WDLRUN_CACHE          where setup-docker.sh caches the rootfs tarball
 set -euo pipefail
 
 ACTION="${1:-start}"
 STATE_DIR="${WDLRUN_SWARMD_DIR:-/tmp/wdlrun-swarmd}"
-CACHE_DIR="${WDLRUN_CACHE:-${HOME:-/root}/.cache/wdlrun}"
 SOCK="$STATE_DIR/docker.sock"
 HOST="unix://$SOCK"
 PORT="${WDLRUN_SWARM_PORT:-2477}"
 KIND="${WDLRUN_SWARM_GPU_KIND:-NVIDIA-GPU}"
 GPUS="${WDLRUN_SWARM_GPUS-GPU-fake0001 GPU-fake0002}"
-# Keep in step with IMAGE_VERSION / BASE_IMAGE in setup-docker.sh.
-BASE_IMAGE="wdlrun/test-debian:bookworm-v1"
-TARBALL="$CACHE_DIR/debian-bookworm-minbase-v1.tar"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 WORKER_DIR="$STATE_DIR-worker"
@@ -51,6 +46,8 @@ WORKER_HOST="unix://$WORKER_DIR/docker.sock"
 
 say() { printf 'setup-swarm: %s\n' "$*" >&2; }
 die() { printf 'setup-swarm: error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=engine-common.sh
+. "$HERE/engine-common.sh"
 answers() { DOCKER_HOST="$HOST" timeout 10 docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 sw() { DOCKER_HOST="$HOST" docker "$@"; }
 
@@ -68,27 +65,6 @@ stop() {
     rm -rf "$STATE_DIR"
   fi
   say "stopped"
-}
-
-# Starts a dockerd in $1 (state folder) with the remaining arguments; waits until it answers.
-start_dockerd() {
-  local dir="$1"; shift
-  command -v dockerd >/dev/null || die "dockerd not found: run scripts/setup-docker.sh first (it installs docker.io)"
-  [ "$(id -u)" = 0 ] || die "starting a dockerd needs root"
-  mkdir -p "$dir/data" "$dir/exec"
-  setsid dockerd \
-    --data-root "$dir/data" --exec-root "$dir/exec" \
-    -H "unix://$dir/docker.sock" --pidfile "$dir/pid" \
-    --bridge=none --iptables=false --ip-forward=false --ip-masq=false \
-    "$@" \
-    >"$dir/log" 2>&1 </dev/null 9>&- &
-  local pid=$!
-  for _ in $(seq 1 120); do
-    DOCKER_HOST="unix://$dir/docker.sock" timeout 10 docker version >/dev/null 2>&1 && return 0
-    kill -0 "$pid" 2>/dev/null || { tail -n 20 "$dir/log" >&2; die "dockerd exited (log: $dir/log)"; }
-    sleep 0.5
-  done
-  tail -n 20 "$dir/log" >&2; die "dockerd did not answer within 60 s (log: $dir/log)"
 }
 
 # Kills the dockerd whose state folder is $1, and its containerd, at once (for a
@@ -172,22 +148,18 @@ if [ -z "$main_host" ]; then
   main_host="${main_host#DOCKER_HOST=}"
 fi
 main() { DOCKER_HOST="$main_host" docker "$@"; }
-main_id="$(main image inspect --format '{{.Id}}' "$BASE_IMAGE" 2>/dev/null || true)"
-[ -n "$main_id" ] || die "$BASE_IMAGE is not in the main engine ($main_host): run scripts/setup-docker.sh"
-# The names the main engine gives the test image (setup-docker.sh's aliases).
-mapfile -t names < <(main image ls --format '{{.Repository}}:{{.Tag}} {{.ID}}' --no-trunc | awk -v id="$main_id" '$2 == id { print $1 }')
-if ! sw image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
-  if [ -s "$TARBALL" ]; then
-    say "importing $BASE_IMAGE from $TARBALL"
-    sw import -c 'CMD ["bash"]' -c 'LABEL org.wdlrun.test-image=1' -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-      "$TARBALL" "$BASE_IMAGE" >/dev/null
-  else
-    say "copying $BASE_IMAGE from the main engine (docker save | docker load)"
-    main save "$BASE_IMAGE" | sw load >/dev/null
-  fi
-fi
+# Every test image name, loaded from the main engine (one docker save | docker
+# load, a few seconds) when any is missing here or differs from the main one's.
+mapfile -t names < <(test_image_names)
+stale=()
 for name in "${names[@]}"; do
-  [ "$name" = "$BASE_IMAGE" ] || sw tag "$BASE_IMAGE" "$name"
+  want="$(main image inspect --format '{{.Id}}' "$name" 2>/dev/null || true)"
+  [ -n "$want" ] || die "$name is not in the main engine ($main_host): run scripts/setup-docker.sh"
+  [ "$(sw image inspect --format '{{.Id}}' "$name" 2>/dev/null || true)" = "$want" ] || stale+=("$name")
 done
+if [ ${#stale[@]} -gt 0 ]; then
+  say "copying the test images from the main engine (docker save | docker load): ${stale[*]}"
+  main save "${names[@]}" | sw load >/dev/null
+fi
 say "swarm test engine ready at $HOST ($(sw info --format '{{.Swarm.Nodes}}') node, GPUs: ${GPUS:-none})"
 echo "DOCKER_HOST=$HOST"

@@ -82,12 +82,17 @@ export function firstToken(node: CstNode): IToken | undefined {
  */
 export function lineStartsOf(text: string): Int32Array {
   const starts: number[] = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  if (!text.includes("\r")) {
+    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  } else {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+    }
   }
   return Int32Array.from(starts);
 }
+
 /** A WDL feature that only some versions have. */
 export interface Feature {
   readonly name: string;
