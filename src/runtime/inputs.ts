@@ -134,6 +134,8 @@ export function buildInputTree(target: Callable, targetName: string, sources: re
   for (const s of sources) for (const [k, v] of Object.entries(s.json)) merged.set(k, { value: v, source: s });
   const tree = emptyInputTree();
   const problems: string[] = [];
+  // Keys given but refused (bad value, missing file): not reported again as missing.
+  const refused = new Set<string>();
   for (const [key, { value, source }] of merged) {
     const segments = key.split(".");
     if (segments[0] !== targetName || segments.length < 2) {
@@ -144,14 +146,18 @@ export function buildInputTree(target: Callable, targetName: string, sources: re
     try {
       place(target, tree, segments.slice(1), key, value, source, true, options);
     } catch (e) {
-      if (e instanceof ValueError || e instanceof InputsError) problems.push(e.message);
-      else throw e;
+      if (e instanceof ValueError || e instanceof InputsError) {
+        problems.push(...(e instanceof InputsError ? e.problems : [e.message]));
+        refused.add(key);
+      } else throw e;
     }
   }
-  for (const info of target.inputs)
-    if (info.required && !tree.values.has(info.name))
-      problems.push(`missing required input ${JSON.stringify(`${targetName}.${info.name}`)} (${typeToString(info.type)})`);
-  if (target.kind === "workflow") missingCallInputs(target, tree, targetName, problems);
+  for (const info of target.inputs) {
+    const key = `${targetName}.${info.name}`;
+    if (info.required && !tree.values.has(info.name) && !refused.has(key))
+      problems.push(`missing required input ${JSON.stringify(key)} (${typeToString(info.type)})`);
+  }
+  if (target.kind === "workflow") missingCallInputs(target, tree, targetName, problems, refused);
   if (problems.length > 0) throw new InputsError(problems);
   return tree;
 }
@@ -205,13 +211,15 @@ function place(
 }
 
 /** Required inputs that a call leaves unset and the inputs JSON does not give (`wf.call.x`), at any depth. */
-function missingCallInputs(wf: CheckedWorkflow, tree: InputTree, prefix: string, problems: string[]): void {
+function missingCallInputs(wf: CheckedWorkflow, tree: InputTree, prefix: string, problems: string[], refused: ReadonlySet<string>): void {
   for (const call of wf.calls) {
     const child = tree.calls.get(call.name);
-    for (const info of call.unsuppliedInputs)
-      if (info.required && !child?.values.has(info.name))
-        problems.push(`missing required input ${JSON.stringify(`${prefix}.${call.name}.${info.name}`)} (${typeToString(info.type)}): the call does not set it`);
-    if (call.callee.kind === "workflow") missingCallInputs(call.callee, child ?? emptyInputTree(), `${prefix}.${call.name}`, problems);
+    for (const info of call.unsuppliedInputs) {
+      const key = `${prefix}.${call.name}.${info.name}`;
+      if (info.required && !child?.values.has(info.name) && !refused.has(key))
+        problems.push(`missing required input ${JSON.stringify(key)} (${typeToString(info.type)}): the call does not set it`);
+    }
+    if (call.callee.kind === "workflow") missingCallInputs(call.callee, child ?? emptyInputTree(), `${prefix}.${call.name}`, problems, refused);
   }
 }
 

@@ -119,6 +119,33 @@ describe("buildInputTree", () => {
     const p = problems(() => buildInputTree(target(), "wf", [src({ "wf.x": 1n, "wf.files": ["here.txt", "gone.txt"] }, dir)]));
     expect(p).toEqual([expect.stringMatching(/input "wf\.files\[1\]": file not found: .*gone\.txt \(gone\.txt in inputs\.json\)/)]);
   });
+  it("reports a refused required input once, not again as missing", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "wdlrun-inputs-"));
+    const doc = `version 1.2
+task t {
+  input {
+    File reads
+  }
+  command <<< >>>
+}
+workflow wf {
+  input {
+    File reads
+    Int x
+  }
+  call t
+  hints {
+    allow_nested_inputs: true
+  }
+}
+`;
+    const p = problems(() => buildInputTree(target(doc), "wf", [src({ "wf.reads": "nope.txt", "wf.x": "five", "wf.t.reads": "gone.txt" }, dir)]));
+    expect(p).toEqual([
+      expect.stringMatching(/^input "wf\.reads": file not found: .*nope\.txt \(nope\.txt in inputs\.json\)$/),
+      expect.stringMatching(/wf\.x.*Int/),
+      expect.stringMatching(/^input "wf\.t\.reads": file not found: .*gone\.txt/),
+    ]);
+  });
   it("ignores nested optional inputs, with a warning, when the workflow does not allow them", () => {
     const doc = DOC.replace("allow_nested_inputs: true", "allow_nested_inputs: false");
     const warnings: string[] = [];
