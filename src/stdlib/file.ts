@@ -130,6 +130,14 @@ export const FILE_FUNCTIONS: readonly StdlibFunction[] = [
   }),
   fn("glob", "1.0", 1, (args, ctx) => {
     const pattern = stringArg("glob", args, 0);
+    // The spec's glob is relative to the task's working directory: an absolute
+    // pattern or a `..` would search the host (or miss the container's files).
+    if (pattern.startsWith("/") || pattern.split("/").includes("..")) {
+      throw new ValueError(
+        `glob: the pattern '${pattern}' leaves the task's working directory; glob patterns are relative to it (write the files there, or name them as File outputs)`,
+        "invalid-argument",
+      );
+    }
     return {
       kind: "Array",
       items: ctx.io.glob(pattern).map((p) => R.file(p)),

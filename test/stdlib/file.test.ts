@@ -94,7 +94,13 @@ describe("glob and size on disk (nodeFileIO)", () => {
     expect(callJson("glob", [s(".a*")], { io })).toEqual([".a_hidden"]);
     expect(callJson("glob", [s("b\\[1\\].txt")], { io })).toEqual(["b[1].txt"]);
     expect(callJson("glob", [s("nothing*")], { io })).toEqual([]);
-    expect(callJson("glob", [s(`${dir}/a_file_1*`)], { io })).toEqual([`${dir}/a_file_1.txt`]);
+  });
+
+  it("refuses patterns that leave the working directory (absolute, or with ..)", () => {
+    const io = nodeFileIO({ baseDir: path.join(dir, "a_dir") });
+    for (const pattern of [`${dir}/a_file_1*`, "/etc/host*", "../a_*", "x/../../a_*"])
+      expect(callFails("glob", [s(pattern)], { io }).diagnostic.message).toMatch(/^glob: the pattern '.*' leaves the task's working directory; glob patterns are relative to it/);
+    expect(callJson("glob", [s("a_*..txt")], { io })).toEqual([]);
   });
 
   it("sizes a directory as the total of its files", () => {
