@@ -29,9 +29,11 @@ export interface FileIO {
   /** The whole content of the file at `path` as UTF-8 text. */
   readText(path: string): string;
   /**
-   * Creates a new file holding `content` and returns its path (as a File value
+   * Writes a file holding `content` and returns its path (as a File value
    * will hold it). `nameHint` (e.g. `"write_lines"`) helps choose a readable
-   * file name; the implementation chooses the directory and keeps names unique.
+   * file name; the implementation chooses the directory. Names are
+   * deterministic (the same content gives the same file, so reruns match)
+   * and never make two different contents share a file.
    */
   writeFile(nameHint: string, content: string): string;
   /**

@@ -3,6 +3,7 @@
  * gives it the base directory relative paths resolve against, the directory
  * `write_*` files go to, and (for task outputs) the stdout/stderr files.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ValueError } from "../values/errors.js";
@@ -29,9 +30,6 @@ export interface NodeFileIOOptions {
   readonly hostPath?: (path: string) => string | undefined;
 }
 
-/** Counter shared by every nodeFileIO so that files written in one process never collide. */
-let writeCounter = 0;
-
 /** A FileIO backed by node:fs. */
 export function nodeFileIO(options: NodeFileIOOptions): FileIO {
   const baseDir = path.resolve(options.baseDir);
@@ -56,9 +54,12 @@ export function nodeFileIO(options: NodeFileIOOptions): FileIO {
       } catch (e) {
         throw new ValueError(`cannot create the directory '${writeDir}': ${describeFsError(e)}`, "file-write-failed");
       }
-      for (;;) {
-        writeCounter += 1;
-        const file = path.join(writeDir, `${nameHint}_${process.pid}_${writeCounter}${extensionFor(nameHint)}`);
+      // Named for what they hold, so a rerun writes the same names; the same
+      // content written twice is one file, and a clash (a file changed since,
+      // or a hash collision) takes the next free suffix.
+      const stem = `${nameHint}_${createHash("sha256").update(content).digest("hex").slice(0, 16)}`;
+      for (let n = 0; ; n++) {
+        const file = path.join(writeDir, `${stem}${n === 0 ? "" : `_${n}`}${extensionFor(nameHint)}`);
         try {
           fs.writeFileSync(file, content, { encoding: "utf8", flag: "wx" });
           return file;
@@ -66,6 +67,7 @@ export function nodeFileIO(options: NodeFileIOOptions): FileIO {
           if ((e as NodeJS.ErrnoException).code !== "EEXIST") {
             throw new ValueError(`cannot write file '${file}': ${describeFsError(e)}`, "file-write-failed");
           }
+          if (holds(file, content)) return file;
         }
       }
     },
@@ -87,6 +89,15 @@ export function nodeFileIO(options: NodeFileIOOptions): FileIO {
     stderr: () => options.stderr,
     commandPath: options.commandPath ?? ((p) => p),
   };
+}
+
+/** Whether `file` holds exactly `content`. */
+function holds(file: string, content: string): boolean {
+  try {
+    return fs.readFileSync(file, "utf8") === content;
+  } catch {
+    return false;
+  }
 }
 
 /** A file extension that tells what a `write_*` file holds. */

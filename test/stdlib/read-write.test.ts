@@ -230,4 +230,33 @@ describe("nodeFileIO writes", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+  it("names them for their content, so a rerun writes the same names; a changed file is never reused", () => {
+    const dirs = [0, 1].map(() => fs.mkdtempSync(path.join(os.tmpdir(), "wdlrun-write-")));
+    try {
+      const [first, second] = dirs.map((dir) => {
+        const io = nodeFileIO({ baseDir: dir, writeDir: path.join(dir, "written") });
+        return [
+          path.basename((call("write_lines", [strs("x")], { io }) as { value: string }).value),
+          path.basename((call("write_json", [strs("x")], { io }) as { value: string }).value),
+        ];
+      });
+      expect(first).toEqual(second);
+      expect(first![0]).toMatch(/^write_lines_[0-9a-f]{16}\.txt$/);
+      expect(first![1]).toMatch(/^write_json_[0-9a-f]{16}\.json$/);
+
+      const dir = dirs[0]!;
+      const io = nodeFileIO({ baseDir: dir, writeDir: path.join(dir, "written") });
+      const again = (call("write_lines", [strs("x")], { io }) as { value: string }).value;
+      expect(path.basename(again)).toBe(first![0]);
+      expect(fs.readFileSync(again, "utf8")).toBe("x\n");
+      // A command changed the file: the same content is written afresh beside it.
+      fs.writeFileSync(again, "changed\n");
+      const fresh = (call("write_lines", [strs("x")], { io }) as { value: string }).value;
+      expect(fresh).toBe(again.replace(/\.txt$/, "_1.txt"));
+      expect(fs.readFileSync(fresh, "utf8")).toBe("x\n");
+      expect(fs.readFileSync(again, "utf8")).toBe("changed\n");
+    } finally {
+      for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
