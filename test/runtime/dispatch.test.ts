@@ -75,6 +75,33 @@ workflow w {
     if (outcome.kind === "succeeded") expect(outcome.outputs).toEqual({ "w.q": [0.01, 0.01], "w.n": [0.015, 0.015] });
   });
 
+  it("inside a scatter, element i of a call waits only for element i of the call it uses; outside, for the whole array", async () => {
+    const { outcome, events } = await run(`version 1.2
+${TASKS}
+workflow w {
+  scatter (s in [1.5, 0.01]) {
+    call sleepy as a { seconds = s }
+    Float shorter = a.out / 100
+    call sleepy as b { seconds = shorter }
+  }
+  call sleepy as after_all { seconds = length(b.out) / 1000 }
+  output {
+    Array[Float] bs = b.out
+  }
+}
+`);
+    expect(outcome.kind).toBe("succeeded");
+    const at = (e: string) => {
+      expect(events).toContain(e);
+      return events.indexOf(e);
+    };
+    expect(at("start call-b-0001")).toBeGreaterThan(at("end call-a-0001"));
+    expect(at("end call-b-0001")).toBeLessThan(at("end call-a-0000"));
+    expect(at("start call-b-0000")).toBeGreaterThan(at("end call-a-0000"));
+    expect(at("start call-after_all")).toBeGreaterThan(Math.max(at("end call-b-0000"), at("end call-b-0001")));
+    if (outcome.kind === "succeeded") expect(outcome.outputs).toEqual({ "w.bs": [0.015, 0.0001] });
+  });
+
   it("honours `after`: a call waits for the calls it names even without using their outputs", async () => {
     const { outcome, events } = await run(`version 1.2
 ${TASKS}
