@@ -16,7 +16,7 @@ function toInt(name: string, x: number): WdlValue {
   if (!Number.isFinite(x)) throw new ValueError(`${name}: cannot convert ${formatFloat(x)} to an Int`, "int-overflow");
   const n = BigInt(x);
   if (n < INT64_MIN || n > INT64_MAX) {
-    throw new ValueError(`${name}: the result ${n} does not fit in a 64-bit Int`, "int-overflow");
+    throw new ValueError(`${name}: the result ${Math.abs(x) < 1e21 ? n : x} does not fit in a 64-bit Int`, "int-overflow");
   }
   return R.int(n);
 }

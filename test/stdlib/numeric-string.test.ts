@@ -17,6 +17,8 @@ describe("floor, ceil, round", () => {
   it("accept an Int (coerced to Float) and refuse out-of-range results", () => {
     expect(call("floor", [i(4)])).toEqual(i(4));
     expect(callFails("round", [f(1e300)]).diagnostic.code).toBe("int-overflow");
+    expect(callFails("floor", [f(-1e300)]).diagnostic.message).toBe("floor: the result -1e+300 does not fit in a 64-bit Int");
+    expect(callFails("round", [f(2 ** 63)]).diagnostic.message).toBe("round: the result 9223372036854775808 does not fit in a 64-bit Int");
     expect(callFails("ceil", [f(NaN)]).diagnostic.code).toBe("int-overflow");
   });
 });
