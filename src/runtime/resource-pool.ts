@@ -11,8 +11,13 @@
  * fits. Smaller requests may pass a large one that does not fit yet
  * (backfilling), so a release costs O(number of distinct shapes), not
  * O(number of parked attempts).
+ *
+ * When the capacity lists the machines behind it (`Capacity.nodes`, swarm),
+ * a request must also fit on one of them: one above the largest node is
+ * refused (or clamped to a node) even when the totals could hold it. Which
+ * node an admitted attempt runs on is the backend's business.
  */
-import type { Capacity } from "../backends/backend.js";
+import type { Capacity, NodeCapacity } from "../backends/backend.js";
 import { formatBytes } from "./units.js";
 
 /** What one attempt asks for. */
@@ -100,8 +105,15 @@ export class ResourcePool {
     return this.inUse;
   }
 
-  /** Checks a request against the whole capacity (not what is free now). Pure. */
+  /** Checks a request against the whole capacity, and one node of it when it lists nodes (not what is free now). Pure. */
   admit(request: ResourceRequest): Admission {
+    const whole = this.admitTotals(request);
+    const nodes = this.capacity.nodes;
+    if (whole.kind === "refused" || nodes === undefined || nodes.length === 0) return whole;
+    return admitOnNode(request, whole, nodes, this.options.tryWithMax === true);
+  }
+
+  private admitTotals(request: ResourceRequest): Admission {
     const cap = this.capacity;
     if (request.gpuCount > cap.gpuIds.length)
       return {
@@ -212,6 +224,55 @@ export class ResourcePool {
     w.reject(new AcquireAbortedError());
     this.drain();
   }
+}
+
+/**
+ * Checks a request that the totals admitted (`whole`) against single nodes:
+ * an attempt runs on one node, so it must fit on one. GPUs are never
+ * clamped; cpu and memory are clamped to the best node with `tryWithMax`.
+ */
+function admitOnNode(request: ResourceRequest, whole: Admission & { readonly kind: "fits" | "clamped" }, nodes: readonly NodeCapacity[], tryWithMax: boolean): Admission {
+  const r = whole.request;
+  const holds = (n: NodeCapacity) => r.cpu <= n.cpu + EPS && r.memoryBytes <= n.memoryBytes && r.gpuCount <= n.gpuIds.length;
+  if (nodes.some(holds)) return whole;
+  const withGpus = nodes.filter((n) => n.gpuIds.length >= r.gpuCount);
+  if (withGpus.length === 0) {
+    const most = largestBy(nodes, (n) => n.gpuIds.length);
+    return {
+      kind: "refused",
+      reason: `needs ${request.gpuCount} GPU${request.gpuCount === 1 ? "" : "s"} on one node but the most any node has is ${most.gpuIds.length} (${nodeName(most)})`,
+    };
+  }
+  const byCpu = largestBy(withGpus, (n) => n.cpu);
+  const byMemory = largestBy(withGpus, (n) => n.memoryBytes);
+  const over: string[] = [];
+  if (request.cpu > byCpu.cpu + EPS) over.push(`${request.cpu} CPUs (the largest node, ${nodeName(byCpu)}, has ${byCpu.cpu})`);
+  if (request.memoryBytes > byMemory.memoryBytes) {
+    over.push(`${formatBytes(request.memoryBytes)} of memory (the largest node, ${nodeName(byMemory)}, has ${formatBytes(byMemory.memoryBytes)})`);
+  }
+  const reason =
+    over.length > 0
+      ? `requests ${over.join(" and ")}; a task runs on one node, and that is more than any node can give`
+      : `requests ${request.cpu} CPUs and ${formatBytes(request.memoryBytes)} of memory together, which no single node has (largest: ${nodeName(byCpu)} with ${byCpu.cpu} CPUs, ${nodeName(byMemory)} with ${formatBytes(byMemory.memoryBytes)})`;
+  if (!tryWithMax) return { kind: "refused", reason };
+  // The node that keeps the most of the request (as a share of each resource).
+  const kept = (n: NodeCapacity) => Math.min(r.cpu, n.cpu) / Math.max(r.cpu, EPS) + Math.min(r.memoryBytes, n.memoryBytes) / Math.max(r.memoryBytes, 1);
+  const best = largestBy(withGpus, kept);
+  return {
+    kind: "clamped",
+    reason: `${reason}; clamped to node ${nodeName(best)} (try_with_max)`,
+    request: { cpu: Math.min(r.cpu, best.cpu), memoryBytes: Math.min(r.memoryBytes, best.memoryBytes), gpuCount: r.gpuCount },
+  };
+}
+
+/** The first node with the most of `f`. */
+function largestBy(nodes: readonly NodeCapacity[], f: (n: NodeCapacity) => number): NodeCapacity {
+  return nodes.reduce((best, n) => (f(n) > f(best) ? n : best));
+}
+
+/** `host (node id)`: host names alone may repeat. */
+function nodeName(n: NodeCapacity): string {
+  return n.name !== "" && n.name !== n.id ? `${n.name} (${n.id.slice(0, 12)})` : n.id.slice(0, 12);
 }
 
 function shapeKey(r: ResourceRequest): string {

@@ -120,4 +120,46 @@ describe("ResourcePool", () => {
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(pool.active).toBe(0);
   });
+
+  describe("with the nodes of a multi-node backend (swarm)", () => {
+    // Two nodes: "big" with 4 CPUs, 4 GiB and 2 GPUs, "wide" with 2 CPUs, 16 GiB and 1 GPU (totals 6 CPUs, 20 GiB, 3 GPUs).
+    const nodes = [
+      { id: "aaaaaaaaaaaaaaaaaaaa", name: "big", cpu: 4, memoryBytes: 4 * GiB, gpuIds: ["big/g#1", "big/g#2"] },
+      { id: "bbbbbbbbbbbbbbbbbbbb", name: "wide", cpu: 2, memoryBytes: 16 * GiB, gpuIds: ["wide/g#1"] },
+    ];
+    const swarm = { cpu: 6, memoryBytes: 20 * GiB, gpuIds: [...nodes[0]!.gpuIds, ...nodes[1]!.gpuIds], nodes };
+
+    it("admits what one node can hold", () => {
+      const pool = new ResourcePool(swarm);
+      expect(pool.admit(req(4, 4, 2)).kind).toBe("fits");
+      expect(pool.admit(req(2, 16, 1)).kind).toBe("fits");
+    });
+
+    it("refuses what the totals hold but no node does, naming the largest node", () => {
+      const pool = new ResourcePool(swarm);
+      expect(pool.admit(req(5, 1))).toEqual({
+        kind: "refused",
+        reason: "requests 5 CPUs (the largest node, big (aaaaaaaaaaaa), has 4); a task runs on one node, and that is more than any node can give",
+      });
+      expect(pool.admit(req(1, 17)).kind).toBe("refused");
+      expect(pool.admit(req(3, 8))).toEqual({
+        kind: "refused",
+        reason:
+          "requests 3 CPUs and 8 GiB of memory together, which no single node has (largest: big (aaaaaaaaaaaa) with 4 CPUs, wide (bbbbbbbbbbbb) with 16 GiB)",
+      });
+      expect(pool.admit(req(1, 1, 3))).toEqual({ kind: "refused", reason: "needs 3 GPUs on one node but the most any node has is 2 (big (aaaaaaaaaaaa))" });
+      // GPUs narrow the nodes: 2 GPUs are only on "big", whose memory is 4 GiB.
+      expect(pool.admit(req(1, 8, 2))).toMatchObject({ kind: "refused", reason: expect.stringMatching(/^requests 8 GiB of memory \(the largest node, big \(aaaaaaaaaaaa\), has 4 GiB\)/) });
+    });
+
+    it("clamps to one node with try_with_max, but never GPUs", async () => {
+      const pool = new ResourcePool(swarm, { tryWithMax: true });
+      expect(pool.admit(req(5, 2))).toMatchObject({ kind: "clamped", request: { cpu: 4, memoryBytes: 2 * GiB, gpuCount: 0 } });
+      expect(pool.admit(req(3, 8))).toMatchObject({ kind: "clamped", request: { cpu: 2, memoryBytes: 8 * GiB } });
+      expect(pool.admit(req(1, 1, 3)).kind).toBe("refused");
+      const lease = await pool.acquire(req(8, 1));
+      expect(lease).toMatchObject({ cpu: 4, clamped: true });
+      lease.release();
+    });
+  });
 });

@@ -392,6 +392,55 @@ workflow w { scatter (i in range(3)) { call long { input: i = i } } }
       await auto.backend.close();
     });
 
+    it("refuses before anything runs a task bigger than the largest node though the totals could hold it, naming that node", async () => {
+      const fresh = await SwarmBackend.open({ host, sweep: false });
+      const cap = await fresh.capacity();
+      await fresh.close();
+      const largest = Math.max(...cap.nodes!.map((n) => n.cpu));
+      expect(cap.cpu).toBeGreaterThan(largest);
+      const wdl = `version development
+task first {
+  command <<< echo should not run >>>
+  requirements { container: "ubuntu:latest" cpu: 0.25 memory: "32 MiB" }
+}
+task wide {
+  input { String x }
+  command <<< echo should not run >>>
+  requirements { container: "ubuntu:latest" cpu: ${largest + 1} memory: "32 MiB" }
+}
+workflow w {
+  call first
+  call wide { input: x = "x" }
+}
+`;
+      const r = await runWdl(wdl, [], "swarm", host, { WDLRUN_CLEANUP: "false" });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(
+        new RegExp(`w\\.wide \\(task wide\\) requests ${largest + 1} CPUs \\(the largest node, ${hostname()} \\([0-9a-z]{12}\\), has ${largest}\\); a task runs on one node`),
+      );
+      expect(r.stderr).toContain("nothing was run");
+      // With cleanup = false any service it had created would still be there.
+      expect(await servicesOf(`${LABEL_OWNER_PID}=${process.pid}`)).toEqual([]);
+      // The GPU count too: 3 in all, at most 2 on one node.
+      const gpus = await runWdl(
+        `version development
+task greedy {
+  command <<< echo should not run >>>
+  requirements { container: "ubuntu:latest" gpu: true }
+  hints { gpu: 3 }
+}
+workflow w { call greedy }
+`,
+        [],
+        "swarm",
+        host,
+        { WDLRUN_CLEANUP: "false" },
+      );
+      expect(gpus.code, gpus.stderr).toBe(2);
+      expect(gpus.stderr).toMatch(/w\.greedy \(task greedy\) needs 3 GPUs on one node but the most any node has is 2 /);
+      expect(await servicesOf(`${LABEL_OWNER_PID}=${process.pid}`)).toEqual([]);
+    }, 60_000);
+
     it("places tasks on both nodes by their own GPUs, and names the node that lacks the image", async () => {
       const workerId = ((await connect(worker).info()) as { Swarm: { NodeID: string } }).Swarm.NodeID;
       const fresh = await SwarmBackend.open({ host, sweep: false });
