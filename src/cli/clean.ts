@@ -1,13 +1,15 @@
 /**
- * `wdlrun clean`: removes containers left in the Docker Engine by wdlrun runs
- * that did not finish (crashed, killed) or that kept them (`cleanup = false`).
- * Containers of runs still going are left alone unless `--all` is given.
+ * `wdlrun clean`: removes containers (and, on a swarm manager, services) left
+ * in the Docker Engine by wdlrun runs that did not finish (crashed, killed) or
+ * that kept them (`cleanup = false`). Those of runs still going are left
+ * alone unless `--all` is given. A service's task container goes with its
+ * service and is not listed on its own.
  *
  * Exit codes: 0 done (also when there was nothing to remove), 1 the engine
  * could not be reached or refused, 2 bad usage or invalid config.
  */
 import type { Command } from "commander";
-import { connect, engineUrl, sweepContainers, type SweptContainer } from "../backends/docker/index.js";
+import { connect, countSwept, engineUrl, sweepContainers, type SweptContainer } from "../backends/docker/index.js";
 import { DockerBackendError } from "../backends/docker/client.js";
 import { ConfigError, loadConfig } from "../config/index.js";
 import { addCommand, ExitCode } from "./program.js";
@@ -59,7 +61,8 @@ export async function cleanCommand(opts: CleanOptions, out: (line: string) => vo
   }
   const left = swept.filter((c) => !c.doomed);
   for (const c of left) out(`kept ${c.name} (run ${c.runId}, ${c.callId}): ${c.state.kind === "alive" ? "its run is still going" : c.state.why}`);
-  out(`${opts.dryRun ? "would remove" : "removed"} ${doomed.length} container(s), kept ${left.length} (engine ${url})`);
+  const kept = left.length === 0 ? "0" : countSwept(left);
+  out(`${opts.dryRun ? "would remove" : "removed"} ${countSwept(doomed)}, kept ${kept} (engine ${url})`);
   return ExitCode.ok;
 }
 
@@ -67,9 +70,9 @@ export async function cleanCommand(opts: CleanOptions, out: (line: string) => vo
 export function registerClean(program: Command, done: (code: number) => void): void {
   program
     .command("clean")
-    .description("remove containers left by wdlrun runs that did not finish (runs still going are left alone)")
-    .option("--all", "remove every wdlrun container, including those of runs that may still be going")
-    .option("--run <id>", "only containers of this run (the run directory's name)")
+    .description("remove containers (and swarm services) left by wdlrun runs that did not finish (runs still going are left alone)")
+    .option("--all", "remove every wdlrun container and service, including those of runs that may still be going")
+    .option("--run <id>", "only those of this run (the run directory's name)")
     .option("--dry-run", "list what would be removed, remove nothing")
     .option("--host <url>", "the Docker Engine (default: docker.host, DOCKER_HOST, unix:///var/run/docker.sock)")
     .option("--config <file>", "read this TOML config file")

@@ -55,13 +55,13 @@ describe.skipIf(skip !== "")(`wdlrun clean${skip ? ` (${skip})` : ""}`, () => {
     expect(dry).toEqual([
       `would remove wdlrun-it-call-kept-${process.pid} (run ${runId}, call-kept): its owner (pid ${dead.pid}) has exited`,
       `kept wdlrun-it-call-live-${process.pid} (run ${runId}, call-live): its run is still going`,
-      `would remove 1 container(s), kept 1 (engine ${dockerHost()})`,
+      `would remove 1 container(s), kept 1 container(s) (engine ${dockerHost()})`,
     ]);
     expect(await names()).toEqual(["call-kept", "call-live"]);
 
     const real: string[] = [];
     expect(await cleanCommand({ run: runId, host: dockerHost() }, (l) => real.push(l))).toBe(0);
-    expect(real.at(-1)).toBe(`removed 1 container(s), kept 1 (engine ${dockerHost()})`);
+    expect(real.at(-1)).toBe(`removed 1 container(s), kept 1 container(s) (engine ${dockerHost()})`);
     expect(await names()).toEqual(["call-live"]);
   });
 

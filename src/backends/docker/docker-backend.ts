@@ -123,8 +123,8 @@ export class DockerBackend implements Backend {
     const docker = await openEngine(url);
     const backend = new DockerBackend(docker, url, options);
     if (options.sweep !== false) {
-      const removed = await sweepLeftovers(docker, url);
-      if (removed > 0) backend.notice(`removed ${removed} container(s) left by earlier wdlrun runs that did not finish`);
+      const swept = await sweepLeftovers(docker, url);
+      if (swept !== undefined) backend.notice(swept);
     }
     return backend;
   }

@@ -6,6 +6,6 @@
  */
 export { DockerBackend, dockerOptionsFromConfig, dockerEngineAnswers, type DockerBackendOptions } from "./docker-backend.js";
 export { DockerBackendError, connect, engineUrl, DEFAULT_ENGINE_URL } from "./client.js";
-export { sweepContainers, type SweepOptions, type SweptContainer } from "./sweep.js";
+export { countSwept, sweepContainers, type SweepOptions, type SweptContainer } from "./sweep.js";
 export { dockerLayout, CONTAINER_WORK_DIR, MOUNT_ROOT } from "./layout.js";
 export type { FileOwner } from "./wrapper.js";

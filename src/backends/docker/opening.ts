@@ -8,7 +8,7 @@ import type Docker from "dockerode";
 import type { PullPolicy } from "../../config/load.js";
 import { DockerBackendError, connect, explainConnection, statusOf } from "./client.js";
 import { ImageResolver } from "./images.js";
-import { sweepContainers } from "./sweep.js";
+import { countSwept, sweepContainers } from "./sweep.js";
 import type { FileOwner } from "./wrapper.js";
 
 /**
@@ -31,10 +31,15 @@ export async function openEngine(url: string): Promise<Docker> {
   return docker;
 }
 
-/** Sweeps what crashed wdlrun runs left on the engine (sparing kept ones); resolves to how many were removed. */
-export async function sweepLeftovers(docker: Docker, url: string): Promise<number> {
+/**
+ * Sweeps what crashed wdlrun runs left on the engine (sparing kept ones);
+ * resolves to the notice that says what was removed (`removed 2 service(s)
+ * left by ...`), or undefined when nothing was.
+ */
+export async function sweepLeftovers(docker: Docker, url: string): Promise<string | undefined> {
   const swept = await sweepContainers(docker, url, { spareKept: true });
-  return swept.filter((s) => s.removed && s.state.kind === "gone").length;
+  const removed = swept.filter((s) => s.removed && s.state.kind === "gone");
+  return removed.length === 0 ? undefined : `removed ${countSwept(removed)} left by earlier wdlrun runs that did not finish`;
 }
 
 /** The user running wdlrun as a file owner; undefined when that is root or unknown (nothing to hand back). */

@@ -9,9 +9,12 @@ import { LABEL_CALL, LABEL_COMMON, LABEL_KEEP, LABEL_RUN, ownerState, type Owner
 import { asBackendError, statusOf } from "./client.js";
 import { sweepServices } from "../swarm/sweep.js";
 
-/** One container the sweep looked at. */
+/** One container (or swarm service) the sweep looked at. */
 export interface SweptContainer {
+  /** What it is: a plain container, or a swarm service (whose task container goes with it). */
+  readonly kind: "container" | "service";
   readonly id: string;
+  /** The container's name, or `service <name>`. */
   readonly name: string;
   readonly runId: string;
   readonly callId: string;
@@ -34,13 +37,19 @@ export interface SweepOptions {
   readonly dryRun?: boolean;
 }
 
+/** The label the engine puts on a swarm task's container: its service's id. */
+const LABEL_SWARM_SERVICE = "com.docker.swarm.service.id";
+
 /**
  * Removes leftover wdlrun containers, and first wdlrun swarm services when
  * the engine is a swarm manager (see ../swarm/sweep.ts); resolves with every
- * one it looked at (services named `service <name>`).
+ * one it looked at. The task container of a service it looked at is part of
+ * that service: it goes with it (removed at once rather than left to the
+ * node's agent) and is not listed on its own.
  */
 export async function sweepContainers(docker: Docker, url: string, options: SweepOptions = {}): Promise<SweptContainer[]> {
   const services = await sweepServices(docker, url, options);
+  const serviceById = new Map(services.map((s) => [s.id, s]));
   const label = [LABEL_COMMON];
   if (options.runId !== undefined) label.push(`${LABEL_RUN}=${options.runId}`);
   let list: Docker.ContainerInfo[];
@@ -54,7 +63,8 @@ export async function sweepContainers(docker: Docker, url: string, options: Swee
       const labels = c.Labels ?? {};
       const state = ownerState(labels);
       const spared = options.spareKept === true && labels[LABEL_KEEP] === "1";
-      const doomed = options.all === true || (state.kind === "gone" && !spared);
+      const service = serviceById.get(labels[LABEL_SWARM_SERVICE] ?? "");
+      const doomed = service !== undefined ? service.doomed : options.all === true || (state.kind === "gone" && !spared);
       let removed = false;
       if (doomed && options.dryRun !== true) {
         try {
@@ -66,6 +76,7 @@ export async function sweepContainers(docker: Docker, url: string, options: Swee
         }
       }
       return {
+        kind: "container",
         id: c.Id,
         name: (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ""),
         runId: labels[LABEL_RUN] ?? "",
@@ -76,5 +87,14 @@ export async function sweepContainers(docker: Docker, url: string, options: Swee
       };
     }),
   );
-  return [...services, ...containers];
+  const ofServices = new Set(list.filter((c) => serviceById.has(c.Labels?.[LABEL_SWARM_SERVICE] ?? "")).map((c) => c.Id));
+  return [...services, ...containers.filter((c) => !ofServices.has(c.id))];
+}
+
+/** How many of each kind `items` holds, for a summary: `2 service(s) and 1 container(s)`; `0 container(s)` when empty. */
+export function countSwept(items: readonly SweptContainer[]): string {
+  const services = items.filter((i) => i.kind === "service").length;
+  const containers = items.length - services;
+  if (services === 0) return `${containers} container(s)`;
+  return containers === 0 ? `${services} service(s)` : `${services} service(s) and ${containers} container(s)`;
 }

@@ -151,8 +151,8 @@ export class SwarmBackend implements Backend {
     requireUsableNode(nodes, url);
     const backend = new SwarmBackend(docker, url, role.nodeId, nodes, options);
     if (options.sweep !== false) {
-      const removed = await sweepLeftovers(docker, url);
-      if (removed > 0) backend.notice(`removed ${removed} service(s) or container(s) left by earlier wdlrun runs that did not finish`);
+      const swept = await sweepLeftovers(docker, url);
+      if (swept !== undefined) backend.notice(swept);
     }
     backend.noticeGpuKind(nodes);
     return backend;

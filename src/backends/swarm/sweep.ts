@@ -50,6 +50,7 @@ export async function sweepServices(docker: Docker, url: string, options: SweepO
         }
       }
       return {
+        kind: "service",
         id: s.ID,
         name: `service ${s.Spec?.Name ?? s.ID.slice(0, 12)}`,
         runId: labels[LABEL_RUN] ?? "",

@@ -17,6 +17,7 @@ import { connect, sweepContainers } from "../../../src/backends/docker/index.js"
 import { LABEL_OWNER_PID, LABEL_RUN, attemptLabels, currentOwner } from "../../../src/backends/docker/labels.js";
 import { SwarmBackend, SwarmBackendError } from "../../../src/backends/swarm/index.js";
 import { defaultConfig } from "../../../src/config/index.js";
+import { cleanCommand } from "../../../src/cli/clean.js";
 import { createBackend } from "../../../src/runtime/backend-factory.js";
 import { dockerHost, makeRequest, tempDir, writeHostFile } from "../kit.js";
 import { maxOverlap, root, runWdl, startSwarmEngine, startWorker, stopSwarmEngine, stopWorker } from "./kit.js";
@@ -368,9 +369,39 @@ workflow w { scatter (i in range(3)) { call long { input: i = i } } }
     const seen: string[] = [];
     const next = await SwarmBackend.open({ host, notice: (l) => seen.push(l) });
     expect(await servicesOf(`${LABEL_RUN}=${crashed}`)).toEqual([]);
-    expect(seen.join("\n")).toMatch(/removed [2-9] service\(s\) or container\(s\) left by earlier wdlrun runs/);
+    expect(seen.join("\n")).toMatch(/removed [2-9] service\(s\)( and \d+ container\(s\))? left by earlier wdlrun runs that did not finish/);
     await next.close();
   });
+
+  it("wdlrun clean counts services as services, and takes their task containers with them at once", async () => {
+    const owner = { ...currentOwner(), pid: spawnSync("true").pid!, start: "1" };
+    const crashed = `${runId}-clean`;
+    const docker = connect(host);
+    for (const i of [0, 1]) {
+      const labels = attemptLabels(crashed, `call-long-000${i}`, 1, "gone-session", owner);
+      await docker.createService({
+        Name: `wdlrun-clean-${process.pid}-${i}`,
+        Labels: labels,
+        TaskTemplate: { ContainerSpec: { Image: "ubuntu:latest", Command: ["sleep", "300"], Labels: labels }, RestartPolicy: { Condition: "none" } },
+      } as never);
+    }
+    const containers = () => docker.listContainers({ all: true, filters: { label: [`${LABEL_RUN}=${crashed}`] } });
+    for (let i = 0; i < 100 && (await containers()).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await containers()).toHaveLength(2);
+
+    const dry: string[] = [];
+    expect(await cleanCommand({ run: crashed, dryRun: true, host }, (l) => dry.push(l))).toBe(0);
+    expect(dry.slice(0, 2).sort()).toEqual(
+      [0, 1].map((i) => `would remove service wdlrun-clean-${process.pid}-${i} (run ${crashed}, call-long-000${i}): its owner (pid ${owner.pid}) has exited`),
+    );
+    expect(dry.slice(2)).toEqual([`would remove 2 service(s), kept 0 (engine ${host})`]);
+
+    const real: string[] = [];
+    expect(await cleanCommand({ run: crashed, host }, (l) => real.push(l))).toBe(0);
+    expect(real.at(-1)).toBe(`removed 2 service(s), kept 0 (engine ${host})`);
+    expect(await servicesOf(`${LABEL_RUN}=${crashed}`)).toEqual([]);
+    expect(await containers()).toEqual([]);
+  }, 60_000);
 
   describe("with a worker node", () => {
     let worker = "";
