@@ -128,13 +128,15 @@ async function runDocumentInner(request: RunRequest): Promise<RunOutcome> {
   });
   control.stopSignal.addEventListener(
     "abort",
-    () => {
-      if (cancellation.stopping || pool.active === 0) return;
-      emit({
-        kind: "notice",
-        message: `a call failed: no new tasks will start; waiting for ${pool.active} running task${pool.active === 1 ? "" : "s"} to finish (interrupt to abort them)`,
-      });
-    },
+    // Counted once the failing call has given its resources back (it stops the run just before).
+    () =>
+      setImmediate(() => {
+        if (cancellation.stopping || pool.active === 0) return;
+        emit({
+          kind: "notice",
+          message: `a call failed: no new tasks will start; waiting for ${pool.active} running task${pool.active === 1 ? "" : "s"} to finish (interrupt to abort them)`,
+        });
+      }),
     { once: true },
   );
   const rt: RunContext = { runDir, backend: request.backend, pool, cancellation, control, emit };
@@ -158,7 +160,7 @@ async function runDocumentInner(request: RunRequest): Promise<RunOutcome> {
       outcome = { kind: "failed", report, runDir: runDir.dir };
     }
   }
-  emit({ kind: "run-finished", ok: outcome.kind === "succeeded", elapsedMs: Date.now() - started });
+  emit({ kind: "run-finished", ok: outcome.kind === "succeeded", elapsedMs: Date.now() - started, interrupted: outcome.kind === "interrupted" });
   await runDir.close();
   return outcome;
 }

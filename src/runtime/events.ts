@@ -23,7 +23,7 @@ export type RunEvent =
   | { readonly kind: "call-stopped"; readonly callId: string; readonly started: boolean }
   | { readonly kind: "notice"; readonly message: string }
   | { readonly kind: "cancel-requested"; readonly stage: "stopping" | "aborting" }
-  | { readonly kind: "run-finished"; readonly ok: boolean; readonly elapsedMs: number };
+  | { readonly kind: "run-finished"; readonly ok: boolean; readonly elapsedMs: number; readonly interrupted?: boolean };
 
 /** Receives run events. */
 export type RunObserver = (event: RunEvent) => void;
@@ -109,7 +109,7 @@ export function describeEvent(e: RunEvent): string | undefined {
         ? "interrupted: no new tasks will start; running tasks finish (interrupt again to abort them)"
         : "interrupted again: aborting running tasks";
     case "run-finished":
-      return `run ${e.ok ? "succeeded" : "failed"} after ${(e.elapsedMs / 1000).toFixed(1)}s`;
+      return `run ${e.ok ? "succeeded" : e.interrupted ? "interrupted" : "failed"} after ${(e.elapsedMs / 1000).toFixed(1)}s`;
     default:
       return assertUnreachable(e);
   }

@@ -59,4 +59,13 @@ export class FailurePolicy implements RunControl {
     this.failures.push(error);
     if (!this.keepGoing) this.stopController.abort();
   }
+
+  /**
+   * A call is about to fail (its command failed for good): stops new work
+   * now, unless keep-going, so that the resources it is about to give back
+   * do not start a waiting call. The failure itself comes through `fail`.
+   */
+  failing(): void {
+    if (!this.keepGoing) this.stopController.abort();
+  }
 }

@@ -57,16 +57,19 @@ export async function runTask(rt: RunContext, call: TaskCall): Promise<Map<strin
   const callId = callIdOf(call.dirNames);
   const callDir = rt.runDir.callDir(call.dirNames);
   rt.emit({ kind: "call-queued", callId });
+  // Whether a command of this call has started (a call stopped while it waits for resources has not).
+  let started = false;
+  const onStart = () => (started = true);
   for (let attempt = 1; ; attempt++) {
     if (rt.control.stopped) {
-      rt.emit({ kind: "call-stopped", callId, started: attempt > 1 });
+      rt.emit({ kind: "call-stopped", callId, started });
       throw new StoppedError();
     }
     let outcome: AttemptOutcome;
     try {
-      outcome = await runAttempt(rt, call, callId, callDir, attempt);
+      outcome = await runAttempt(rt, call, callId, callDir, attempt, onStart);
     } catch (e) {
-      if (e instanceof StoppedError) rt.emit({ kind: "call-stopped", callId, started: true });
+      if (e instanceof StoppedError) rt.emit({ kind: "call-stopped", callId, started });
       else rt.emit({ kind: "call-failed", callId, message: describeError(e) });
       throw e;
     }
@@ -89,6 +92,7 @@ async function runAttempt(
   callId: string,
   callDir: HostPath,
   attempt: number,
+  onStart: () => void,
 ): Promise<AttemptOutcome> {
   const task = call.task;
   const doc = task.document;
@@ -214,6 +218,7 @@ async function runAttempt(
         if (problem !== undefined) return fail(problem);
       }
       if (rt.control.stopped) throw new StoppedError();
+      onStart();
       rt.emit({ kind: "attempt-started", callId, attempt, dir: paths.dir });
       result = await rt.backend.execute(
         {
@@ -232,8 +237,11 @@ async function runAttempt(
         },
         rt.cancellation.abortSignal,
       );
+      // A failure for good stops new work before this call's resources go back to the pool.
+      if (!isSuccessCode(constraints.returnCodes, result.exitCode) && attempt > constraints.maxRetries) rt.control.failing();
     } catch (e) {
       if (e instanceof StoppedError) throw e;
+      rt.control.failing();
       rt.emit({ kind: "attempt-finished", callId, attempt });
       return fail(`the ${rt.backend.kind} backend could not run it: ${describeError(e)}`);
     } finally {

@@ -255,6 +255,8 @@ workflow slow_wf {
     expect(Date.now() - t0).toBeLessThan(30_000);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/interrupted/);
+    expect(r.stderr).toMatch(/\] run interrupted after /);
+    expect(r.stderr).not.toMatch(/run failed/);
     expect(await readFile(path.join(out, "latest", "error.json"), "utf8")).toMatch(/interrupted/);
   }, 60_000);
 });

@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { LocalBackend } from "../../src/backends/local/local-backend.js";
 import { runDocument } from "../../src/runtime/engine.js";
-import type { RunEvent } from "../../src/runtime/events.js";
+import { describeEvent, type RunEvent } from "../../src/runtime/events.js";
 
 /** Runs a document with the local backend, recording run events. */
 async function run(
@@ -28,6 +28,8 @@ async function run(
       if (e.kind === "notice") events.push(`notice ${e.message}`);
       if (e.kind === "attempt-started") events.push(`start ${e.callId}`);
       if (e.kind === "attempt-finished") events.push(`end ${e.callId}`);
+      if (e.kind === "call-stopped") events.push(`stopped ${e.callId} ${e.started ? "after" : "before"} starting`);
+      if (e.kind === "run-finished") events.push(describeEvent(e)!.replace(/ after .*/, ""));
     },
   });
   return { outcome, events };
@@ -209,6 +211,39 @@ workflow w {
     const ids = outcome.outputs["w.ids"] as string[];
     expect(new Set(ids)).toEqual(new Set(["gpu-a", "gpu-b"]));
     expect((outcome.outputs["w.task_ids"] as string[][]).map((t) => t[0])).toEqual(ids);
+  });
+
+  it("after a failure, calls still waiting for resources are stopped before they start", async () => {
+    const backend = new LocalBackend({ cpu: 1, memoryBytes: 8 * 1024 ** 3, notice: () => undefined });
+    const { outcome, events } = await run(
+      `version 1.2
+task boom {
+  command <<<
+    sleep 0.2
+    exit 1
+  >>>
+  requirements {
+    cpu: 1
+    memory: "16 MiB"
+  }
+}
+workflow w {
+  scatter (i in range(3)) {
+    call boom
+  }
+}
+`,
+      {},
+      false,
+      backend,
+    );
+    expect(outcome.kind).toBe("failed");
+    expect(events.filter((e) => e.startsWith("start "))).toHaveLength(1);
+    expect(events.filter((e) => e.startsWith("stopped "))).toEqual([
+      expect.stringMatching(/^stopped call-boom-000\d before starting$/),
+      expect.stringMatching(/^stopped call-boom-000\d before starting$/),
+    ]);
+    expect(events[events.length - 1]).toBe("run failed");
   });
 
   it("clamps a request above the capacity when try_with_max is set, with a notice", async () => {
