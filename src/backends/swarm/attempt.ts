@@ -7,7 +7,8 @@
  * service. A task that ends without its command's exit status (image
  * missing on the node, bind source missing, no GPU runtime, node lost) is
  * reported as one clear line. Aborting removes the service: the node's
- * agent stops the container (the wrapper passes SIGTERM on) and removes it.
+ * agent stops the container (the wrapper passes SIGTERM on) and removes it,
+ * and the attempt waits for that (on this engine's node) before it ends.
  */
 import { mkdir, open } from "node:fs/promises";
 import { lstat } from "node:fs/promises";
@@ -109,6 +110,7 @@ export async function runSwarmAttempt(ctx: SwarmAttemptContext, request: Attempt
     switch (end.kind) {
       case "aborted":
         await remove();
+        await containersGone(ctx, serviceId, placement.node.id);
         return abortedResult(image);
       case "failed":
         if (ctx.cleanup) await remove();
@@ -220,6 +222,33 @@ function waitForEnd(ctx: SwarmAttemptContext, serviceId: string, request: Attemp
     signal.addEventListener("abort", onAbort, { once: true });
     if (signal.aborted) onAbort();
   });
+}
+
+/** The label the engine puts on a swarm task's container: its service's id. */
+const LABEL_SWARM_SERVICE = "com.docker.swarm.service.id";
+
+/**
+ * After an aborted attempt's service is removed, waits until the node's agent
+ * has stopped and removed its task container (the wrapper passes SIGTERM on
+ * and hands the files back), then force-removes what is still there, so that
+ * an interrupted run leaves no container when wdlrun exits. Only the
+ * container on this engine's own node can be seen; elsewhere the agent is
+ * trusted. Never rejects.
+ */
+async function containersGone(ctx: SwarmAttemptContext, serviceId: string, nodeId: string): Promise<void> {
+  if (nodeId !== ctx.localNodeId) return;
+  const filters = { label: [`${LABEL_SWARM_SERVICE}=${serviceId}`] };
+  const deadline = Date.now() + (ctx.stopGraceSeconds + 3) * 1000;
+  try {
+    let left = await ctx.docker.listContainers({ all: true, filters });
+    while (left.length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      left = await ctx.docker.listContainers({ all: true, filters });
+    }
+    await Promise.all(left.map((c) => ctx.docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  } catch {
+    // The engine stopped answering: `wdlrun clean` removes what is left.
+  }
 }
 
 /** Maps a path to the host through the mounts only (the container is on another node). */
