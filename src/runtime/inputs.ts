@@ -200,7 +200,8 @@ function place(
     if (call.suppliedInputs.has(name)) throw new InputsError([`input ${JSON.stringify(key)} cannot be set: the call ${head} already sets ${name}`]);
     const requiredUnsupplied = info.required;
     if (!requiredUnsupplied && !allowed) {
-      options.warn?.(`ignoring input ${JSON.stringify(key)}: the workflow does not allow nested inputs (hint allow_nested_inputs)`);
+      const refusing = callable.allowNestedInputs ? `a workflow that calls ${callable.name}` : `workflow ${callable.name}`;
+      options.warn?.(`ignoring input ${JSON.stringify(key)}: ${refusing} does not allow nested inputs (each workflow on the path needs the hint allow_nested_inputs: true)`);
       return;
     }
     child.values.set(name, readInput(info, json, key, source, options));
