@@ -254,7 +254,7 @@ async function runAttempt(
     if (rt.cancellation.abortSignal.aborted) throw new StoppedError();
     if (!isSuccessCode(constraints.returnCodes, code)) {
       const why = result.oomKilled
-          ? `killed for running out of memory (exit code ${code})`
+          ? `killed: out of memory (exit code ${code})`
           : `the command exited with code ${code}`;
       return fail(
         `${why}${attempt > 1 ? ` (attempt ${attempt})` : ""}`,

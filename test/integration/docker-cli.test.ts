@@ -163,6 +163,58 @@ workflow w { call t output { String text = t.text } }
     expect(o.overlap).toBe(2);
   });
 
+  it("reports an out-of-memory kill as \"killed: out of memory\" with exit code 137", async () => {
+    const r = await run(
+      `version 1.2
+task hog {
+  command <<< python3 -c 'x = bytearray(256 * 1024 * 1024); print(len(x))' >>>
+  requirements { container: "ubuntu:latest" memory: "48 MiB" }
+  hints { max_memory: "48 MiB" }
+}
+`,
+      [],
+      { WDLRUN_CLEANUP: "false" },
+    );
+    runs.push(r.runId);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain("call-hog: failed: killed: out of memory (exit code 137)");
+  });
+
+  it("Ctrl-C once mid-scatter lets the running tasks finish, starts no more, and leaves no container", async () => {
+    const dir = tempDir("wdlrun-sigint1-");
+    const file = path.join(dir, "main.wdl");
+    writeFileSync(
+      file,
+      `version 1.1
+task nap { input { Int i } command <<< sleep 3; echo ~{i} >>> output { String out = read_string(stdout()) } runtime { docker: "ubuntu:latest" cpu: 1 } }
+workflow w { scatter (i in range(6)) { call nap { input: i = i } } }
+`,
+    );
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "src/cli/main.ts"), "run", file, "--backend", "docker", "--out", path.join(dir, "runs")], {
+      cwd: root,
+      env: { ...process.env, DOCKER_HOST: dockerHost(), WDLRUN_RESOURCES_CPU: "2" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    // "close": the exit status once stderr has been read to its end.
+    const exited = new Promise<number | null>((resolve) => child.once("close", resolve));
+    const mine = async () => docker().listContainers({ all: true, filters: { label: [`${LABEL_OWNER_PID}=${child.pid}`] } });
+    const t0 = Date.now();
+    while ((await mine()).filter((c) => c.State === "running").length < 2) {
+      if (child.exitCode !== null || Date.now() - t0 > 60_000) throw new Error(`containers never started: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill("SIGINT");
+    const code = await exited;
+    expect(code, stderr).toBe(130);
+    expect(await mine()).toEqual([]);
+    // The two running tasks finished normally; the four others never started.
+    expect(stderr.match(/attempt 1 exited with 0/g)).toHaveLength(2);
+    expect(stderr.match(/attempt 1 started/g)).toHaveLength(2);
+    expect(stderr.match(/call-nap-000\d: stopped before it/g), stderr).toHaveLength(4);
+  }, 90_000);
+
   describe("Ctrl-C twice mid-scatter", () => {
     let outcome: { code: number | null; stderr: string; left: unknown[]; exitMs: number } | undefined;
 
