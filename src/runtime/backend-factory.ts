@@ -19,7 +19,12 @@ import { swarmProvider } from "../backends/swarm/provider.js";
 export interface BackendProvider {
   /** Creates the backend (may connect, check the engine, sweep leftovers). Rejects with a one-line Error. */
   create(config: WdlrunConfig, notice: (message: string) => void): Promise<Backend>;
-  /** Resolves true when this backend can be used here (for `--backend auto`); absent = never chosen by auto. */
+  /**
+   * Resolves true when this backend can be used here (for `--backend auto`);
+   * absent = never chosen by auto. Rejects with a one-line reason (and the
+   * fix) when it is there but unusable, e.g. permission denied on the socket:
+   * auto then falls back to local and says why.
+   */
   probe?(config: WdlrunConfig): Promise<boolean>;
 }
 
@@ -70,13 +75,25 @@ export async function createBackend(config: WdlrunConfig, notice: (message: stri
     }
     case "auto": {
       // An engine that is an active swarm manager runs tasks as services; any other engine as containers.
+      let why: string | undefined;
       for (const kind of ["swarm", "docker"] as const) {
         const p = providers.get(kind);
-        if (!p?.probe || !(await p.probe(config).catch(() => false))) continue;
+        if (!p?.probe) continue;
+        let usable = false;
+        try {
+          usable = await p.probe(config);
+        } catch (e) {
+          why ??= e instanceof Error ? e.message : String(e);
+        }
+        if (!usable) continue;
         if (kind === "swarm") notice("wdlrun: the Docker Engine is a swarm manager: running tasks as swarm services (--backend docker runs plain containers)");
         return { backend: await p.create(config, notice), ...settings };
       }
-      notice("wdlrun: no container engine answered; running tasks as local processes (--backend local)");
+      notice(
+        why !== undefined
+          ? `wdlrun: ${why}; meanwhile tasks run as local processes, ignoring their containers`
+          : "wdlrun: no container engine answered; running tasks as local processes, ignoring their containers (--backend local)",
+      );
       return { backend: localBackend(config, notice), ...settings };
     }
     default:

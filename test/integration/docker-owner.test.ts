@@ -5,13 +5,14 @@
  * is told how to get access.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, lstatSync, readdirSync, statSync } from "node:fs";
+import { chmodSync, lstatSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { dockerHost, dockerSkipReason, tempDir } from "./kit.js";
 
 const child = path.join(path.dirname(fileURLToPath(import.meta.url)), "helpers", "as-user.ts");
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const isRoot = process.getuid?.() === 0;
 const skip = dockerSkipReason() || (isRoot ? "" : "these tests start a child as another user, which needs root");
 
@@ -57,5 +58,27 @@ describe.skipIf(skip !== "")(`Docker backend as an ordinary user${skip ? ` (${sk
     const r = runAs(65534, 65534, [], "true");
     expect(r.ok).toBe(false);
     expect(r.error).toMatch(/^permission denied on the Docker socket .*: add your user to the docker group/);
+  });
+
+  it("with --backend auto, says the socket refuses this user before running tasks locally", () => {
+    const dir = tempDir("wdlrun-owner-auto-");
+    chmodSync(dir, 0o777);
+    const file = path.join(dir, "main.wdl");
+    writeFileSync(file, `version 1.1\ntask t { command <<< echo local >>> output { String out = read_string(stdout()) } runtime { docker: "ubuntu:latest" } }\n`);
+    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "src/cli/main.ts"), "run", file, "--out", path.join(dir, "runs")], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 60_000,
+      // A uid/gid given here also drops root's supplementary groups: not in the socket's group.
+      uid: 65534,
+      gid: 65534,
+      env: { PATH: process.env.PATH, HOME: dir, DOCKER_HOST: dockerHost() },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const socket = dockerHost().replace(/^unix:\/\//, "");
+    expect(r.stderr.split("\n")[0]).toBe(
+      `wdlrun: permission denied on the Docker socket ${socket}: add your user to the docker group (sudo usermod -aG docker $USER, then log in again), run as root, or use --backend local; meanwhile tasks run as local processes, ignoring their containers`,
+    );
+    expect(JSON.parse(r.stdout)).toEqual({ "t.out": "local" });
   });
 });

@@ -40,6 +40,32 @@ export async function engineAnswers(docker: Docker, timeoutMs = 3000): Promise<b
   }
 }
 
+/**
+ * Whether an engine can be used: resolves true when it answers a ping within
+ * `timeoutMs`, false when nothing answers, and rejects with the one-line
+ * explanation (and fix) when an engine is there but refuses this user
+ * (permission denied on its socket).
+ */
+export async function engineUsable(docker: Docker, url: string, timeoutMs = 3000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const ping = docker.ping().then(
+    () => true,
+    (e: unknown) => {
+      const code = (e as NodeJS.ErrnoException | null)?.code;
+      if (code === "EACCES" || code === "EPERM") throw new DockerBackendError(explainConnection(e, url)!);
+      return false;
+    },
+  );
+  try {
+    return await Promise.race([ping, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** A failure of the Docker backend itself; `message` is one line that says what to do. */
 export class DockerBackendError extends Error {
   constructor(message: string) {

@@ -11,7 +11,7 @@ import { setMaxListeners } from "node:events";
 import type Docker from "dockerode";
 import type { AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, HostPath } from "../backend.js";
 import type { PullPolicy, WdlrunConfig } from "../../config/load.js";
-import { asBackendError, connect, engineAnswers, engineUrl } from "./client.js";
+import { asBackendError, connect, engineUrl, engineUsable } from "./client.js";
 import { detectGpuIds } from "./gpus.js";
 import type { ImageResolver } from "./images.js";
 import { LABEL_COMMON, LABEL_SESSION } from "./labels.js";
@@ -61,9 +61,14 @@ export function dockerOptionsFromConfig(config: WdlrunConfig): DockerBackendOpti
   };
 }
 
-/** Resolves true when a Docker Engine answers at the configured URL (DOCKER_HOST, else the default socket). */
+/**
+ * Resolves true when a Docker Engine answers at the configured URL
+ * (DOCKER_HOST, else the default socket), false when none does; rejects with
+ * one line (and the fix) when one is there but its socket refuses this user.
+ */
 export async function dockerEngineAnswers(host?: string, timeoutMs = 2000): Promise<boolean> {
-  return engineAnswers(connect(engineUrl(host)), timeoutMs);
+  const url = engineUrl(host);
+  return engineUsable(connect(url), url, timeoutMs);
 }
 
 const DEFAULT_DISK = 1024 ** 3;

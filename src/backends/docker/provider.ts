@@ -13,7 +13,7 @@ export const dockerProvider = {
   create(config: WdlrunConfig, notice: (message: string) => void): Promise<Backend> {
     return DockerBackend.open({ ...dockerOptionsFromConfig(config), notice: (line) => notice(`wdlrun: ${line}`) });
   },
-  /** True when an engine answers within two seconds. */
+  /** True when an engine answers within two seconds; rejects with the fix when its socket refuses this user. */
   probe(config: WdlrunConfig): Promise<boolean> {
     return dockerEngineAnswers(config.docker.host);
   },
