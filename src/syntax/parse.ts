@@ -1,14 +1,18 @@
 /**
  * The syntax layer's public entry point: text in, AST and diagnostics out.
- * Lexing, parsing (with Chevrotain's error recovery, one top-level element at
- * a time) and CST→AST conversion all report into one diagnostics list;
- * nothing here throws on any input.
+ * Lexing, parsing (one top-level element at a time) and CST→AST conversion
+ * all report into one diagnostics list; nothing here throws on any input.
+ *
+ * Each top-level chunk is parsed first without error recovery, converting the
+ * elements of its body while parsing (so no large CST ever lives whole); a
+ * chunk with a syntax error is converted again from scratch from the CST of
+ * the recovering parser, which gives the diagnostics.
  */
 import { Lexer, type IToken, type TokenType } from "chevrotain";
 import type { Document } from "./ast.js";
 import { error, type Diagnostic } from "../diagnostics/diagnostic.js";
 import * as T from "./tokens.js";
-import { parseTokens } from "./parser.js";
+import { fastParser, wdlParser } from "./parser.js";
 import { BuildContext } from "./build/context.js";
 import { DocumentBuilder } from "./build/document.js";
 import { lexerDiagnostics, parserDiagnostics } from "./syntax-diagnostics.js";
@@ -41,7 +45,9 @@ export function parseDocument(text: string, uri: string): ParseResult {
     const builder = new DocumentBuilder(ctx);
     const bounds = topLevelChunks(tokens);
     for (let i = 0; i + 1 < bounds.length; i++) {
-      const { cst, errors } = parseTokens(tokens.slice(bounds[i], bounds[i + 1]));
+      const chunk = tokens.slice(bounds[i], bounds[i + 1]);
+      if (parseFast(chunk, ctx, builder)) continue;
+      const { cst, errors } = wdlParser.parseChunk(chunk);
       primary.push(...parserDiagnostics(errors, tokens, tokens[bounds[i + 1]!], text, uri));
       builder.add(cst);
     }
@@ -54,6 +60,39 @@ export function parseDocument(text: string, uri: string): ParseResult {
       diagnostics: [error("internal-error", `wdlrun could not parse ${uri} (internal error: ${detail}); please report it`, undefined)],
     };
   }
+}
+
+/**
+ * Parses and converts one chunk without error recovery; true when that
+ * worked. On a syntax error (or an element the builder cannot take),
+ * whatever the chunk added to the diagnostics is taken back and false
+ * returned (the caller parses it again, recovering, and converts it again).
+ */
+function parseFast(chunk: IToken[], ctx: BuildContext, builder: DocumentBuilder): boolean {
+  const mark = ctx.diagnostics.length;
+  const collected = builder.bodyCollector(chunk);
+  // An element the builder rejects outright (Incomplete) drops its whole definition: left to the slow path.
+  let rejected = false;
+  fastParser.elementSink =
+    collected &&
+    ((element) => {
+      try {
+        if (!rejected) collected.add(element);
+      } catch {
+        rejected = true;
+      }
+    });
+  try {
+    const { cst, errors } = fastParser.parseChunk(chunk);
+    if (errors.length === 0 && !rejected) {
+      builder.add(cst, collected);
+      return true;
+    }
+  } finally {
+    fastParser.elementSink = undefined;
+  }
+  ctx.diagnostics.length = mark;
+  return false;
 }
 
 const topLevelStarts = new Set<TokenType>(T.topLevelStarts);

@@ -4,7 +4,7 @@
  * sections and statements and runs Chevrotain's self-analysis. Split only to
  * keep each file readable; the two classes form one grammar.
  */
-import { CstParser, type IOrAlt, type IParserConfig, type TokenType } from "chevrotain";
+import { CstParser, type CstNode, type IOrAlt, type IParserConfig, type TokenType } from "chevrotain";
 import * as T from "./tokens.js";
 
 /** Rules shared by every part of the grammar. Not usable on its own (no self-analysis). */
@@ -20,6 +20,12 @@ export abstract class WdlExpressionParser extends CstParser {
 
   constructor(tokens: TokenType[], config: IParserConfig) {
     super(tokens, config);
+  }
+
+  /** The CST node of the rule being parsed (Chevrotain's CST stack is not part of its typed API). */
+  protected currentNode(): CstNode {
+    const stack = (this as unknown as { CST_STACK: CstNode[] }).CST_STACK;
+    return stack[stack.length - 1]!;
   }
 
   /** A key that may also be a keyword (meta keys such as `version`, hint keys). */

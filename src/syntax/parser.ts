@@ -7,10 +7,13 @@
  * and the AST builder applies the spec's precedence table, which keeps the
  * CST shallow and the parser fast.
  *
- * One parser instance is built once (see `wdlParser`) and reused for every
- * document; it is not re-entrant, which is fine on Node's single thread.
+ * Two parser instances are built once and reused for every document (they are
+ * not re-entrant, which is fine on Node's single thread): `fastParser`, without
+ * error recovery, which can hand each element of a task, workflow or struct
+ * body to a sink as soon as it is parsed (see `elementSink`), and
+ * `wdlParser`, with error recovery, which re-parses a chunk that has errors.
  */
-import { EOF, type CstNode, type IToken, type TokenType } from "chevrotain";
+import { EOF, type CstNode, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import { WdlExpressionParser } from "./parser-expressions.js";
 import * as T from "./tokens.js";
 import { errorMessageProvider } from "./parse-errors.js";
@@ -20,11 +23,30 @@ const typeKeywordTokens: readonly TokenType[] = [
   T.KwArray, T.KwBoolean, T.KwDirectory, T.KwFile, T.KwFloat, T.KwInt, T.KwMap, T.KwObjectType, T.KwPair, T.KwString,
 ];
 
-/** The WDL parser. Use the shared instance `wdlParser`. */
+/** The WDL parser. Use the shared instances `wdlParser` and `fastParser`. */
 export class WdlParser extends WdlExpressionParser {
-  constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider });
+  /**
+   * Receives each element of the first outermost body (the body of the task,
+   * workflow or struct a chunk starts with) as soon as it is parsed; the
+   * element is then dropped from the CST, so that a large body's CST never
+   * lives whole. Cleared when that body ends.
+   * Set only on a parser without error recovery (a recovered element may still change).
+   */
+  elementSink: ((element: CstNode) => void) | undefined;
+  /** How many bodies enclose the current position. */
+  private bodyDepth = 0;
+
+  constructor(recovery: boolean) {
+    super(T.allTokens, { recoveryEnabled: recovery, maxLookahead: 2, errorMessageProvider });
     this.performSelfAnalysis();
+  }
+
+  /** Parses `tokens` (one top-level chunk) as a `document`. */
+  parseChunk(tokens: IToken[]): { cst: CstNode; errors: IRecognitionException[] } {
+    this.input = tokens;
+    this.bodyDepth = 0;
+    const cst = this.document();
+    return { cst, errors: this.errors };
   }
 
   // ───────────── document ─────────────
@@ -107,7 +129,16 @@ export class WdlParser extends WdlExpressionParser {
    */
   readonly body = this.RULE("body", () => {
     this.CONSUME(T.LCurly);
-    this.MANY((this.actions[6] ??= () => this.SUBRULE(this.bodyElement)));
+    this.bodyDepth++;
+    this.MANY((this.actions[6] ??= () => {
+      const element = this.SUBRULE(this.bodyElement);
+      if (this.bodyDepth === 1 && this.elementSink !== undefined) {
+        this.elementSink(element);
+        this.currentNode().children.bodyElement!.pop();
+      }
+    }));
+    // Only the first outermost body streams: anything after it in the chunk is stray and stays in the CST.
+    if (--this.bodyDepth === 0) this.elementSink = undefined;
     this.CONSUME(T.RCurly);
   });
 
@@ -376,14 +407,15 @@ export class WdlParser extends WdlExpressionParser {
 
 }
 
-/** The shared parser instance (building one costs milliseconds; parsing reuses it). */
-export const wdlParser = new WdlParser();
+/** The shared parser with error recovery (building one costs milliseconds; parsing reuses it). */
+export const wdlParser = new WdlParser(true);
 
-/** Parses a token vector into the CST of a whole document. */
-export function parseTokens(tokens: IToken[]): { cst: CstNode; errors: typeof wdlParser.errors } {
-  wdlParser.input = tokens;
-  const cst = wdlParser.document();
-  return { cst, errors: wdlParser.errors };
+/** The shared parser without error recovery: faster on valid input; errors end the parse at the first one. */
+export const fastParser = new WdlParser(false);
+
+/** Parses a token vector into the CST of a whole document, recovering from errors. */
+export function parseTokens(tokens: IToken[]): { cst: CstNode; errors: IRecognitionException[] } {
+  return wdlParser.parseChunk(tokens);
 }
 
 export { EOF };

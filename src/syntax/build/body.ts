@@ -143,30 +143,57 @@ export function reportStray(ctx: BuildContext, stray: CstNode, where: string, ex
   ctx.error("syntax-error", `expected ${expected} in ${where}, but found ${describeToken(t)}`, ctx.tokenSpan(t), help);
 }
 
-/** Collects the elements of a `body` CST node owned by `owner`. */
-export function buildBody(ctx: BuildContext, body: CstNode, owner: BodyOwner): BodyParts {
-  const parts: BodyParts = { declarations: [], elements: [] };
-  const firstSeen = new Map<SectionKey, Span>();
-  for (const element of nodesOf(body, "bodyElement")) {
+/**
+ * Collects the elements of one body, one `bodyElement` CST node at a time
+ * (the parser may hand them over while it parses, see WdlParser.elementSink).
+ */
+export class BodyCollector {
+  private readonly parts: BodyParts = { declarations: [], elements: [] };
+  private readonly firstSeen = new Map<SectionKey, Span>();
+
+  constructor(
+    private readonly ctx: BuildContext,
+    /** Who owns the body. */
+    readonly owner: BodyOwner,
+  ) {}
+
+  /** Converts one `bodyElement` node. */
+  add(element: CstNode): void {
+    const { ctx, owner } = this;
     const kind = elementKind(element);
     if (kind === "stray") {
       reportStray(ctx, needNode(element, "stray"), describeOwner(owner), expectedIn[owner.kind]);
-      continue;
+      return;
     }
     const node = nodesOf(element, ruleOf[kind])[0];
-    if (node === undefined) continue;
+    if (node === undefined) return;
     const start = kind === "declaration" && allowed[owner.kind].has(kind) ? undefined : startToken(kind, node);
-    if (start === null) continue;
+    if (start === null) return;
     if (!allowed[owner.kind].has(kind)) {
       if (start !== undefined) reportMisplaced(ctx, kind, owner, start);
-      continue;
+      return;
     }
-    tryBuild(() => addElement(ctx, parts, kind, node, owner, start, firstSeen));
+    tryBuild(() => addElement(ctx, this.parts, kind, node, owner, start, this.firstSeen));
   }
-  if (owner.kind === "struct" && (parts.meta || parts.parameterMeta)) {
-    ctx.gate(FEATURES.structMeta, (parts.meta ?? parts.parameterMeta)!.span);
+
+  /** Everything collected. */
+  finish(): BodyParts {
+    const parts = this.parts;
+    if (this.owner.kind === "struct" && (parts.meta || parts.parameterMeta)) {
+      this.ctx.gate(FEATURES.structMeta, (parts.meta ?? parts.parameterMeta)!.span);
+    }
+    return parts;
   }
-  return parts;
+}
+
+/**
+ * Collects the elements of a `body` CST node owned by `owner`, after those
+ * `collected` already holds when the parser handed some over while parsing.
+ */
+export function buildBody(ctx: BuildContext, body: CstNode, owner: BodyOwner, collected?: BodyCollector): BodyParts {
+  const collector = collected ?? new BodyCollector(ctx, owner);
+  for (const element of nodesOf(body, "bodyElement")) collector.add(element);
+  return collector.finish();
 }
 
 const keywordOf: Readonly<Partial<Record<ElementKind, string>>> = {

@@ -6,10 +6,10 @@
 import type { CstNode, IToken } from "chevrotain";
 import type { Document, ImportAlias, ImportDecl, StructDef, TaskDef, WdlVersion, WorkflowDef } from "../ast.js";
 import { describeToken } from "../parse-errors.js";
-import { Identifier, RESERVED_KEYWORDS } from "../tokens.js";
+import { Identifier, KwStruct, KwTask, KwWorkflow, RESERVED_KEYWORDS } from "../tokens.js";
 import { closeKeyword } from "../syntax-diagnostics.js";
 import { BuildContext, Incomplete, firstToken, needNode, needToken, nodesOf, tokenOf, tokensOf } from "./context.js";
-import { buildBody, elementKind, elementWords } from "./body.js";
+import { BodyCollector, buildBody, elementKind, elementWords, type BodyOwner } from "./body.js";
 import { ident } from "./expressions.js";
 import { tryBuild } from "./sections.js";
 import { buildString } from "./strings-ast.js";
@@ -33,8 +33,26 @@ export class DocumentBuilder {
 
   constructor(private readonly ctx: BuildContext) {}
 
-  /** Converts one chunk's CST (a `document` rule match). */
-  add(cst: CstNode): void {
+  /**
+   * A collector for the body of the task, workflow or struct that `chunk`
+   * (the tokens of one top-level chunk) starts with, so that its elements can
+   * be converted while the chunk is parsed; undefined when the chunk starts
+   * with something else or the version is not known yet.
+   */
+  bodyCollector(chunk: readonly IToken[]): BodyCollector | undefined {
+    if (!this.started || this.version === undefined || chunk.length < 3) return undefined;
+    const keyword = chunk[0]!.tokenType;
+    const kind = keyword === KwTask ? "task" : keyword === KwWorkflow ? "workflow" : keyword === KwStruct ? "struct" : undefined;
+    if (kind === undefined || chunk[1]!.tokenType !== Identifier) return undefined;
+    return new BodyCollector(this.ctx, { kind, name: chunk[1]!.image });
+  }
+
+  /**
+   * Converts one chunk's CST (a `document` rule match). `collected` holds the
+   * elements of its first definition's body that were converted while parsing
+   * (see bodyCollector).
+   */
+  add(cst: CstNode, collected?: BodyCollector): void {
     const ctx = this.ctx;
     if (!this.started) {
       this.started = true;
@@ -43,10 +61,16 @@ export class DocumentBuilder {
     }
     if (this.version === undefined) return;
     for (const n of nodesOf(cst, "importStatement")) push(this.imports, tryBuild(() => buildImport(ctx, n)));
-    for (const n of nodesOf(cst, "structDefinition")) push(this.structs, tryBuild(() => buildStruct(ctx, n)));
-    for (const n of nodesOf(cst, "taskDefinition")) push(this.tasks, tryBuild(() => buildTask(ctx, n)));
+    const take = (kind: BodyOwner["kind"]): BodyCollector | undefined => {
+      if (collected?.owner.kind !== kind) return undefined;
+      const c = collected;
+      collected = undefined;
+      return c;
+    };
+    for (const n of nodesOf(cst, "structDefinition")) push(this.structs, tryBuild(() => buildStruct(ctx, n, take("struct"))));
+    for (const n of nodesOf(cst, "taskDefinition")) push(this.tasks, tryBuild(() => buildTask(ctx, n, take("task"))));
     for (const n of nodesOf(cst, "workflowDefinition")) {
-      const w = tryBuild(() => buildWorkflow(ctx, n));
+      const w = tryBuild(() => buildWorkflow(ctx, n, take("workflow")));
       if (w !== undefined) this.addWorkflow(w);
     }
     reportTopLevelLeftovers(ctx, cst);
@@ -155,11 +179,11 @@ function buildImport(ctx: BuildContext, node: CstNode): ImportDecl {
   return { kind: "Import", uri, uriSpan: uriString.span, namespace, aliases, span: ctx.span(kw, end) };
 }
 
-function buildStruct(ctx: BuildContext, node: CstNode): StructDef {
+function buildStruct(ctx: BuildContext, node: CstNode, collected?: BodyCollector): StructDef {
   const kw = needToken(node, "Struct");
   const name = ident(ctx, needToken(node, "Identifier"));
   const body = needNode(node, "body");
-  const parts = buildBody(ctx, body, { kind: "struct", name: name.name });
+  const parts = buildBody(ctx, body, { kind: "struct", name: name.name }, collected);
   return {
     kind: "Struct",
     name,
@@ -170,11 +194,11 @@ function buildStruct(ctx: BuildContext, node: CstNode): StructDef {
   };
 }
 
-function buildTask(ctx: BuildContext, node: CstNode): TaskDef {
+function buildTask(ctx: BuildContext, node: CstNode, collected?: BodyCollector): TaskDef {
   const kw = needToken(node, "Task");
   const name = ident(ctx, needToken(node, "Identifier"));
   const body = needNode(node, "body");
-  const parts = buildBody(ctx, body, { kind: "task", name: name.name });
+  const parts = buildBody(ctx, body, { kind: "task", name: name.name }, collected);
   const span = ctx.span(kw, tokenOf(body, "RCurly") ?? name.span);
   if (parts.command === undefined) {
     ctx.error("missing-command", `task '${name.name}' has no command section`, name.span, "add 'command <<< … >>>' (it may be empty)");
@@ -203,11 +227,11 @@ function buildTask(ctx: BuildContext, node: CstNode): TaskDef {
   };
 }
 
-function buildWorkflow(ctx: BuildContext, node: CstNode): WorkflowDef {
+function buildWorkflow(ctx: BuildContext, node: CstNode, collected?: BodyCollector): WorkflowDef {
   const kw = needToken(node, "Workflow");
   const name = ident(ctx, needToken(node, "Identifier"));
   const body = needNode(node, "body");
-  const parts = buildBody(ctx, body, { kind: "workflow", name: name.name });
+  const parts = buildBody(ctx, body, { kind: "workflow", name: name.name }, collected);
   return {
     kind: "Workflow",
     name,
