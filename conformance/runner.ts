@@ -149,6 +149,7 @@ export function summarize(o: RunOutcome): string {
     case "invalid-inputs":
       return o.problems.slice(0, 2).join(" | ");
     case "no-target":
+    case "no-run-dir":
       return o.message;
     case "unsatisfiable":
       return o.problems.slice(0, 2).join(" | ");

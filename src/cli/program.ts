@@ -15,7 +15,8 @@ export const ExitCode = {
   /**
    * `run` refused to start, so nothing ran: the document has errors, the
    * inputs are invalid (unknown key, wrong type, missing file), there is no
-   * target, or the config is invalid. (`run` uses `failure` only for a run
+   * target, the config is invalid, the backend has no engine, or the run
+   * directory cannot be created. (`run` uses `failure` only for a run
    * that started and failed.)
    */
   invalid: 2,

@@ -7,9 +7,11 @@
  *   0    the run succeeded; stdout holds the outputs JSON
  *   1    the run started and failed (a task failed, an expression failed);
  *        `<run dir>/error.json` says which call, which attempt, exit code
- *   2    nothing ran: bad usage, invalid config, a document with errors,
- *        invalid inputs (unknown key, wrong type, missing file), no target,
- *        or a task asks for more cpu/memory/GPUs than the backend has
+ *   2    nothing ran: bad usage, invalid config, the chosen backend is
+ *        unavailable (no engine answers), a document with errors, invalid
+ *        inputs (unknown key, wrong type, missing file), no target, the run
+ *        directory cannot be created, or a task asks for more
+ *        cpu/memory/GPUs than the backend has
  *   130  interrupted (Ctrl-C)
  */
 import { assertUnreachable } from "../diagnostics/diagnostic.js";
@@ -101,9 +103,10 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
   try {
     setup = await createBackend(config, (m) => progress.print(m), opts.backend as BackendChoice | undefined);
   } catch (e) {
+    // No engine answers (or the like): nothing ran.
     progress.stop();
     err(`wdlrun: ${e instanceof Error ? e.message : String(e)}`);
-    return ExitCode.failure;
+    return ExitCode.invalid;
   }
   const cancellation = new Cancellation();
   setActiveCancellation(cancellation);
@@ -151,6 +154,7 @@ function report(outcome: RunOutcome, streams: RunStreams, err: (line: string) =>
       for (const p of outcome.problems) err(`  ${p}`);
       return ExitCode.invalid;
     case "no-target":
+    case "no-run-dir":
       err(`wdlrun: ${outcome.message}`);
       return ExitCode.invalid;
     case "unsatisfiable":

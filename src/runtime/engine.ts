@@ -68,7 +68,9 @@ export type RunOutcome =
   | { readonly kind: "invalid-inputs"; readonly problems: readonly string[] }
   | { readonly kind: "no-target"; readonly message: string }
   /** Some task asks for more than the backend can ever give (found before anything ran). */
-  | { readonly kind: "unsatisfiable"; readonly problems: readonly string[] };
+  | { readonly kind: "unsatisfiable"; readonly problems: readonly string[] }
+  /** The run directory could not be created (nothing ran). */
+  | { readonly kind: "no-run-dir"; readonly message: string };
 
 /** Analyses, checks inputs and runs `request.file`. */
 export async function runDocument(request: RunRequest): Promise<RunOutcome> {
@@ -113,7 +115,13 @@ async function runDocumentInner(request: RunRequest): Promise<RunOutcome> {
   const unsatisfiable = preflight(target, tree, pool);
   if (unsatisfiable.length > 0) return { kind: "unsatisfiable", problems: unsatisfiable };
 
-  const runDir = await RunDir.create(request.out ?? "wdlrun-runs", target.name);
+  let runDir: RunDir;
+  const out = request.out ?? "wdlrun-runs";
+  try {
+    runDir = await RunDir.create(out, target.name);
+  } catch (e) {
+    return { kind: "no-run-dir", message: `cannot create a run directory in ${out}: ${describeFsError(e)}` };
+  }
   await runDir.writeInputs(rawInputs);
   const started = Date.now();
   const cancellation = request.cancellation ?? new Cancellation();
@@ -177,6 +185,24 @@ function runTarget(rt: RunContext, target: Callable, tree: InputTree, workDir: s
     workDir,
     writeDir: path.join(rt.runDir.dir, "workflow-files"),
   });
+}
+
+/** A file-system error in words (`not a directory`), without the stack. */
+function describeFsError(e: unknown): string {
+  switch ((e as NodeJS.ErrnoException).code) {
+    case "EEXIST":
+    case "ENOTDIR":
+      return "a path component is a file, not a directory";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EROFS":
+      return "read-only file system";
+    case "ENOSPC":
+      return "no space left on the device";
+    default:
+      return e instanceof Error ? e.message : String(e);
+  }
 }
 
 /** Builds `error.json` from what was thrown and the failures reported along the way. */

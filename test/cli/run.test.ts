@@ -191,6 +191,27 @@ workflow w {
     expect(overridden.code).toBe(ExitCode.ok);
   });
 
+  it("exits 2, nothing run, when the run directory cannot be made or the backend has no engine", async () => {
+    const dir = await tmp();
+    await writeFile(path.join(dir, "hello.wdl"), HELLO);
+    await writeFile(path.join(dir, "a-file"), "");
+    const blocked = await run([path.join(dir, "hello.wdl"), "name=x"], { out: path.join(dir, "a-file") });
+    expect(blocked.code).toBe(ExitCode.invalid);
+    expect(blocked.stderr).toBe(`wdlrun: cannot create a run directory in ${path.join(dir, "a-file")}: a path component is a file, not a directory\n`);
+    const saved = process.env.WDLRUN_DOCKER_HOST;
+    process.env.WDLRUN_DOCKER_HOST = `unix://${path.join(dir, "no-engine.sock")}`;
+    try {
+      const noEngine = await run([path.join(dir, "hello.wdl"), "name=x"], { out: path.join(dir, "runs"), backend: "docker" });
+      expect(noEngine.code).toBe(ExitCode.invalid);
+      expect(noEngine.stderr).toMatch(/^wdlrun: no Docker Engine answers at unix:\/\/.*no-engine\.sock/);
+      expect(noEngine.stdout).toBe("");
+      expect(existsSync(path.join(dir, "runs"))).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.WDLRUN_DOCKER_HOST;
+      else process.env.WDLRUN_DOCKER_HOST = saved;
+    }
+  });
+
   it("refuses a document with errors with exit 2 and located messages", async () => {
     const dir = await tmp();
     await writeFile(path.join(dir, "bad.wdl"), "version 1.2\nworkflow w {\n  Int x = y\n}\n");

@@ -51,7 +51,8 @@ function summary(o: RunOutcome): unknown {
     case "invalid-inputs":
       return { outcome: "invalid-inputs", problems: o.problems };
     case "no-target":
-      return { outcome: "no-target", message: o.message };
+    case "no-run-dir":
+      return { outcome: o.kind, message: o.message };
     case "unsatisfiable":
       return { outcome: "unsatisfiable", problems: o.problems };
   }
