@@ -180,6 +180,25 @@ task hog {
     expect(r.stderr).toContain("call-hog: failed: killed: out of memory (exit code 137)");
   });
 
+  it("runs a task whose max_cpu hint is above the engine's CPUs, with no CPU limit (the engine refuses such a limit)", async () => {
+    const cpus = ((await docker().info()) as { NCPU: number }).NCPU;
+    const r = await run(
+      `version 1.2
+task greedy {
+  command <<< cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us >>>
+  output { String quota = read_string(stdout()) }
+  requirements { container: "ubuntu:latest" cpu: 1 }
+  hints { max_cpu: ${cpus * 4} }
+}
+`,
+      [],
+      {},
+    );
+    runs.push(r.runId);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.outputs).toEqual({ "greedy.quota": "-1" });
+  });
+
   it("Ctrl-C once mid-scatter lets the running tasks finish, starts no more, and leaves no container", async () => {
     const dir = tempDir("wdlrun-sigint1-");
     const file = path.join(dir, "main.wdl");

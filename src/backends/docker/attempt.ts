@@ -108,6 +108,18 @@ export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, i
   }
 }
 
+/**
+ * The request without its `max_cpu` limit when that is at least `cpus` (the
+ * CPUs of the machine it runs on): an engine refuses a CPU limit above what
+ * it has ("Range of CPUs is from 0.01 to N"), and such a limit limits
+ * nothing. Unchanged when `cpus` is unknown.
+ */
+export function maxCpuWithin(request: AttemptRequest, cpus: number | undefined): AttemptRequest {
+  const { maxCpu, ...rest } = request.resources;
+  if (maxCpu === undefined || cpus === undefined || !(cpus > 0) || maxCpu < cpus) return request;
+  return { ...request, resources: rest };
+}
+
 /** The container definition of one attempt. */
 export function createOptions(ctx: AttemptContext, request: AttemptRequest, image: string): Docker.ContainerCreateOptions {
   const r = request.resources;

@@ -16,7 +16,7 @@ import { detectGpuIds } from "./gpus.js";
 import type { ImageResolver } from "./images.js";
 import { LABEL_COMMON, LABEL_SESSION } from "./labels.js";
 import { dockerLayout } from "./layout.js";
-import { runAttempt, type AttemptContext } from "./attempt.js";
+import { maxCpuWithin, runAttempt, type AttemptContext } from "./attempt.js";
 import { imageResolverFor, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "./opening.js";
 import type { FileOwner } from "./wrapper.js";
 
@@ -96,6 +96,8 @@ export class DockerBackend implements Backend {
   private readonly notice: (line: string) => void;
   private noticedDisks = false;
   private capacityCache: Promise<Capacity> | undefined;
+  /** The engine's own CPU count (`docker info` NCPU), once read: no container limit can exceed it. */
+  private engineCpus: number | undefined;
 
   private constructor(
     /** The dockerode client (for tests and tools). */
@@ -147,6 +149,7 @@ export class DockerBackend implements Backend {
       this.capacityCache = undefined;
       throw asBackendError(e, this.url, "reading the engine's capacity");
     }
+    this.engineCpus = info.NCPU;
     const gpuIds = this.options.gpuIds ?? (await detectGpuIds());
     return {
       cpu: this.options.cpu ?? info.NCPU ?? 1,
@@ -163,7 +166,8 @@ export class DockerBackend implements Backend {
     liftListenerLimit(signal);
     this.noticeDisks(request);
     const image = await this.images.resolve(request.containers);
-    return runAttempt(this.ctx, request, image, signal);
+    if (request.resources.maxCpu !== undefined) await this.capacity().catch(() => undefined);
+    return runAttempt(this.ctx, maxCpuWithin(request, this.engineCpus), image, signal);
   }
 
   private noticeDisks(request: AttemptRequest): void {

@@ -15,7 +15,7 @@ import { lstat } from "node:fs/promises";
 import type Docker from "dockerode";
 import type { AttemptRequest, AttemptResult, ContainerPath, HostPath } from "../backend.js";
 import { asBackendError, engineMessage, statusOf } from "../docker/client.js";
-import { toHost as containerToHost } from "../docker/attempt.js";
+import { maxCpuWithin, toHost as containerToHost } from "../docker/attempt.js";
 import { mountedHostPath } from "../docker/layout.js";
 import type { FileOwner } from "../docker/wrapper.js";
 import { SwarmBackendError } from "./errors.js";
@@ -79,7 +79,7 @@ export async function runSwarmAttempt(ctx: SwarmAttemptContext, request: Attempt
     throw new SwarmBackendError(`${request.callId} cannot run on this swarm: it ${(e as Error).message}`);
   }
   try {
-    const spec = serviceSpec(request, {
+    const spec = serviceSpec(maxCpuWithin(request, placement.node.cpu), {
       image: await ctx.imageRef(image, placement.node.id),
       nodeId: placement.node.id,
       gpuKind: ctx.gpuKind,

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { containerPath, hostPath, type AttemptRequest } from "../../../src/backends/backend.js";
-import { createOptions, type AttemptContext } from "../../../src/backends/docker/attempt.js";
+import { createOptions, maxCpuWithin, type AttemptContext } from "../../../src/backends/docker/attempt.js";
 import { engineUrl, explainConnection, engineMessage } from "../../../src/backends/docker/client.js";
 import { gpuDeviceRequest, isNoGpuRuntime, parseNvidiaSmiList } from "../../../src/backends/docker/gpus.js";
 import { usableCandidates } from "../../../src/backends/docker/images.js";
@@ -214,6 +214,15 @@ describe("container definition", () => {
     expect(o.HostConfig?.Memory).toBeUndefined();
     expect(o.HostConfig?.DeviceRequests).toBeUndefined();
     expect(o.Env).toEqual(["A=1"]);
+  });
+
+  it("drops a max_cpu limit that is not below the machine's CPUs (the engine refuses one above them)", () => {
+    expect(maxCpuWithin(request, 2)).toBe(request);
+    expect(maxCpuWithin(request, undefined)).toBe(request);
+    const dropped = maxCpuWithin(request, 1.5);
+    expect("maxCpu" in dropped.resources).toBe(false);
+    expect(dropped.resources.maxMemoryBytes).toBe(2 ** 29);
+    expect(createOptions(ctx, maxCpuWithin(request, 1), "x").HostConfig?.NanoCpus).toBeUndefined();
   });
 });
 

@@ -117,6 +117,25 @@ describe.skipIf(skip !== "")(`swarm backend${skip ? ` (${skip})` : ""}`, () => {
     expect(spec).toEqual([]);
   });
 
+  it("runs a task whose max_cpu hint is above its node's CPUs, with no CPU limit (the node refuses such a limit)", async () => {
+    const cpus = Math.max(...(await backend.capacity()).nodes!.map((n) => n.cpu));
+    const r = await runWdl(
+      `version 1.2
+task greedy {
+  command <<< cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us >>>
+  output { String quota = read_string(stdout()) }
+  requirements { container: "ubuntu:latest" cpu: 0.25 memory: "32 MiB" }
+  hints { max_cpu: ${cpus * 4} }
+}
+`,
+      [],
+      "swarm",
+      host,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.outputs).toEqual({ "greedy.quota": "-1" });
+  }, 60_000);
+
   it("says the run directory must be at the same path on every node when a bind source is missing", async () => {
     const gone = path.join(tempDir(), "not-there.txt");
     const req = makeRequest(backend, { runId, command: "true", inputs: [{ host: gone }] });
