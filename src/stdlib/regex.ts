@@ -7,7 +7,7 @@
  * repetition operator with nothing to repeat is literal. Escapes outside
  * brackets keep the GNU meaning that JS shares (`\.`, `\n`, `\t`, `\d`, `\w`,
  * `\s`, `\b`). Known difference: JS alternation is leftmost-first, POSIX is
- * leftmost-longest (`a|ab` on "ab" matches "a" here).
+ * leftmost-longest (`a|ab` on "ab" matches "a" here; README, Known limitations).
  */
 import { ValueError } from "../values/errors.js";
 import { POSIX_CLASSES } from "./posix-classes.js";
