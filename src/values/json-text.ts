@@ -57,6 +57,9 @@ export function parseJsonText(text: string): JsonValue {
   return v;
 }
 
+/** A JSON number at `lastIndex` (any length). */
+const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+
 class Parser {
   i = 0;
   constructor(readonly s: string) {}
@@ -107,7 +110,8 @@ class Parser {
   }
 
   number(): number | bigint {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.s.slice(this.i, this.i + 400));
+    NUMBER.lastIndex = this.i;
+    const m = NUMBER.exec(this.s);
     if (!m) return this.fail("invalid number");
     this.i += m[0].length;
     if (m[2] === undefined && m[3] === undefined) return BigInt(m[0]);

@@ -41,8 +41,7 @@ export function valueFromJson(json: unknown, type: WdlType, keyPath = "value"): 
       if (typeof json === "number" && Number.isInteger(json)) return checkedInt(BigInt(json), keyPath, type, json);
       throw fromJsonError(keyPath, type, json);
     case "Float":
-      if (typeof json === "number") return { kind: "Float", value: json };
-      if (typeof json === "bigint") return { kind: "Float", value: Number(json) };
+      if (typeof json === "number" || typeof json === "bigint") return { kind: "Float", value: finiteFloat(Number(json), keyPath) };
       throw fromJsonError(keyPath, type, json);
     case "String":
       if (typeof json === "string") return { kind: "String", value: json };
@@ -110,6 +109,12 @@ export function valueFromJson(json: unknown, type: WdlType, keyPath = "value"): 
   }
 }
 
+/** `x` when finite; a number beyond the Float range (parsed as Infinity) is an error, never a silent inf. */
+function finiteFloat(x: number, keyPath?: string): number {
+  if (Number.isFinite(x)) return x;
+  throw new ValueError(`${keyPath === undefined ? "" : `${keyPath}: `}a number is too large for a 64-bit Float`, "invalid-input");
+}
+
 function checkedInt(n: bigint, keyPath: string, type: WdlType, json: unknown): WdlValue {
   if (n < INT64_MIN || n > INT64_MAX) throw fromJsonError(keyPath, type, json, "out of the 64-bit Int range");
   return { kind: "Int", value: n };
@@ -168,10 +173,10 @@ export function valueFromJsonUntyped(json: unknown): WdlValue {
     case "boolean":
       return { kind: "Boolean", value: json };
     case "bigint":
-      if (json < INT64_MIN || json > INT64_MAX) return { kind: "Float", value: Number(json) };
+      if (json < INT64_MIN || json > INT64_MAX) return { kind: "Float", value: finiteFloat(Number(json)) };
       return { kind: "Int", value: json };
     case "number":
-      return Number.isSafeInteger(json) ? { kind: "Int", value: BigInt(json) } : { kind: "Float", value: json };
+      return Number.isSafeInteger(json) ? { kind: "Int", value: BigInt(json) } : { kind: "Float", value: finiteFloat(json) };
     case "string":
       return { kind: "String", value: json };
     default:

@@ -80,6 +80,10 @@ describe("valueFromJson", () => {
     expect(() => valueFromJson({ name: "A", age: 1, x: 1 }, Person, "wf.p")).toThrow("wf.p: struct Person has no member 'x'");
     expect(() => valueFromJson([], arrayOf(T.Int, true), "wf.a")).toThrow("non-empty");
     expect(() => valueFromJson(2n ** 64n, T.Int, "wf.i")).toThrow("out of the 64-bit Int range");
+    expect(() => valueFromJson(parseJsonText("1e400"), T.Float, "wf.f")).toThrow("wf.f: a number is too large for a 64-bit Float");
+    expect(() => valueFromJson(parseJsonText("-1" + "0".repeat(400)), T.Float, "wf.f")).toThrow("wf.f: a number is too large for a 64-bit Float");
+    expect(() => valueFromJsonUntyped(parseJsonText("[1e400]"))).toThrow("a number is too large for a 64-bit Float");
+    expect(valueFromJson(parseJsonText("1e300"), T.Float, "wf.f")).toEqual({ kind: "Float", value: 1e300 });
   });
 
   it("reads untyped JSON as Object/Array/Int/Float/String/Boolean/None", () => {
