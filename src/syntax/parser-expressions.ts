@@ -22,6 +22,16 @@ export abstract class WdlExpressionParser extends CstParser {
     super(tokens, config);
   }
 
+  /**
+   * Starts the CST node of a rule (overrides Chevrotain's internal hook of the
+   * same name, which makes `children` with Object.create(null): V8 keeps such
+   * objects as hash tables, slower to build and to read than a plain object
+   * literal. Children keys are rule and token names, never Object.prototype's.)
+   */
+  cstInvocationStateUpdate(name: string): void {
+    (this as unknown as { CST_STACK: CstNode[] }).CST_STACK.push({ name, children: {} });
+  }
+
   /** The CST node of the rule being parsed (Chevrotain's CST stack is not part of its typed API). */
   protected currentNode(): CstNode {
     const stack = (this as unknown as { CST_STACK: CstNode[] }).CST_STACK;

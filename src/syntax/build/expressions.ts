@@ -165,6 +165,14 @@ function buildPostfix(ctx: BuildContext, node: CstNode): Expr {
   const members = nodesOf(node, "memberAccess");
   const indexes = nodesOf(node, "indexAccess");
   if (members.length === 0 && indexes.length === 0) return target;
+  if (indexes.length === 0) {
+    for (const n of members) {
+      needToken(n, "Dot");
+      const member = ident(ctx, nameToken(n));
+      target = { kind: "MemberAccess", target, member, span: joinSpans(target.span, member.span) };
+    }
+    return target;
+  }
   const steps = [
     ...members.map((n) => ({ n, at: needToken(n, "Dot").startOffset, member: true })),
     ...indexes.map((n) => ({ n, at: needToken(n, "LSquare").startOffset, member: false })),

@@ -18,6 +18,7 @@ import { FEATURES } from "./features.js";
 
 /** Reports keys that appear more than once in one section or object. */
 export function reportDuplicateKeys(ctx: BuildContext, keys: readonly Identifier[], where: string): void {
+  if (keys.length < 2) return;
   const seen = new Map<string, Identifier>();
   for (const key of keys) {
     const first = seen.get(key.name);
