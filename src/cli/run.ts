@@ -23,6 +23,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { createBackend, type BackendSetup } from "../runtime/backend-factory.js";
 import { Cancellation } from "../runtime/cancellation.js";
 import { runDocument, type RunOutcome } from "../runtime/engine.js";
+import { NoticeRelay } from "../runtime/events.js";
 import { InputsError, parseInputsText } from "../runtime/inputs.js";
 import { stringifyJson } from "../values/json-text.js";
 import { setActiveCancellation } from "./interrupt.js";
@@ -99,9 +100,10 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
   }
 
   const progress = new Progress(streams.stderr);
+  const notices = new NoticeRelay((m) => progress.print(m));
   let setup: BackendSetup;
   try {
-    setup = await createBackend(config, (m) => progress.print(m), opts.backend as BackendChoice | undefined);
+    setup = await createBackend(config, notices.notice, opts.backend as BackendChoice | undefined);
   } catch (e) {
     // No engine answers (or the like): nothing ran.
     progress.stop();
@@ -124,6 +126,7 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
       concurrency: setup.concurrency,
       cancellation,
       observer: progress.observe,
+      notices,
     });
   } finally {
     setActiveCancellation(undefined);

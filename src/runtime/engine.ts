@@ -14,7 +14,7 @@ import { valueToJson } from "../values/json.js";
 import type { WdlValue } from "../values/value.js";
 import { Cancellation } from "./cancellation.js";
 import { CallFailedError, describeError, type CallFailure } from "./errors.js";
-import { describeEvent, type RunEvent, type RunObserver } from "./events.js";
+import { describeEvent, type NoticeRelay, type RunEvent, type RunObserver } from "./events.js";
 import { buildInputTree, InputsError, parseKeyValueArgs, plainInputs, type InputSource, type InputTree } from "./inputs.js";
 import { preflight } from "./preflight.js";
 import { ResourcePool } from "./resource-pool.js";
@@ -46,6 +46,8 @@ export interface RunRequest {
   readonly concurrency?: number;
   readonly cancellation?: Cancellation;
   readonly observer?: RunObserver;
+  /** Notices of the backend, to be logged as run events while the run goes. */
+  readonly notices?: NoticeRelay;
   /** Base directory of relative paths in workflow expressions (default: the current directory). */
   readonly workDir?: string;
   /** Check that File inputs exist before running (default true). */
@@ -149,6 +151,7 @@ async function runDocumentInner(request: RunRequest): Promise<RunOutcome> {
   );
   const rt: RunContext = { runDir, backend: request.backend, pool, cancellation, control, emit };
   emit({ kind: "run-started", runDir: runDir.dir, target: target.name, backend: request.backend.kind });
+  request.notices?.attach((message) => emit({ kind: "notice", message: message.replace(/^wdlrun: /, "") }));
   for (const w of warnings) emit({ kind: "notice", message: w });
 
   let outcome: RunOutcome;
@@ -168,6 +171,7 @@ async function runDocumentInner(request: RunRequest): Promise<RunOutcome> {
       outcome = { kind: "failed", report, runDir: runDir.dir };
     }
   }
+  request.notices?.attach(undefined);
   emit({ kind: "run-finished", ok: outcome.kind === "succeeded", elapsedMs: Date.now() - started, interrupted: outcome.kind === "interrupted" });
   await runDir.close();
   return outcome;

@@ -28,6 +28,25 @@ export type RunEvent =
 /** Receives run events. */
 export type RunObserver = (event: RunEvent) => void;
 
+/**
+ * Carries notices from a producer made before the run (the backend) into
+ * the run while it goes (its `log` and observer), and elsewhere otherwise.
+ */
+export class NoticeRelay {
+  private sink: ((message: string) => void) | undefined;
+
+  /** @param outside where notices go when no run is attached */
+  constructor(private readonly outside: (message: string) => void) {}
+
+  /** Hand this to the producer. */
+  readonly notice = (message: string): void => (this.sink ?? this.outside)(message);
+
+  /** Sends notices to `sink` (undefined: back outside). */
+  attach(sink: ((message: string) => void) | undefined): void {
+    this.sink = sink;
+  }
+}
+
 /** Counts calls by state, for the live status line. */
 export class CallCounts {
   waiting = 0;

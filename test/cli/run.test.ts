@@ -93,6 +93,16 @@ describe("wdlrun run", () => {
     expect(r.stdout).not.toMatch(/progress noise|succeeded/);
   });
 
+  it("writes the backend's notices during the run to the run's log as well as stderr", async () => {
+    const dir = await tmp();
+    await writeFile(path.join(dir, "img.wdl"), HELLO.replace("  output {", '  requirements {\n    container: "ubuntu:latest"\n  }\n  output {'));
+    const out = path.join(dir, "runs");
+    const r = await run([path.join(dir, "img.wdl"), "name=x"], { out });
+    expect(r.code).toBe(ExitCode.ok);
+    expect(r.stderr).toMatch(/\] the local backend ignores container images \(e\.g\. ubuntu:latest\)/);
+    expect(readFileSync(path.join(out, "latest", "log"), "utf8")).toMatch(/Z the local backend ignores container images \(e\.g\. ubuntu:latest\)/);
+  });
+
   it("runs the only task of a document without --task, and picks one with --task", async () => {
     const dir = await tmp();
     await writeFile(path.join(dir, "two.wdl"), TWO_TASKS);
