@@ -251,7 +251,11 @@ describe.skipIf(skip !== "")(`Docker backend${skip ? ` (${skip})` : ""}`, () => 
   });
 
   it("keeps containers with cleanup = false until close() of a later sweep", async () => {
-    const keep = await DockerBackend.open({ host: dockerHost(), cleanup: false, sweep: false });
+    const notices: string[] = [];
+    const keep = await DockerBackend.open({ host: dockerHost(), cleanup: false, sweep: false, notice: (l) => notices.push(l) });
+    expect(notices).toEqual([
+      "cleanup = false: each attempt's container is kept after it ends (docker ps -a --filter label=org.wdlrun.run=<run directory name>); wdlrun clean removes them",
+    ]);
     const r = await keep.execute(makeRequest(keep, { runId, command: "true" }), never);
     await r.release();
     expect(await leftovers()).toHaveLength(1);

@@ -17,7 +17,7 @@ import type { ImageResolver } from "./images.js";
 import { LABEL_COMMON, LABEL_SESSION } from "./labels.js";
 import { dockerLayout } from "./layout.js";
 import { maxCpuWithin, runAttempt, type AttemptContext } from "./attempt.js";
-import { imageResolverFor, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "./opening.js";
+import { imageResolverFor, keptNotice, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "./opening.js";
 import type { FileOwner } from "./wrapper.js";
 
 /** Options of the Docker backend; `dockerOptionsFromConfig` derives them from the config. */
@@ -133,6 +133,7 @@ export class DockerBackend implements Backend {
       const swept = await sweepLeftovers(docker, url);
       if (swept !== undefined) backend.notice(swept);
     }
+    if (options.cleanup === false) backend.notice(keptNotice("container"));
     return backend;
   }
 

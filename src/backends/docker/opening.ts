@@ -42,6 +42,15 @@ export async function sweepLeftovers(docker: Docker, url: string): Promise<strin
   return removed.length === 0 ? undefined : `removed ${countSwept(removed)} left by earlier wdlrun runs that did not finish`;
 }
 
+/**
+ * The notice a run with `cleanup = false` starts with: where the kept
+ * containers (or services) are and how they go away.
+ */
+export function keptNotice(kind: "container" | "service"): string {
+  const list = kind === "container" ? "docker ps -a" : "docker service ls";
+  return `cleanup = false: each attempt's ${kind} is kept after it ends (${list} --filter label=org.wdlrun.run=<run directory name>); wdlrun clean removes them`;
+}
+
 /** The user running wdlrun as a file owner; undefined when that is root or unknown (nothing to hand back). */
 export function defaultOwner(): FileOwner | undefined {
   const uid = process.getuid?.();

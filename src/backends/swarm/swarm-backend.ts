@@ -17,7 +17,7 @@ import { connect, engineAnswers, engineUrl } from "../docker/client.js";
 import type { ImageResolver } from "../docker/images.js";
 import { LABEL_COMMON, LABEL_SESSION } from "../docker/labels.js";
 import { dockerLayout } from "../docker/layout.js";
-import { imageResolverFor, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "../docker/opening.js";
+import { imageResolverFor, keptNotice, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "../docker/opening.js";
 import type { FileOwner } from "../docker/wrapper.js";
 import { runSwarmAttempt, type SwarmAttemptContext } from "./attempt.js";
 import { advertisedKinds, readNodes, readRole, requireUsableNode, roleProblem, swarmRole, type SwarmInfo, type SwarmNode } from "./cluster.js";
@@ -154,6 +154,7 @@ export class SwarmBackend implements Backend {
       const swept = await sweepLeftovers(docker, url);
       if (swept !== undefined) backend.notice(swept);
     }
+    if (options.cleanup === false) backend.notice(keptNotice("service"));
     backend.noticeGpuKind(nodes);
     return backend;
   }

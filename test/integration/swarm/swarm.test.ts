@@ -182,7 +182,11 @@ task greedy {
   });
 
   it("keeps the service with cleanup = false, and the start-of-run sweep spares it while clean removes it", async () => {
-    const keeper = await SwarmBackend.open({ host, cleanup: false, sweep: false });
+    const kept: string[] = [];
+    const keeper = await SwarmBackend.open({ host, cleanup: false, sweep: false, notice: (l) => kept.push(l) });
+    expect(kept).toContain(
+      "cleanup = false: each attempt's service is kept after it ends (docker service ls --filter label=org.wdlrun.run=<run directory name>); wdlrun clean removes them",
+    );
     const req = makeRequest(keeper, { runId: `${runId}-keep`, command: "echo kept" });
     const r = await keeper.execute(req, never);
     await r.release();
