@@ -7,7 +7,7 @@
  * Nothing a task wrote is ever deleted here.
  */
 import { createWriteStream, type WriteStream } from "node:fs";
-import { mkdir, rename, symlink, unlink, writeFile } from "node:fs/promises";
+import { mkdir, rename, stat, symlink, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { hostPath, type HostPath } from "../backends/backend.js";
 import { stringifyJson } from "../values/json-text.js";
@@ -91,7 +91,7 @@ export class RunDir {
    */
   static async create(out: string, target: string, now = new Date()): Promise<RunDir> {
     const root = path.resolve(out);
-    await mkdir(root, { recursive: true });
+    await makeDirs(root);
     const base = `${timestampName(now)}_${safeSegment(target)}`;
     for (let n = 1; ; n++) {
       const name = n === 1 ? base : `${base}-${n}`;
@@ -156,5 +156,31 @@ async function pointLatest(root: string, name: string): Promise<void> {
   } catch {
     await unlink(tmp).catch(() => undefined);
     // Symlinks may be unavailable (some filesystems); the run goes on without one.
+  }
+}
+
+/**
+ * `mkdir -p` one level at a time. Node's `{ recursive: true }` never returns
+ * for a path it cannot create under an existing parent that refuses new
+ * entries (e.g. `/proc/x`): it retries forever. Here that is an ENOENT error.
+ */
+async function makeDirs(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+    return;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") {
+      if ((await stat(dir)).isDirectory()) return;
+      throw e;
+    }
+    const parent = path.dirname(dir);
+    if (code !== "ENOENT" || parent === dir) throw e;
+    await makeDirs(parent);
+  }
+  try {
+    await mkdir(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
   }
 }

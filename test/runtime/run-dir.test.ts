@@ -52,4 +52,13 @@ describe("RunDir", () => {
     await b.close();
     expect(await readFile(path.join(b.dir, "log"), "utf8")).toBe("hello\nworld\n");
   });
+  it("creates missing parents of <out>, and fails (never hangs) where a directory cannot be made", async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), "wdlrun-rundir-"));
+    const deep = path.join(out, "a", "b");
+    const run = await RunDir.create(deep, "wf");
+    expect(path.dirname(run.dir)).toBe(deep);
+    await run.close();
+    // Node's recursive mkdir retries /proc/x forever; RunDir.create must reject.
+    await expect(RunDir.create("/proc/wdlrun-no-such-dir/x", "wf")).rejects.toMatchObject({ code: "ENOENT" });
+  });
 });
