@@ -22,6 +22,8 @@ export const LABEL_OWNER_START = "org.wdlrun.owner.start";
 export const LABEL_KEEP = "org.wdlrun.keep";
 /** A per-backend-instance token: `close()` removes exactly what this instance created. */
 export const LABEL_SESSION = "org.wdlrun.session";
+/** Put by the engine (not wdlrun) on a swarm task's container: the id of its service. */
+export const LABEL_SWARM_SERVICE = "com.docker.swarm.service.id";
 
 /** Identifies the wdlrun process that owns a container. */
 export interface Owner {

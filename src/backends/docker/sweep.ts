@@ -5,7 +5,7 @@
  * Docker-backed run.
  */
 import type Docker from "dockerode";
-import { LABEL_CALL, LABEL_COMMON, LABEL_KEEP, LABEL_RUN, ownerState, type OwnerState } from "./labels.js";
+import { LABEL_CALL, LABEL_COMMON, LABEL_KEEP, LABEL_RUN, LABEL_SWARM_SERVICE, ownerState, type OwnerState } from "./labels.js";
 import { asBackendError, statusOf } from "./client.js";
 import { sweepServices } from "../swarm/sweep.js";
 
@@ -36,9 +36,6 @@ export interface SweepOptions {
   /** Report what would be removed without removing it. */
   readonly dryRun?: boolean;
 }
-
-/** The label the engine puts on a swarm task's container: its service's id. */
-const LABEL_SWARM_SERVICE = "com.docker.swarm.service.id";
 
 /**
  * Removes leftover wdlrun containers, and first wdlrun swarm services when

@@ -16,6 +16,7 @@ import type Docker from "dockerode";
 import type { AttemptRequest, AttemptResult, ContainerPath, HostPath } from "../backend.js";
 import { asBackendError, engineMessage, statusOf } from "../docker/client.js";
 import { maxCpuWithin, toHost as containerToHost } from "../docker/attempt.js";
+import { LABEL_SWARM_SERVICE } from "../docker/labels.js";
 import { mountedHostPath } from "../docker/layout.js";
 import type { FileOwner } from "../docker/wrapper.js";
 import { SwarmBackendError } from "./errors.js";
@@ -223,9 +224,6 @@ function waitForEnd(ctx: SwarmAttemptContext, serviceId: string, request: Attemp
     if (signal.aborted) onAbort();
   });
 }
-
-/** The label the engine puts on a swarm task's container: its service's id. */
-const LABEL_SWARM_SERVICE = "com.docker.swarm.service.id";
 
 /**
  * After an aborted attempt's service is removed, waits until the node's agent
