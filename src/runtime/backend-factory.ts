@@ -53,6 +53,7 @@ export function localBackend(config: WdlrunConfig | undefined, notice: (message:
     ...(config?.resources.cpu !== undefined ? { cpu: config.resources.cpu } : {}),
     ...(config?.resources.memoryBytes !== undefined ? { memoryBytes: config.resources.memoryBytes } : {}),
     ...(config && config.resources.gpus.length > 0 ? { gpuIds: config.resources.gpus } : {}),
+    ...(config ? { shell: config.shell } : {}),
     notice,
   });
 }

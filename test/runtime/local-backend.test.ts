@@ -45,6 +45,19 @@ describe("LocalBackend", () => {
     await b.close();
   });
 
+  it("runs the command with the configured shell, and names it when it cannot start", async () => {
+    const b = new LocalBackend({ shell: "sh", notice: () => {} });
+    const r = await request("readlink /proc/$$/exe\n");
+    const res = await b.execute(r, new AbortController().signal);
+    expect(res.exitCode).toBe(0);
+    const shellBinary = path.basename((await readFile(r.stdoutFile, "utf8")).trim());
+    expect(shellBinary).not.toBe("bash"); // sh is dash (Debian) or busybox, never bash here
+    expect(shellBinary).toMatch(/^(dash|sh|busybox)$/);
+    const missing = new LocalBackend({ shell: "no-such-shell-here", notice: () => {} });
+    await expect(missing.execute(await request("true"), new AbortController().signal)).rejects.toThrow(/the shell 'no-such-shell-here'.*WDLRUN_SHELL/);
+    await b.close();
+    await missing.close();
+  });
   it("maps paths to themselves and reports the host's capacity", async () => {
     const b = new LocalBackend({ gpuIds: ["0"] });
     const layout = b.layout(hostPath("/r/a"), [{ host: hostPath("/data/x.txt"), directory: false }]);

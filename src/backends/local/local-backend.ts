@@ -1,5 +1,6 @@
 /**
- * The local backend: runs each attempt as `bash command` in a child process
+ * The local backend: runs each attempt as `<shell> command` (bash unless the
+ * config's `shell` says otherwise) in a child process
  * on this machine, in the attempt's work directory, with stdout and stderr
  * written to files. Container paths equal host paths; container images are
  * ignored (a notice says so once). Aborting kills the whole process group.
@@ -31,6 +32,8 @@ export interface LocalBackendOptions {
   readonly gpuIds?: readonly string[];
   /** Seconds between SIGTERM and SIGKILL when aborting (default 5). */
   readonly killGraceSeconds?: number;
+  /** The program that runs the command file (config `shell`; default bash). */
+  readonly shell?: string;
   /** Where notices go (default: stderr). */
   readonly notice?: (message: string) => void;
 }
@@ -93,7 +96,8 @@ export class LocalBackend implements Backend {
         env.NVIDIA_VISIBLE_DEVICES = request.resources.gpuIds.join(",");
       }
       return await new Promise<number>((resolve, reject) => {
-        const child = spawn("bash", [request.commandFile], {
+        const shell = this.options.shell ?? "bash";
+        const child = spawn(shell, [request.commandFile], {
           cwd: request.workDir,
           env,
           detached: true,
@@ -110,7 +114,7 @@ export class LocalBackend implements Backend {
         if (child.pid !== undefined) this.running.add(child.pid);
         child.once("error", (e) => {
           signal.removeEventListener("abort", onAbort);
-          reject(new Error(`could not start bash for ${request.callId}: ${e.message}`));
+          reject(new Error(`could not start the shell '${shell}' for ${request.callId}: ${e.message} (set \`shell\` in the config or WDLRUN_SHELL)`));
         });
         child.once("exit", (code, sig) => {
           signal.removeEventListener("abort", onAbort);
