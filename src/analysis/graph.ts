@@ -23,12 +23,13 @@ export function topoSort<N>(nodes: readonly N[], deps: (n: N) => readonly N[]): 
   nodes.forEach((n, i) => position.set(n, i));
   const indegree = new Array<number>(nodes.length).fill(0);
   const dependents: number[][] = nodes.map(() => []);
+  // seenBy[j] === i: node i already counted its dependency j.
+  const seenBy = new Int32Array(nodes.length).fill(-1);
   nodes.forEach((n, i) => {
-    const seen = new Set<number>();
     for (const d of deps(n)) {
       const j = position.get(d);
-      if (j === undefined || seen.has(j)) continue;
-      seen.add(j);
+      if (j === undefined || seenBy[j] === i) continue;
+      seenBy[j] = i;
       indegree[i]!++;
       dependents[j]!.push(i);
     }
@@ -97,6 +98,13 @@ export function buildWorkflowGraph(
     if (n.kind === "Scatter" || n.kind === "Conditional") for (const c of children.get(n) ?? []) collect(root, c, out);
   };
   for (const n of nodes) {
+    const deps = dependencies.get(n) ?? [];
+    if (n.kind !== "Scatter" && n.kind !== "Conditional" && deps.length <= 1) {
+      // The common case (a declaration or call with at most one dependency) needs no set.
+      const s = deps.length === 1 ? lift(n, deps[0]!) : undefined;
+      sibling.set(n, s === undefined ? [] : [s]);
+      continue;
+    }
     const out = new Set<GraphNode>();
     collect(n, n, out);
     sibling.set(n, [...out]);

@@ -164,7 +164,14 @@ export class BuildContext {
 
   /** The span of one token. */
   tokenSpan(t: IToken): Span {
-    return { uri: this.uri, start: this.startOf(t), end: this.endOf(t) };
+    const start = this.startOf(t);
+    const last = t.startOffset + Math.max(0, t.image.length - 1);
+    const next = this.lineStarts[this.lastLine + 1];
+    // Most tokens end on the line they start on (the one startOf just found): no second search.
+    if (!Number.isNaN(last) && (next === undefined || last < next)) {
+      return { uri: this.uri, start, end: { line: start.line, column: start.column + (last - t.startOffset) + 1, offset: last + 1 } };
+    }
+    return { uri: this.uri, start, end: this.endOf(t) };
   }
 
   /** The span from the start of `a` to the end of `b` (tokens or spans). */
