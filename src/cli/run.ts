@@ -163,11 +163,29 @@ function report(outcome: RunOutcome, streams: RunStreams, err: (line: string) =>
     case "unsatisfiable":
       err(`wdlrun: the backend cannot run this; nothing was run:`);
       for (const p of outcome.problems) err(`  ${p}`);
-      err(`  (lower the requirement, override it in the inputs as <call>.requirements.<key>, or set resources.limits = "try_with_max")`);
+      for (const hint of unsatisfiableHints(outcome.problems)) err(`  (${hint})`);
       return ExitCode.invalid;
     default:
       return assertUnreachable(outcome);
   }
+}
+
+/**
+ * What to do about requests the backend can never satisfy: cpu and memory can
+ * be lowered or clamped (try_with_max); GPUs are never clamped, they have to
+ * exist (the config's list, `nvidia-smi -L`, or swarm generic resources).
+ */
+export function unsatisfiableHints(problems: readonly string[]): string[] {
+  const gpu = problems.some((p) => /GPU/.test(p));
+  const other = problems.some((p) => !/GPU/.test(p) || /CPU|memory/.test(p));
+  const hints: string[] = [];
+  if (other) hints.push(`lower the requirement, override it in the inputs as <call>.requirements.<key>, or set resources.limits = "try_with_max"`);
+  if (gpu)
+    hints.push(
+      "GPUs are never clamped: list the host's GPUs with resources.gpus in the config (docker detects them with nvidia-smi -L), " +
+        "give swarm nodes GPU generic resources, or lower the task's gpu count",
+    );
+  return hints;
 }
 
 /** One diagnostic as `file:line:col: severity: message`. */

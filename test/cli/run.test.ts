@@ -150,6 +150,32 @@ describe("wdlrun run", () => {
     expect(noFile.stderr).toMatch(/cannot read the inputs file .*nope\.json: no such file/);
   });
 
+  it("refuses requests no backend resource can meet before anything runs, with the fix that applies", async () => {
+    const dir = await tmp();
+    await writeFile(
+      path.join(dir, "gpu.wdl"),
+      `version 1.2
+task gpu {
+  command <<< echo hi >>>
+  requirements { gpu: true }
+  hints { gpu: 2 }
+}
+`,
+    );
+    await writeFile(path.join(dir, "cpu.wdl"), `version 1.2\ntask cpu {\n  command <<< echo hi >>>\n  requirements { cpu: 100000 }\n}\n`);
+    const gpu = await run([path.join(dir, "gpu.wdl")], { out: dir });
+    expect(gpu.code).toBe(ExitCode.invalid);
+    expect(gpu.stderr).toMatch(/needs 2 GPUs but the backend has none/);
+    expect(gpu.stderr).toMatch(/GPUs are never clamped: list the host's GPUs with resources\.gpus/);
+    expect(gpu.stderr).not.toMatch(/try_with_max/);
+    const cpu = await run([path.join(dir, "cpu.wdl")], { out: dir });
+    expect(cpu.code).toBe(ExitCode.invalid);
+    expect(cpu.stderr).toMatch(/100000 CPUs/);
+    expect(cpu.stderr).toMatch(/resources\.limits = "try_with_max"/);
+    expect(cpu.stderr).not.toMatch(/GPUs are never clamped/);
+    expect(existsSync(path.join(dir, "latest"))).toBe(false);
+  });
+
   it("resolves relative File inputs against the inputs file's directory and reports missing files", async () => {
     const dir = await tmp();
     await writeFile(
