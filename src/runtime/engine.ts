@@ -13,7 +13,7 @@ import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { valueToJson } from "../values/json.js";
 import type { WdlValue } from "../values/value.js";
 import { Cancellation } from "./cancellation.js";
-import { CallFailedError, describeError, type CallFailure } from "./errors.js";
+import { CallFailedError, describeError, type CallFailure, type EvaluationFailure } from "./errors.js";
 import { describeEvent, type NoticeRelay, type RunEvent, type RunObserver } from "./events.js";
 import { buildInputTree, InputsError, parseKeyValueArgs, plainInputs, type InputSource, type InputTree } from "./inputs.js";
 import { preflight } from "./preflight.js";
@@ -23,7 +23,7 @@ import { callDirName, RunDir } from "./run-dir.js";
 import { NodesFailedError, StoppedError } from "./scheduler.js";
 import { chooseTarget } from "./target.js";
 import { runTask } from "./task-runner.js";
-import { runWorkflow } from "./workflow-runner.js";
+import { runWorkflow, WorkflowError } from "./workflow-runner.js";
 
 /** What to run and how. */
 export interface RunRequest {
@@ -59,6 +59,8 @@ export interface ErrorReport {
   readonly error: string;
   /** The failed calls, first failure first. */
   readonly failures: readonly CallFailure[];
+  /** Failures of workflow-level evaluation (declarations, scatter collections, conditions), located; absent when none. */
+  readonly evaluation?: readonly EvaluationFailure[];
 }
 
 /** How a run ended. */
@@ -216,11 +218,13 @@ function errorReport(thrown: unknown, reported: readonly unknown[]): ErrorReport
     for (const e of thrown.errors) if (!all.includes(e)) all.push(e);
   } else if (!(thrown instanceof StoppedError) && !all.includes(thrown)) all.push(thrown);
   const failures: CallFailure[] = [];
+  const evaluation: EvaluationFailure[] = [];
   const messages: string[] = [];
   for (const e of all) {
     if (e instanceof StoppedError) continue;
     if (e instanceof CallFailedError) failures.push(e.failure);
+    if (e instanceof WorkflowError) evaluation.push(e.failure);
     messages.push(describeError(e));
   }
-  return { error: messages.join("\n") || describeError(thrown), failures };
+  return { error: messages.join("\n") || describeError(thrown), failures, ...(evaluation.length > 0 ? { evaluation } : {}) };
 }

@@ -5,6 +5,7 @@
  * errors as `file:line:column: message`.
  */
 import { DiagnosticError } from "../diagnostics/diagnostic.js";
+import type { Span } from "../diagnostics/span.js";
 
 /** Why a call failed, as written to `error.json`. */
 export interface CallFailure {
@@ -22,6 +23,29 @@ export interface CallFailure {
   readonly stderrTail?: readonly string[];
   /** The failing attempt's directory. */
   readonly attemptDir?: string;
+}
+
+/** A failure of workflow-level evaluation (not of a call), as written to `error.json`. */
+export interface EvaluationFailure {
+  /** What was being evaluated: `wf.x` (a declaration), `wf: scatter over i`, `wf: if condition`. */
+  readonly node: string;
+  /** What went wrong, one line (located when the error carries a position). */
+  readonly reason: string;
+  /** Where: the failing expression when known, else the statement. */
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** An error's message without its location (for records that carry the location apart). */
+export function errorMessage(e: unknown): string {
+  if (e instanceof DiagnosticError) return e.diagnostics.map((d) => d.message).join("; ");
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The position an evaluation error carries (its first located diagnostic), if any. */
+export function errorSpan(e: unknown): Span | undefined {
+  return e instanceof DiagnosticError ? e.diagnostics.find((d) => d.span)?.span : undefined;
 }
 
 /** A call failed (its command, its inputs, its requirements or its outputs). */

@@ -12,10 +12,11 @@ import type { CheckedCall, CheckedWorkflow, GraphNode } from "../analysis/index.
 import type { EvalContext } from "../eval/context.js";
 import { nodeFileIO } from "../eval/node-io.js";
 import type { ConditionalStatement, Declaration, ScatterStatement } from "../syntax/ast.js";
+import type { Span } from "../diagnostics/span.js";
 import { coerce } from "../values/coerce.js";
 import { NONE, type WdlValue } from "../values/value.js";
 import { Env, EnvContext } from "./env.js";
-import { CallFailedError, describeError } from "./errors.js";
+import { CallFailedError, describeError, errorMessage, errorSpan, type EvaluationFailure } from "./errors.js";
 import { evaluateDecl, evaluateExpr } from "./eval-bridge.js";
 import { callValue, declaredNames, gatherConditional, gatherScatter } from "./gather.js";
 import type { InputTree } from "./inputs.js";
@@ -137,7 +138,7 @@ class WorkflowRun {
         this.outputs.set(name, v);
       } else env.set(name, this.evalDecl(decl, type, env));
     } catch (e) {
-      throw new WorkflowError(where(describeError(e)));
+      throw new WorkflowError(where(describeError(e)), { node: `${this.wc.qualifiedName}.${name}`, reason: errorMessage(e) }, errorSpan(e) ?? decl.span);
     }
   }
 
@@ -147,7 +148,12 @@ class WorkflowRun {
 
   private async runCall(stmt: GraphNode & { kind: "Call" }, env: Env, scatter: readonly ScatterIndex[]): Promise<void> {
     const call = this.wf.document.callOf(stmt);
-    if (!call) throw new WorkflowError(`${this.wc.qualifiedName}: internal error: unresolved call`);
+    if (!call)
+      throw new WorkflowError(
+        `${this.wc.qualifiedName}: internal error: unresolved call`,
+        { node: this.wc.qualifiedName, reason: "internal error: unresolved call" },
+        stmt.span,
+      );
     const qualifiedName = `${this.wc.qualifiedName}.${call.name}`;
     const dirNames = [...this.wc.dirNames, callDirName(call.name, scatter)];
     const inputs = this.callInputs(call, env, qualifiedName, dirNames);
@@ -199,10 +205,18 @@ class WorkflowRun {
     try {
       collection = evaluateExpr(stmt.expr, this.ctx(env));
     } catch (e) {
-      throw new WorkflowError(`${this.wc.qualifiedName}: scatter over ${stmt.variable.name}: ${describeError(e)}`);
+      throw new WorkflowError(
+        `${this.wc.qualifiedName}: scatter over ${stmt.variable.name}: ${describeError(e)}`,
+        { node: `${this.wc.qualifiedName}: scatter over ${stmt.variable.name}`, reason: errorMessage(e) },
+        errorSpan(e) ?? stmt.expr.span,
+      );
     }
     if (collection.kind !== "Array")
-      throw new WorkflowError(`${this.wc.qualifiedName}: scatter over ${stmt.variable.name}: expected an Array, got ${collection.kind}`);
+      throw new WorkflowError(
+        `${this.wc.qualifiedName}: scatter over ${stmt.variable.name}: expected an Array, got ${collection.kind}`,
+        { node: `${this.wc.qualifiedName}: scatter over ${stmt.variable.name}`, reason: `expected an Array, got ${collection.kind}` },
+        stmt.expr.span,
+      );
     const count = collection.items.length;
     const elements: Env[] = new Array<Env>(count);
     const runs: Promise<void>[] = new Array<Promise<void>>(count);
@@ -221,9 +235,18 @@ class WorkflowRun {
     try {
       cond = evaluateExpr(stmt.condition, this.ctx(env));
     } catch (e) {
-      throw new WorkflowError(`${this.wc.qualifiedName}: if condition: ${describeError(e)}`);
+      throw new WorkflowError(
+        `${this.wc.qualifiedName}: if condition: ${describeError(e)}`,
+        { node: `${this.wc.qualifiedName}: if condition`, reason: errorMessage(e) },
+        errorSpan(e) ?? stmt.condition.span,
+      );
     }
-    if (cond.kind !== "Boolean") throw new WorkflowError(`${this.wc.qualifiedName}: if condition: expected a Boolean, got ${cond.kind}`);
+    if (cond.kind !== "Boolean")
+      throw new WorkflowError(
+        `${this.wc.qualifiedName}: if condition: expected a Boolean, got ${cond.kind}`,
+        { node: `${this.wc.qualifiedName}: if condition`, reason: `expected a Boolean, got ${cond.kind}` },
+        stmt.condition.span,
+      );
     const names = declaredNames(stmt, this.wf.document);
     if (!cond.value) {
       gatherConditional(names, undefined, env);
@@ -237,9 +260,12 @@ class WorkflowRun {
 
 /** A failure of workflow-level evaluation (a declaration, a scatter collection, a condition). */
 export class WorkflowError extends Error {
-  constructor(message: string) {
+  /** The failure as `error.json` lists it, located at the expression (or the statement) that failed. */
+  readonly failure: EvaluationFailure;
+  constructor(message: string, what: { readonly node: string; readonly reason: string }, span: Span) {
     super(message);
     this.name = "WorkflowError";
+    this.failure = { ...what, file: span.uri, line: span.start.line, column: span.start.column };
   }
 }
 

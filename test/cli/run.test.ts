@@ -150,6 +150,19 @@ describe("wdlrun run", () => {
     expect(noFile.stderr).toMatch(/cannot read the inputs file .*nope\.json: no such file/);
   });
 
+  it("locates a failure of a workflow expression in error.json (file, line, column), apart from call failures", async () => {
+    const dir = await tmp();
+    const doc = path.join(dir, "div.wdl");
+    await writeFile(doc, `version 1.2\nworkflow w {\n  input { Int n = 0 }\n  Int x = 10 / n\n  output { Int y = x }\n}\n`);
+    const out = path.join(dir, "runs");
+    const r = await run([doc], { out });
+    expect(r.code).toBe(ExitCode.failure);
+    expect(r.stderr).toMatch(/w\.x: .*div\.wdl:4:11: division by zero/);
+    const err = JSON.parse(readFileSync(path.join(out, "latest", "error.json"), "utf8")) as Record<string, unknown>;
+    expect(err.failures).toEqual([]);
+    expect(err.evaluation).toEqual([{ node: "w.x", reason: "division by zero", file: doc, line: 4, column: 11 }]);
+  });
+
   it("refuses requests no backend resource can meet before anything runs, with the fix that applies", async () => {
     const dir = await tmp();
     await writeFile(
