@@ -44,6 +44,15 @@ async function run(
 }
 
 /** The most intervals that overlap at any instant. */
+/** Starts `wdlrun run FILE --backend docker --out OUT` from the sources, with the engine given `cpus` CPUs; stdout and stderr piped. */
+function spawnDockerRun(file: string, out: string, cpus: number) {
+  return spawn(process.execPath, ["--import", "tsx", path.join(root, "src/cli/main.ts"), "run", file, "--backend", "docker", "--out", out], {
+    cwd: root,
+    env: { ...process.env, DOCKER_HOST: dockerHost(), WDLRUN_RESOURCES_CPU: String(cpus) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
 function maxOverlap(intervals: readonly { start: number; end: number }[]): number {
   const points = intervals.flatMap((i) => [
     { t: i.start, d: 1 },
@@ -209,11 +218,7 @@ task nap { input { Int i } command <<< sleep 3; echo ~{i} >>> output { String ou
 workflow w { scatter (i in range(6)) { call nap { input: i = i } } }
 `,
     );
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "src/cli/main.ts"), "run", file, "--backend", "docker", "--out", path.join(dir, "runs")], {
-      cwd: root,
-      env: { ...process.env, DOCKER_HOST: dockerHost(), WDLRUN_RESOURCES_CPU: "2" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawnDockerRun(file, path.join(dir, "runs"), 2);
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     // "close": the exit status once stderr has been read to its end.
@@ -247,11 +252,7 @@ task long { input { Int i } command <<< sleep 300 >>> runtime { docker: "ubuntu:
 workflow w { scatter (i in range(6)) { call long { input: i = i } } }
 `,
       );
-      const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "src/cli/main.ts"), "run", file, "--backend", "docker", "--out", path.join(dir, "runs")], {
-        cwd: root,
-        env: { ...process.env, DOCKER_HOST: dockerHost(), WDLRUN_RESOURCES_CPU: "3" },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+      const child = spawnDockerRun(file, path.join(dir, "runs"), 3);
       let stderr = "";
       child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
       let gone = false;
