@@ -3,15 +3,18 @@
  * target can call is checked against the backend's capacity using the
  * requirement values that are constant (literals, or overrides from the
  * inputs JSON). A task that asks for more than the backend can ever give is
- * reported at once instead of after hours of other work. Values that depend
- * on inputs are checked later, when the attempt asks the resource pool.
+ * reported at once instead of after hours of other work. When the target is
+ * a task, its inputs are all known up front, so values computed from them
+ * (and from its private declarations) are checked too. Other values that
+ * depend on inputs are checked later, when the attempt asks the resource pool.
  */
 import type { Callable, CheckedTask } from "../analysis/index.js";
 import type { EvalContext } from "../eval/context.js";
 import { nodeFileIO } from "../eval/node-io.js";
-import type { KeyValueSection } from "../syntax/ast.js";
-import type { WdlValue } from "../values/value.js";
-import { evaluateExpr } from "./eval-bridge.js";
+import type { Declaration, KeyValueSection } from "../syntax/ast.js";
+import { coerce } from "../values/coerce.js";
+import { NONE, type WdlValue } from "../values/value.js";
+import { evaluateDecl, evaluateExpr } from "./eval-bridge.js";
 import { emptyInputTree, type InputTree } from "./inputs.js";
 import { resolveConstraints } from "./requirements/constraints.js";
 import type { ResourcePool } from "./resource-pool.js";
@@ -28,7 +31,7 @@ export function preflight(target: Callable, tree: InputTree, pool: ResourcePool)
   const seen = new Set<string>();
   const visit = (callable: Callable, t: InputTree, name: string): void => {
     if (callable.kind === "task") {
-      const problem = checkTask(callable, t, pool);
+      const problem = checkTask(callable, t, pool, callable === target);
       if (problem !== undefined && !seen.has(`${callable.name}\0${problem}`)) {
         seen.add(`${callable.name}\0${problem}`);
         problems.push(`${name} (task ${callable.name}) ${problem}`);
@@ -41,9 +44,17 @@ export function preflight(target: Callable, tree: InputTree, pool: ResourcePool)
   return problems;
 }
 
-function checkTask(task: CheckedTask, overrides: InputTree, pool: ResourcePool): string | undefined {
+function checkTask(task: CheckedTask, overrides: InputTree, pool: ResourcePool, inputsKnown: boolean): string | undefined {
   const doc = task.document;
-  const ctx: EvalContext = { version: doc.version, lookup: () => undefined, structs: doc.structs, io: nodeFileIO({ baseDir: process.cwd() }) };
+  // Nothing is written before the run starts: a write_* in a declaration leaves its value unknown.
+  const io = nodeFileIO({ baseDir: process.cwd() });
+  const readOnly = Object.assign(Object.create(io) as typeof io, {
+    writeFile: (): string => {
+      throw new Error("not written before the run");
+    },
+  });
+  const ctx: EvalContext = { version: doc.version, lookup: () => undefined, structs: doc.structs, io: readOnly };
+  if (inputsKnown) ctx.lookup = knownValues(task, overrides.values, ctx);
   let constraints;
   try {
     constraints = resolveConstraints(
@@ -74,4 +85,34 @@ function constants(section: KeyValueSection | undefined, ctx: EvalContext): Map<
     }
   }
   return out;
+}
+
+/**
+ * Looks up the task's inputs (given, else their defaults) and private
+ * declarations, evaluating each once on demand; a name whose value cannot be
+ * had this early (a failing expression, a cycle) is unknown (undefined).
+ */
+function knownValues(task: CheckedTask, given: ReadonlyMap<string, WdlValue>, ctx: EvalContext): (name: string) => WdlValue | undefined {
+  const decls = new Map<string, Declaration>();
+  for (const d of [...(task.def.inputs?.declarations ?? []), ...task.def.privateDeclarations]) decls.set(d.name.name, d);
+  const known = new Map<string, WdlValue | null>(); // null: unknown, or being evaluated
+  return (name) => {
+    const cached = known.get(name);
+    if (cached !== undefined) return cached ?? undefined;
+    const decl = decls.get(name);
+    if (!decl) return undefined;
+    known.set(name, null);
+    let value: WdlValue | undefined;
+    try {
+      const type = task.document.declType(decl);
+      const g = given.get(name);
+      if (g !== undefined) value = coerce(g, type);
+      else if (decl.expr) value = evaluateDecl(decl, type, ctx);
+      else if (type.optional) value = NONE;
+    } catch {
+      value = undefined;
+    }
+    known.set(name, value ?? null);
+    return value;
+  };
 }

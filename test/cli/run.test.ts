@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, realpath, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -186,6 +186,29 @@ task gpu {
     expect(cpu.stderr).toMatch(/100000 CPUs/);
     expect(cpu.stderr).toMatch(/resources\.limits = "try_with_max"/);
     expect(cpu.stderr).not.toMatch(/GPUs are never clamped/);
+    // A task run knows its inputs up front: requests computed from them (through a private
+    // declaration, with a write_* that must not run early) are checked before anything runs too.
+    await writeFile(
+      path.join(dir, "computed.wdl"),
+      `version 1.2
+task computed {
+  input {
+    Int n = 1
+    Array[String] lines = ["a"]
+  }
+  Int cores = n * 2
+  File listed = write_lines(lines)
+  command <<< cat ~{listed} >>>
+  requirements { cpu: cores }
+}
+`,
+    );
+    const computed = await run([path.join(dir, "computed.wdl"), "n=50000"], { out: dir });
+    expect(computed.code).toBe(ExitCode.invalid);
+    expect(computed.stderr).toMatch(/computed \(task computed\) requests 100000 CPUs/);
+    expect(readdirSync(process.cwd()).filter((f) => f.startsWith("write_lines"))).toEqual([]);
+    const fine = await run([path.join(dir, "computed.wdl")], { out: path.join(dir, "fine") });
+    expect(fine.code, fine.stderr).toBe(ExitCode.ok);
     expect(existsSync(path.join(dir, "latest"))).toBe(false);
   });
 
