@@ -4,18 +4,15 @@
  * the configured cpu/memory allow (observed from the engine's container
  * timestamps), and Ctrl-C (twice) mid-scatter leaving no container behind.
  */
-import { spawn } from "node:child_process";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connect, sweepContainers } from "../../src/backends/docker/index.js";
 import { LABEL_OWNER_PID, LABEL_RUN } from "../../src/backends/docker/labels.js";
 import { runCommand } from "../../src/cli/run.js";
-import { dockerHost, dockerSkipReason, tempDir } from "./kit.js";
+import { dockerHost, dockerSkipReason, maxOverlap, spawnRun, tempDir } from "./kit.js";
 
 const skip = dockerSkipReason();
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** Runs `wdlrun run` in this process with extra WDLRUN_* variables; resolves with the code, outputs and run id. */
 async function run(
@@ -44,27 +41,6 @@ async function run(
 }
 
 /** The most intervals that overlap at any instant. */
-/** Starts `wdlrun run FILE --backend docker --out OUT` from the sources, with the engine given `cpus` CPUs; stdout and stderr piped. */
-function spawnDockerRun(file: string, out: string, cpus: number) {
-  return spawn(process.execPath, ["--import", "tsx", path.join(root, "src/cli/main.ts"), "run", file, "--backend", "docker", "--out", out], {
-    cwd: root,
-    env: { ...process.env, DOCKER_HOST: dockerHost(), WDLRUN_RESOURCES_CPU: String(cpus) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-}
-
-function maxOverlap(intervals: readonly { start: number; end: number }[]): number {
-  const points = intervals.flatMap((i) => [
-    { t: i.start, d: 1 },
-    { t: i.end, d: -1 },
-  ]);
-  points.sort((a, b) => a.t - b.t || a.d - b.d);
-  let now = 0;
-  let max = 0;
-  for (const p of points) max = Math.max(max, (now += p.d));
-  return max;
-}
-
 const SLEEPY = (cpu: number, memory: string, n: number) => `version 1.1
 task nap {
   input { Int i }
@@ -218,7 +194,7 @@ task nap { input { Int i } command <<< sleep 3; echo ~{i} >>> output { String ou
 workflow w { scatter (i in range(6)) { call nap { input: i = i } } }
 `,
     );
-    const child = spawnDockerRun(file, path.join(dir, "runs"), 2);
+    const child = spawnRun(file, "docker", path.join(dir, "runs"), { DOCKER_HOST: dockerHost(), WDLRUN_RESOURCES_CPU: "2" });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     // "close": the exit status once stderr has been read to its end.
@@ -252,7 +228,7 @@ task long { input { Int i } command <<< sleep 300 >>> runtime { docker: "ubuntu:
 workflow w { scatter (i in range(6)) { call long { input: i = i } } }
 `,
       );
-      const child = spawnDockerRun(file, path.join(dir, "runs"), 3);
+      const child = spawnRun(file, "docker", path.join(dir, "runs"), { DOCKER_HOST: dockerHost(), WDLRUN_RESOURCES_CPU: "3" });
       let stderr = "";
       child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
       let gone = false;

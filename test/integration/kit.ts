@@ -1,10 +1,14 @@
 /**
  * Test kit for Docker integration tests: the engine the global setup found,
- * and attempt requests laid out in a fresh temporary attempt directory.
+ * attempt requests laid out in a fresh temporary attempt directory, `wdlrun
+ * run` as a child process, and the overlap of time intervals.
  */
+import { spawn, type ChildProcessByStdio } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import type { Readable } from "node:stream";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { inject } from "vitest";
 import { hostPath, type AttemptRequest, type Backend, type GrantedResources, type HostPath } from "../../src/backends/backend.js";
 
@@ -80,4 +84,33 @@ export function writeHostFile(file: string, text: string): HostPath {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, text);
   return hostPath(file);
+}
+
+/** The repository's root. */
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/**
+ * Starts `wdlrun run FILE --backend BACKEND --out OUT` from the sources as a
+ * child process (for tests that signal it), with `env` added to this
+ * process's environment; stdout and stderr piped.
+ */
+export function spawnRun(file: string, backend: "docker" | "swarm", out: string, env: Record<string, string>): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, ["--import", "tsx", path.join(root, "src/cli/main.ts"), "run", file, "--backend", backend, "--out", out], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+/** The most intervals that overlap at any instant. */
+export function maxOverlap(intervals: readonly { readonly start: number; readonly end: number }[]): number {
+  const points = intervals.flatMap((i) => [
+    { t: i.start, d: 1 },
+    { t: i.end, d: -1 },
+  ]);
+  points.sort((a, b) => a.t - b.t || a.d - b.d);
+  let now = 0;
+  let max = 0;
+  for (const p of points) max = Math.max(max, (now += p.d));
+  return max;
 }

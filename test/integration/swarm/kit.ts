@@ -2,17 +2,14 @@
  * Test kit for the swarm integration tests: a single-node swarm on its own
  * dockerd (scripts/setup-swarm.sh: separate socket and data root from the
  * Docker tests' engine, two fake GPUs advertised as generic resources, the
- * test image loaded), `wdlrun run` in this process against it, and the
- * overlap of time intervals.
+ * test image loaded), and `wdlrun run` in this process against it.
  */
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { runCommand } from "../../../src/cli/run.js";
-import { dockerHost, tempDir } from "../kit.js";
+import { dockerHost, root, tempDir } from "../kit.js";
 
-export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const script = path.join(root, "scripts", "setup-swarm.sh");
 
 /** The swarm test engine: its URL, or why there is none. */
@@ -86,17 +83,4 @@ export async function runWdl(wdl: string, args: readonly string[], backend: "doc
     for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
     Object.assign(process.env, saved);
   }
-}
-
-/** The most intervals that overlap at any instant. */
-export function maxOverlap(intervals: readonly { readonly start: number; readonly end: number }[]): number {
-  const points = intervals.flatMap((i) => [
-    { t: i.start, d: 1 },
-    { t: i.end, d: -1 },
-  ]);
-  points.sort((a, b) => a.t - b.t || a.d - b.d);
-  let now = 0;
-  let max = 0;
-  for (const p of points) max = Math.max(max, (now += p.d));
-  return max;
 }

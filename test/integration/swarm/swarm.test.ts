@@ -8,7 +8,7 @@
  * wdlrun, cleanup=false, Ctrl-C and crash recovery leaving no service, and
  * the same outputs as the Docker backend. The engine is stopped at the end.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
@@ -19,8 +19,8 @@ import { SwarmBackend, SwarmBackendError } from "../../../src/backends/swarm/ind
 import { defaultConfig } from "../../../src/config/index.js";
 import { cleanCommand } from "../../../src/cli/clean.js";
 import { createBackend } from "../../../src/runtime/backend-factory.js";
-import { dockerHost, makeRequest, tempDir, writeHostFile } from "../kit.js";
-import { maxOverlap, root, runWdl, startSwarmEngine, startWorker, stopSwarmEngine, stopWorker } from "./kit.js";
+import { dockerHost, makeRequest, maxOverlap, spawnRun, tempDir, writeHostFile } from "../kit.js";
+import { runWdl, startSwarmEngine, startWorker, stopSwarmEngine, stopWorker } from "./kit.js";
 
 const engine = startSwarmEngine();
 const skip = engine.skipReason;
@@ -332,11 +332,7 @@ task long { input { Int i } command <<< sleep 300 >>> runtime { docker: "ubuntu:
 workflow w { scatter (i in range(3)) { call long { input: i = i } } }
 `,
     );
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "src/cli/main.ts"), "run", file, "--backend", "swarm", "--out", path.join(dir, "runs")], {
-      cwd: root,
-      env: { ...process.env, DOCKER_HOST: host },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawnRun(file, "swarm", path.join(dir, "runs"), { DOCKER_HOST: host });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     let gone = false;
