@@ -108,13 +108,10 @@ export function checkAssignable(ctx: DocumentContext, e: Expr, from: WdlType, to
 function infer(e: Expr, env: ExprEnv, expected: WdlType | undefined, inPlaceholder: boolean): WdlType {
   switch (e.kind) {
     case "None":
-      return T.None;
     case "Boolean":
-      return T.Boolean;
     case "Int":
-      return T.Int;
     case "Float":
-      return T.Float;
+      return literalType(e)!;
     case "String":
       checkParts(e.parts, env);
       return T.String;
