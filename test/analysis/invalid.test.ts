@@ -3,17 +3,9 @@
  * error (code, position, message) and no other error.
  */
 import { describe, expect, it } from "vitest";
-import { at, doc, errorsOf } from "./kit.js";
+import { at, doc, errorsOf, type DiagnosticCase } from "./kit.js";
 
-interface Case {
-  readonly name: string;
-  readonly src: string;
-  readonly code: string;
-  /** `line:column` of the diagnostic's start. */
-  readonly at: string;
-  /** A substring of the message. */
-  readonly message: string;
-  readonly files?: Record<string, string>;
+interface Case extends DiagnosticCase {
   /** How many errors in all (default 1). */
   readonly errors?: number;
 }

@@ -28,3 +28,16 @@ export function doc(...lines: string[]): string {
 export function at(d: Diagnostic): string {
   return d.span ? `${d.span.start.line}:${d.span.start.column}` : "-";
 }
+
+/** One hand-written document and the diagnostic it must produce. */
+export interface DiagnosticCase {
+  readonly name: string;
+  readonly src: string;
+  readonly code: string;
+  /** `line:column` of the diagnostic's start. */
+  readonly at: string;
+  /** A substring of the message. */
+  readonly message: string;
+  /** Other documents it imports, by relative path. */
+  readonly files?: Record<string, string>;
+}

@@ -1,15 +1,8 @@
 /** Warnings: deprecated features and suspicious code never fail a check, but are reported where they are. */
 import { describe, expect, it } from "vitest";
-import { at, doc, errorsOf, warningsOf } from "./kit.js";
+import { at, doc, errorsOf, warningsOf, type DiagnosticCase } from "./kit.js";
 
-interface Case {
-  readonly name: string;
-  readonly src: string;
-  readonly code: string;
-  readonly at: string;
-  readonly message: string;
-  readonly files?: Record<string, string>;
-}
+type Case = DiagnosticCase;
 
 const cases: Case[] = [
   { name: "unused task input", src: doc("version 1.2", "task t {", "  input {", "    Int unused", "  }", "  command <<< >>>", "}"), code: "unused-input", at: "4:9", message: "input `unused` is never used" },
