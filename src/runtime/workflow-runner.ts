@@ -124,7 +124,6 @@ class WorkflowRun {
     const doc = this.wf.document;
     const name = decl.name.name;
     const type = doc.declType(decl);
-    const where = (what: string) => `${this.wc.qualifiedName}.${name}: ${what}`;
     try {
       if (this.inputDecls.has(decl)) {
         const given = this.wc.inputs.get(name) ?? this.wc.tree?.values.get(name);
@@ -138,7 +137,7 @@ class WorkflowRun {
         this.outputs.set(name, v);
       } else env.set(name, this.evalDecl(decl, type, env));
     } catch (e) {
-      throw new WorkflowError(where(describeError(e)), { node: `${this.wc.qualifiedName}.${name}`, reason: errorMessage(e) }, errorSpan(e) ?? decl.span);
+      throw WorkflowError.from(`${this.wc.qualifiedName}.${name}`, e, decl.span);
     }
   }
 
@@ -149,11 +148,7 @@ class WorkflowRun {
   private async runCall(stmt: GraphNode & { kind: "Call" }, env: Env, scatter: readonly ScatterIndex[]): Promise<void> {
     const call = this.wf.document.callOf(stmt);
     if (!call)
-      throw new WorkflowError(
-        `${this.wc.qualifiedName}: internal error: unresolved call`,
-        { node: this.wc.qualifiedName, reason: "internal error: unresolved call" },
-        stmt.span,
-      );
+      throw new WorkflowError(this.wc.qualifiedName, "internal error: unresolved call", stmt.span);
     const qualifiedName = `${this.wc.qualifiedName}.${call.name}`;
     const dirNames = [...this.wc.dirNames, callDirName(call.name, scatter)];
     const inputs = this.callInputs(call, env, qualifiedName, dirNames);
@@ -205,18 +200,10 @@ class WorkflowRun {
     try {
       collection = evaluateExpr(stmt.expr, this.ctx(env));
     } catch (e) {
-      throw new WorkflowError(
-        `${this.wc.qualifiedName}: scatter over ${stmt.variable.name}: ${describeError(e)}`,
-        { node: `${this.wc.qualifiedName}: scatter over ${stmt.variable.name}`, reason: errorMessage(e) },
-        errorSpan(e) ?? stmt.expr.span,
-      );
+      throw WorkflowError.from(`${this.wc.qualifiedName}: scatter over ${stmt.variable.name}`, e, stmt.expr.span);
     }
     if (collection.kind !== "Array")
-      throw new WorkflowError(
-        `${this.wc.qualifiedName}: scatter over ${stmt.variable.name}: expected an Array, got ${collection.kind}`,
-        { node: `${this.wc.qualifiedName}: scatter over ${stmt.variable.name}`, reason: `expected an Array, got ${collection.kind}` },
-        stmt.expr.span,
-      );
+      throw new WorkflowError(`${this.wc.qualifiedName}: scatter over ${stmt.variable.name}`, `expected an Array, got ${collection.kind}`, stmt.expr.span);
     const count = collection.items.length;
     const elements: Env[] = new Array<Env>(count);
     const runs: Promise<void>[] = new Array<Promise<void>>(count);
@@ -235,18 +222,10 @@ class WorkflowRun {
     try {
       cond = evaluateExpr(stmt.condition, this.ctx(env));
     } catch (e) {
-      throw new WorkflowError(
-        `${this.wc.qualifiedName}: if condition: ${describeError(e)}`,
-        { node: `${this.wc.qualifiedName}: if condition`, reason: errorMessage(e) },
-        errorSpan(e) ?? stmt.condition.span,
-      );
+      throw WorkflowError.from(`${this.wc.qualifiedName}: if condition`, e, stmt.condition.span);
     }
     if (cond.kind !== "Boolean")
-      throw new WorkflowError(
-        `${this.wc.qualifiedName}: if condition: expected a Boolean, got ${cond.kind}`,
-        { node: `${this.wc.qualifiedName}: if condition`, reason: `expected a Boolean, got ${cond.kind}` },
-        stmt.condition.span,
-      );
+      throw new WorkflowError(`${this.wc.qualifiedName}: if condition`, `expected a Boolean, got ${cond.kind}`, stmt.condition.span);
     const names = declaredNames(stmt, this.wf.document);
     if (!cond.value) {
       gatherConditional(names, undefined, env);
@@ -262,10 +241,16 @@ class WorkflowRun {
 export class WorkflowError extends Error {
   /** The failure as `error.json` lists it, located at the expression (or the statement) that failed. */
   readonly failure: EvaluationFailure;
-  constructor(message: string, what: { readonly node: string; readonly reason: string }, span: Span) {
-    super(message);
+  /** `node` failed for `reason` at `span`; the message shows `shown` (default: the reason) after the node. */
+  constructor(node: string, reason: string, span: Span, shown = reason) {
+    super(`${node}: ${shown}`);
     this.name = "WorkflowError";
-    this.failure = { ...what, file: span.uri, line: span.start.line, column: span.start.column };
+    this.failure = { node, reason, file: span.uri, line: span.start.line, column: span.start.column };
+  }
+
+  /** `node` failed with the evaluation error `e`, located where `e` says, else at `fallback`. */
+  static from(node: string, e: unknown, fallback: Span): WorkflowError {
+    return new WorkflowError(node, errorMessage(e), errorSpan(e) ?? fallback, describeError(e));
   }
 }
 
