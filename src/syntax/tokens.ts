@@ -12,7 +12,7 @@
  *
  * Token labels are the plain words used in syntax error messages.
  */
-import { createToken, Lexer, type IMultiModeLexerDefinition, type TokenType } from "chevrotain";
+import { createToken, Lexer, type IMultiModeLexerDefinition, type IToken, type TokenType } from "chevrotain";
 
 /** Category matched by every token: lets the parser skip one unexpected token while recovering. */
 export const AnyToken = createToken({ name: "AnyToken", pattern: Lexer.NA });
@@ -35,12 +35,24 @@ export const Comment = createToken({ name: "Comment", pattern: /#[^\r\n]*/, grou
 // ───────────── names ─────────────
 export const Identifier = tok("Identifier", /[a-zA-Z][a-zA-Z0-9_]*/, "a name");
 
+/**
+ * The keyword token type of each reserved or contextual word. Keywords have no
+ * pattern of their own: the lexer reads every word as an Identifier and
+ * `classifyKeywords` retypes the words found here (one regular expression and
+ * one map lookup per word, instead of trying each keyword that shares its first letter).
+ */
+const keywordTypes = new Map<string, TokenType>();
+
 function keyword(word: string, name: string): TokenType {
-  return tok(name, word, `'${word}'`, { longer_alt: Identifier, categories: [Keyword] });
+  const t = tok(name, Lexer.NA, `'${word}'`, { categories: [Keyword] });
+  keywordTypes.set(word, t);
+  return t;
 }
 /** Contextual words: keywords in one place, ordinary names everywhere else. */
 function contextual(word: string, name: string): TokenType {
-  return tok(name, word, `'${word}'`, { longer_alt: Identifier, categories: [Identifier] });
+  const t = tok(name, Lexer.NA, `'${word}'`, { categories: [Identifier] });
+  keywordTypes.set(word, t);
+  return t;
 }
 
 export const KwArray = keyword("Array", "Array");
@@ -83,20 +95,27 @@ export const KwWorkflow = keyword("workflow", "Workflow");
 export const KwEnv = contextual("env", "Env");
 export const KwAfter = contextual("after", "After");
 
+/** Every keyword token type. */
+const keywords: TokenType[] = [...keywordTypes.values()];
+
 /**
- * Reserved keywords. The lexer tries them longest first, so that `in` does not
- * claim the start of `input` (each has Identifier as its longer alternative).
+ * Gives each Identifier token that is a keyword its keyword type, in place
+ * (run on the lexer's output before parsing).
  */
-const keywords: TokenType[] = [
-  KwArray, KwBoolean, KwDirectory, KwFile, KwFloat, KwInt, KwMap, KwNone, KwObjectType, KwPair, KwString,
-  KwAlias, KwAs, KwCall, KwCommand, KwElse, KwFalse, KwHints, KwIf, KwIn, KwImport, KwInput, KwLeft, KwMeta,
-  KwObject, KwOutput, KwParameterMeta, KwRight, KwRequirements, KwRuntime, KwScatter, KwStruct, KwTask,
-  KwThen, KwTrue, KwVersion, KwWorkflow, KwEnv, KwAfter,
-].sort((a, b) => String(b.PATTERN).length - String(a.PATTERN).length);
+export function classifyKeywords(tokens: readonly IToken[]): void {
+  for (const t of tokens) {
+    if (t.tokenType !== Identifier) continue;
+    const k = keywordTypes.get(t.image);
+    if (k !== undefined) {
+      t.tokenType = k;
+      t.tokenTypeIdx = k.tokenTypeIdx!;
+    }
+  }
+}
 
 /** The spec's reserved keyword list (section "Reserved Keywords"). */
 export const RESERVED_KEYWORDS: ReadonlySet<string> = new Set(
-  keywords.filter((k) => k !== KwEnv && k !== KwAfter).map((k) => String(k.PATTERN)),
+  [...keywordTypes].filter(([, k]) => k !== KwEnv && k !== KwAfter).map(([word]) => word),
 );
 
 // ───────────── literals ─────────────
