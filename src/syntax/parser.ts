@@ -46,7 +46,10 @@ export class WdlParser extends WdlExpressionParser {
     this.input = tokens;
     this.bodyDepth = 0;
     const cst = this.document();
-    return { cst, errors: this.errors };
+    const errors = this.errors;
+    // Let go of the tokens: a shared parser would otherwise keep the last chunk alive until the next parse.
+    this.input = [];
+    return { cst, errors };
   }
 
   // ───────────── document ─────────────

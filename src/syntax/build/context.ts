@@ -3,7 +3,7 @@
  * children, spans from tokens, diagnostics collection and version gates.
  */
 import type { CstElement, CstNode, IToken } from "chevrotain";
-import type { Span, Position } from "../../diagnostics/span.js";
+import { LineTable, OffsetSpan, type Span, type Position } from "../../diagnostics/span.js";
 import { error, warning, type Diagnostic, type RelatedInfo } from "../../diagnostics/diagnostic.js";
 import type { WdlVersion } from "../ast.js";
 
@@ -74,23 +74,9 @@ export function firstToken(node: CstNode): IToken | undefined {
   return best;
 }
 
-/**
- * Offsets where the lines of `text` start, counting line breaks the way
- * Chevrotain does (`\n`, `\r\n`, a lone `\r`). Tokens carry offsets only
- * (the lexer runs with `positionTracking: "onlyOffset"`, which is much
- * cheaper); lines and columns are computed from this table when a span is built.
- */
-export function lineStartsOf(text: string): Int32Array {
-  const starts: number[] = [0];
-  if (!text.includes("\r")) {
-    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  } else {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
-    }
-  }
-  return Int32Array.from(starts);
+/** Where a token ends (exclusive); an empty (inserted) token is given one character. */
+function tokenEnd(t: IToken): number {
+  return t.startOffset + Math.max(1, t.image.length);
 }
 
 /** A WDL feature that only some versions have. */
@@ -114,71 +100,39 @@ export class BuildContext {
   /** How many hints sections / hints literals enclose the expression being built. */
   hintsDepth = 0;
 
-  /** Where each line starts (see lineStartsOf). */
-  private readonly lineStarts: Int32Array;
-  /** The index of the line last looked up: spans are mostly built in source order. */
-  private lastLine = 0;
+  /** Where each line starts: spans are offsets into it. */
+  readonly lines: LineTable;
 
   constructor(
     readonly uri: string,
     /** The document text. */
     readonly source: string,
   ) {
-    this.lineStarts = lineStartsOf(source);
+    this.lines = new LineTable(uri, source);
   }
 
   /** The line and column (both 1-based) of a character offset. */
   position(offset: number): Position {
-    if (Number.isNaN(offset)) return { line: 1, column: 1, offset };
-    const starts = this.lineStarts;
-    let l = this.lastLine;
-    if (!(starts[l]! <= offset && (l + 1 === starts.length || offset < starts[l + 1]!))) {
-      if (l + 2 < starts.length && starts[l + 1]! <= offset && offset < starts[l + 2]!) l++;
-      else {
-        let lo = 0;
-        let hi = starts.length - 1;
-        while (lo < hi) {
-          const mid = (lo + hi + 1) >> 1;
-          if (starts[mid]! <= offset) lo = mid;
-          else hi = mid - 1;
-        }
-        l = lo;
-      }
-      this.lastLine = l;
-    }
-    return { line: l + 1, column: offset - starts[l]! + 1, offset };
-  }
-
-  /** Where a token starts. */
-  startOf(t: IToken): Position {
-    return this.position(t.startOffset);
-  }
-
-  /** Where a token ends (exclusive): just after its last character, on that character's line. */
-  endOf(t: IToken): Position {
-    // "onlyOffset" tokens have no endOffset; an empty (inserted) token ends where it starts.
-    const last = t.startOffset + Math.max(0, t.image.length - 1);
-    const p = this.position(last);
-    return { line: p.line, column: p.column + 1, offset: last + 1 };
+    return this.lines.position(offset);
   }
 
   /** The span of one token. */
   tokenSpan(t: IToken): Span {
-    const start = this.startOf(t);
-    const last = t.startOffset + Math.max(0, t.image.length - 1);
-    const next = this.lineStarts[this.lastLine + 1];
-    // Most tokens end on the line they start on (the one startOf just found): no second search.
-    if (!Number.isNaN(last) && (next === undefined || last < next)) {
-      return { uri: this.uri, start, end: { line: start.line, column: start.column + (last - t.startOffset) + 1, offset: last + 1 } };
-    }
-    return { uri: this.uri, start, end: this.endOf(t) };
+    return new OffsetSpan(this.lines, t.startOffset, tokenEnd(t));
   }
 
   /** The span from the start of `a` to the end of `b` (tokens or spans). */
   span(a: IToken | Span, b: IToken | Span | undefined): Span {
-    const start = "uri" in a ? a.start : this.startOf(a);
     const endFrom = b === undefined || ("uri" in b ? false : b.isInsertedInRecovery || Number.isNaN(b.startOffset)) ? a : b;
-    const end = "uri" in endFrom ? endFrom.end : this.endOf(endFrom);
+    if (!("uri" in a)) {
+      if (!("uri" in endFrom)) return new OffsetSpan(this.lines, a.startOffset, tokenEnd(endFrom));
+      if (endFrom instanceof OffsetSpan && endFrom.lines === this.lines) return new OffsetSpan(this.lines, a.startOffset, endFrom.endOffset);
+    } else if (a instanceof OffsetSpan && a.lines === this.lines) {
+      if (!("uri" in endFrom)) return new OffsetSpan(this.lines, a.startOffset, tokenEnd(endFrom));
+      if (endFrom instanceof OffsetSpan && endFrom.lines === this.lines) return new OffsetSpan(this.lines, a.startOffset, endFrom.endOffset);
+    }
+    const start = "uri" in a ? a.start : this.position(a.startOffset);
+    const end = "uri" in endFrom ? endFrom.end : this.lines.endPosition(tokenEnd(endFrom));
     return { uri: this.uri, start, end };
   }
 
