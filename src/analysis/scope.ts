@@ -22,6 +22,8 @@ export interface ScopeEntry {
   readonly unknownOutputs?: boolean;
   /** The graph node that produces the value (workflows), or the declaration (tasks). */
   readonly node?: GraphNode;
+  /** Workflows: the position of `node` in the workflow checker's node list (its graph tables are arrays by position). */
+  readonly index?: number;
 }
 
 /** A set of names, possibly with a parent scope to fall back on. */

@@ -30,16 +30,31 @@ export function checkWorkflow(
   return new WorkflowChecker(ctx, wf, ownTasks, brokenNamespaces).run(document);
 }
 
+/**
+ * Graph nodes are known by their position in `nodes` (inputs, body elements
+ * depth-first, outputs): pass 1 numbers them, pass 2 walks the body in the
+ * same order, and the per-node tables are arrays by position rather than
+ * Maps keyed by the nodes (see graph.ts for why).
+ */
 class WorkflowChecker {
   private readonly names = new Map<string, Span>();
-  private readonly bodyScope = new Map<Container | undefined, Scope>();
-  private readonly parent = new Map<GraphNode, Container | undefined>();
   private readonly nodes: GraphNode[] = [];
-  private readonly deps = new Map<GraphNode, GraphNode[]>();
-  private readonly callees = new Map<CallStatement, Callable | undefined>();
-  private readonly callNames = new Map<string, CallStatement>();
+  /** By position: the enclosing scatter/conditional's position, or -1. */
+  private readonly parent: number[] = [];
+  /** By position: the positions the node's expressions reference. */
+  private readonly deps: number[][] = [];
+  /** By position of a scatter/conditional: the scope of its body. */
+  private readonly bodyScope: Scope[] = [];
+  /** By position of a call: its callee (undefined when it could not be resolved) and its CheckedCall, completed in pass 2. */
+  private readonly callees: (Callable | undefined)[] = [];
+  private readonly pending: ({ -readonly [K in keyof CheckedCall]: CheckedCall[K] } | undefined)[] = [];
+  /** Call name → position. */
+  private readonly callNames = new Map<string, number>();
   private readonly calls: CheckedCall[] = [];
-  private readonly used = new Set<GraphNode>();
+  /** By position: 1 when some expression references the node (filled in pass 2). */
+  private used = new Uint8Array(0);
+  /** The position pass 2 has reached in the body. */
+  private cursor = 0;
   private readonly allowNestedInputs: boolean;
 
   constructor(
@@ -57,41 +72,44 @@ class WorkflowChecker {
     const outputs = wf.outputs?.declarations ?? [];
     // Pass 1: every name, at every depth, with its type as seen from each scope.
     const top = new Scope();
-    this.bodyScope.set(undefined, top);
-    for (const d of inputs) {
-      this.node(d, undefined);
-      this.declare(top, d);
-    }
-    this.declareBody(wf.body, undefined, top);
+    for (const d of inputs) this.declare(top, d, this.node(d, -1));
+    this.declareBody(wf.body, -1, top);
     const outScope = new Scope(top);
     const outputNames = new Map<string, Span>();
+    const firstOutput = this.nodes.length;
     for (const d of outputs) {
-      this.node(d, undefined);
+      const index = this.node(d, -1);
       const first = outputNames.get(d.name.name) ?? this.names.get(d.name.name);
       if (first) {
         ctx.report(msg.duplicateName(d.name.span, "output", d.name.name, first));
         continue;
       }
       outputNames.set(d.name.name, d.name.span);
-      outScope.define({ name: d.name.name, type: ctx.declType(d), binding: { kind: "declaration", decl: d }, span: d.name.span, node: d });
+      outScope.define({ name: d.name.name, type: ctx.declType(d), binding: { kind: "declaration", decl: d }, span: d.name.span, node: d, index });
     }
     // Pass 2: expressions, calls, dependencies.
-    for (const d of inputs) if (d.expr) checkExpr(d.expr, this.env(top, d, "workflow"), ctx.declType(d));
-    this.checkBody(wf.body, undefined);
-    for (const d of outputs) {
-      if (d.expr) checkExpr(d.expr, this.env(outScope, d, "workflow-output"), ctx.declType(d));
-    }
-    if (wf.hints) checkKeyValueSection(wf.hints, this.env(top, undefined, "workflow-hints"), "workflow");
+    this.used = new Uint8Array(this.nodes.length);
+    inputs.forEach((d, i) => {
+      if (d.expr) checkExpr(d.expr, this.env(top, i, "workflow"), ctx.declType(d));
+    });
+    this.cursor = inputs.length;
+    this.checkBody(wf.body, top);
+    outputs.forEach((d, i) => {
+      if (d.expr) checkExpr(d.expr, this.env(outScope, firstOutput + i, "workflow-output"), ctx.declType(d));
+    });
+    if (wf.hints) checkKeyValueSection(wf.hints, this.env(top, -1, "workflow-hints"), "workflow");
     const metaNested = wf.meta?.entries.find((e) => e.key.name === "allowNestedInputs" || e.key.name === "allow_nested_inputs");
     if (metaNested && ctx.atLeast("1.2")) ctx.report(msg.deprecatedAlias(metaNested.key.span, `meta.${metaNested.key.name}`, "hints { allow_nested_inputs: … }"));
-    for (const d of inputs) if (!this.used.has(d)) ctx.report(msg.unusedInput(d.name.span, d.name.name));
+    inputs.forEach((d, i) => {
+      if (!this.used[i]) ctx.report(msg.unusedInput(d.name.span, d.name.name));
+    });
     if (wf.parameterMeta) {
       for (const e of wf.parameterMeta.entries) {
         if (!inputs.some((d) => d.name.name === e.key.name) && !outputNames.has(e.key.name)) ctx.report(msg.metaKeyUnknownParam(e.key.span, e.key.name));
       }
     }
 
-    const { graph, cycles } = buildWorkflowGraph(this.nodes, this.deps, this.parent);
+    const { graph, cycles } = buildWorkflowGraph({ nodes: this.nodes, parent: this.parent, dependencies: this.deps });
     for (const cycle of cycles) {
       const first = cycle[0]!;
       ctx.report(msg.dependencyCycle(nodeSpan(first), [...cycle, first].map(nodeName)));
@@ -103,10 +121,12 @@ class WorkflowChecker {
     });
   }
 
-  private node(n: GraphNode, parent: Container | undefined): void {
+  /** Adds a graph node; returns its position. */
+  private node(n: GraphNode, parent: number): number {
     this.nodes.push(n);
-    this.parent.set(n, parent);
-    this.deps.set(n, []);
+    this.parent.push(parent);
+    this.deps.push([]);
+    return this.nodes.length - 1;
   }
 
   /** Reserves a workflow-level name; reports a duplicate. */
@@ -120,28 +140,28 @@ class WorkflowChecker {
     return true;
   }
 
-  private declare(scope: Scope, d: Declaration): void {
+  private declare(scope: Scope, d: Declaration, index: number): void {
     if (!this.claim(d.name.name, d.name.span, "declaration")) return;
     if (this.ctx.namespaces.has(d.name.name)) this.ctx.report(msg.shadowing(d.name.span, d.name.name, "an imported namespace"));
     if (this.ctx.structs.has(d.name.name)) this.ctx.report(msg.shadowing(d.name.span, d.name.name, "a struct type"));
-    scope.define({ name: d.name.name, type: this.ctx.declType(d), binding: { kind: "declaration", decl: d }, span: d.name.span, node: d });
+    scope.define({ name: d.name.name, type: this.ctx.declType(d), binding: { kind: "declaration", decl: d }, span: d.name.span, node: d, index });
   }
 
-  private declareBody(body: readonly WorkflowElement[], container: Container | undefined, scope: Scope): void {
+  private declareBody(body: readonly WorkflowElement[], container: number, scope: Scope): void {
     for (const el of body) {
-      this.node(el, container);
+      const index = this.node(el, container);
       switch (el.kind) {
         case "Declaration":
-          this.declare(scope, el);
+          this.declare(scope, el, index);
           break;
         case "Call":
-          this.declareCall(scope, el);
+          this.declareCall(scope, el, index);
           break;
         case "Scatter":
         case "Conditional": {
           const inner = new Scope(scope);
-          this.bodyScope.set(el, inner);
-          this.declareBody(el.body, el, inner);
+          this.bodyScope[index] = inner;
+          this.declareBody(el.body, index, inner);
           const how = el.kind === "Scatter" ? "array" : "optional";
           for (const e of inner.ownEntries()) {
             if (e.binding?.kind === "scatter-variable") continue;
@@ -154,27 +174,25 @@ class WorkflowChecker {
     }
   }
 
-  private declareCall(scope: Scope, call: CallStatement): void {
+  private declareCall(scope: Scope, call: CallStatement, index: number): void {
     const callee = resolveCallee(this.ctx, call, this.brokenNamespaces, this.ownTasks);
-    this.callees.set(call, callee);
+    this.callees[index] = callee;
     const nameId = call.alias ?? call.target[call.target.length - 1]!;
     const name = nameId.name;
     if (name === this.wf.name.name) this.ctx.report(msg.callNamedLikeWorkflow(nameId.span, name));
     const claimed = this.claim(name, nameId.span, "call");
-    if (claimed) this.callNames.set(name, call);
+    if (claimed) this.callNames.set(name, index);
     if (!callee) {
-      if (claimed) scope.define({ name, type: T.Any, binding: undefined, span: nameId.span, unknownOutputs: true, node: call });
+      if (claimed) scope.define({ name, type: T.Any, binding: undefined, span: nameId.span, unknownOutputs: true, node: call, index });
       return;
     }
     // The binding's CheckedCall is completed in pass 2 (inputs, parent); the object stays the same.
-    const checked = this.pendingCall(call, callee, name);
+    const checked = this.pendingCall(call, callee, name, index);
     if (!claimed) return;
-    scope.define({ name, type: T.Any, binding: { kind: "call", call: checked }, span: nameId.span, outputs: checked.outputTypes, node: call });
+    scope.define({ name, type: T.Any, binding: { kind: "call", call: checked }, span: nameId.span, outputs: checked.outputTypes, node: call, index });
   }
 
-  private readonly pending = new Map<CallStatement, { -readonly [K in keyof CheckedCall]: CheckedCall[K] }>();
-
-  private pendingCall(call: CallStatement, callee: Callable, name: string): CheckedCall {
+  private pendingCall(call: CallStatement, callee: Callable, name: string, index: number): CheckedCall {
     const types = this.ctx.typesOf(callee);
     const c = {
       statement: call,
@@ -186,70 +204,67 @@ class WorkflowChecker {
       outputTypes: types.outputs,
       parent: undefined,
     };
-    this.pending.set(call, c);
+    this.pending[index] = c;
     return c;
   }
 
-  private env(scope: Scope, owner: GraphNode | undefined, place: Place): ExprEnv {
-    return {
-      ctx: this.ctx,
-      scope,
-      place,
-      onReference: (entry: ScopeEntry) => {
-        if (!entry.node) return;
-        this.used.add(entry.node);
-        if (owner) this.deps.get(owner)!.push(entry.node);
-      },
-    };
+  /** Records that the node at `owner` (-1: none) references `entry`. */
+  private reference(entry: ScopeEntry, owner: number): void {
+    const target = entry.index;
+    if (target === undefined) return;
+    this.used[target] = 1;
+    if (owner >= 0) this.deps[owner]!.push(target);
   }
 
-  private checkBody(body: readonly WorkflowElement[], container: Container | undefined): void {
-    const scope = this.bodyScope.get(container)!;
+  private env(scope: Scope, owner: number, place: Place): ExprEnv {
+    return { ctx: this.ctx, scope, place, onReference: (entry: ScopeEntry) => this.reference(entry, owner) };
+  }
+
+  private checkBody(body: readonly WorkflowElement[], scope: Scope): void {
     for (const el of body) {
+      const index = this.cursor++;
+      if (this.nodes[index] !== el) throw new Error("workflow checker: pass 2 lost its place in the body");
       switch (el.kind) {
         case "Declaration":
-          if (el.expr) checkExpr(el.expr, this.env(scope, el, "workflow"), this.ctx.declType(el));
+          if (el.expr) checkExpr(el.expr, this.env(scope, index, "workflow"), this.ctx.declType(el));
           break;
         case "Call":
-          this.checkCall(el, scope, container);
+          this.checkCall(el, index, scope);
           break;
         case "Scatter": {
-          const t = inferExpr(el.expr, this.env(scope, el, "workflow"));
+          const t = inferExpr(el.expr, this.env(scope, index, "workflow"));
           let item: WdlType = T.Any;
           if (t.kind === "Array" && !t.optional) item = t.item;
           else if (t.kind !== "Any") this.ctx.report(msg.scatterType(el.expr.span, t));
-          const inner = this.bodyScope.get(el)!;
+          const inner = this.bodyScope[index]!;
           const v = el.variable.name;
           const clash = inner.own(v) ?? scope.lookup(v);
           if (clash) this.ctx.report(msg.duplicateName(el.variable.span, "scatter variable", v, clash.span));
-          else inner.define({ name: v, type: item, binding: { kind: "scatter-variable", scatter: el }, span: el.variable.span, node: el });
-          this.checkBody(el.body, el);
+          else inner.define({ name: v, type: item, binding: { kind: "scatter-variable", scatter: el }, span: el.variable.span, node: el, index });
+          this.checkBody(el.body, inner);
           break;
         }
         case "Conditional": {
-          const t = inferExpr(el.condition, this.env(scope, el, "workflow"));
+          const t = inferExpr(el.condition, this.env(scope, index, "workflow"));
           if (t.kind !== "Any" && (t.kind !== "Boolean" || t.optional)) this.ctx.report(msg.conditionType(el.condition.span, t));
-          this.checkBody(el.body, el);
+          this.checkBody(el.body, this.bodyScope[index]!);
           break;
         }
       }
     }
   }
 
-  private checkCall(call: CallStatement, scope: Scope, container: Container | undefined): void {
-    const env = this.env(scope, call, "workflow");
+  private checkCall(call: CallStatement, index: number, scope: Scope): void {
+    const env = this.env(scope, index, "workflow");
     for (const a of call.after) {
       const target = this.callNames.get(a.name);
-      if (!target) this.ctx.report(msg.unknownAfter(a.span, a.name));
-      else this.deps.get(call)!.push(target);
+      if (target === undefined) this.ctx.report(msg.unknownAfter(a.span, a.name));
+      else this.deps[index]!.push(target);
     }
-    const callee = this.callees.get(call);
+    const callee = this.callees[index];
     const lookup = (name: string): ScopeEntry | undefined => {
       const entry = scope.lookup(name);
-      if (entry?.node) {
-        this.used.add(entry.node);
-        this.deps.get(call)!.push(entry.node);
-      }
+      if (entry) this.reference(entry, index);
       return entry;
     };
     if (!callee) {
@@ -261,10 +276,11 @@ class WorkflowChecker {
       return;
     }
     const { supplied, unsupplied } = checkCallInputs(this.ctx, call, callee, env, lookup, this.allowNestedInputs);
-    const c = this.pending.get(call)!;
+    const c = this.pending[index]!;
     c.suppliedInputs = supplied;
     c.unsuppliedInputs = unsupplied;
-    c.parent = container;
+    const parent = this.parent[index]!;
+    c.parent = parent < 0 ? undefined : (this.nodes[parent] as Container);
     this.ctx.calls.set(call, c);
     this.calls.push(c);
   }
