@@ -4,7 +4,7 @@
  * sections and statements and runs Chevrotain's self-analysis. Split only to
  * keep each file readable; the two classes form one grammar.
  */
-import { CstParser, type CstNode, type IOrAlt, type IParserConfig, type TokenType } from "chevrotain";
+import { CstParser, type CstNode, type DSLMethodOpts, type IOrAlt, type IParserConfig, type TokenType } from "chevrotain";
 import * as T from "./tokens.js";
 
 /** Rules shared by every part of the grammar. Not usable on its own (no self-analysis). */
@@ -17,6 +17,10 @@ export abstract class WdlExpressionParser extends CstParser {
   protected readonly alternatives: IOrAlt<unknown>[][] = [];
   /** Likewise for the bodies of MANY / OPTION / AT_LEAST_ONE. */
   protected readonly actions: (() => void)[] = [];
+  /** Likewise for the gated MANY of each comma list (by call site). */
+  private readonly manyOptions: DSLMethodOpts<void>[] = [];
+  /** The FIRST set of each comma list's item rule, by call site (see firstSet; computed on first use, after self-analysis). */
+  private readonly itemStarts: boolean[][] = [];
 
   constructor(tokens: TokenType[], config: IParserConfig) {
     super(tokens, config);
@@ -87,7 +91,7 @@ export abstract class WdlExpressionParser extends CstParser {
    * expression := operand (BinaryOperator operand)*
    * operand    := ('!' | '-' | '+')* primary (memberAccess | indexAccess)*
    * primary    := Int | Float | 'true' | 'false' | 'None' | string | ifThenElse | groupOrPair | arrayLiteral
-   *             | mapLiteral | objectLiteral | hintsLiteral | apply | structLiteral | Identifier | 'task' | 'in'
+   *             | mapLiteral | objectLiteral | hintsLiteral | Identifier (apply | structLiteral)? | 'task' | 'in'
    * Operands and primaries are inlined (one CST node per expression, not three per operand); the AST
    * builder splits the operands at the binary operators and applies the precedence table.
    */
@@ -115,9 +119,19 @@ export abstract class WdlExpressionParser extends CstParser {
       { ALT: () => this.subrule(k, this.mapLiteral) },
       { ALT: () => this.subrule(k, this.objectLiteral) },
       { ALT: () => this.subrule(k, this.hintsLiteral) },
-      { ALT: () => this.subrule(k, this.apply) },
-      { ALT: () => this.subrule(k, this.structLiteral) },
-      { ALT: () => this.consume(k, T.Identifier) },
+      // A name, a call (`f(…)`: apply) or a struct literal (`S { … }`). The name is consumed here, before
+      // the choice, so that every alternative of this OR is chosen by one token of lookahead.
+      {
+        ALT: () => {
+          this.consume(k, T.Identifier);
+          this.option(k, (this.actions[42 + k] ??= () => {
+            this.or(4 + k, (this.alternatives[21 + k] ??= [
+              { ALT: () => this.subrule(k, this.apply) },
+              { ALT: () => this.subrule(k, this.structLiteral) },
+            ]));
+          }));
+        },
+      },
       // `task` is the 1.2 implicit task variable (`task.name`); `in` is reserved but the spec's own examples use it as a name.
       { ALT: () => this.consume(k, T.KwTask) },
       { ALT: () => this.consume(k, T.KwIn) },
@@ -167,14 +181,14 @@ export abstract class WdlExpressionParser extends CstParser {
   /** arrayLiteral := '[' (expression (',' expression)* ','?)? ']' */
   readonly arrayLiteral = this.RULE("arrayLiteral", () => {
     this.CONSUME(T.LSquare);
-    this.commaList(1, () => this.SUBRULE(this.expression), () => this.SUBRULE1(this.expression));
+    this.commaList(1, "expression", () => this.SUBRULE(this.expression), () => this.SUBRULE1(this.expression));
     this.CONSUME(T.RSquare);
   });
 
   /** mapLiteral := '{' (expression ':' expression (',' …)* ','?)? '}' */
   readonly mapLiteral = this.RULE("mapLiteral", () => {
     this.CONSUME(T.LCurly);
-    this.commaList(2, () => this.SUBRULE(this.mapEntry), () => this.SUBRULE1(this.mapEntry));
+    this.commaList(2, "mapEntry", () => this.SUBRULE(this.mapEntry), () => this.SUBRULE1(this.mapEntry));
     this.CONSUME(T.RCurly);
   });
 
@@ -190,15 +204,14 @@ export abstract class WdlExpressionParser extends CstParser {
     this.SUBRULE(this.memberInitBlock);
   });
 
-  /** structLiteral := Identifier '{' (memberInit (',' memberInit)* ','?)? '}' */
+  /** structLiteral := memberInitBlock  (after the struct's name, which the operand consumes) */
   readonly structLiteral = this.RULE("structLiteral", () => {
-    this.CONSUME(T.Identifier);
     this.SUBRULE(this.memberInitBlock);
   });
 
   readonly memberInitBlock = this.RULE("memberInitBlock", () => {
     this.CONSUME(T.LCurly);
-    this.commaList(3, () => this.SUBRULE(this.memberInit), () => this.SUBRULE1(this.memberInit));
+    this.commaList(3, "memberInit", () => this.SUBRULE(this.memberInit), () => this.SUBRULE1(this.memberInit));
     this.CONSUME(T.RCurly);
   });
 
@@ -217,7 +230,7 @@ export abstract class WdlExpressionParser extends CstParser {
       { ALT: () => this.CONSUME(T.KwOutput) },
     ]));
     this.CONSUME(T.LCurly);
-    this.commaList(4, () => this.SUBRULE(this.hintsEntry), () => this.SUBRULE1(this.hintsEntry));
+    this.commaList(4, "hintsEntry", () => this.SUBRULE(this.hintsEntry), () => this.SUBRULE1(this.hintsEntry));
     this.CONSUME(T.RCurly);
   });
 
@@ -232,11 +245,10 @@ export abstract class WdlExpressionParser extends CstParser {
     this.SUBRULE(this.expression);
   });
 
-  /** apply := Identifier '(' (expression (',' expression)* ','?)? ')' */
+  /** apply := '(' (expression (',' expression)* ','?)? ')'  (after the function's name, which the operand consumes) */
   readonly apply = this.RULE("apply", () => {
-    this.CONSUME(T.Identifier);
     this.CONSUME(T.LParen);
-    this.commaList(5, () => this.SUBRULE(this.expression), () => this.SUBRULE1(this.expression));
+    this.commaList(5, "expression", () => this.SUBRULE(this.expression), () => this.SUBRULE1(this.expression));
     this.CONSUME(T.RParen);
   });
 
@@ -276,7 +288,8 @@ export abstract class WdlExpressionParser extends CstParser {
   /** placeholder := ('~{' | '${') placeholderOption* expression '}' */
   readonly placeholder = this.RULE("placeholder", () => {
     this.OR((this.alternatives[14] ??= [{ ALT: () => this.CONSUME(T.TildeLCurly) }, { ALT: () => this.CONSUME(T.DollarLCurly) }]));
-    this.MANY({ GATE: () => this.LA(2).tokenType === T.Equals, DEF: () => this.SUBRULE(this.placeholderOption) });
+    // An option is a name and '=' (the gate says '='; one token of automatic lookahead says the name).
+    this.MANY({ MAX_LOOKAHEAD: 1, GATE: () => this.LA(2).tokenType === T.Equals, DEF: () => this.SUBRULE(this.placeholderOption) });
     this.SUBRULE(this.expression);
     this.CONSUME(T.RCurly);
   });
@@ -299,20 +312,39 @@ export abstract class WdlExpressionParser extends CstParser {
   });
 
   /**
-   * `first (',' next)* ','?` — a comma-separated list allowing a trailing comma.
-   * `site` identifies the call site: its closures are built once and reused.
+   * `first (',' next)* ','?` — a comma-separated list of `item`s allowing a
+   * trailing comma. `site` identifies the call site: its closures are built
+   * once and reused.
    */
-  protected commaList(site: number, first: () => void, next: () => void): void {
+  protected commaList(site: number, item: string, first: () => void, next: () => void): void {
     const key = 100 + 3 * site;
     this.OPTION9(
       (this.actions[key] ??= () => {
         first();
-        this.MANY9((this.actions[key + 1] ??= () => {
-          this.CONSUME9(T.Comma);
-          next();
+        // Another item follows when a comma and a token that can start an item come next. Said with a
+        // gate on the second token, instead of Chevrotain's two-token lookahead, which tries each of the
+        // tokens that can start an item (about twenty for an expression) in turn on every comma.
+        this.MANY9((this.manyOptions[site] ??= {
+          MAX_LOOKAHEAD: 1,
+          GATE: () => (this.itemStarts[site] ??= this.firstSet(item))[this.LA(2).tokenTypeIdx] === true,
+          DEF: () => {
+            this.CONSUME9(T.Comma);
+            next();
+          },
         }));
         this.OPTION8((this.actions[key + 2] ??= () => this.CONSUME8(T.Comma)));
       }),
     );
+  }
+
+  /** By token type index: true for the tokens that can start rule `item` (its FIRST set, categories included). */
+  private firstSet(item: string): boolean[] {
+    const starts: boolean[] = [];
+    for (const path of this.computeContentAssist(item, [])) {
+      const t = path.nextTokenType;
+      starts[t.tokenTypeIdx!] = true;
+      for (const idx of (t as { categoryMatches?: number[] }).categoryMatches ?? []) starts[idx] = true;
+    }
+    return starts;
   }
 }

@@ -296,7 +296,7 @@ export class WdlParser extends WdlExpressionParser {
 
   readonly metaArray = this.RULE("metaArray", () => {
     this.CONSUME(T.LSquare);
-    this.commaList(0, () => this.SUBRULE(this.metaValue), () => this.SUBRULE1(this.metaValue));
+    this.commaList(0, "metaValue", () => this.SUBRULE(this.metaValue), () => this.SUBRULE1(this.metaValue));
     this.CONSUME(T.RSquare);
   });
 

@@ -82,8 +82,7 @@ const firstTokenKeys: Readonly<Record<string, readonly string[]>> = {
   mapLiteral: ["LCurly"],
   objectLiteral: ["Object"],
   hintsLiteral: ["Hints", "Input", "Output"],
-  apply: ["Identifier"],
-  structLiteral: ["Identifier"],
+  apply: ["LParen"],
   memberAccess: ["Dot"],
   indexAccess: ["LSquare"],
 };
@@ -191,8 +190,8 @@ function buildPostfix(ctx: BuildContext, node: CstNode): Expr {
 
 /** The keys an operand's primary child may have, most frequent first. */
 const primaryKeys = [
-  "Identifier", "apply", "string", "IntLiteral", "arrayLiteral", "FloatLiteral", "True", "False", "ifThenElse",
-  "groupOrPair", "mapLiteral", "structLiteral", "None", "objectLiteral", "hintsLiteral", "Task", "In",
+  "Identifier", "string", "IntLiteral", "arrayLiteral", "FloatLiteral", "True", "False", "ifThenElse",
+  "groupOrPair", "mapLiteral", "None", "objectLiteral", "hintsLiteral", "Task", "In",
 ] as const;
 
 /** Builds the primary expression of an operand (dispatching on its primary child's key). */
@@ -253,31 +252,33 @@ function buildPrimary(ctx: BuildContext, node: CstNode): Expr {
       const block = needNode(n, "memberInitBlock");
       return { kind: "ObjectLiteral", members: memberInits(ctx, block), span: ctx.span(needToken(n, "Object"), tokenOf(block, "RCurly")) };
     }
-    case "structLiteral": {
-      const n = needNode(node, key);
-      const block = needNode(n, "memberInitBlock");
-      const typeName = ident(ctx, needToken(n, "Identifier"));
-      const span = ctx.span(typeName.span, tokenOf(block, "RCurly"));
-      ctx.gate(FEATURES.structLiteral, span);
-      return { kind: "StructLiteral", typeName, members: memberInits(ctx, block), span };
-    }
     case "hintsLiteral":
       return hintsLiteral(ctx, needNode(node, key));
-    case "apply": {
-      const n = needNode(node, key);
-      const callee = ident(ctx, needToken(n, "Identifier"));
-      const args = nodesOf(n, "expression").map((e) => buildExpression(ctx, e));
-      return { kind: "Apply", callee, args, span: ctx.span(callee.span, tokenOf(n, "RParen")) };
-    }
     case "Task": {
       const span = ctx.tokenSpan(needToken(node, key));
       ctx.gate(FEATURES.taskVariable, span);
       return { kind: "NameRef", name: "task", span };
     }
-    case "Identifier":
+    case "Identifier": {
+      const name = needToken(node, key);
+      if (children.apply !== undefined) {
+        const n = needNode(node, "apply");
+        const callee = ident(ctx, name);
+        const args = nodesOf(n, "expression").map((e) => buildExpression(ctx, e));
+        return { kind: "Apply", callee, args, span: ctx.span(callee.span, tokenOf(n, "RParen")) };
+      }
+      if (children.structLiteral !== undefined) {
+        const block = needNode(needNode(node, "structLiteral"), "memberInitBlock");
+        const typeName = ident(ctx, name);
+        const span = ctx.span(typeName.span, tokenOf(block, "RCurly"));
+        ctx.gate(FEATURES.structLiteral, span);
+        return { kind: "StructLiteral", typeName, members: memberInits(ctx, block), span };
+      }
+      return { kind: "NameRef", name: name.image, span: ctx.tokenSpan(name) };
+    }
     case "In": {
       const name = needToken(node, key);
-      if (key === "In") reservedName(ctx, name);
+      reservedName(ctx, name);
       return { kind: "NameRef", name: name.image, span: ctx.tokenSpan(name) };
     }
     default:
