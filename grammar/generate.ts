@@ -8,8 +8,8 @@ import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createSyntaxDiagramsCode } from "chevrotain";
-import { wdlParser } from "../src/syntax/parser.js";
+import { fastParser } from "../src/syntax/parser.js";
 
 const out = join(dirname(fileURLToPath(import.meta.url)), "diagrams.html");
-writeFileSync(out, createSyntaxDiagramsCode(wdlParser.getSerializedGastProductions()));
+writeFileSync(out, createSyntaxDiagramsCode(fastParser.getSerializedGastProductions()));
 console.log(`wrote ${out}`);

@@ -12,7 +12,7 @@ import { Lexer, type IToken, type TokenType } from "chevrotain";
 import type { Document } from "./ast.js";
 import { error, type Diagnostic } from "../diagnostics/diagnostic.js";
 import * as T from "./tokens.js";
-import { fastParser, wdlParser } from "./parser.js";
+import { fastParser, recoveringParser } from "./parser.js";
 import { BuildContext } from "./build/context.js";
 import { DocumentBuilder } from "./build/document.js";
 import { lexerDiagnostics, parserDiagnostics } from "./syntax-diagnostics.js";
@@ -48,7 +48,7 @@ export function parseDocument(text: string, uri: string): ParseResult {
     for (let i = 0; i + 1 < bounds.length; i++) {
       const chunk = tokens.slice(bounds[i], bounds[i + 1]);
       if (parseFast(chunk, ctx, builder)) continue;
-      const { cst, errors } = wdlParser.parseChunk(chunk);
+      const { cst, errors } = recoveringParser().parseChunk(chunk);
       primary.push(...parserDiagnostics(errors, tokens, tokens[bounds[i + 1]!], text, uri));
       builder.add(cst);
     }

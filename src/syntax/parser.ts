@@ -11,7 +11,7 @@
  * not re-entrant, which is fine on Node's single thread): `fastParser`, without
  * error recovery, which can hand each element of a task, workflow or struct
  * body to a sink as soon as it is parsed (see `elementSink`), and
- * `wdlParser`, with error recovery, which re-parses a chunk that has errors.
+ * `recoveringParser()`, with error recovery, which re-parses a chunk that has errors.
  */
 import { EOF, type CstNode, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import { WdlExpressionParser } from "./parser-expressions.js";
@@ -23,7 +23,7 @@ const typeKeywordTokens: readonly TokenType[] = [
   T.KwArray, T.KwBoolean, T.KwDirectory, T.KwFile, T.KwFloat, T.KwInt, T.KwMap, T.KwObjectType, T.KwPair, T.KwString,
 ];
 
-/** The WDL parser. Use the shared instances `wdlParser` and `fastParser`. */
+/** The WDL parser. Use the shared instances `fastParser` and `recoveringParser()`. */
 export class WdlParser extends WdlExpressionParser {
   /**
    * Receives each element of the first outermost body (the body of the task,
@@ -410,15 +410,23 @@ export class WdlParser extends WdlExpressionParser {
 
 }
 
-/** The shared parser with error recovery (building one costs milliseconds; parsing reuses it). */
-export const wdlParser = new WdlParser(true);
+let recovering: WdlParser | undefined;
+
+/**
+ * The shared parser with error recovery, built on first use: building a parser
+ * (Chevrotain's grammar analysis) costs about a tenth of a second, which a
+ * document without syntax errors never needs to pay for this one.
+ */
+export function recoveringParser(): WdlParser {
+  return (recovering ??= new WdlParser(true));
+}
 
 /** The shared parser without error recovery: faster on valid input; errors end the parse at the first one. */
 export const fastParser = new WdlParser(false);
 
 /** Parses a token vector into the CST of a whole document, recovering from errors. */
 export function parseTokens(tokens: IToken[]): { cst: CstNode; errors: IRecognitionException[] } {
-  return wdlParser.parseChunk(tokens);
+  return recoveringParser().parseChunk(tokens);
 }
 
 export { EOF };

@@ -5,11 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { wdlParser } from "../../src/syntax/parser.js";
+import { fastParser } from "../../src/syntax/parser.js";
 
 const ebnf = readFileSync(new URL("../../grammar/wdl.ebnf", import.meta.url), "utf8");
 const ebnfRules = [...ebnf.matchAll(/^([a-zA-Z]\w*)\s+::=/gm)].map((m) => m[1]!);
-const parserRules = Object.keys(wdlParser.getGAstProductions());
+const parserRules = Object.keys(fastParser.getGAstProductions());
 const inlinedInParser = new Set(["operand", "primary"]);
 
 describe("grammar/wdl.ebnf", () => {

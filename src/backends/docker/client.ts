@@ -4,7 +4,18 @@
  * it answers, and one-line explanations (with the fix) for the engine errors a
  * user can do something about.
  */
-import Docker from "dockerode";
+import { createRequire } from "node:module";
+import type Docker from "dockerode";
+
+/**
+ * dockerode, loaded on first use: it (with its HTTP, SSH and tar dependencies)
+ * takes about half a second to load, which commands that never talk to an
+ * engine (`check`, `inputs`, `run --backend local`) should not pay.
+ */
+let dockerode: typeof Docker | undefined;
+function loadDockerode(): typeof Docker {
+  return (dockerode ??= createRequire(import.meta.url)("dockerode") as typeof Docker);
+}
 
 /** The engine URL used when neither the config nor DOCKER_HOST names one. */
 export const DEFAULT_ENGINE_URL = "unix:///var/run/docker.sock";
@@ -20,6 +31,7 @@ export function engineUrl(configured: string | undefined, env: Readonly<Record<s
 export function connect(url: string): Docker {
   // No custom keep-alive agent: measured here, one makes each container cycle
   // cost ~80 ms of CPU at 8 in flight (vs ~4 ms with Node's default).
+  const Docker = loadDockerode();
   if (url.startsWith("unix://")) return new Docker({ socketPath: url.slice("unix://".length) || "/var/run/docker.sock" });
   if (url.startsWith("/")) return new Docker({ socketPath: url });
   const u = new URL(url.includes("://") ? url : `tcp://${url}`);
