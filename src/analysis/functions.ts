@@ -43,13 +43,15 @@ export function variantsOf(spec: FunctionSpec): readonly Variant[] {
   return v;
 }
 
-const inVersion = new Map<string, readonly Variant[]>();
+/** Per version, the variants of each function available in it (keyed by the spec, so that a lookup builds no key). */
+const inVersion = new Map<WdlVersion, Map<FunctionSpec, readonly Variant[]>>();
 
 /** The variants of a function available in `version` (cached). */
 function variantsIn(spec: FunctionSpec, version: WdlVersion): readonly Variant[] {
-  const key = `${spec.name}@${version}`;
-  let v = inVersion.get(key);
-  if (!v) inVersion.set(key, (v = variantsOf(spec).filter((x) => versionAtLeast(version, x.since))));
+  let bySpec = inVersion.get(version);
+  if (!bySpec) inVersion.set(version, (bySpec = new Map()));
+  let v = bySpec.get(spec);
+  if (!v) bySpec.set(spec, (v = variantsOf(spec).filter((x) => versionAtLeast(version, x.since))));
   return v;
 }
 
@@ -72,13 +74,12 @@ export type CallMatch =
  */
 export function matchCall(spec: FunctionSpec, args: readonly WdlType[], version: WdlVersion): CallMatch {
   const variants = variantsIn(spec, version);
-  const byArity = variants.filter((v) => args.length >= v.required && args.length <= v.params.length);
-  if (byArity.length === 0) {
-    return { ok: false, reason: "arity", expected: variants.map((v) => v.text).join(" or ") };
-  }
-  let best = { argIndex: -1, variant: byArity[0]! };
-  for (const v of byArity) {
-    const bindings = new Map<string, WdlType>();
+  const fits = (v: Variant) => args.length >= v.required && args.length <= v.params.length;
+  // Every call of a large document comes through here: no array or Map is made unless a variant needs one.
+  let best: { argIndex: number; variant: Variant } | undefined;
+  for (const v of variants) {
+    if (!fits(v)) continue;
+    const bindings = new Bindings();
     let failed = -1;
     for (let i = 0; i < args.length; i++) {
       if (!match(v.params[i]!, args[i]!, bindings)) {
@@ -87,14 +88,50 @@ export function matchCall(spec: FunctionSpec, args: readonly WdlType[], version:
       }
     }
     if (failed < 0) return { ok: true, returns: instantiate(v.returns, bindings), variant: v };
-    if (failed > best.argIndex) best = { argIndex: failed, variant: v };
+    if (!best || failed > best.argIndex) best = { argIndex: failed, variant: v };
   }
-  const expected = byArity.map((v) => v.text).join(" or ");
+  if (!best) return { ok: false, reason: "arity", expected: variants.map((v) => v.text).join(" or ") };
+  const expected = variants
+    .filter(fits)
+    .map((v) => v.text)
+    .join(" or ");
   return { ok: false, reason: "types", argIndex: best.argIndex, expected };
 }
 
+/**
+ * Type-variable bindings of one variant being matched. Most signatures bind
+ * no variable or one (`X`), so the Map is only made when needed.
+ */
+class Bindings {
+  private map: Map<string, WdlType> | undefined;
+
+  get(name: string): WdlType | undefined {
+    return this.map?.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.map?.has(name) ?? false;
+  }
+
+  set(name: string, t: WdlType): void {
+    (this.map ??= new Map()).set(name, t);
+  }
+
+  /** A copy, for trying one alternative of a pattern. */
+  copy(): Bindings {
+    const c = new Bindings();
+    if (this.map) c.map = new Map(this.map);
+    return c;
+  }
+
+  /** Takes over the bindings of a successful trial. */
+  adopt(trial: Bindings): void {
+    if (trial.map) for (const [k, v] of trial.map) this.set(k, v);
+  }
+}
+
 /** Matches an argument type against a pattern, binding type variables. */
-function match(p: Pattern, t: WdlType, b: Map<string, WdlType>): boolean {
+function match(p: Pattern, t: WdlType, b: Bindings): boolean {
   if (t.kind === "Any") {
     bindAny(p, b);
     return true;
@@ -145,9 +182,9 @@ function match(p: Pattern, t: WdlType, b: Map<string, WdlType>): boolean {
       return match(p.left, t.left, b) && match(p.right, t.right, b);
     case "alt":
       for (const o of p.options) {
-        const trial = new Map(b);
+        const trial = b.copy();
         if (match(o, t, trial)) {
-          for (const [k, v] of trial) b.set(k, v);
+          b.adopt(trial);
           return true;
         }
       }
@@ -156,7 +193,7 @@ function match(p: Pattern, t: WdlType, b: Map<string, WdlType>): boolean {
 }
 
 /** An unknown argument binds every variable it could have bound to Any. */
-function bindAny(p: Pattern, b: Map<string, WdlType>): void {
+function bindAny(p: Pattern, b: Bindings): void {
   switch (p.k) {
     case "var":
       if (!b.has(p.name)) b.set(p.name, T.Any);
@@ -177,7 +214,7 @@ function bindAny(p: Pattern, b: Map<string, WdlType>): void {
   }
 }
 
-function instantiate(p: Pattern, b: ReadonlyMap<string, WdlType>): WdlType {
+function instantiate(p: Pattern, b: Bindings): WdlType {
   switch (p.k) {
     case "type":
       return p.type;
