@@ -9,13 +9,16 @@ import type { CallStatement, Declaration, Document, Expr, NameRef, TypeExpr, Wdl
 import { arrayOf, isPrimitive, mapOf, pairOf, T, withOptional, type StructType, type WdlType } from "../types/types.js";
 import { versionAtLeast } from "../stdlib/signatures.js";
 import * as msg from "./messages.js";
-import type { Binding, CheckedCall, CheckedDocument } from "./model.js";
+import type { CheckedCall, CheckedDocument } from "./model.js";
+import type { ScopeEntry } from "./scope.js";
 
 /** Mutable analysis state of one document. */
 export class DocumentContext {
   readonly version: WdlVersion;
+  /** The inferred type of every expression except literals and names (see CheckedDocument.typeOf in document.ts). */
   readonly types = new Map<Expr, WdlType>();
-  readonly bindings = new Map<NameRef, Binding>();
+  /** Every bare name that resolved → the scope entry it resolved to: its binding, and its type there. */
+  readonly names = new Map<NameRef, ScopeEntry>();
   readonly declTypes = new Map<Declaration, WdlType>();
   readonly calls = new Map<CallStatement, CheckedCall>();
   /** Visible structs (own and imported, aliases applied). */

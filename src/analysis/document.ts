@@ -93,8 +93,9 @@ export function checkDocument(doc: Document, imports: readonly ImportOutcome[], 
     workflow,
     resolveType: (te) => ctx.resolveType(te),
     declType: (d) => ctx.declTypes.get(d) ?? ctx.resolveType(d.type),
-    typeOf: (e) => literalType(e) ?? ctx.types.get(e) ?? T.Any,
-    bindingOf: (r) => ctx.bindings.get(r),
+    // A name's type is that of the scope entry it resolved to (a name that did not resolve, or a call used as a value, is Any).
+    typeOf: (e) => (e.kind === "NameRef" ? ctx.names.get(e)?.type : (literalType(e) ?? ctx.types.get(e))) ?? T.Any,
+    bindingOf: (r) => ctx.names.get(r)?.binding,
     callOf: (c) => ctx.calls.get(c),
   };
   return self;

@@ -55,7 +55,9 @@ const HINTS_TYPE: Record<HintsScopedType["scope"], HintsScopedType> = {
  */
 export function inferExpr(e: Expr, env: ExprEnv, expected?: WdlType, inPlaceholder = false): WdlType {
   const t = infer(e, env, expected, inPlaceholder);
-  // Literals' types are fixed by their kind (see literalType); recording them would only cost time.
+  // Literals' types are fixed by their kind (see literalType), and a name's is its scope entry's, recorded by
+  // inferName: recording them here too would only cost time (a large document has a hundred thousand of them).
+  if (e.kind === "NameRef") return t;
   return literalType(e) ?? env.ctx.setType(e, t);
 }
 
@@ -343,10 +345,11 @@ function inferName(e: NameRef, env: ExprEnv, asMemberTarget: boolean): WdlType {
     } else env.ctx.report(msg.unknownName(e.span, e.name, msg.didYouMean(e.name, env.scope.names())));
     return T.Any;
   }
-  if (entry.binding) env.ctx.bindings.set(e, entry.binding);
+  env.ctx.names.set(e, entry);
   env.onReference?.(entry, e);
   if ((entry.outputs || entry.unknownOutputs) && !asMemberTarget) {
     env.ctx.report(msg.callAsValue(e.span, e.name));
+    // A call's entry has the type Any too, so that CheckedDocument.typeOf can read every name's type from its entry.
     return T.Any;
   }
   return entry.type;
@@ -357,11 +360,11 @@ function inferMember(e: MemberAccess, env: ExprEnv): WdlType {
   if (e.target.kind === "NameRef") {
     const entry = env.scope.lookup(e.target.name);
     if (entry?.unknownOutputs) {
-      env.ctx.setType(e.target, inferName(e.target, env, true));
+      inferName(e.target, env, true);
       return T.Any;
     }
     if (entry?.outputs) {
-      env.ctx.setType(e.target, inferName(e.target, env, true));
+      inferName(e.target, env, true);
       const t = entry.outputs.get(member);
       if (!t) {
         env.ctx.report(msg.noCallOutput(e.member.span, e.target.name, member, msg.didYouMean(member, entry.outputs.keys())));

@@ -10,7 +10,11 @@ import type { Binding, GraphNode } from "./model.js";
 /** What a name means in a scope. */
 export interface ScopeEntry {
   readonly name: string;
-  /** The value's type as seen from the scope that holds this entry (Array/optional-wrapped when exported from a scatter/if). */
+  /**
+   * The value's type as seen from the scope that holds this entry (Array/optional-wrapped when exported
+   * from a scatter/if); `Any` for a call (its outputs are in `outputs`), which is also the type of a call
+   * used as a value: CheckedDocument.typeOf reads a name's type from here.
+   */
   readonly type: WdlType;
   /** Undefined only for a call whose callee could not be resolved (already reported). */
   readonly binding: Binding | undefined;
