@@ -5,12 +5,13 @@
  * order of each body).
  *
  * The workflow graph is computed on node positions (indices into the node
- * list) held in arrays, and only turned into the model's Maps at the end: a
- * large workflow has tens of thousands of nodes, and Maps keyed by them cost
- * far more than arrays (every lookup hashes, every Map grows by rehashing).
+ * list) in flat arrays, and handed out as NodeTables over one Map from node
+ * to position: a large workflow has tens of thousands of nodes, and a Map
+ * keyed by them, or an array per node, costs more than the computation.
  */
 import type { ConditionalStatement, ScatterStatement } from "../syntax/ast.js";
 import type { GraphNode, WorkflowGraph } from "./model.js";
+import { NodeTable } from "./node-table.js";
 
 /** The result of sorting: an order (nodes on a cycle are appended in source order) and one cycle, if any. */
 export interface Sorted<N> {
@@ -26,50 +27,72 @@ export interface Sorted<N> {
 export function topoSort<N>(nodes: readonly N[], deps: (n: N) => readonly N[]): Sorted<N> {
   const position = new Map<N, number>();
   nodes.forEach((n, i) => position.set(n, i));
-  const depPositions = (i: number): number[] => {
-    const out: number[] = [];
-    for (const d of deps(nodes[i]!)) {
+  const start = new Int32Array(nodes.length + 1);
+  const list: number[] = [];
+  // seenBy[j] === i: node i already listed its dependency j.
+  const seenBy = new Int32Array(nodes.length).fill(-1);
+  nodes.forEach((n, i) => {
+    start[i] = list.length;
+    for (const d of deps(n)) {
       const j = position.get(d);
-      if (j !== undefined) out.push(j);
-    }
-    return out;
-  };
-  const sorted = topoSortPositions(nodes.length, depPositions);
-  return { order: sorted.order.map((i) => nodes[i]!), cycle: sorted.cycle?.map((i) => nodes[i]!) };
-}
-
-/** `topoSort` on positions `0 … count-1`; `deps(i)` lists positions. */
-function topoSortPositions(count: number, deps: (i: number) => readonly number[]): Sorted<number> {
-  const indegree = new Int32Array(count);
-  const dependents: number[][] = [];
-  for (let i = 0; i < count; i++) dependents.push([]);
-  // seenBy[j] === i: node i already counted its dependency j.
-  const seenBy = new Int32Array(count).fill(-1);
-  for (let i = 0; i < count; i++) {
-    for (const j of deps(i)) {
-      if (seenBy[j] === i) continue;
+      if (j === undefined || seenBy[j] === i) continue;
       seenBy[j] = i;
-      indegree[i]!++;
-      dependents[j]!.push(i);
+      list.push(j);
     }
-  }
-  // A min-heap would keep strict source order; a sorted ready list is enough at these sizes.
-  const ready: number[] = [];
-  for (let i = 0; i < count; i++) if (indegree[i] === 0) ready.push(i);
-  let head = 0;
-  while (head < ready.length) {
-    const i = ready[head++]!;
-    for (const j of dependents[i]!) if (--indegree[j]! === 0) ready.push(j);
-  }
-  if (ready.length === count) return { order: ready, cycle: undefined };
-  const remaining: number[] = [];
-  for (let i = 0; i < count; i++) if (indegree[i]! > 0) remaining.push(i);
-  return { order: [...ready, ...remaining], cycle: findCycle(remaining, deps, (i) => indegree[i]! > 0) };
+  });
+  start[nodes.length] = list.length;
+  const flat = { start, list: Int32Array.from(list) };
+  const sorted = sortFlat(flat);
+  const left = sorted.order.slice(sorted.sortedCount);
+  const cycle = left.length > 0 ? findCycle(left, flat) : undefined;
+  return { order: sorted.order.map((i) => nodes[i]!), cycle: cycle?.map((i) => nodes[i]!) };
 }
 
-function findCycle(remaining: readonly number[], deps: (i: number) => readonly number[], inSet: (i: number) => boolean): number[] | undefined {
-  // Every remaining node lies on or downstream of a cycle: walk dependencies until a node repeats.
-  let n = remaining[0]!;
+/** Dependencies by position, all in one array: node i's are `list[start[i]] … list[start[i+1]-1]`, without repeats. */
+interface FlatDeps {
+  readonly start: Int32Array;
+  readonly list: Int32Array;
+}
+
+/**
+ * Sorts positions `0 … n-1` by their dependencies with a first-in first-out
+ * ready list (ties keep source order). The first `sortedCount` positions of
+ * the order are sorted; the nodes left on or behind a cycle follow in
+ * source order.
+ */
+function sortFlat(deps: FlatDeps): { order: number[]; sortedCount: number } {
+  const { start, list } = deps;
+  const count = start.length - 1;
+  const indegree = new Int32Array(count);
+  // The dependents of each node, flat like `deps`, each list in increasing order.
+  const dependentsStart = new Int32Array(count + 1);
+  for (let k = 0; k < list.length; k++) dependentsStart[list[k]! + 1]!++;
+  for (let j = 0; j < count; j++) dependentsStart[j + 1]! += dependentsStart[j]!;
+  const dependents = new Int32Array(list.length);
+  const filled = dependentsStart.slice(0, count);
+  for (let i = 0; i < count; i++) {
+    indegree[i] = start[i + 1]! - start[i]!;
+    for (let k = start[i]!; k < start[i + 1]!; k++) dependents[filled[list[k]!]!++] = i;
+  }
+  const order: number[] = [];
+  for (let i = 0; i < count; i++) if (indegree[i] === 0) order.push(i);
+  for (let head = 0; head < order.length; head++) {
+    const i = order[head]!;
+    for (let k = dependentsStart[i]!; k < dependentsStart[i + 1]!; k++) {
+      const j = dependents[k]!;
+      if (--indegree[j]! === 0) order.push(j);
+    }
+  }
+  const sortedCount = order.length;
+  if (sortedCount < count) for (let i = 0; i < count; i++) if (indegree[i]! > 0) order.push(i);
+  return { order, sortedCount };
+}
+
+/** One cycle among `left` (positions that could not be sorted, in source order; the cycle starts from the first). */
+function findCycle(left: readonly number[], deps: FlatDeps): number[] | undefined {
+  const inSet = new Set(left);
+  // Every node left lies on or downstream of a cycle: walk dependencies until a node repeats.
+  let n = left[0]!;
   const path: number[] = [];
   const at = new Map<number, number>();
   for (;;) {
@@ -77,7 +100,7 @@ function findCycle(remaining: readonly number[], deps: (i: number) => readonly n
     if (seenAt !== undefined) return path.slice(seenAt);
     at.set(n, path.length);
     path.push(n);
-    const next = deps(n).find(inSet);
+    const next = deps.list.subarray(deps.start[n]!, deps.start[n + 1]!).find((d) => inSet.has(d));
     if (next === undefined) return undefined;
     n = next;
   }
@@ -99,7 +122,6 @@ export interface RawWorkflowGraph {
 export function buildWorkflowGraph(raw: RawWorkflowGraph): { graph: WorkflowGraph; cycles: GraphNode[][] } {
   const { nodes, parent, dependencies } = raw;
   const count = nodes.length;
-  const isContainer = (i: number) => nodes[i]!.kind === "Scatter" || nodes[i]!.kind === "Conditional";
   // The bodies in order of their first node (-1: the top level), and each body's nodes.
   const bodies: number[] = [];
   const topBody: number[] = [];
@@ -111,56 +133,91 @@ export function buildWorkflowGraph(raw: RawWorkflowGraph): { graph: WorkflowGrap
     if (list.length === 0) bodies.push(p);
     list.push(i);
   }
-  const children = (p: number): readonly number[] => (p < 0 ? topBody : (bodyOf[p] ?? []));
+  const sibling = siblingDependencies(raw, bodyOf);
+  // Sibling dependencies never leave a body, so one sort of all nodes orders each body as sorting it alone would.
+  const sorted = sortFlat(sibling);
+  const topOrder: GraphNode[] = [];
+  const bodyOrder: GraphNode[][] = [];
+  for (const p of bodies) if (p >= 0) bodyOrder[p] = [];
+  for (const i of sorted.order) (parent[i]! < 0 ? topOrder : bodyOrder[parent[i]!]!).push(nodes[i]!);
+  const order = new Map<Container | undefined, GraphNode[]>();
+  for (const p of bodies) order.set(p < 0 ? undefined : (nodes[p] as Container), p < 0 ? topOrder : bodyOrder[p]!);
+  if (!order.has(undefined)) order.set(undefined, []);
+  // One cycle per body that has nodes left unsorted, bodies in order.
+  const cycles: GraphNode[][] = [];
+  if (sorted.sortedCount < count) {
+    const left = new Map<number, number[]>();
+    for (const i of sorted.order.slice(sorted.sortedCount)) {
+      const list = left.get(parent[i]!);
+      if (list) list.push(i);
+      else left.set(parent[i]!, [i]);
+    }
+    for (const p of bodies) {
+      const list = left.get(p);
+      const cycle = list ? findCycle(list, sibling) : undefined;
+      if (cycle) cycles.push(cycle.map((i) => nodes[i]!));
+    }
+  }
 
-  // Lift each dependency of a node and of all its descendants to a sibling of the node (-1: none).
+  const positions = new Map<GraphNode, number>();
+  nodes.forEach((n, i) => positions.set(n, i));
+  const memo = <V>(compute: (i: number) => V): ((i: number) => V) => {
+    const values = new Array<V | undefined>(count).fill(undefined);
+    return (i) => (values[i] ??= compute(i));
+  };
+  const toNodes = (from: ArrayLike<number>, start: number, end: number): GraphNode[] => {
+    const out: GraphNode[] = [];
+    for (let k = start; k < end; k++) out.push(nodes[from[k]!]!);
+    return out;
+  };
+  const graph: WorkflowGraph = {
+    nodes,
+    dependencies: new NodeTable(
+      positions,
+      memo((i) => toNodes(dependencies[i]!, 0, dependencies[i]!.length)),
+    ),
+    parent: new NodeTable(positions, (i) => (parent[i]! < 0 ? undefined : (nodes[parent[i]!] as Container))),
+    siblingDependencies: new NodeTable(
+      positions,
+      memo((i) => toNodes(sibling.list, sibling.start[i]!, sibling.start[i + 1]!)),
+    ),
+    order,
+  };
+  return { graph, cycles };
+}
+
+/**
+ * Lifts each dependency of a node and of all its descendants to the sibling
+ * of the node that contains it (dropping those inside the node itself and
+ * those outside its body, which are satisfied before the body starts).
+ */
+function siblingDependencies(raw: RawWorkflowGraph, bodyOf: readonly (readonly number[] | undefined)[]): FlatDeps {
+  const { nodes, parent, dependencies } = raw;
+  const count = nodes.length;
   const lift = (n: number, d: number): number => {
     const p = parent[n]!;
     let x = d;
     while (x >= 0 && parent[x] !== p) x = parent[x]!;
     return x === n ? -1 : x;
   };
-  const sibling: number[][] = [];
+  const start = new Int32Array(count + 1);
+  const list: number[] = [];
   // addedFor[s] === n: s is already among n's sibling dependencies.
   const addedFor = new Int32Array(count).fill(-1);
-  const collect = (root: number, n: number, out: number[]): void => {
+  const collect = (root: number, n: number): void => {
     for (const d of dependencies[n]!) {
       const s = lift(root, d);
-      if (s >= 0 && addedFor[s] !== root) {
-        addedFor[s] = root;
-        out.push(s);
-      }
+      if (s < 0 || addedFor[s] === root) continue;
+      addedFor[s] = root;
+      list.push(s);
     }
-    if (isContainer(n)) for (const c of children(n)) collect(root, c, out);
+    const body = bodyOf[n];
+    if (body) for (const c of body) collect(root, c);
   };
   for (let n = 0; n < count; n++) {
-    const out: number[] = [];
-    collect(n, n, out);
-    sibling.push(out);
+    start[n] = list.length;
+    collect(n, n);
   }
-
-  const cycles: GraphNode[][] = [];
-  const order = new Map<Container | undefined, GraphNode[]>();
-  // Each node's position within its body, for sorting that body alone.
-  const local = new Int32Array(count);
-  for (const p of bodies) {
-    const list = children(p);
-    list.forEach((n, k) => (local[n] = k));
-    const sorted = topoSortPositions(list.length, (k) => sibling[list[k]!]!.map((s) => local[s]!));
-    order.set(p < 0 ? undefined : (nodes[p] as Container), sorted.order.map((k) => nodes[list[k]!]!));
-    if (sorted.cycle) cycles.push(sorted.cycle.map((k) => nodes[list[k]!]!));
-  }
-  if (!order.has(undefined)) order.set(undefined, []);
-
-  const toNodes = (positions: readonly number[]) => positions.map((i) => nodes[i]!);
-  const dependencyMap = new Map<GraphNode, readonly GraphNode[]>();
-  const parentMap = new Map<GraphNode, Container | undefined>();
-  const siblingMap = new Map<GraphNode, readonly GraphNode[]>();
-  for (let i = 0; i < count; i++) {
-    const n = nodes[i]!;
-    dependencyMap.set(n, toNodes(dependencies[i]!));
-    parentMap.set(n, parent[i]! < 0 ? undefined : (nodes[parent[i]!] as Container));
-    siblingMap.set(n, toNodes(sibling[i]!));
-  }
-  return { graph: { nodes, dependencies: dependencyMap, parent: parentMap, siblingDependencies: siblingMap, order }, cycles };
+  start[count] = list.length;
+  return { start, list: Int32Array.from(list) };
 }
