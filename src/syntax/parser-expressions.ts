@@ -17,8 +17,8 @@ export abstract class WdlExpressionParser extends CstParser {
   protected readonly alternatives: IOrAlt<unknown>[][] = [];
   /** Likewise for the bodies of MANY / OPTION / AT_LEAST_ONE. */
   protected readonly actions: (() => void)[] = [];
-  /** Likewise for the gated MANY of each comma list (by call site). */
-  private readonly manyOptions: DSLMethodOpts<void>[] = [];
+  /** Likewise for the options (with a gate) of a DSL method: the comma lists' MANY by call site (0–9), then others. */
+  protected readonly gatedOptions: DSLMethodOpts<void>[] = [];
   /** The FIRST set of each comma list's item rule, by call site (see firstSet; computed on first use, after self-analysis). */
   private readonly itemStarts: boolean[][] = [];
 
@@ -65,7 +65,7 @@ export abstract class WdlExpressionParser extends CstParser {
       },
       {
         ALT: () => {
-          this.OR1([{ ALT: () => this.CONSUME(T.KwMap) }, { ALT: () => this.CONSUME(T.KwPair) }]);
+          this.OR1((this.alternatives[30] ??= [{ ALT: () => this.CONSUME(T.KwMap) }, { ALT: () => this.CONSUME(T.KwPair) }]));
           this.CONSUME1(T.LSquare);
           this.SUBRULE1(this.type);
           this.CONSUME(T.Comma);
@@ -259,25 +259,25 @@ export abstract class WdlExpressionParser extends CstParser {
         ALT: () => {
           this.CONSUME(T.DqStart);
           this.MANY((this.actions[30] ??= () => {
-            this.OR1([{ ALT: () => this.CONSUME(T.DqText) }, { ALT: () => this.SUBRULE(this.placeholder) }]);
+            this.OR1((this.alternatives[31] ??= [{ ALT: () => this.CONSUME(T.DqText) }, { ALT: () => this.SUBRULE(this.placeholder) }]));
           }));
-          this.OR2([{ ALT: () => this.CONSUME(T.DqEnd) }, { ALT: () => this.CONSUME(T.UnterminatedString) }]);
+          this.OR2((this.alternatives[32] ??= [{ ALT: () => this.CONSUME(T.DqEnd) }, { ALT: () => this.CONSUME(T.UnterminatedString) }]));
         },
       },
       {
         ALT: () => {
           this.CONSUME(T.SqStart);
           this.MANY1((this.actions[31] ??= () => {
-            this.OR3([{ ALT: () => this.CONSUME(T.SqText) }, { ALT: () => this.SUBRULE1(this.placeholder) }]);
+            this.OR3((this.alternatives[33] ??= [{ ALT: () => this.CONSUME(T.SqText) }, { ALT: () => this.SUBRULE1(this.placeholder) }]));
           }));
-          this.OR4([{ ALT: () => this.CONSUME(T.SqEnd) }, { ALT: () => this.CONSUME1(T.UnterminatedString) }]);
+          this.OR4((this.alternatives[34] ??= [{ ALT: () => this.CONSUME(T.SqEnd) }, { ALT: () => this.CONSUME1(T.UnterminatedString) }]));
         },
       },
       {
         ALT: () => {
           this.CONSUME(T.MlStart);
           this.MANY2((this.actions[32] ??= () => {
-            this.OR5([{ ALT: () => this.CONSUME(T.MlText) }, { ALT: () => this.SUBRULE2(this.placeholder) }]);
+            this.OR5((this.alternatives[35] ??= [{ ALT: () => this.CONSUME(T.MlText) }, { ALT: () => this.SUBRULE2(this.placeholder) }]));
           }));
           this.CONSUME(T.MlEnd);
         },
@@ -289,7 +289,7 @@ export abstract class WdlExpressionParser extends CstParser {
   readonly placeholder = this.RULE("placeholder", () => {
     this.OR((this.alternatives[14] ??= [{ ALT: () => this.CONSUME(T.TildeLCurly) }, { ALT: () => this.CONSUME(T.DollarLCurly) }]));
     // An option is a name and '=' (the gate says '='; one token of automatic lookahead says the name).
-    this.MANY({ MAX_LOOKAHEAD: 1, GATE: () => this.LA(2).tokenType === T.Equals, DEF: () => this.SUBRULE(this.placeholderOption) });
+    this.MANY((this.gatedOptions[10] ??= { MAX_LOOKAHEAD: 1, GATE: () => this.LA(2).tokenType === T.Equals, DEF: () => this.SUBRULE(this.placeholderOption) }));
     this.SUBRULE(this.expression);
     this.CONSUME(T.RCurly);
   });
@@ -324,7 +324,7 @@ export abstract class WdlExpressionParser extends CstParser {
         // Another item follows when a comma and a token that can start an item come next. Said with a
         // gate on the second token, instead of Chevrotain's two-token lookahead, which tries each of the
         // tokens that can start an item (about twenty for an expression) in turn on every comma.
-        this.MANY9((this.manyOptions[site] ??= {
+        this.MANY9((this.gatedOptions[site] ??= {
           MAX_LOOKAHEAD: 1,
           GATE: () => (this.itemStarts[site] ??= this.firstSet(item))[this.LA(2).tokenTypeIdx] === true,
           DEF: () => {

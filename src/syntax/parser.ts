@@ -192,7 +192,7 @@ export class WdlParser extends WdlExpressionParser {
         ALT: () => {
           this.CONSUME(T.CommandHeredocStart);
           this.MANY((this.actions[8] ??= () => {
-            this.OR1([{ ALT: () => this.CONSUME(T.HeredocText) }, { ALT: () => this.SUBRULE(this.placeholder) }]);
+            this.OR1((this.alternatives[36] ??= [{ ALT: () => this.CONSUME(T.HeredocText) }, { ALT: () => this.SUBRULE(this.placeholder) }]));
           }));
           this.CONSUME(T.HeredocEnd);
         },
@@ -201,10 +201,10 @@ export class WdlParser extends WdlExpressionParser {
         ALT: () => {
           this.CONSUME(T.CommandBraceStart);
           this.MANY1((this.actions[9] ??= () => {
-            this.OR2([
+            this.OR2((this.alternatives[37] ??= [
               { ALT: () => this.CONSUME(T.BraceCommandText) },
               { ALT: () => this.SUBRULE1(this.placeholder) },
-            ]);
+            ]));
           }));
           this.CONSUME(T.BraceCommandEnd);
         },
@@ -235,7 +235,7 @@ export class WdlParser extends WdlExpressionParser {
     this.CONSUME(T.LCurly);
     this.MANY((this.actions[10] ??= () => {
       this.SUBRULE(this.keyValue);
-      this.OPTION(() => this.CONSUME(T.Comma));
+      this.OPTION((this.actions[33] ??= () => this.CONSUME(T.Comma)));
     }));
     this.CONSUME(T.RCurly);
   });
@@ -264,7 +264,7 @@ export class WdlParser extends WdlExpressionParser {
     this.CONSUME(T.LCurly);
     this.MANY((this.actions[11] ??= () => {
       this.SUBRULE(this.metaKeyValue);
-      this.OPTION(() => this.CONSUME(T.Comma));
+      this.OPTION((this.actions[34] ??= () => this.CONSUME(T.Comma)));
     }));
     this.CONSUME(T.RCurly);
   });
@@ -283,7 +283,7 @@ export class WdlParser extends WdlExpressionParser {
       {
         ALT: () => {
           this.OPTION((this.actions[12] ??= () => this.CONSUME(T.UnaryOperator)));
-          this.OR1([{ ALT: () => this.CONSUME(T.IntLiteral) }, { ALT: () => this.CONSUME(T.FloatLiteral) }]);
+          this.OR1((this.alternatives[38] ??= [{ ALT: () => this.CONSUME(T.IntLiteral) }, { ALT: () => this.CONSUME(T.FloatLiteral) }]));
         },
       },
       { ALT: () => this.CONSUME(T.KwTrue) },
@@ -305,7 +305,7 @@ export class WdlParser extends WdlExpressionParser {
     this.CONSUME(T.LCurly);
     this.MANY((this.actions[13] ??= () => {
       this.SUBRULE(this.metaKeyValue);
-      this.OPTION(() => this.CONSUME(T.Comma));
+      this.OPTION((this.actions[35] ??= () => this.CONSUME(T.Comma)));
     }));
     this.CONSUME(T.RCurly);
   });
@@ -314,7 +314,7 @@ export class WdlParser extends WdlExpressionParser {
 
   /** declaration := 'env'? type Identifier ('=' expression)? */
   readonly declaration = this.RULE("declaration", () => {
-    this.OPTION({ GATE: () => this.envIsModifier(), DEF: () => this.CONSUME(T.KwEnv) });
+    this.OPTION((this.gatedOptions[11] ??= { GATE: () => this.envIsModifier(), DEF: () => this.CONSUME(T.KwEnv) }));
     this.SUBRULE(this.type);
     this.OR((this.alternatives[7] ??= [{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.KwIn) }]));
     this.OPTION1((this.actions[14] ??= () => {
@@ -366,11 +366,11 @@ export class WdlParser extends WdlExpressionParser {
     }));
     this.OPTION1((this.actions[22] ??= () => {
       this.SUBRULE(this.callInput);
-      this.MANY(() => {
+      this.MANY((this.actions[36] ??= () => {
         this.CONSUME(T.Comma);
         this.SUBRULE1(this.callInput);
-      });
-      this.OPTION2(() => this.CONSUME1(T.Comma));
+      }));
+      this.OPTION2((this.actions[37] ??= () => this.CONSUME1(T.Comma)));
     }));
     this.CONSUME(T.RCurly);
   });
