@@ -75,7 +75,7 @@ export type CallMatch =
 export function matchCall(spec: FunctionSpec, args: readonly WdlType[], version: WdlVersion): CallMatch {
   const variants = variantsIn(spec, version);
   const fits = (v: Variant) => args.length >= v.required && args.length <= v.params.length;
-  // Every call of a large document comes through here: no array or Map is made unless a variant needs one.
+  // Every call of a large document comes through here: nothing is built for variants that do not fit.
   let best: { argIndex: number; variant: Variant } | undefined;
   for (const v of variants) {
     if (!fits(v)) continue;
@@ -99,34 +99,44 @@ export function matchCall(spec: FunctionSpec, args: readonly WdlType[], version:
 }
 
 /**
- * Type-variable bindings of one variant being matched. Most signatures bind
- * no variable or one (`X`), so the Map is only made when needed.
+ * Type-variable bindings of one variant being matched. A signature has at
+ * most a few variables (`X`, `Y`, `P`), so a short list beats a Map (which
+ * nearly every call of a large document would otherwise make).
  */
 class Bindings {
-  private map: Map<string, WdlType> | undefined;
+  /** Made on the first binding, at its exact size (most signatures bind one variable). */
+  private list: { readonly name: string; type: WdlType }[] | undefined;
 
   get(name: string): WdlType | undefined {
-    return this.map?.get(name);
+    return this.entry(name)?.type;
   }
 
   has(name: string): boolean {
-    return this.map?.has(name) ?? false;
+    return this.entry(name) !== undefined;
   }
 
-  set(name: string, t: WdlType): void {
-    (this.map ??= new Map()).set(name, t);
+  set(name: string, type: WdlType): void {
+    const existing = this.entry(name);
+    if (existing) existing.type = type;
+    else if (this.list) this.list.push({ name, type });
+    else this.list = [{ name, type }];
+  }
+
+  private entry(name: string): { type: WdlType } | undefined {
+    if (this.list) for (const b of this.list) if (b.name === name) return b;
+    return undefined;
   }
 
   /** A copy, for trying one alternative of a pattern. */
   copy(): Bindings {
     const c = new Bindings();
-    if (this.map) c.map = new Map(this.map);
+    c.adopt(this);
     return c;
   }
 
   /** Takes over the bindings of a successful trial. */
   adopt(trial: Bindings): void {
-    if (trial.map) for (const [k, v] of trial.map) this.set(k, v);
+    for (const b of trial.list ?? []) this.set(b.name, b.type);
   }
 }
 

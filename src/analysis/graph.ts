@@ -6,12 +6,12 @@
  *
  * The workflow graph is computed on node positions (indices into the node
  * list) in flat arrays, and handed out as NodeTables over one Map from node
- * to position: a large workflow has tens of thousands of nodes, and a Map
+ * to position, built when first needed: a large workflow has tens of thousands of nodes, and a Map
  * keyed by them, or an array per node, costs more than the computation.
  */
 import type { ConditionalStatement, ScatterStatement } from "../syntax/ast.js";
 import type { GraphNode, WorkflowGraph } from "./model.js";
-import { NodeTable } from "./node-table.js";
+import { NodePositions, NodeTable } from "./node-table.js";
 
 /** The result of sorting: an order (nodes on a cycle are appended in source order) and one cycle, if any. */
 export interface Sorted<N> {
@@ -48,14 +48,14 @@ export function topoSort<N>(nodes: readonly N[], deps: (n: N) => readonly N[]): 
   return { order: sorted.order.map((i) => nodes[i]!), cycle: cycle?.map((i) => nodes[i]!) };
 }
 
-/** Dependencies by position, all in one array: node i's are `list[start[i]] … list[start[i+1]-1]`, without repeats. */
+/** Dependencies by position, all in one array: node i's are `list[start[i]] … list[start[i+1]-1]`. */
 interface FlatDeps {
   readonly start: Int32Array;
   readonly list: Int32Array;
 }
 
 /**
- * Sorts positions `0 … n-1` by their dependencies with a first-in first-out
+ * Sorts positions `0 … n-1` by their dependencies (no node may list one twice) with a first-in first-out
  * ready list (ties keep source order). The first `sortedCount` positions of
  * the order are sorted; the nodes left on or behind a cycle follow in
  * source order.
@@ -114,26 +114,27 @@ export interface RawWorkflowGraph {
   readonly nodes: readonly GraphNode[];
   /** The position of each node's enclosing scatter/conditional; -1 at the top level. */
   readonly parent: readonly number[];
-  /** The positions each node references directly, in reference order (repeats included). */
-  readonly dependencies: readonly (readonly number[])[];
+  /**
+   * Every direct reference in the order met (repeats included): node `from[k]` references node `to[k]`.
+   * Two flat lists rather than a list per node: most nodes reference one or two others.
+   */
+  readonly references: { readonly from: readonly number[]; readonly to: readonly number[] };
 }
 
 /** Builds the WorkflowGraph tables from the raw dependencies. */
 export function buildWorkflowGraph(raw: RawWorkflowGraph): { graph: WorkflowGraph; cycles: GraphNode[][] } {
-  const { nodes, parent, dependencies } = raw;
+  const { nodes, parent } = raw;
   const count = nodes.length;
-  // The bodies in order of their first node (-1: the top level), and each body's nodes.
+  const dependencies = groupByNode(count, raw.references);
+  // The bodies in order of their first node (-1: the top level).
   const bodies: number[] = [];
-  const topBody: number[] = [];
-  const bodyOf: (number[] | undefined)[] = new Array<number[] | undefined>(count).fill(undefined);
+  const seen = new Uint8Array(count + 1);
   for (let i = 0; i < count; i++) {
-    const p = parent[i]!;
-    let list = p < 0 ? topBody : bodyOf[p];
-    if (!list) bodyOf[p] = list = [];
-    if (list.length === 0) bodies.push(p);
-    list.push(i);
+    if (seen[parent[i]! + 1]) continue;
+    seen[parent[i]! + 1] = 1;
+    bodies.push(parent[i]!);
   }
-  const sibling = siblingDependencies(raw, bodyOf);
+  const sibling = siblingDependencies(parent, dependencies);
   // Sibling dependencies never leave a body, so one sort of all nodes orders each body as sorting it alone would.
   const sorted = sortFlat(sibling);
   const topOrder: GraphNode[] = [];
@@ -153,17 +154,16 @@ export function buildWorkflowGraph(raw: RawWorkflowGraph): { graph: WorkflowGrap
       else left.set(parent[i]!, [i]);
     }
     for (const p of bodies) {
-      const list = left.get(p);
-      const cycle = list ? findCycle(list, sibling) : undefined;
+      const inBody = left.get(p);
+      const cycle = inBody ? findCycle(inBody, sibling) : undefined;
       if (cycle) cycles.push(cycle.map((i) => nodes[i]!));
     }
   }
 
-  const positions = new Map<GraphNode, number>();
-  nodes.forEach((n, i) => positions.set(n, i));
+  const positions = new NodePositions(nodes);
   const memo = <V>(compute: (i: number) => V): ((i: number) => V) => {
-    const values = new Array<V | undefined>(count).fill(undefined);
-    return (i) => (values[i] ??= compute(i));
+    let values: (V | undefined)[] | undefined;
+    return (i) => ((values ??= new Array<V | undefined>(count).fill(undefined))[i] ??= compute(i));
   };
   const toNodes = (from: ArrayLike<number>, start: number, end: number): GraphNode[] => {
     const out: GraphNode[] = [];
@@ -174,7 +174,7 @@ export function buildWorkflowGraph(raw: RawWorkflowGraph): { graph: WorkflowGrap
     nodes,
     dependencies: new NodeTable(
       positions,
-      memo((i) => toNodes(dependencies[i]!, 0, dependencies[i]!.length)),
+      memo((i) => toNodes(dependencies.list, dependencies.start[i]!, dependencies.start[i + 1]!)),
     ),
     parent: new NodeTable(positions, (i) => (parent[i]! < 0 ? undefined : (nodes[parent[i]!] as Container))),
     siblingDependencies: new NodeTable(
@@ -190,10 +190,17 @@ export function buildWorkflowGraph(raw: RawWorkflowGraph): { graph: WorkflowGrap
  * Lifts each dependency of a node and of all its descendants to the sibling
  * of the node that contains it (dropping those inside the node itself and
  * those outside its body, which are satisfied before the body starts).
+ * Nodes are numbered depth-first, so a node's descendants are the positions
+ * right after it, up to `end`.
  */
-function siblingDependencies(raw: RawWorkflowGraph, bodyOf: readonly (readonly number[] | undefined)[]): FlatDeps {
-  const { nodes, parent, dependencies } = raw;
-  const count = nodes.length;
+function siblingDependencies(parent: readonly number[], dependencies: FlatDeps): FlatDeps {
+  const count = parent.length;
+  const end = new Int32Array(count);
+  for (let i = count - 1; i >= 0; i--) {
+    end[i] = Math.max(end[i]!, i + 1);
+    const p = parent[i]!;
+    if (p >= 0) end[p] = Math.max(end[p]!, end[i]!);
+  }
   const lift = (n: number, d: number): number => {
     const p = parent[n]!;
     let x = d;
@@ -204,20 +211,29 @@ function siblingDependencies(raw: RawWorkflowGraph, bodyOf: readonly (readonly n
   const list: number[] = [];
   // addedFor[s] === n: s is already among n's sibling dependencies.
   const addedFor = new Int32Array(count).fill(-1);
-  const collect = (root: number, n: number): void => {
-    for (const d of dependencies[n]!) {
-      const s = lift(root, d);
-      if (s < 0 || addedFor[s] === root) continue;
-      addedFor[s] = root;
-      list.push(s);
-    }
-    const body = bodyOf[n];
-    if (body) for (const c of body) collect(root, c);
-  };
   for (let n = 0; n < count; n++) {
     start[n] = list.length;
-    collect(n, n);
+    for (let m = n; m < end[n]!; m++) {
+      for (let k = dependencies.start[m]!; k < dependencies.start[m + 1]!; k++) {
+        const s = lift(n, dependencies.list[k]!);
+        if (s < 0 || addedFor[s] === n) continue;
+        addedFor[s] = n;
+        list.push(s);
+      }
+    }
   }
   start[count] = list.length;
   return { start, list: Int32Array.from(list) };
+}
+
+/** The references grouped by referring node, each node's in the order met (repeats kept). */
+function groupByNode(count: number, references: RawWorkflowGraph["references"]): FlatDeps {
+  const { from, to } = references;
+  const start = new Int32Array(count + 1);
+  for (const f of from) start[f + 1]!++;
+  for (let i = 0; i < count; i++) start[i + 1]! += start[i]!;
+  const list = new Int32Array(from.length);
+  const next = start.slice(0, count);
+  for (let k = 0; k < from.length; k++) list[next[from[k]!]!++] = to[k]!;
+  return { start, list };
 }

@@ -102,6 +102,7 @@ export function checkTask(ctx: DocumentContext, task: TaskDef, document: () => C
   }
   const used = new Set<Declaration>();
   const deps = new Map<Declaration, Declaration[]>();
+  const hintTargets = { input: new Set(inputs.map((d) => d.name.name)), output: new Set(outputs.map((d) => d.name.name)) };
   const envFor = (place: Place, s: Scope, owner?: Declaration): ExprEnv => ({
     ctx,
     scope: s,
@@ -112,7 +113,7 @@ export function checkTask(ctx: DocumentContext, task: TaskDef, document: () => C
       used.add(target);
       if (owner) deps.get(owner)!.push(target);
     },
-    hintTargets: { input: new Set(inputs.map((d) => d.name.name)), output: new Set(outputs.map((d) => d.name.name)) },
+    hintTargets,
   });
 
   for (const d of [...inputs, ...privates]) {

@@ -5,7 +5,7 @@
  * callee, outputs, hints, and the dependency graph (with cycle detection).
  */
 import type { Span } from "../diagnostics/span.js";
-import type { CallStatement, ConditionalStatement, Declaration, ScatterStatement, WorkflowDef, WorkflowElement } from "../syntax/ast.js";
+import type { CallInput, CallStatement, ConditionalStatement, Declaration, ScatterStatement, WorkflowDef, WorkflowElement } from "../syntax/ast.js";
 import { T, type WdlType } from "../types/types.js";
 import { checkCallInputs, resolveCallee } from "./calls.js";
 import type { DocumentContext } from "./context.js";
@@ -18,6 +18,9 @@ import { Scope, type ScopeEntry } from "./scope.js";
 import { callableParts } from "./task.js";
 
 type Container = ScatterStatement | ConditionalStatement;
+
+/** A pending call's inputs until pass 2 checks them (shared: every call would otherwise make a Map only to drop it). */
+const NOTHING_SUPPLIED_YET: ReadonlyMap<string, CallInput> = new Map();
 
 /** Checks a workflow and builds its CheckedWorkflow. */
 export function checkWorkflow(
@@ -41,8 +44,8 @@ class WorkflowChecker {
   private readonly nodes: GraphNode[] = [];
   /** By position: the enclosing scatter/conditional's position, or -1. */
   private readonly parent: number[] = [];
-  /** By position: the positions the node's expressions reference. */
-  private readonly deps: number[][] = [];
+  /** Every reference, in order: the referring node's position and the referenced node's (see RawWorkflowGraph). */
+  private readonly references = { from: [] as number[], to: [] as number[] };
   /** By position of a scatter/conditional: the scope of its body. */
   private readonly bodyScope: Scope[] = [];
   /** By position of a call: its callee (undefined when it could not be resolved) and its CheckedCall, completed in pass 2. */
@@ -109,7 +112,7 @@ class WorkflowChecker {
       }
     }
 
-    const { graph, cycles } = buildWorkflowGraph({ nodes: this.nodes, parent: this.parent, dependencies: this.deps });
+    const { graph, cycles } = buildWorkflowGraph({ nodes: this.nodes, parent: this.parent, references: this.references });
     for (const cycle of cycles) {
       const first = cycle[0]!;
       ctx.report(msg.dependencyCycle(nodeSpan(first), [...cycle, first].map(nodeName)));
@@ -125,7 +128,6 @@ class WorkflowChecker {
   private node(n: GraphNode, parent: number): number {
     this.nodes.push(n);
     this.parent.push(parent);
-    this.deps.push([]);
     return this.nodes.length - 1;
   }
 
@@ -199,7 +201,7 @@ class WorkflowChecker {
       name,
       callee,
       inputTypes: types.inputs,
-      suppliedInputs: new Map(),
+      suppliedInputs: NOTHING_SUPPLIED_YET,
       unsuppliedInputs: [],
       outputTypes: types.outputs,
       parent: undefined,
@@ -208,12 +210,17 @@ class WorkflowChecker {
     return c;
   }
 
+  private addDependency(from: number, to: number): void {
+    this.references.from.push(from);
+    this.references.to.push(to);
+  }
+
   /** Records that the node at `owner` (-1: none) references `entry`. */
   private reference(entry: ScopeEntry, owner: number): void {
     const target = entry.index;
     if (target === undefined) return;
     this.used[target] = 1;
-    if (owner >= 0) this.deps[owner]!.push(target);
+    if (owner >= 0) this.addDependency(owner, target);
   }
 
   private env(scope: Scope, owner: number, place: Place): ExprEnv {
@@ -259,7 +266,7 @@ class WorkflowChecker {
     for (const a of call.after) {
       const target = this.callNames.get(a.name);
       if (target === undefined) this.ctx.report(msg.unknownAfter(a.span, a.name));
-      else this.deps[index]!.push(target);
+      else this.addDependency(index, target);
     }
     const callee = this.callees[index];
     const lookup = (name: string): ScopeEntry | undefined => {

@@ -19,13 +19,16 @@ export interface CoercionOptions {
   readonly version?: WdlVersion;
 }
 
+/** The default options, shared (the checker calls isCoercible for nearly every expression). */
+const NO_OPTIONS: CoercionOptions = Object.freeze({});
+
 /**
  * True when a value of type `from` may be used where `to` is expected.
  * `Any` (unknown, or the hidden Union type) coerces both ways. Non-empty
  * arrays are accepted where `Array[T]+` is expected from a possibly-empty
  * `Array[T]`; emptiness is checked at run time.
  */
-export function isCoercible(from: WdlType, to: WdlType, options: CoercionOptions = {}): boolean {
+export function isCoercible(from: WdlType, to: WdlType, options: CoercionOptions = NO_OPTIONS): boolean {
   if (from === to) return true;
   if (from.kind === "Any" || to.kind === "Any") return true;
   if (from.kind === "None") return to.optional;
