@@ -8,6 +8,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { CallStatement, Declaration, Document, Expr, NameRef, TypeExpr, WdlVersion } from "../syntax/ast.js";
 import { arrayOf, isPrimitive, mapOf, pairOf, T, withOptional, type StructType, type WdlType } from "../types/types.js";
 import { versionAtLeast } from "../stdlib/signatures.js";
+import { DeferredMap } from "./deferred-map.js";
 import * as msg from "./messages.js";
 import type { CheckedCall, CheckedDocument } from "./model.js";
 import type { ScopeEntry } from "./scope.js";
@@ -16,9 +17,9 @@ import type { ScopeEntry } from "./scope.js";
 export class DocumentContext {
   readonly version: WdlVersion;
   /** The inferred type of every expression except literals and names (see CheckedDocument.typeOf in document.ts). */
-  readonly types = new Map<Expr, WdlType>();
+  readonly types = new DeferredMap<Expr, WdlType>();
   /** Every bare name that resolved → the scope entry it resolved to: its binding, and its type there. */
-  readonly names = new Map<NameRef, ScopeEntry>();
+  readonly names = new DeferredMap<NameRef, ScopeEntry>();
   readonly declTypes = new Map<Declaration, WdlType>();
   readonly calls = new Map<CallStatement, CheckedCall>();
   /** Visible structs (own and imported, aliases applied). */
