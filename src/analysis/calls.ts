@@ -19,7 +19,7 @@ import type { ScopeEntry } from "./scope.js";
 export function resolveCallee(ctx: DocumentContext, call: CallStatement, brokenNamespaces: ReadonlySet<string>, ownTasks: ReadonlyMap<string, Callable>): Callable | undefined {
   const parts = call.target;
   // A name the parser had to invent while recovering from a syntax error (already reported).
-  if (parts.some((p) => p.name === "" || Number.isNaN(p.span.start.offset))) return undefined;
+  for (const p of parts) if (p.name === "" || Number.isNaN(p.span.start.offset)) return undefined;
   if (parts.length === 1) {
     const name = parts[0]!;
     const t = ownTasks.get(name.name);

@@ -5,13 +5,23 @@
  * document's visible structs.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import type { CallStatement, Declaration, Document, Expr, NameRef, TypeExpr, WdlVersion } from "../syntax/ast.js";
+import type { CallStatement, Declaration, Document, Expr, NameRef, PrimitiveTypeName, TypeExpr, WdlVersion } from "../syntax/ast.js";
 import { arrayOf, isPrimitive, mapOf, pairOf, T, withOptional, type StructType, type WdlType } from "../types/types.js";
 import { versionAtLeast } from "../stdlib/signatures.js";
 import { DeferredMap } from "./deferred-map.js";
 import * as msg from "./messages.js";
 import type { CheckedCall, CheckedDocument } from "./model.js";
 import type { ScopeEntry } from "./scope.js";
+
+/** `Boolean?` … `Directory?`, shared: most declarations have a primitive type, and many are optional. */
+const OPTIONAL_PRIMITIVES: Record<PrimitiveTypeName, WdlType> = {
+  Boolean: withOptional(T.Boolean, true),
+  Int: withOptional(T.Int, true),
+  Float: withOptional(T.Float, true),
+  String: withOptional(T.String, true),
+  File: withOptional(T.File, true),
+  Directory: withOptional(T.Directory, true),
+};
 
 /** Mutable analysis state of one document. */
 export class DocumentContext {
@@ -95,7 +105,7 @@ export class DocumentContext {
   resolveType(te: TypeExpr, report = false): WdlType {
     switch (te.kind) {
       case "PrimitiveType":
-        return withOptional(T[te.name], te.optional);
+        return te.optional ? OPTIONAL_PRIMITIVES[te.name] : T[te.name];
       case "ArrayType":
         return arrayOf(this.resolveType(te.item, report), te.nonEmpty, te.optional);
       case "MapType": {

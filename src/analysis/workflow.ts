@@ -168,7 +168,9 @@ class WorkflowChecker {
           for (const e of inner.ownEntries()) {
             if (e.binding?.kind === "scatter-variable") continue;
             const type = e.outputs || e.unknownOutputs ? e.type : this.ctx.wrap(e.type, how);
-            scope.define(e.outputs ? { ...e, type, outputs: this.ctx.wrapAll(e.outputs, how) } : { ...e, type });
+            const outputs = e.outputs ? this.ctx.wrapAll(e.outputs, how) : undefined;
+            // Spelled out rather than spread: every name of every body is re-exported at each level.
+            scope.define({ name: e.name, type, binding: e.binding, span: e.span, outputs, unknownOutputs: e.unknownOutputs, node: e.node, index: e.index });
           }
           break;
         }
