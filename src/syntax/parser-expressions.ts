@@ -4,8 +4,17 @@
  * sections and statements and runs Chevrotain's self-analysis. Split only to
  * keep each file readable; the two classes form one grammar.
  */
-import { CstParser, type CstNode, type DSLMethodOpts, type IOrAlt, type IParserConfig, type TokenType } from "chevrotain";
+import { CstParser, type CstElement, type CstNode, type DSLMethodOpts, type IOrAlt, type IParserConfig, type IToken, type TokenType } from "chevrotain";
 import * as T from "./tokens.js";
+
+/** Adds `element` under `key` of `node`'s children: the element itself first, an array from the second on. */
+function addChild(node: CstNode, key: string, element: CstElement): void {
+  const children = node.children as Record<string, CstElement | CstElement[] | undefined>;
+  const child = children[key];
+  if (child === undefined) children[key] = element;
+  else if (Array.isArray(child)) child.push(element);
+  else children[key] = [child, element];
+}
 
 /** Rules shared by every part of the grammar. Not usable on its own (no self-analysis). */
 export abstract class WdlExpressionParser extends CstParser {
@@ -34,6 +43,30 @@ export abstract class WdlExpressionParser extends CstParser {
    */
   cstInvocationStateUpdate(name: string): void {
     (this as unknown as { CST_STACK: CstNode[] }).CST_STACK.push({ name, children: {} });
+  }
+
+  /**
+   * Adds a consumed token to the CST node being built, and (below) a finished
+   * sub-rule's node to its parent's: these override Chevrotain's hooks, which
+   * put every child in an array under its key. Most keys hold one child, and
+   * those arrays were a sixth of all the memory a parse allocates; here a key
+   * holds its child itself until a second one comes. ./build/context.ts reads both forms.
+   * (Node locations are not tracked, so the hooks have nothing else to do.)
+   */
+  cstPostTerminal(key: string, token: IToken): void {
+    addChild(this.currentNode(), key, token);
+  }
+
+  cstPostNonTerminal(node: CstNode, ruleName: string): void {
+    addChild(this.currentNode(), ruleName, node);
+  }
+
+  /** Removes the last child under `key` of the node being built (the element sink took it). */
+  protected dropLastChild(key: string): void {
+    const children = this.currentNode().children as Record<string, CstElement | CstElement[] | undefined>;
+    const child = children[key];
+    if (Array.isArray(child)) child.pop();
+    else children[key] = undefined;
   }
 
   /** The CST node of the rule being parsed (Chevrotain's CST stack is not part of its typed API). */

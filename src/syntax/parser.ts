@@ -137,7 +137,7 @@ export class WdlParser extends WdlExpressionParser {
       const element = this.SUBRULE(this.bodyElement);
       if (this.bodyDepth === 1 && this.elementSink !== undefined) {
         this.elementSink(element);
-        this.currentNode().children.bodyElement!.pop();
+        this.dropLastChild("bodyElement");
       }
     }));
     // Only the first outermost body streams: anything after it in the chunk is stray and stays in the CST.

@@ -18,7 +18,12 @@ export class Incomplete extends Error {
   }
 }
 
-type Children = Record<string, CstElement[] | undefined>;
+/**
+ * The children of a CST node as the parser builds them (see WdlExpressionParser.cstPostTerminal):
+ * under each key one element, or an array once the key has several.
+ */
+type Child = CstElement | CstElement[] | undefined;
+type Children = Record<string, Child>;
 
 function isNode(e: CstElement): e is CstNode {
   return (e as CstNode).children !== undefined;
@@ -26,14 +31,23 @@ function isNode(e: CstElement): e is CstNode {
 
 const none: readonly never[] = [];
 
+/** The elements under one key of a CST node's children, in order (see Children). */
+export function childList(child: Child): readonly CstElement[] {
+  return child === undefined ? none : Array.isArray(child) ? child : [child];
+}
+
+function firstChild(child: Child): CstElement | undefined {
+  return Array.isArray(child) ? child[0] : child;
+}
+
 /** The child tokens consumed under `name` (a token type name), in order. */
 export function tokensOf(node: CstNode, name: string): readonly IToken[] {
-  return ((node.children as Children)[name] as IToken[] | undefined) ?? none;
+  return childList((node.children as Children)[name]) as readonly IToken[];
 }
 
 /** The first child token consumed under `name`, if any (tokens inserted by error recovery count as absent). */
 export function tokenOf(node: CstNode, name: string): IToken | undefined {
-  const t = (node.children as Children)[name]?.[0] as IToken | undefined;
+  const t = firstChild((node.children as Children)[name]) as IToken | undefined;
   return t === undefined || t.isInsertedInRecovery ? undefined : t;
 }
 
@@ -46,12 +60,12 @@ export function needToken(node: CstNode, name: string): IToken {
 
 /** The child nodes of rule `name`, in order. */
 export function nodesOf(node: CstNode, name: string): readonly CstNode[] {
-  return ((node.children as Children)[name] as CstNode[] | undefined) ?? none;
+  return childList((node.children as Children)[name]) as readonly CstNode[];
 }
 
 /** The first child node of rule `name`, if any. */
 export function nodeOf(node: CstNode, name: string): CstNode | undefined {
-  const n = (node.children as Children)[name]?.[0];
+  const n = firstChild((node.children as Children)[name]);
   return n !== undefined && isNode(n) ? n : undefined;
 }
 
@@ -65,8 +79,8 @@ export function needNode(node: CstNode, name: string): CstNode {
 /** The first token of a CST node (by offset), for locating it. */
 export function firstToken(node: CstNode): IToken | undefined {
   let best: IToken | undefined;
-  for (const list of Object.values(node.children as Children)) {
-    const e = list?.[0];
+  for (const child of Object.values(node.children as Children)) {
+    const e = firstChild(child);
     if (e === undefined) continue;
     const t = isNode(e) ? firstToken(e) : e;
     if (t !== undefined && !Number.isNaN(t.startOffset) && (best === undefined || t.startOffset < best.startOffset)) best = t;

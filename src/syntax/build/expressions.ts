@@ -16,7 +16,7 @@ import type {
   UnaryOperator,
 } from "../ast.js";
 import { joinSpans } from "../../diagnostics/span.js";
-import { BuildContext, Incomplete, firstToken, needNode, needToken, nodeOf, nodesOf, tokenOf, tokensOf } from "./context.js";
+import { BuildContext, Incomplete, childList, firstToken, needNode, needToken, nodeOf, nodesOf, tokenOf, tokensOf } from "./context.js";
 import { FEATURES } from "./features.js";
 import { buildString } from "./strings-ast.js";
 
@@ -106,7 +106,7 @@ function splitOperands(node: CstNode, ops: readonly IToken[]): CstNode[] {
   const children = node.children;
   for (const key in children) {
     if (key === "BinaryOperator") continue;
-    for (const e of children[key]!) {
+    for (const e of childList(children[key])) {
       const at = offsetOf(e);
       let i = 0;
       while (i < ops.length && ops[i]!.startOffset < at) i++;
