@@ -14,7 +14,7 @@ import type { CheckedCall, CheckedDocument } from "./model.js";
 import type { ScopeEntry } from "./scope.js";
 
 /** `Boolean?` … `Directory?`, shared: most declarations have a primitive type, and many are optional. */
-const OPTIONAL_PRIMITIVES: Record<PrimitiveTypeName, WdlType> = {
+const OPTIONAL = {
   Boolean: withOptional(T.Boolean, true),
   Int: withOptional(T.Int, true),
   Float: withOptional(T.Float, true),
@@ -22,6 +22,27 @@ const OPTIONAL_PRIMITIVES: Record<PrimitiveTypeName, WdlType> = {
   File: withOptional(T.File, true),
   Directory: withOptional(T.Directory, true),
 };
+
+/**
+ * The (shared) type of a primitive type name. A switch rather than `T[name]`: the names come from the
+ * source text, and indexing an object with such a string makes V8 look it up in its string table each time.
+ */
+function primitiveType(name: PrimitiveTypeName, optional: boolean): WdlType {
+  switch (name) {
+    case "Boolean":
+      return optional ? OPTIONAL.Boolean : T.Boolean;
+    case "Int":
+      return optional ? OPTIONAL.Int : T.Int;
+    case "Float":
+      return optional ? OPTIONAL.Float : T.Float;
+    case "String":
+      return optional ? OPTIONAL.String : T.String;
+    case "File":
+      return optional ? OPTIONAL.File : T.File;
+    case "Directory":
+      return optional ? OPTIONAL.Directory : T.Directory;
+  }
+}
 
 /** Mutable analysis state of one document. */
 export class DocumentContext {
@@ -31,7 +52,8 @@ export class DocumentContext {
   /** Every bare name that resolved → the scope entry it resolved to: its binding, and its type there. */
   readonly names = new DeferredMap<NameRef, ScopeEntry>();
   readonly declTypes = new Map<Declaration, WdlType>();
-  readonly calls = new Map<CallStatement, CheckedCall>();
+  /** The checked call of every call statement (read by the runtime, not while checking). */
+  readonly calls = new DeferredMap<CallStatement, CheckedCall>();
   /** Visible structs (own and imported, aliases applied). */
   readonly structs = new Map<string, StructType>();
   /** Import namespace → checked document. */
@@ -105,7 +127,7 @@ export class DocumentContext {
   resolveType(te: TypeExpr, report = false): WdlType {
     switch (te.kind) {
       case "PrimitiveType":
-        return te.optional ? OPTIONAL_PRIMITIVES[te.name] : T[te.name];
+        return primitiveType(te.name, te.optional);
       case "ArrayType":
         return arrayOf(this.resolveType(te.item, report), te.nonEmpty, te.optional);
       case "MapType": {
