@@ -336,8 +336,8 @@ function inferHintsLiteral(e: HintsLiteral, env: ExprEnv): WdlType {
   return HINTS_TYPE[e.scope];
 }
 
-function inferName(e: NameRef, env: ExprEnv, asMemberTarget: boolean): WdlType {
-  const entry = env.scope.lookup(e.name);
+/** `entry`: what the name resolves to, when the caller already looked it up (member access does). */
+function inferName(e: NameRef, env: ExprEnv, asMemberTarget: boolean, entry = env.scope.lookup(e.name)): WdlType {
   if (!entry) {
     // Before 1.2 the parser reports `task` as a version-gated feature.
     if (e.name === "task") {
@@ -357,14 +357,14 @@ function inferName(e: NameRef, env: ExprEnv, asMemberTarget: boolean): WdlType {
 
 function inferMember(e: MemberAccess, env: ExprEnv): WdlType {
   const member = e.member.name;
+  const entry = e.target.kind === "NameRef" ? env.scope.lookup(e.target.name) : undefined;
   if (e.target.kind === "NameRef") {
-    const entry = env.scope.lookup(e.target.name);
     if (entry?.unknownOutputs) {
-      inferName(e.target, env, true);
+      inferName(e.target, env, true, entry);
       return T.Any;
     }
     if (entry?.outputs) {
-      inferName(e.target, env, true);
+      inferName(e.target, env, true, entry);
       const t = entry.outputs.get(member);
       if (!t) {
         env.ctx.report(msg.noCallOutput(e.member.span, e.target.name, member, msg.didYouMean(member, entry.outputs.keys())));
@@ -373,7 +373,8 @@ function inferMember(e: MemberAccess, env: ExprEnv): WdlType {
       return t;
     }
   }
-  const t = inferExpr(e.target, env);
+  // A name target was looked up above (inferExpr would only call inferName, and record nothing more).
+  const t = e.target.kind === "NameRef" ? inferName(e.target, env, false, entry) : inferExpr(e.target, env);
   if (t.kind === "Any" || t.kind === "Object") return T.Any;
   if (t.optional) {
     env.ctx.report(msg.optionalOperand(e.target.span, ".", t));
@@ -398,7 +399,8 @@ function inferMember(e: MemberAccess, env: ExprEnv): WdlType {
 function inferApply(e: Apply, env: ExprEnv): WdlType {
   const name = e.callee.name;
   const spec = lookupFunction(name);
-  const args = e.args.map((a) => inferExpr(a, env));
+  const args: WdlType[] = [];
+  for (const a of e.args) args.push(inferExpr(a, env));
   if (!spec) {
     env.ctx.report(msg.unknownFunction(e.callee.span, name, msg.didYouMean(name, allFunctionNames())));
     return T.Any;
