@@ -40,7 +40,7 @@ export function parseDocument(text: string, uri: string): ParseResult {
   try {
     const lexed = wdlLexer.tokenize(text);
     const tokens = lexed.tokens;
-    T.classifyKeywords(tokens);
+    T.classifyWords(tokens);
     const primary = lexerDiagnostics(lexed.errors, text, uri);
     const ctx = new BuildContext(uri, text);
     const builder = new DocumentBuilder(ctx);

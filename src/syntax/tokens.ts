@@ -38,7 +38,7 @@ export const Identifier = tok("Identifier", /[a-zA-Z][a-zA-Z0-9_]*/, "a name");
 /**
  * The keyword token type of each reserved or contextual word. Keywords have no
  * pattern of their own: the lexer reads every word as an Identifier and
- * `classifyKeywords` retypes the words found here (one regular expression and
+ * `classifyWords` retypes the words found here (one regular expression and
  * one map lookup per word, instead of trying each keyword that shares its first letter).
  */
 const keywordTypes = new Map<string, TokenType>();
@@ -99,16 +99,23 @@ export const KwAfter = contextual("after", "After");
 const keywords: TokenType[] = [...keywordTypes.values()];
 
 /**
- * Gives each Identifier token that is a keyword its keyword type, in place
- * (run on the lexer's output before parsing).
+ * Gives each Identifier token that is a keyword its keyword type, and makes
+ * the other words of one document share one string per distinct name (run on
+ * the lexer's output before parsing, in place). Every word is looked up once
+ * anyway for the keyword test; sharing the strings then costs nothing, keeps
+ * one copy of each name alive in the syntax tree instead of one per
+ * occurrence, and lets later lookups by name hash each name only once.
  */
-export function classifyKeywords(tokens: readonly IToken[]): void {
+export function classifyWords(tokens: readonly IToken[]): void {
+  const words = new Map<string, TokenType | string>(keywordTypes);
   for (const t of tokens) {
     if (t.tokenType !== Identifier) continue;
-    const k = keywordTypes.get(t.image);
-    if (k !== undefined) {
-      t.tokenType = k;
-      t.tokenTypeIdx = k.tokenTypeIdx!;
+    const known = words.get(t.image);
+    if (known === undefined) words.set(t.image, t.image);
+    else if (typeof known === "string") t.image = known;
+    else {
+      t.tokenType = known;
+      t.tokenTypeIdx = known.tokenTypeIdx!;
     }
   }
 }
