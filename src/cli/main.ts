@@ -15,6 +15,12 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
     if (!interrupt()) process.exit(ExitCode.interrupted);
   });
 }
+// The terminal went away (SIGHUP): nobody is left to wait for running tasks, so abort them at once
+// (both stages) and clean up as for a second Ctrl-C. Writing to the gone terminal may now fail: ignored.
+process.on("SIGHUP", () => {
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
+  if (!interrupt() || !interrupt()) process.exit(ExitCode.interrupted);
+});
 
 async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.ok;

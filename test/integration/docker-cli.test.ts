@@ -215,6 +215,35 @@ workflow w { scatter (i in range(6)) { call nap { input: i = i } } }
     expect(stderr.match(/call-nap-000\d: stopped before it/g), stderr).toHaveLength(4);
   }, 90_000);
 
+  it("a hang-up (SIGHUP) aborts the running tasks at once and leaves no container", async () => {
+    const dir = tempDir("wdlrun-sighup-");
+    const file = path.join(dir, "main.wdl");
+    writeFileSync(
+      file,
+      `version 1.1
+task long { input { Int i } command <<< sleep 300 >>> runtime { docker: "ubuntu:latest" cpu: 1 } }
+workflow w { scatter (i in range(4)) { call long { input: i = i } } }
+`,
+    );
+    const child = spawnRun(file, "docker", path.join(dir, "runs"), { DOCKER_HOST: dockerHost(), WDLRUN_RESOURCES_CPU: "2" });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const mine = async () => docker().listContainers({ all: true, filters: { label: [`${LABEL_OWNER_PID}=${child.pid}`] } });
+    const t0 = Date.now();
+    while ((await mine()).filter((c) => c.State === "running").length < 2) {
+      if (child.exitCode !== null || Date.now() - t0 > 60_000) throw new Error(`containers never started: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const hungUpAt = Date.now();
+    child.kill("SIGHUP");
+    const code = await exited;
+    expect(Date.now() - hungUpAt).toBeLessThan(10_000);
+    expect(code, stderr).toBe(130);
+    expect(await mine()).toEqual([]);
+    expect(stderr).toContain("run interrupted");
+  }, 90_000);
+
   describe("Ctrl-C twice mid-scatter", () => {
     let outcome: { code: number | null; stderr: string; left: unknown[]; exitMs: number } | undefined;
 
