@@ -7,9 +7,15 @@
 import { CstParser, type CstElement, type CstNode, type DSLMethodOpts, type IOrAlt, type IParserConfig, type IToken, type TokenType } from "chevrotain";
 import * as T from "./tokens.js";
 
+/**
+ * The children of a CST node as this parser builds them (see cstPostTerminal below): under each key
+ * one element, or an array once the key has several. Chevrotain's CstNode type says arrays only.
+ */
+export type CstChildren = Record<string, CstElement | CstElement[] | undefined>;
+
 /** Adds `element` under `key` of `node`'s children: the element itself first, an array from the second on. */
 function addChild(node: CstNode, key: string, element: CstElement): void {
-  const children = node.children as Record<string, CstElement | CstElement[] | undefined>;
+  const children = node.children as CstChildren;
   const child = children[key];
   if (child === undefined) children[key] = element;
   else if (Array.isArray(child)) child.push(element);
@@ -63,7 +69,7 @@ export abstract class WdlExpressionParser extends CstParser {
 
   /** Removes the last child under `key` of the node being built (the element sink took it). */
   protected dropLastChild(key: string): void {
-    const children = this.currentNode().children as Record<string, CstElement | CstElement[] | undefined>;
+    const children = this.currentNode().children as CstChildren;
     const child = children[key];
     if (Array.isArray(child)) child.pop();
     else children[key] = undefined;

@@ -6,6 +6,7 @@ import type { CstElement, CstNode, IToken } from "chevrotain";
 import { LineTable, OffsetSpan, type Span, type Position } from "../../diagnostics/span.js";
 import { error, warning, type Diagnostic, type RelatedInfo } from "../../diagnostics/diagnostic.js";
 import type { WdlVersion } from "../ast.js";
+import type { CstChildren } from "../parser-expressions.js";
 
 /**
  * Thrown when a required piece of the CST is missing (the parser recovered
@@ -18,12 +19,8 @@ export class Incomplete extends Error {
   }
 }
 
-/**
- * The children of a CST node as the parser builds them (see WdlExpressionParser.cstPostTerminal):
- * under each key one element, or an array once the key has several.
- */
-type Child = CstElement | CstElement[] | undefined;
-type Children = Record<string, Child>;
+/** What one key of a CST node's children holds: one element, several, or nothing. */
+type Child = CstChildren[string];
 
 function isNode(e: CstElement): e is CstNode {
   return (e as CstNode).children !== undefined;
@@ -31,7 +28,7 @@ function isNode(e: CstElement): e is CstNode {
 
 const none: readonly never[] = [];
 
-/** The elements under one key of a CST node's children, in order (see Children). */
+/** The elements under one key of a CST node's children, in order (see CstChildren). */
 export function childList(child: Child): readonly CstElement[] {
   return child === undefined ? none : Array.isArray(child) ? child : [child];
 }
@@ -42,12 +39,12 @@ function firstChild(child: Child): CstElement | undefined {
 
 /** The child tokens consumed under `name` (a token type name), in order. */
 export function tokensOf(node: CstNode, name: string): readonly IToken[] {
-  return childList((node.children as Children)[name]) as readonly IToken[];
+  return childList((node.children as CstChildren)[name]) as readonly IToken[];
 }
 
 /** The first child token consumed under `name`, if any (tokens inserted by error recovery count as absent). */
 export function tokenOf(node: CstNode, name: string): IToken | undefined {
-  const t = firstChild((node.children as Children)[name]) as IToken | undefined;
+  const t = firstChild((node.children as CstChildren)[name]) as IToken | undefined;
   return t === undefined || t.isInsertedInRecovery ? undefined : t;
 }
 
@@ -60,12 +57,12 @@ export function needToken(node: CstNode, name: string): IToken {
 
 /** The child nodes of rule `name`, in order. */
 export function nodesOf(node: CstNode, name: string): readonly CstNode[] {
-  return childList((node.children as Children)[name]) as readonly CstNode[];
+  return childList((node.children as CstChildren)[name]) as readonly CstNode[];
 }
 
 /** The first child node of rule `name`, if any. */
 export function nodeOf(node: CstNode, name: string): CstNode | undefined {
-  const n = firstChild((node.children as Children)[name]);
+  const n = firstChild((node.children as CstChildren)[name]);
   return n !== undefined && isNode(n) ? n : undefined;
 }
 
@@ -79,7 +76,7 @@ export function needNode(node: CstNode, name: string): CstNode {
 /** The first token of a CST node (by offset), for locating it. */
 export function firstToken(node: CstNode): IToken | undefined {
   let best: IToken | undefined;
-  for (const child of Object.values(node.children as Children)) {
+  for (const child of Object.values(node.children as CstChildren)) {
     const e = firstChild(child);
     if (e === undefined) continue;
     const t = isNode(e) ? firstToken(e) : e;
@@ -138,16 +135,18 @@ export class BuildContext {
   /** The span from the start of `a` to the end of `b` (tokens or spans). */
   span(a: IToken | Span, b: IToken | Span | undefined): Span {
     const endFrom = b === undefined || ("uri" in b ? false : b.isInsertedInRecovery || Number.isNaN(b.startOffset)) ? a : b;
-    if (!("uri" in a)) {
-      if (!("uri" in endFrom)) return new OffsetSpan(this.lines, a.startOffset, tokenEnd(endFrom));
-      if (endFrom instanceof OffsetSpan && endFrom.lines === this.lines) return new OffsetSpan(this.lines, a.startOffset, endFrom.endOffset);
-    } else if (a instanceof OffsetSpan && a.lines === this.lines) {
-      if (!("uri" in endFrom)) return new OffsetSpan(this.lines, a.startOffset, tokenEnd(endFrom));
-      if (endFrom instanceof OffsetSpan && endFrom.lines === this.lines) return new OffsetSpan(this.lines, a.startOffset, endFrom.endOffset);
-    }
+    const from = "uri" in a ? this.ownOffsets(a)?.startOffset : a.startOffset;
+    const to = "uri" in endFrom ? this.ownOffsets(endFrom)?.endOffset : tokenEnd(endFrom);
+    if (from !== undefined && to !== undefined) return new OffsetSpan(this.lines, from, to);
+    // A span made elsewhere (not over this document's line table): positions, not offsets.
     const start = "uri" in a ? a.start : this.position(a.startOffset);
     const end = "uri" in endFrom ? endFrom.end : this.lines.endPosition(tokenEnd(endFrom));
     return { uri: this.uri, start, end };
+  }
+
+  /** `s` as offsets into this document's line table, when it is one. */
+  private ownOffsets(s: Span): OffsetSpan | undefined {
+    return s instanceof OffsetSpan && s.lines === this.lines ? s : undefined;
   }
 
   /** Records an error. */
