@@ -40,7 +40,7 @@ async function run(
   }
 }
 
-/** The most intervals that overlap at any instant. */
+/** A scatter of `n` tasks of 1.5 s, each asking for `cpu` and `memory`. */
 const SLEEPY = (cpu: number, memory: string, n: number) => `version 1.1
 task nap {
   input { Int i }
@@ -56,6 +56,35 @@ workflow w {
   output { Array[File] outs = nap.out }
 }
 `;
+
+/** A scatter of `n` tasks that sleep 300 s (one CPU each): they end only when stopped. */
+const LONG = (n: number) => `version 1.1
+task long { input { Int i } command <<< sleep 300 >>> runtime { docker: "ubuntu:latest" cpu: 1 } }
+workflow w { scatter (i in range(${n})) { call long { input: i = i } } }
+`;
+
+/**
+ * Starts `wdlrun run` of `wdl` on Docker as a child process (with `cpu` CPUs to use) and resolves once
+ * `cpu` of its containers are running: the child, its stderr so far, its containers, and when it exits
+ * ("exit") and when its output is read to the end ("close").
+ */
+async function runUntilRunning(wdl: string, cpu: number) {
+  const dir = tempDir("wdlrun-signal-");
+  const file = path.join(dir, "main.wdl");
+  writeFileSync(file, wdl);
+  const child = spawnRun(file, "docker", path.join(dir, "runs"), { DOCKER_HOST: dockerHost(), WDLRUN_RESOURCES_CPU: String(cpu) });
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const closed = new Promise<number | null>((resolve) => child.once("close", resolve));
+  const containers = async () => connect(dockerHost()).listContainers({ all: true, filters: { label: [`${LABEL_OWNER_PID}=${child.pid}`] } });
+  const t0 = Date.now();
+  while ((await containers()).filter((c) => c.State === "running").length < cpu) {
+    if (child.exitCode !== null || Date.now() - t0 > 60_000) throw new Error(`containers never started: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, stderr: () => stderr, containers, exited, closed };
+}
 
 describe.skipIf(skip !== "")(`wdlrun run --backend docker${skip ? ` (${skip})` : ""}`, () => {
   const docker = () => connect(dockerHost());
@@ -185,30 +214,18 @@ task greedy {
   });
 
   it("Ctrl-C once mid-scatter lets the running tasks finish, starts no more, and leaves no container", async () => {
-    const dir = tempDir("wdlrun-sigint1-");
-    const file = path.join(dir, "main.wdl");
-    writeFileSync(
-      file,
+    const started = await runUntilRunning(
       `version 1.1
 task nap { input { Int i } command <<< sleep 3; echo ~{i} >>> output { String out = read_string(stdout()) } runtime { docker: "ubuntu:latest" cpu: 1 } }
 workflow w { scatter (i in range(6)) { call nap { input: i = i } } }
 `,
+      2,
     );
-    const child = spawnRun(file, "docker", path.join(dir, "runs"), { DOCKER_HOST: dockerHost(), WDLRUN_RESOURCES_CPU: "2" });
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    // "close": the exit status once stderr has been read to its end.
-    const exited = new Promise<number | null>((resolve) => child.once("close", resolve));
-    const mine = async () => docker().listContainers({ all: true, filters: { label: [`${LABEL_OWNER_PID}=${child.pid}`] } });
-    const t0 = Date.now();
-    while ((await mine()).filter((c) => c.State === "running").length < 2) {
-      if (child.exitCode !== null || Date.now() - t0 > 60_000) throw new Error(`containers never started: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    child.kill("SIGINT");
-    const code = await exited;
+    started.child.kill("SIGINT");
+    const code = await started.closed;
+    const stderr = started.stderr();
     expect(code, stderr).toBe(130);
-    expect(await mine()).toEqual([]);
+    expect(await started.containers()).toEqual([]);
     // The two running tasks finished normally; the four others never started.
     expect(stderr.match(/attempt 1 exited with 0/g)).toHaveLength(2);
     expect(stderr.match(/attempt 1 started/g)).toHaveLength(2);
@@ -216,69 +233,27 @@ workflow w { scatter (i in range(6)) { call nap { input: i = i } } }
   }, 90_000);
 
   it("a hang-up (SIGHUP) aborts the running tasks at once and leaves no container", async () => {
-    const dir = tempDir("wdlrun-sighup-");
-    const file = path.join(dir, "main.wdl");
-    writeFileSync(
-      file,
-      `version 1.1
-task long { input { Int i } command <<< sleep 300 >>> runtime { docker: "ubuntu:latest" cpu: 1 } }
-workflow w { scatter (i in range(4)) { call long { input: i = i } } }
-`,
-    );
-    const child = spawnRun(file, "docker", path.join(dir, "runs"), { DOCKER_HOST: dockerHost(), WDLRUN_RESOURCES_CPU: "2" });
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-    const mine = async () => docker().listContainers({ all: true, filters: { label: [`${LABEL_OWNER_PID}=${child.pid}`] } });
-    const t0 = Date.now();
-    while ((await mine()).filter((c) => c.State === "running").length < 2) {
-      if (child.exitCode !== null || Date.now() - t0 > 60_000) throw new Error(`containers never started: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const started = await runUntilRunning(LONG(4), 2);
     const hungUpAt = Date.now();
-    child.kill("SIGHUP");
-    const code = await exited;
+    started.child.kill("SIGHUP");
+    const code = await started.exited;
     expect(Date.now() - hungUpAt).toBeLessThan(10_000);
-    expect(code, stderr).toBe(130);
-    expect(await mine()).toEqual([]);
-    expect(stderr).toContain("run interrupted");
+    expect(code, started.stderr()).toBe(130);
+    expect(await started.containers()).toEqual([]);
+    expect(started.stderr()).toContain("run interrupted");
   }, 90_000);
 
   describe("Ctrl-C twice mid-scatter", () => {
     let outcome: { code: number | null; stderr: string; left: unknown[]; exitMs: number } | undefined;
 
     beforeAll(async () => {
-      const dir = tempDir("wdlrun-sigint-");
-      const file = path.join(dir, "main.wdl");
-      writeFileSync(
-        file,
-        `version 1.1
-task long { input { Int i } command <<< sleep 300 >>> runtime { docker: "ubuntu:latest" cpu: 1 } }
-workflow w { scatter (i in range(6)) { call long { input: i = i } } }
-`,
-      );
-      const child = spawnRun(file, "docker", path.join(dir, "runs"), { DOCKER_HOST: dockerHost(), WDLRUN_RESOURCES_CPU: "3" });
-      let stderr = "";
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      let gone = false;
-      const exited = new Promise<number | null>((resolve) =>
-        child.once("exit", (code) => {
-          gone = true;
-          resolve(code);
-        }),
-      );
-      const mine = async () => docker().listContainers({ all: true, filters: { label: [`${LABEL_OWNER_PID}=${child.pid}`] } });
-      const t0 = Date.now();
-      while ((await mine()).filter((c) => c.State === "running").length < 3) {
-        if (gone || Date.now() - t0 > 60_000) throw new Error(`containers never started: ${stderr}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      child.kill("SIGINT");
+      const started = await runUntilRunning(LONG(6), 3);
+      started.child.kill("SIGINT");
       await new Promise((r) => setTimeout(r, 300));
       const interruptedAt = Date.now();
-      child.kill("SIGINT");
-      const code = await exited;
-      outcome = { code, stderr, left: await mine(), exitMs: Date.now() - interruptedAt };
+      started.child.kill("SIGINT");
+      const code = await started.exited;
+      outcome = { code, stderr: started.stderr(), left: await started.containers(), exitMs: Date.now() - interruptedAt };
     }, 90_000);
 
     it("stops the containers promptly and leaves none behind", () => {
