@@ -196,6 +196,8 @@ export interface ToJsonOptions {
    * a Pair becomes `{"left": …, "right": …}` and map keys are written as strings.
    */
   readonly mode?: "strict" | "lenient";
+  /** In `strict` mode, still write a Pair as `{"left": …, "right": …}` (WDL 1.0's `write_json`). */
+  readonly pairsAsObjects?: boolean;
 }
 
 /**
@@ -224,7 +226,7 @@ export function valueToJson(value: WdlValue, options: ToJsonOptions = {}): unkno
     case "Array":
       return value.items.map((x) => valueToJson(x, options));
     case "Pair":
-      if (strict) {
+      if (strict && !options.pairsAsObjects) {
         throw new ValueError(
           "a Pair cannot be serialized to JSON; convert it to an Array or a struct first",
           "not-serializable",

@@ -180,6 +180,15 @@ describe("read_json / write_json", () => {
     const g = call("write_json", [V.array([V.int(2n ** 62n), V.float(0.5), NONE, V.bool(true)])], { io });
     expect(io.files.get((g as { value: string }).value)).toBe(`[${2n ** 62n},0.5,null,true]\n`);
   });
+
+  it("WDL 1.0 writes a Pair as {left, right} (the prohibition is 1.1's); Int map keys stay an error", () => {
+    const io = memoryIO();
+    const x = V.pair(V.int(1), V.array([s("a")]));
+    const f = call("write_json", [x], { io, version: "1.0" });
+    expect(io.files.get((f as { value: string }).value)).toBe('{"left":1,"right":["a"]}\n');
+    expect(callFails("write_json", [x], { io, version: "1.1" }).diagnostic.code).toBe("not-serializable");
+    expect(callFails("write_json", [V.map([[V.int(2), s("hello")]])], { io, version: "1.0" }).diagnostic.message).toContain("Map with Int keys");
+  });
 });
 
 describe("read_object(s) / write_object(s)", () => {
