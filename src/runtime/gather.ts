@@ -65,14 +65,25 @@ export function gatherScatter(names: readonly DeclaredName[], elements: readonly
     const values = elements.map((e) => e.getLocal(d.name) ?? NONE);
     if (d.call) {
       const members = new Map<string, WdlValue>();
-      for (const out of d.call.callee.outputs)
+      for (const name of memberNames(d.call, values))
         members.set(
-          out.name,
-          V.array(values.map((v) => (v.kind === "Object" ? (v.members.get(out.name) ?? NONE) : NONE))),
+          name,
+          V.array(values.map((v) => (v.kind === "Object" ? (v.members.get(name) ?? NONE) : NONE))),
         );
       into.set(d.name, V.object(members));
     } else into.set(d.name, V.array(values));
   }
+}
+
+/**
+ * The members of a gathered call value: the callee's declared outputs, then
+ * any other member an element has (the implicit outputs of a 1.0
+ * sub-workflow without an output section).
+ */
+function memberNames(call: CheckedCall, values: readonly WdlValue[]): string[] {
+  const names = new Set(call.callee.outputs.map((o) => o.name));
+  for (const v of values) if (v.kind === "Object") for (const k of v.members.keys()) names.add(k);
+  return [...names];
 }
 
 /** Binds in `into` each declared name: its value from the body's scope, or None when the body did not run. */

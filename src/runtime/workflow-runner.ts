@@ -26,6 +26,7 @@ import { BodyInstance, bodyPlan, type Body } from "./body-plan.js";
 import { DagScheduler, NodesFailedError, StoppedError } from "./scheduler.js";
 import { runTask } from "./task-runner.js";
 import { absolutizePaths } from "./value-paths.js";
+import { runtimeRules } from "../eval/version-rules.js";
 import type { WdlType } from "../types/types.js";
 
 /** One run of a workflow. */
@@ -77,6 +78,7 @@ class WorkflowRun {
     const env = new Env();
     const outputEnv = new Env(env);
     await this.runBody(undefined, env, outputEnv, [], undefined);
+    if (this.wf.def.outputs === undefined && runtimeRules(this.wf.document.version).implicitWorkflowOutputs) return implicitOutputs(this.wf, env);
     const result = new Map<string, WdlValue>();
     for (const o of this.wf.outputs) result.set(o.name, this.outputs.get(o.name) ?? NONE);
     return result;
@@ -235,6 +237,23 @@ class WorkflowRun {
     await this.runBody(stmt, child, undefined, scatter, instance);
     gatherConditional(names, child, env);
   }
+}
+
+/**
+ * The outputs of a workflow without an `output` section where its version
+ * gives it every call's outputs (1.0): `call.output` for each call at any
+ * depth, in source order, as gathered at the top level (an Array for a
+ * scattered call, None for a call whose conditional did not run). A
+ * sub-workflow call contributes the outputs it returned (`sub.inner.out`
+ * when the sub-workflow has no output section either).
+ */
+function implicitOutputs(wf: CheckedWorkflow, env: Env): Map<string, WdlValue> {
+  const result = new Map<string, WdlValue>();
+  for (const call of wf.calls) {
+    const v = env.get(call.name);
+    if (v?.kind === "Object") for (const [name, x] of v.members) result.set(`${call.name}.${name}`, x);
+  }
+  return result;
 }
 
 /** A failure of workflow-level evaluation (a declaration, a scatter collection, a condition). */
