@@ -25,7 +25,6 @@ import { Cancellation } from "../runtime/cancellation.js";
 import { runDocument, type RunOutcome } from "../runtime/engine.js";
 import { NoticeRelay } from "../runtime/events.js";
 import { InputsError, parseInputsText } from "../runtime/inputs.js";
-import { stringifyJson } from "../values/json-text.js";
 import { setActiveCancellation } from "./interrupt.js";
 import { addCommand, ExitCode } from "./program.js";
 import { Progress, type ProgressSink } from "./progress.js";
@@ -138,7 +137,7 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
 function report(outcome: RunOutcome, streams: RunStreams, err: (line: string) => void): number {
   switch (outcome.kind) {
     case "succeeded":
-      streams.stdout.write(stringifyJson(outcome.outputs, 2) + "\n");
+      streams.stdout.write(outcome.outputsText);
       err(`wdlrun: run succeeded; run directory: ${outcome.runDir}`);
       return ExitCode.ok;
     case "failed":

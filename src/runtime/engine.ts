@@ -11,6 +11,7 @@ import { analyzeFile, type Analysis, type Callable } from "../analysis/index.js"
 import type { Backend } from "../backends/backend.js";
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { valueToJson } from "../values/json.js";
+import { stringifyJson } from "../values/json-text.js";
 import type { WdlValue } from "../values/value.js";
 import { Cancellation } from "./cancellation.js";
 import { CallFailedError, describeError, type CallFailure, type EvaluationFailure } from "./errors.js";
@@ -65,7 +66,8 @@ export interface ErrorReport {
 
 /** How a run ended. */
 export type RunOutcome =
-  | { readonly kind: "succeeded"; readonly outputs: Record<string, unknown>; readonly runDir: string }
+  /** `outputs` as JSON data (Floats as numbers); `outputsText` as written to `outputs.json` and stdout (whole Floats as `5.0`). */
+  | { readonly kind: "succeeded"; readonly outputs: Record<string, unknown>; readonly outputsText: string; readonly runDir: string }
   | { readonly kind: "failed"; readonly report: ErrorReport; readonly runDir: string }
   | { readonly kind: "interrupted"; readonly runDir: string }
   | { readonly kind: "invalid-document"; readonly analysis: Analysis; readonly diagnostics: readonly Diagnostic[] }
@@ -160,9 +162,14 @@ async function runDocumentInner(request: RunRequest): Promise<RunOutcome> {
   try {
     const outputs = await runTarget(rt, target, tree, request.workDir ?? process.cwd());
     const json: Record<string, unknown> = {};
-    for (const [name, v] of outputs) json[`${target.name}.${name}`] = valueToJson(v);
-    await runDir.writeOutputs(json);
-    outcome = { kind: "succeeded", outputs: json, runDir: runDir.dir };
+    const marked: Record<string, unknown> = {};
+    for (const [name, v] of outputs) {
+      json[`${target.name}.${name}`] = valueToJson(v);
+      marked[`${target.name}.${name}`] = valueToJson(v, { floats: "marked" });
+    }
+    const text = stringifyJson(marked, 2) + "\n";
+    await runDir.writeOutputs(text);
+    outcome = { kind: "succeeded", outputs: json, outputsText: text, runDir: runDir.dir };
   } catch (e) {
     if (cancellation.stopping && (e instanceof StoppedError || control.failures.length === 0)) {
       await runDir.writeError({ error: "the run was interrupted", failures: [] });

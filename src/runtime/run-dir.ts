@@ -117,9 +117,9 @@ export class RunDir {
     return writeJson(path.join(this.dir, "inputs.json"), json);
   }
 
-  /** Writes `outputs.json`. */
-  writeOutputs(json: unknown): Promise<void> {
-    return writeJson(path.join(this.dir, "outputs.json"), json);
+  /** Writes `outputs.json` (the text of `outputsJsonText`). */
+  writeOutputs(text: string): Promise<void> {
+    return writeFile(path.join(this.dir, "outputs.json"), text);
   }
 
   /** Writes `error.json`. */

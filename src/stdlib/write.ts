@@ -96,7 +96,7 @@ export const WRITE_FUNCTIONS: readonly StdlibFunction[] = [
   fn("write_json", "1.0", 1, (args, ctx) => {
     let json: unknown;
     try {
-      json = valueToJson(args[0]!, { mode: "strict", pairsAsObjects: runtimeRules(ctx.version).writeJsonPairs });
+      json = valueToJson(args[0]!, { mode: "strict", floats: "marked", pairsAsObjects: runtimeRules(ctx.version).writeJsonPairs });
     } catch (e) {
       if (e instanceof ValueError) throw new ValueError(`write_json: ${e.message}`, e.code);
       throw e;

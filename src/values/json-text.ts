@@ -2,7 +2,9 @@
  * JSON text ↔ JS data that keeps WDL's integers exact: `parseJsonText` reads
  * integer literals (no fraction, no exponent) as `bigint` and other numbers as
  * `number`, so a 64-bit Int survives a round trip and `1` stays distinct from
- * `1.0`; `stringifyJson` writes `bigint` as a plain integer.
+ * `1.0`; `stringifyJson` writes `bigint` as a plain integer, and a JsonFloat
+ * always with a fraction or exponent (`5.0`), so that readers of the text
+ * tell a whole-number Float from an Int.
  */
 import { ValueError } from "./errors.js";
 
@@ -42,6 +44,18 @@ export function setJsonKey(o: Record<string, unknown>, key: string, value: unkno
 
 function isArrayIndex(k: string): boolean {
   return /^(0|[1-9]\d{0,9})$/.test(k) && Number(k) < 4294967295;
+}
+
+/** A Float in JSON data, written by `stringifyJson` as a float literal (`5.0`, never `5`). */
+export class JsonFloat {
+  constructor(readonly value: number) {}
+}
+
+/** The JSON text of a Float: JSON's shortest form, with `.0` added to a whole number. */
+export function floatJsonText(x: number): string {
+  if (!Number.isFinite(x)) return "null";
+  const t = JSON.stringify(x);
+  return /^-?\d+$/.test(t) ? `${t}.0` : t;
 }
 
 /** A parsed JSON value; integers are bigint, other numbers are number. */
@@ -227,7 +241,7 @@ class Parser {
 
 /**
  * Writes JSON text like JSON.stringify (with `indent` spaces when given), but
- * writes bigint values as plain integers.
+ * writes bigint values as plain integers and JsonFloat values as floats.
  */
 export function stringifyJson(value: unknown, indent?: number): string {
   const out: string[] = [];
@@ -240,6 +254,8 @@ function write(v: unknown, indent: number, pad: string, out: string[]): void {
     out.push("null");
   } else if (typeof v === "bigint") {
     out.push(v.toString());
+  } else if (v instanceof JsonFloat) {
+    out.push(floatJsonText(v.value));
   } else if (typeof v === "number") {
     out.push(Number.isFinite(v) ? JSON.stringify(v) : "null");
   } else if (typeof v === "string" || typeof v === "boolean") {

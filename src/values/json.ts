@@ -9,7 +9,7 @@ import { typeToString, type WdlType } from "../types/types.js";
 import { coerce } from "./coerce.js";
 import { ValueError } from "./errors.js";
 import { describeValue, formatFloat } from "./format.js";
-import { jsonEntries, setJsonKey } from "./json-text.js";
+import { JsonFloat, jsonEntries, setJsonKey } from "./json-text.js";
 import { NONE, type WdlValue } from "./value.js";
 
 const INT64_MIN = -(2n ** 63n);
@@ -164,8 +164,9 @@ function describeJson(json: unknown): string {
 
 /**
  * Reads JSON data without a target type (the spec's `read_json` and Object
- * members): null → None, boolean → Boolean, integers → Int, other numbers →
- * Float, string → String, array → Array, object → Object.
+ * members): null → None, boolean → Boolean, integer literals (bigint, as
+ * `parseJsonText` reads them) → Int, other numbers (`5.0` included) → Float,
+ * string → String, array → Array, object → Object.
  */
 export function valueFromJsonUntyped(json: unknown): WdlValue {
   if (json === null || json === undefined) return NONE;
@@ -176,7 +177,8 @@ export function valueFromJsonUntyped(json: unknown): WdlValue {
       if (json < INT64_MIN || json > INT64_MAX) return { kind: "Float", value: finiteFloat(Number(json)) };
       return { kind: "Int", value: json };
     case "number":
-      return Number.isSafeInteger(json) ? { kind: "Int", value: BigInt(json) } : { kind: "Float", value: finiteFloat(json) };
+      // parseJsonText reads integer literals as bigint: a number is a float literal (`5.0`, `2.5`, `1e3`).
+      return { kind: "Float", value: finiteFloat(json) };
     case "string":
       return { kind: "String", value: json };
     default:
@@ -196,13 +198,20 @@ export interface ToJsonOptions {
    * a Pair becomes `{"left": …, "right": …}` and map keys are written as strings.
    */
   readonly mode?: "strict" | "lenient";
+  /**
+   * `marked`: each Float becomes a JsonFloat, which `stringifyJson` writes as
+   * a float literal (`5.0`), for JSON text that keeps Float and Int apart
+   * (outputs, `write_json`). `number` (the default): a JS number, for data
+   * compared or processed further.
+   */
+  readonly floats?: "number" | "marked";
   /** In `strict` mode, still write a Pair as `{"left": …, "right": …}` (WDL 1.0's `write_json`). */
   readonly pairsAsObjects?: boolean;
 }
 
 /**
  * Serializes a value to JSON data: None → null, Int → number (bigint beyond
- * 2^53, which `stringifyJson` writes exactly), Float → number, String/File/
+ * 2^53, which `stringifyJson` writes exactly), Float → number (or JsonFloat), String/File/
  * Directory → string, Array → array, Struct/Object/Map → object.
  */
 export function valueToJson(value: WdlValue, options: ToJsonOptions = {}): unknown {
@@ -218,7 +227,7 @@ export function valueToJson(value: WdlValue, options: ToJsonOptions = {}): unkno
       if (!Number.isFinite(value.value)) {
         throw new ValueError(`the Float ${formatFloat(value.value)} cannot be written as JSON`, "not-serializable");
       }
-      return value.value;
+      return options.floats === "marked" ? new JsonFloat(value.value) : value.value;
     case "String":
     case "File":
     case "Directory":

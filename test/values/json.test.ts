@@ -108,4 +108,12 @@ describe("valueToJson", () => {
     expect(valueToJson(V.pair(V.int(1), V.int(2)))).toEqual({ left: 1, right: 2 });
     expect(valueToJson(V.map([[V.int(2), V.string("x")]]))).toEqual({ "2": "x" });
   });
+  it("marks Floats so that stringifyJson writes whole ones as 5.0, which parse back as Floats", () => {
+    const v = V.array([V.float(5), V.float(-0.5), V.float(1e21), V.int(5)]);
+    const text = stringifyJson(valueToJson(v, { floats: "marked" }));
+    expect(text).toBe("[5.0,-0.5,1e+21,5]");
+    expect(stringifyJson(valueToJson(v))).toBe("[5,-0.5,1e+21,5]");
+    const back = valueFromJsonUntyped(parseJsonText(text));
+    expect(back.kind === "Array" ? back.items : back).toEqual([V.float(5), V.float(-0.5), V.float(1e21), V.int(5)]);
+  });
 });
