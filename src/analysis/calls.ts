@@ -6,10 +6,11 @@
  */
 import type { CallStatement } from "../syntax/ast.js";
 import type { DocumentContext } from "./context.js";
-import { checkAssignable, checkExpr, type ExprEnv } from "./expressions.js";
+import { checkAssignable, checkExpr, inferExpr, type ExprEnv } from "./expressions.js";
 import * as msg from "./messages.js";
 import type { Callable, CheckedDocument, InputInfo } from "./model.js";
 import type { ScopeEntry } from "./scope.js";
+import { withOptional, type WdlType } from "../types/types.js";
 
 /**
  * Finds what a call targets. Reports unknown namespaces and callees, except
@@ -82,7 +83,8 @@ export function checkCallInputs(
       continue;
     }
     if (input.expr) {
-      checkExpr(input.expr, env, info.type, `input \`${name}\``);
+      const t = inferExpr(input.expr, env, info.type);
+      checkAssignable(ctx, input.expr, t, inputTarget(t, info), `input \`${name}\``);
       continue;
     }
     const entry = lookupShorthand(name);
@@ -95,7 +97,7 @@ export function checkCallInputs(
       continue;
     }
     // Reuse the assignability rules with the name itself standing for the value.
-    checkAssignable(ctx, { kind: "NameRef", name, span: input.name.span }, entry.type, info.type, `input \`${name}\``);
+    checkAssignable(ctx, { kind: "NameRef", name, span: input.name.span }, entry.type, inputTarget(entry.type, info), `input \`${name}\``);
   }
   const unsupplied = callee.inputs.filter((i) => !supplied.has(i.name));
   const missing = unsupplied.filter((i) => i.required).map((i) => i.name);
@@ -105,4 +107,9 @@ export function checkCallInputs(
     else if (ctx.atLeast("1.2")) ctx.report(msg.nestedRequiredInputs(span, callee.name, missing));
   }
   return { supplied, unsupplied };
+}
+
+/** The type a call input's value must have: an input with a default also takes `T?` (None gives the default: spec "Optional inputs with defaults"). */
+function inputTarget(from: WdlType, info: InputInfo): WdlType {
+  return from.optional && info.hasDefault ? withOptional(info.type, true) : info.type;
 }

@@ -176,7 +176,7 @@ function place(
   if (rest.length === 1) {
     const info = callable.inputByName.get(head);
     if (!info) throw new InputsError([unknownKey(key, callable)]);
-    tree.values.set(head, readInput(info, json, key, source, options));
+    setInput(tree, info, readInput(info, json, key, source, options));
     return;
   }
   if (callable.kind === "task") {
@@ -204,7 +204,7 @@ function place(
       options.warn?.(`ignoring input ${JSON.stringify(key)}: ${refusing} does not allow nested inputs (each workflow on the path needs the hint allow_nested_inputs: true)`);
       return;
     }
-    child.values.set(name, readInput(info, json, key, source, options));
+    setInput(child, info, readInput(info, json, key, source, options));
     return;
   }
   // Deeper keys: a sub-workflow's call, or a task's requirements/hints override (allowed whatever allow_nested_inputs says).
@@ -233,7 +233,23 @@ function unknownKey(key: string, callable: Callable): string {
   return `unknown input ${JSON.stringify(key)}: ${callable.kind} ${callable.name} has ${names.length === 0 ? "no inputs" : `inputs ${names.join(", ")}`}`;
 }
 
-function readInput(info: InputInfo, json: unknown, key: string, source: InputSource, options: BuildInputsOptions): WdlValue {
+/**
+ * Whether an input given `v` takes its default instead: `None` (JSON `null`)
+ * for an input with a default whose type is not optional (spec "Optional
+ * inputs with defaults": `Int x = 1` given None is 1; `Int? x = 1` given
+ * None is None).
+ */
+export function takesDefault(v: WdlValue, type: WdlType, hasDefault: boolean): boolean {
+  return v.kind === "None" && hasDefault && !type.optional;
+}
+
+/** Records the value of an input, unless it is None for an input whose default then applies. */
+function setInput(tree: InputTree, info: InputInfo, v: WdlValue | undefined): void {
+  if (v !== undefined) tree.values.set(info.name, v);
+}
+
+function readInput(info: InputInfo, json: unknown, key: string, source: InputSource, options: BuildInputsOptions): WdlValue | undefined {
+  if ((json === null || (json instanceof CommandLineValue && json.parsed === null)) && takesDefault({ kind: "None" }, info.type, info.hasDefault)) return undefined;
   const value = valueFromJson(json instanceof CommandLineValue ? json.forType(info.type) : json, info.type, key);
   return resolvePaths(value, info.type, key, source, options);
 }

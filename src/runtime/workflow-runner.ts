@@ -19,7 +19,7 @@ import { Env, EnvContext } from "./env.js";
 import { CallFailedError, describeError, errorMessage, errorSpan, type EvaluationFailure } from "./errors.js";
 import { evaluateDecl, evaluateExpr } from "./eval-bridge.js";
 import { callValue, declaredNames, gatherConditional, gatherScatter } from "./gather.js";
-import type { InputTree } from "./inputs.js";
+import { takesDefault, type InputTree } from "./inputs.js";
 import type { RunContext } from "./run-context.js";
 import { callDirName, callIdOf } from "./run-dir.js";
 import { BodyInstance, bodyPlan, type Body } from "./body-plan.js";
@@ -182,6 +182,8 @@ class WorkflowRun {
         if (v === undefined) throw new Error(`'${name}' is not defined here`);
         // Coerce here, so that a String given for a File input resolves against the workflow's directory.
         const type = call.inputTypes.get(name);
+        // None for an input with a default: left out, so that the callee's default applies.
+        if (type && takesDefault(v, type, call.callee.inputByName.get(name)?.hasDefault ?? false)) continue;
         inputs.set(name, absolutizePaths(type ? coerce(v, type) : v, this.wc.workDir));
       } catch (e) {
         throw new CallFailedError({
