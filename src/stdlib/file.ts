@@ -90,14 +90,20 @@ function withStaticType(v: WdlValue, t: WdlType | undefined): WdlValue {
   }
 }
 
-function joinPaths(parts: readonly string[]): string {
+/**
+ * The joined path, resolved against the default parent directory (the task's
+ * working directory) when it is relative: the spec's join_paths returns an
+ * absolute path ("<working dir>/mydir/mydata.txt").
+ */
+function joinPaths(parts: readonly string[], io: FileIO): string {
   if (parts.length === 0) throw new ValueError("join_paths: the array of paths must not be empty", "invalid-argument");
   parts.forEach((p, i) => {
     if (i > 0 && p.startsWith("/")) {
       throw new ValueError(`join_paths: only the first path may be absolute, but ${JSON.stringify(p)} is absolute`, "invalid-argument");
     }
   });
-  return path.posix.join(...parts);
+  const joined = path.posix.join(...parts);
+  return joined.startsWith("/") ? joined : io.resolve(joined);
 }
 
 function stringItems(name: string, v: WdlValue, index: number): string[] {
@@ -116,17 +122,17 @@ export const FILE_FUNCTIONS: readonly StdlibFunction[] = [
     const suffix = stringArg("basename", args, 1);
     return R.string(suffix !== "" && name.endsWith(suffix) && name !== suffix ? name.slice(0, -suffix.length) : name);
   }),
-  fn("join_paths", "1.2", [1, 2], (args) => {
+  fn("join_paths", "1.2", [1, 2], (args, ctx) => {
     if (args.length === 1) {
       const parts = stringItems("join_paths", args[0]!, 0);
-      return R.file(joinPaths(parts));
+      return R.file(joinPaths(parts, ctx.io));
     }
     const base = pathArg("join_paths", args, 0);
     const rest = args[1]!.kind === "Array" ? stringItems("join_paths", args[1]!, 1) : [stringArg("join_paths", args, 1)];
     if (args[1]!.kind === "Array" && rest.length === 0) {
       throw new ValueError("join_paths: the array of relative paths must not be empty", "invalid-argument");
     }
-    return R.file(joinPaths([base, ...rest]));
+    return R.file(joinPaths([base, ...rest], ctx.io));
   }),
   fn("glob", "1.0", 1, (args, ctx) => {
     const pattern = stringArg("glob", args, 0);

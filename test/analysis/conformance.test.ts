@@ -26,7 +26,6 @@ const INVALID_EXAMPLES: Record<string, string> = {
   "spec-1.2/test_allow_nested_inputs": "task `nested` declares `greeting` twice (errata: 'two definitions of `greeting`')",
   "spec-1.2/test_object": "uses the undeclared name `f` (`Int i = f.a`)",
   "spec-1.1/test_object": "uses the undeclared name `f` (`Int i = f.a`)",
-  "spec-1.2/test_runtime_info_task": "assigns `task.return_code` (`Int?`) to an `Int` (errata)",
   "spec-1.2/test_values": "uses `str_to_files` and `ints`, which are not declared (errata: 'str_to_files should be str_to_ints')",
   "spec-1.2/write_tsv_task": "uses the struct `Numbers` without defining it (errata)",
   "spec-1.2/person_struct_task": "struct `Person` has a `paramter_meta` section (misspelled), a syntax error",

@@ -24,7 +24,14 @@ describe("join_paths", () => {
     expect(call("join_paths", [V.file("/usr"), strs("bin", "echo")])).toEqual(V.file("/usr/bin/echo"));
     expect(call("join_paths", [s("/usr"), s("bin")])).toEqual(V.file("/usr/bin"));
     expect(call("join_paths", [strs("/usr", "bin", "echo")])).toEqual(V.file("/usr/bin/echo"));
-    expect(call("join_paths", [V.file("mydir"), s("mydata.txt")])).toEqual(V.file("mydir/mydata.txt"));
+    expect(call("join_paths", [V.directory("/usr"), strs("bin", "echo")])).toEqual(V.file("/usr/bin/echo"));
+  });
+
+  it("resolves a relative result against the working directory (the spec returns an absolute path)", () => {
+    // The test FileIO resolves relative paths against /work.
+    expect(call("join_paths", [V.file("mydir"), s("mydata.txt")])).toEqual(V.file("/work/mydir/mydata.txt"));
+    expect(call("join_paths", [V.directory("mydir"), s("mydata.txt")])).toEqual(V.file("/work/mydir/mydata.txt"));
+    expect(call("join_paths", [strs("bin", "echo")])).toEqual(V.file("/work/bin/echo"));
   });
 
   it("refuses absolute later paths and empty arrays", () => {
