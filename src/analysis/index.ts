@@ -5,6 +5,8 @@
  * - `analyzeFile(path)` loads a document and its imports (relative to the
  *   importing file), parses and checks them all, and returns every
  *   diagnostic sorted by file and position, plus the checked root document.
+ * - `analyzeFiles(paths)` does it for many documents at once (a repository),
+ *   each imported document read and checked once, diagnostics by file.
  * - `checkSource(text)` does the same for an in-memory document (tests).
  * - The checked model (`CheckedDocument`, `CheckedTask`, `CheckedWorkflow`,
  *   `CheckedCall`, `WorkflowGraph`, …) is defined in ./model.ts.
@@ -24,7 +26,7 @@ export { checkParsed, resolveImportUri, sortDiagnostics } from "./loader.js";
 export { importNamespace } from "./document.js";
 export { TASK_VARIABLE_TYPE } from "./task.js";
 export { REQUIREMENT_KEYS, TASK_HINT_KEYS, WORKFLOW_HINT_KEYS, reservedKey, type ReservedKey } from "./requirements.js";
-import { loadAndCheck, loadAndCheckSync } from "./loader.js";
+import { loadAndCheck, loadAndCheckAll, loadAndCheckSync } from "./loader.js";
 
 export type {
   Binding,
@@ -71,6 +73,28 @@ export interface Analysis {
  */
 export function analyzeFile(path: string, options: AnalyzeOptions = {}): Promise<Analysis> {
   return loadAndCheck(path, options.readFile);
+}
+
+/** The result of analysing several documents in one call (`analyzeFiles`). */
+export interface MultiAnalysis {
+  /** Each root's checked document, by uri; undefined when it could not be read or parsed at all. */
+  readonly roots: Map<string, CheckedDocument | undefined>;
+  /** Every diagnostic of every document, sorted by file, then position. */
+  readonly diagnostics: Diagnostic[];
+  /** The diagnostics by the file they are in: every document read (roots and imports) and every unreadable root. */
+  readonly byFile: Map<string, Diagnostic[]>;
+  /** The text of every document read, by uri. */
+  readonly sources: Map<string, string>;
+  /** Every checked document, by uri. */
+  readonly documents: Map<string, CheckedDocument>;
+}
+
+/**
+ * Like `analyzeFile` for many documents at once: each document (a root, or
+ * one imported by several) is read, parsed and checked once for the call.
+ */
+export function analyzeFiles(paths: readonly string[], options: AnalyzeOptions = {}): Promise<MultiAnalysis> {
+  return loadAndCheckAll(paths, options.readFile);
 }
 
 /**

@@ -14,7 +14,7 @@ import { compareSpans } from "../diagnostics/span.js";
 import type { Document } from "../syntax/ast.js";
 import { parseDocument } from "../syntax/parse.js";
 import { checkDocument, type ImportOutcome } from "./document.js";
-import type { Analysis } from "./index.js";
+import type { Analysis, MultiAnalysis } from "./index.js";
 import * as msg from "./messages.js";
 import type { CheckedDocument } from "./model.js";
 
@@ -42,6 +42,8 @@ class DocumentSet {
   readonly readErrors = new Map<string, string>();
   readonly parsed = new Map<string, Document | undefined>();
   readonly diagnostics: Diagnostic[] = [];
+  /** The diagnostics (without span) of roots that could not be read, with the root's uri. */
+  readonly unreadRoots = new Map<Diagnostic, string>();
 
   /** Stores a read result. */
   add(uri: string, text: string | Error): void {
@@ -67,6 +69,16 @@ class DocumentSet {
 
   /** Checks every document reachable from the root, imports first. */
   check(root: string): Analysis {
+    const { roots, documents } = this.checkAll([root]);
+    return { root: roots.get(root), diagnostics: sortDiagnostics(this.diagnostics), sources: this.sources, documents };
+  }
+
+  /**
+   * Checks every document reachable from the roots, imports first, each
+   * document once however many roots import it. A root that could not be
+   * read gets a diagnostic without span, recorded in `unreadRoots`.
+   */
+  checkAll(rootUris: readonly string[]): { roots: Map<string, CheckedDocument | undefined>; documents: Map<string, CheckedDocument> } {
     const documents = new Map<string, CheckedDocument>();
     const onStack: string[] = [];
     const visit = (uri: string): CheckedDocument | undefined => {
@@ -97,10 +109,29 @@ class DocumentSet {
       documents.set(uri, checked);
       return checked;
     };
-    const rootError = this.readErrors.get(root);
-    if (rootError !== undefined) this.diagnostics.push(error("read-error", `cannot read \`${root}\`: ${rootError}`));
-    const rootDoc = visit(root);
-    return { root: rootDoc, diagnostics: sortDiagnostics(this.diagnostics), sources: this.sources, documents };
+    const roots = new Map<string, CheckedDocument | undefined>();
+    for (const root of rootUris) {
+      if (roots.has(root)) continue;
+      const rootError = this.readErrors.get(root);
+      if (rootError !== undefined) {
+        const d = error("read-error", `cannot read \`${root}\`: ${rootError}`);
+        this.diagnostics.push(d);
+        this.unreadRoots.set(d, root);
+      }
+      roots.set(root, visit(root));
+    }
+    return { roots, documents };
+  }
+
+  /** Each diagnostic by the file it is in (its span's, or the unreadable root's), each list sorted. */
+  byFile(): Map<string, Diagnostic[]> {
+    const out = new Map<string, Diagnostic[]>();
+    for (const uri of [...this.sources.keys(), ...this.unreadRoots.values()]) out.set(uri, []);
+    for (const d of sortDiagnostics(this.diagnostics)) {
+      const file = d.span?.uri ?? this.unreadRoots.get(d);
+      if (file !== undefined) (out.get(file) ?? out.set(file, []).get(file)!).push(d);
+    }
+    return out;
   }
 }
 
@@ -131,7 +162,24 @@ export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
 
 /** Reads, parses and checks the document at `path` and its imports. */
 export async function loadAndCheck(path: string, reader: (uri: string) => Promise<string> = defaultReader): Promise<Analysis> {
-  const root = /^https?:\/\//.test(path) ? path : resolve(path);
+  const root = rootUri(path);
+  return (await readAll([root], reader)).check(root);
+}
+
+/** Reads, parses and checks the documents at `paths` and their imports, each document once. */
+export async function loadAndCheckAll(paths: readonly string[], reader: (uri: string) => Promise<string> = defaultReader): Promise<MultiAnalysis> {
+  const rootUris = paths.map(rootUri);
+  const set = await readAll(rootUris, reader);
+  const { roots, documents } = set.checkAll(rootUris);
+  return { roots, documents, sources: set.sources, diagnostics: sortDiagnostics(set.diagnostics), byFile: set.byFile() };
+}
+
+function rootUri(path: string): string {
+  return /^https?:\/\//.test(path) ? path : resolve(path);
+}
+
+/** Reads the roots and, in rounds, every document they import (each once); parses what it reads. */
+async function readAll(roots: readonly string[], reader: (uri: string) => Promise<string>): Promise<DocumentSet> {
   const set = new DocumentSet();
   const read = async (uri: string): Promise<void> => {
     try {
@@ -140,9 +188,9 @@ export async function loadAndCheck(path: string, reader: (uri: string) => Promis
       set.add(uri, e instanceof Error ? e : new Error(String(e)));
     }
   };
-  await read(root);
+  await Promise.all([...new Set(roots)].map(read));
   for (let missing = set.missing(); missing.length; missing = set.missing()) await Promise.all(missing.map(read));
-  return set.check(root);
+  return set;
 }
 
 /**

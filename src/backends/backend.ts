@@ -127,6 +127,8 @@ export interface AttemptResult {
 /** A backend: runs single attempts. */
 export interface Backend {
   readonly kind: BackendKind;
+  /** The engine it drives, in words, for the run's first line (`Docker Engine 20.10.24 at unix:///…`); absent for local. */
+  readonly engine?: string;
   /** What this backend can ever give; the resource pool admits attempts against it. */
   capacity(): Promise<Capacity>;
   /** Pure: decides where the attempt's inputs and working directory appear to the command. */

@@ -9,9 +9,7 @@
  * could not be reached or refused, 2 bad usage or invalid config.
  */
 import type { Command } from "commander";
-import { connect, countSwept, engineUrl, sweepContainers, type SweptContainer } from "../backends/docker/index.js";
-import { DockerBackendError } from "../backends/docker/client.js";
-import { ConfigError, loadConfig } from "../config/index.js";
+import type { SweptContainer } from "../backends/docker/index.js";
 import { addCommand, ExitCode } from "./program.js";
 
 /** Options of `wdlrun clean`. */
@@ -25,6 +23,12 @@ export interface CleanOptions {
 
 /** Runs `wdlrun clean`; writes its report through `out` and resolves with the exit code. */
 export async function cleanCommand(opts: CleanOptions, out: (line: string) => void): Promise<number> {
+  // Loaded here, not at start-up (see ./program.ts).
+  const [{ connect, countSwept, engineUrl, sweepContainers }, { DockerBackendError }, { ConfigError, loadConfig }] = await Promise.all([
+    import("../backends/docker/index.js"),
+    import("../backends/docker/client.js"),
+    import("../config/index.js"),
+  ]);
   let host: string | undefined;
   try {
     const config = loadConfig({

@@ -6,16 +6,19 @@
  * diagnostics) when the document has errors.
  */
 import type { Command } from "commander";
-import { analyzeFile } from "../analysis/index.js";
-import { inputSlots, inputsTemplate } from "../analysis/inputs.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
-import { chooseTarget } from "../runtime/target.js";
 import { addCommand, ExitCode } from "./program.js";
 import type { CheckOutput } from "./check.js";
 
 /** Prints the inputs template of `file`; resolves to the exit code. */
 export async function runInputs(file: string, task: string | undefined, out: CheckOutput = defaultOutput): Promise<number> {
+  // Loaded here, not at start-up (see ./program.ts).
+  const [{ analyzeFile }, { inputSlots, inputsTemplate }, { chooseTarget }] = await Promise.all([
+    import("../analysis/index.js"),
+    import("../analysis/inputs.js"),
+    import("../runtime/target.js"),
+  ]);
   const analysis = await analyzeFile(file);
   if (!analysis.root || hasErrors(analysis.diagnostics)) {
     out.stderr(renderDiagnostics(analysis.diagnostics.filter((d) => d.severity === "error"), analysis.sources));

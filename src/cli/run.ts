@@ -18,13 +18,13 @@ import { assertUnreachable } from "../diagnostics/diagnostic.js";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
-import { ConfigError, loadConfig, type BackendChoice, type WdlrunConfig } from "../config/index.js";
+import type { Backend } from "../backends/backend.js";
+import type { BackendChoice, WdlrunConfig } from "../config/index.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { createBackend, type BackendSetup } from "../runtime/backend-factory.js";
+import type { BackendSetup } from "../runtime/backend-factory.js";
 import { Cancellation } from "../runtime/cancellation.js";
-import { runDocument, type RunOutcome } from "../runtime/engine.js";
+import type { RunOutcome } from "../runtime/engine.js";
 import { NoticeRelay } from "../runtime/events.js";
-import { InputsError, parseInputsText } from "../runtime/inputs.js";
 import { setActiveCancellation } from "./interrupt.js";
 import { addCommand, ExitCode } from "./program.js";
 import { Progress, type ProgressSink } from "./progress.js";
@@ -48,6 +48,13 @@ const BACKENDS = ["auto", "local", "docker", "swarm"];
 
 /** Runs `wdlrun run` and resolves with its exit code. */
 export async function runCommand(file: string, args: readonly string[], opts: RunCommandOptions, streams: RunStreams): Promise<number> {
+  // Loaded here, not at start-up (see ./program.ts).
+  const [{ ConfigError, loadConfig }, { createBackend }, { runDocument }, { InputsError, parseInputsText }] = await Promise.all([
+    import("../config/index.js"),
+    import("../runtime/backend-factory.js"),
+    import("../runtime/engine.js"),
+    import("../runtime/inputs.js"),
+  ]);
   const err = (line: string) => streams.stderr.write(line.endsWith("\n") ? line : line + "\n");
   if (opts.backend !== undefined && !BACKENDS.includes(opts.backend)) {
     err(`wdlrun: --backend must be one of ${BACKENDS.join(", ")}, not ${JSON.stringify(opts.backend)}`);
@@ -99,16 +106,22 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
   }
 
   const progress = new Progress(streams.stderr);
-  const notices = new NoticeRelay((m) => progress.print(m));
+  // Notices while the backend opens (leftovers swept, auto's fallback) follow the line naming the backend.
+  let early: string[] | undefined = [];
+  const notices = new NoticeRelay((m) => (early ? early.push(m) : progress.print(m)));
   let setup: BackendSetup;
   try {
     setup = await createBackend(config, notices.notice, opts.backend as BackendChoice | undefined);
   } catch (e) {
     // No engine answers (or the like): nothing ran.
+    for (const m of early) progress.print(m);
     progress.stop();
     err(`wdlrun: ${e instanceof Error ? e.message : String(e)}`);
     return ExitCode.invalid;
   }
+  progress.print(backendLine(setup.backend));
+  for (const m of early) progress.print(m);
+  early = undefined;
   const cancellation = new Cancellation();
   setActiveCancellation(cancellation);
   let outcome: RunOutcome;
@@ -187,6 +200,11 @@ export function unsatisfiableHints(problems: readonly string[]): string[] {
   return hints;
 }
 
+/** A run's first line: the backend and the engine it drives (`wdlrun: backend docker, Docker Engine 20.10.24 at unix:///…`). */
+export function backendLine(backend: Backend): string {
+  return `wdlrun: backend ${backend.kind}, ${backend.engine ?? "tasks as processes on this machine"}`;
+}
+
 /** One diagnostic as `file:line:col: severity: message`. */
 function formatDiagnostic(d: Diagnostic): string {
   const where = d.span ? `${d.span.uri}:${d.span.start.line}:${d.span.start.column}: ` : "";
@@ -196,7 +214,7 @@ function formatDiagnostic(d: Diagnostic): string {
 /** Registers `run` with the program. */
 export function registerRun(program: Command, done: (code: number) => void): void {
   program
-    .command("run")
+    .command("run", { isDefault: true })
     .description("run a workflow (or one task) and print its outputs as JSON on stdout")
     .argument("<file>", "the WDL document")
     .argument("[inputs...]", "an inputs JSON file, then key=value inputs (value parsed as JSON when it parses)")

@@ -16,6 +16,9 @@ import type { Span } from "../diagnostics/span.js";
 /** WDL versions this front end understands (`version development` is read as 1.2). */
 export type WdlVersion = "1.0" | "1.1" | "1.2";
 
+/** The `version` statement's spellings this front end reads, and the version each means. */
+export const VERSION_SPELLINGS: Readonly<Record<string, WdlVersion>> = { "1.0": "1.0", "1.1": "1.1", "1.2": "1.2", development: "1.2" };
+
 /** A name as written, with its location. */
 export interface Identifier {
   readonly name: string;

@@ -148,3 +148,71 @@ describe("wdlrun inputs", () => {
     expect(r.stderr).toContain('no task named "nope"');
   });
 });
+
+describe("wdlrun check DIR (a repository in one call)", () => {
+  beforeAll(() => {
+    write("repo/common/lib.wdl", ["version 1.2", "task t {", "  input {", "    Int unused", "  }", "  command <<< >>>", "  output {", "    Int n = nope", "  }", "}", ""].join("\n"));
+    write("repo/a.wdl", ["version 1.2", 'import "common/lib.wdl"', "workflow a {", "  call lib.t { unused = 1 }", "}", ""].join("\n"));
+    write("repo/sub/b.wdl", ["version 1.2", 'import "../common/lib.wdl"', "workflow b {", "  call lib.t { unused = 2 }", "  Int m = t.missing", "}", ""].join("\n"));
+    write("repo/sub/clean.wdl", ["version 1.2", "task ok {", "  command <<< echo ok >>>", "}", ""].join("\n"));
+    write("repo/notes.txt", "not WDL");
+    write("repo/.hidden/skip.wdl", "this is not parsed");
+  });
+
+  it("checks every .wdl below, each imported document once, each diagnostic under its own file", () => {
+    const r = wdlrun("check", "repo");
+    expect(r.code).toBe(1);
+    // lib.wdl's error is reported once though two documents import it.
+    expect(r.stderr.split("repo/common/lib.wdl:8:13: error: unknown name `nope`").length).toBe(2);
+    expect(r.stderr).toContain("repo/sub/b.wdl:5:13: error:");
+    expect(r.stderr).not.toContain("skip.wdl");
+  });
+
+  it("--summary prints errors and warnings per file and a total", () => {
+    const r = wdlrun("check", "--summary", "repo");
+    expect(r.code).toBe(1);
+    const rows = r.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => l.trim().split(/\s+/));
+    expect(rows).toEqual([
+      ["errors", "warnings", "file"],
+      ["0", "0", "repo/a.wdl"],
+      ["1", "1", "repo/common/lib.wdl"],
+      ["1", "0", "repo/sub/b.wdl"],
+      ["0", "0", "repo/sub/clean.wdl"],
+      ["2", "1", "total", "(4", "files)"],
+    ]);
+  });
+
+  it("--summary --json gives the same per file, and --json names each diagnostic's file", () => {
+    const s = wdlrun("check", "--summary", "--json", "repo/sub", "repo/a.wdl");
+    expect(s.code).toBe(1);
+    expect(JSON.parse(s.stdout)).toEqual({
+      files: [
+        { file: "repo/a.wdl", errors: 0, warnings: 0 },
+        { file: "repo/common/lib.wdl", errors: 1, warnings: 1 },
+        { file: "repo/sub/b.wdl", errors: 1, warnings: 0 },
+        { file: "repo/sub/clean.wdl", errors: 0, warnings: 0 },
+      ],
+      total: { files: 4, errors: 2, warnings: 1 },
+    });
+    const j = wdlrun("check", "--json", "repo");
+    const list = JSON.parse(j.stdout) as { file: string; code: string }[];
+    expect(list.map((d) => [d.file, d.code])).toEqual([
+      ["repo/common/lib.wdl", "unused-input"],
+      ["repo/common/lib.wdl", "unknown-name"],
+      ["repo/sub/b.wdl", "unknown-member"],
+    ]);
+  });
+
+  it("puts an unreadable file in the summary, and exits 2 for a directory without .wdl files", () => {
+    const r = wdlrun("check", "--summary", "repo/sub/clean.wdl", "nope.wdl");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/1\s+0\s+nope\.wdl/);
+    write("empty/readme.txt", "");
+    const e = wdlrun("check", "empty");
+    expect(e.code).toBe(2);
+    expect(e.stderr).toContain("no .wdl files below empty");
+  });
+});

@@ -17,7 +17,7 @@ import type { ImageResolver } from "./images.js";
 import { LABEL_COMMON, LABEL_SESSION } from "./labels.js";
 import { dockerLayout } from "./layout.js";
 import { maxCpuWithin, runAttempt, type AttemptContext } from "./attempt.js";
-import { imageResolverFor, keptNotice, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "./opening.js";
+import { describeEngine, imageResolverFor, keptNotice, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "./opening.js";
 import type { FileOwner } from "./wrapper.js";
 
 /** Options of the Docker backend; `dockerOptionsFromConfig` derives them from the config. */
@@ -105,6 +105,7 @@ export class DockerBackend implements Backend {
     /** The engine URL in use. */
     readonly url: string,
     private readonly options: DockerBackendOptions,
+    readonly engine: string,
   ) {
     this.notice = noticeOption(options.notice);
     this.images = imageResolverFor(docker, url, options, this.notice);
@@ -128,7 +129,7 @@ export class DockerBackend implements Backend {
   static async open(options: DockerBackendOptions = {}): Promise<DockerBackend> {
     const url = engineUrl(options.host);
     const docker = await openEngine(url);
-    const backend = new DockerBackend(docker, url, options);
+    const backend = new DockerBackend(docker, url, options, await describeEngine(docker, url));
     if (options.sweep !== false) {
       const swept = await sweepLeftovers(docker, url);
       if (swept !== undefined) backend.notice(swept);

@@ -31,6 +31,15 @@ export async function openEngine(url: string): Promise<Docker> {
   return docker;
 }
 
+/** The engine in words, `Docker Engine 20.10.24 at unix:///…` (the version left out when the engine does not say). */
+export async function describeEngine(docker: Docker, url: string): Promise<string> {
+  const version = await docker.version().then(
+    (v) => v.Version,
+    () => undefined,
+  );
+  return `Docker Engine${version ? ` ${version}` : ""} at ${url}`;
+}
+
 /**
  * Sweeps what crashed wdlrun runs left on the engine (sparing kept ones);
  * resolves to the notice that says what was removed (`removed 2 service(s)

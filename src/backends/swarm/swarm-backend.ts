@@ -17,7 +17,7 @@ import { connect, engineAnswers, engineUrl } from "../docker/client.js";
 import type { ImageResolver } from "../docker/images.js";
 import { LABEL_COMMON, LABEL_SESSION } from "../docker/labels.js";
 import { dockerLayout } from "../docker/layout.js";
-import { imageResolverFor, keptNotice, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "../docker/opening.js";
+import { describeEngine, imageResolverFor, keptNotice, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "../docker/opening.js";
 import type { FileOwner } from "../docker/wrapper.js";
 import { runSwarmAttempt, type SwarmAttemptContext } from "./attempt.js";
 import { advertisedKinds, readNodes, readRole, requireUsableNode, roleProblem, swarmRole, type SwarmInfo, type SwarmNode } from "./cluster.js";
@@ -112,6 +112,7 @@ export class SwarmBackend implements Backend {
     readonly localNodeId: string,
     nodes: readonly SwarmNode[],
     private readonly options: SwarmBackendOptions,
+    readonly engine: string,
   ) {
     this.notice = noticeOption(options.notice);
     this.images = imageResolverFor(docker, url, options, this.notice);
@@ -149,7 +150,8 @@ export class SwarmBackend implements Backend {
     if (problem !== undefined || role.kind !== "manager") throw new SwarmBackendError(problem ?? "not a swarm manager");
     const nodes = await readNodes(docker, url);
     requireUsableNode(nodes, url);
-    const backend = new SwarmBackend(docker, url, role.nodeId, nodes, options);
+    const engine = `${await describeEngine(docker, url)} (swarm manager, ${nodes.length} node${nodes.length === 1 ? "" : "s"})`;
+    const backend = new SwarmBackend(docker, url, role.nodeId, nodes, options, engine);
     if (options.sweep !== false) {
       const swept = await sweepLeftovers(docker, url);
       if (swept !== undefined) backend.notice(swept);

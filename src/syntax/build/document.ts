@@ -5,6 +5,7 @@
  */
 import type { CstNode, IToken } from "chevrotain";
 import type { Document, ImportAlias, ImportDecl, StructDef, TaskDef, WdlVersion, WorkflowDef } from "../ast.js";
+import { VERSION_SPELLINGS } from "../ast.js";
 import { describeToken } from "../parse-errors.js";
 import { Identifier, KwStruct, KwTask, KwWorkflow, RESERVED_KEYWORDS } from "../tokens.js";
 import { closeKeyword } from "../syntax-diagnostics.js";
@@ -14,7 +15,6 @@ import { ident } from "./expressions.js";
 import { tryBuild } from "./sections.js";
 import { buildString } from "./strings-ast.js";
 
-const versions: Readonly<Record<string, WdlVersion>> = { "1.0": "1.0", "1.1": "1.1", "1.2": "1.2", development: "1.2" };
 
 const topLevelExpected = "'import', 'struct', 'task' or 'workflow'";
 
@@ -147,7 +147,7 @@ function readVersion(
   const text = rest.replace(/#.*/, "").trim();
   const numberTok = tokenOf(node, "FloatLiteral") ?? tokenOf(node, "IntLiteral") ?? tokenOf(node, "Identifier");
   const span = ctx.span(kw, numberTok ?? kw);
-  const version = versions[text];
+  const version = VERSION_SPELLINGS[text];
   if (version === undefined) {
     ctx.error(
       "unsupported-version",
