@@ -136,7 +136,7 @@ export interface WdlRun {
 export async function runWdl(
   wdl: string,
   args: string[],
-  options: { readonly backend: "docker" | "swarm" | "local"; readonly env?: Record<string, string>; readonly out?: string; readonly host?: string; readonly dir?: string },
+  options: { readonly backend: "docker" | "swarm" | "local" | "auto"; readonly env?: Record<string, string>; readonly out?: string; readonly host?: string; readonly dir?: string },
 ): Promise<WdlRun> {
   const { runCommand } = await import("../../src/cli/run.js");
   const dir = options.dir ?? tempDir("wdlrun-run-");

@@ -148,6 +148,11 @@ export class SwarmBackend implements Backend {
    * (unless `sweep: false`).
    */
   static async open(options: SwarmBackendOptions = {}): Promise<SwarmBackend> {
+    if (options.hardening?.network === "none") {
+      throw new SwarmBackendError(
+        `docker.network = "none" cannot be given to swarm services (the swarm API cannot attach a service to the "none" network): use --backend docker for tasks without a network, or docker.network = "default"`,
+      );
+    }
     const url = engineUrl(options.host);
     const docker = await openEngine(url);
     const role = await readRole(docker, url);
