@@ -228,6 +228,37 @@ task t {
     expect(readFileSync(path.join(r.runDir, "call-t", "attempt-1", "command"), "utf8")).not.toContain(odd);
   });
 
+  it("closes the other ways out: device nodes, set-id files, hard links to inputs, writes to inputs, `..`; copies of the container's own files hold no FIFO", async () => {
+    const dir = tempDir("wdlrun-ways-");
+    const input = path.join(dir, "in.txt");
+    writeFileSync(input, "input\n");
+    const wdl = `version 1.2
+task t {
+  input { File f }
+  command <<<
+    mknod dev b 8 0 2>/dev/null && echo mknod-made || echo mknod-refused
+    cp /bin/true suid && chmod u+s,g+s suid
+    ln ~{f} hard 2>/dev/null && echo hardlink-made || echo hardlink-refused
+    (echo x > ~{f}) 2>/dev/null && echo input-written || echo input-read-only
+  >>>
+  output { Array[String] lines = read_lines(stdout())  File suid = "suid"  File up = "../../../etc/hostname"  File abs = "/etc/hostname" }
+  runtime { docker: "ubuntu:latest" }
+}
+`;
+    const r = await runContained(wdl, [`f=${input}`]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.outputs["t.lines"]).toEqual(["mknod-refused", "hardlink-refused", "input-read-only"]);
+    expect(statSync(r.outputs["t.suid"] as string).mode & 0o6000).toBe(0);
+    expect(readFileSync(input, "utf8")).toBe("input\n");
+    const outside = path.join(r.runDir, "call-t", "attempt-1", "outside") + "/";
+    expect(r.outputs["t.up"]).toBe(r.outputs["t.abs"]);
+    expect((r.outputs["t.abs"] as string).startsWith(outside)).toBe(true);
+    const fifo = await runContained(TASK("mkdir /tmp/fd && echo a > /tmp/fd/a && mkfifo /tmp/fd/p", `Directory d = "/tmp/fd"`));
+    expect(fifo.code).toBe(1);
+    expect(fifo.stderr).toContain("output d: /tmp/fd holds a FIFO (fd/p): only regular files, directories and links leave a task; nothing was copied");
+    expect(existsSync(path.join(fifo.runDir, "call-t", "attempt-1", "outside", "tmp", "fd"))).toBe(false);
+  });
+
   describe("hardening", () => {
     let docker: ReturnType<typeof connect>;
     beforeAll(() => {

@@ -48,6 +48,20 @@ describe("LocalBackend", () => {
     await b.close();
   });
 
+  it("hands back only files of the work dir and the inputs, regular files or folders, links resolved the same way", async () => {
+    const b = new LocalBackend({ notice: () => {} });
+    const r = await request("echo ok > y; ln -s y alias; ln -s /etc/passwd x; ln -s / root; mkfifo p\n");
+    const res = await b.execute(r, new AbortController().signal);
+    expect(res.exitCode).toBe(0);
+    expect(await res.toHost(containerPath("alias"), "File")).toBe(path.join(r.workDir, "y"));
+    await expect(res.toHost(containerPath("x"))).rejects.toThrow("x is a symbolic link to /etc/passwd, outside the task's working directory and inputs");
+    await expect(res.toHost(containerPath("root/etc/passwd"))).rejects.toThrow("root/etc/passwd: root is a symbolic link to /");
+    await expect(res.toHost(containerPath("p"), "File")).rejects.toThrow("p is a FIFO, not a regular file");
+    await expect(res.toHost(containerPath("/etc/hostname"))).rejects.toThrow("/etc/hostname is outside the task's working directory and inputs");
+    await expect(res.toHost(containerPath("."), "File")).rejects.toThrow("is a directory, not a regular file");
+    await b.close();
+  });
+
   it("runs the command with the configured shell, and names it when it cannot start", async () => {
     const b = new LocalBackend({ shell: "sh", notice: () => {} });
     const r = await request("readlink /proc/$$/exe\n");

@@ -7,7 +7,7 @@
  * after a short grace.
  */
 import { spawn } from "node:child_process";
-import { lstat, mkdir, open } from "node:fs/promises";
+import { lstat, mkdir, mkdtemp, open, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import type Docker from "dockerode";
 import { containerPath, hostPath, type AttemptRequest, type AttemptResult, type ContainerPath, type HostPath } from "../backend.js";
@@ -270,12 +270,14 @@ function goModeType(mode: number): NodeType {
 /**
  * Copies `abs` (an absolute path in the container's own file system, not a
  * link) into `<attempt>/outside/<abs>`: the folders on the way are made
- * without following any link (one that is there already is refused), and
- * tar writes no owner and no set-id bits.
+ * without following any link (one that is there already is refused), tar
+ * writes no owner and no set-id bits, and a copy holding a device, FIFO or
+ * socket is refused before it is moved into place.
  */
 async function copyOut(url: string, container: Docker.Container, request: AttemptRequest, abs: ContainerPath): Promise<HostPath | undefined> {
   const root = path.join(request.dir, "outside");
   const parts = abs.split("/").filter((c) => c !== "");
+  if (parts.length === 0) throw new ContainmentError("/ (the container's root) cannot be handed back");
   const parent = await mkdirNoFollow(root, parts.slice(0, -1));
   const dest = path.join(parent, parts[parts.length - 1] ?? "");
   const st = await lstat(dest).catch(() => undefined);
@@ -290,8 +292,32 @@ async function copyOut(url: string, container: Docker.Container, request: Attemp
     if (statusOf(e) === 404) return undefined;
     throw asBackendError(e, url, `copying ${abs} out of the container of ${request.callId}`);
   }
-  await untar(stream, parent);
-  return (await lstat(dest).catch(() => undefined)) ? hostPath(dest) : undefined;
+  // Extracted where only wdlrun can look (0700), checked, then moved into place.
+  const staging = await mkdtemp(path.join(parent, ".copy-"));
+  try {
+    await untar(stream, staging);
+    const name = parts[parts.length - 1] ?? "";
+    const special = await specialNodes(path.join(staging, name));
+    if (special.length > 0) {
+      const [first] = special;
+      throw new ContainmentError(`${abs} holds a ${first!.type} (${path.relative(staging, first!.path)}): only regular files, directories and links leave a task; nothing was copied`);
+    }
+    if (!(await lstat(path.join(staging, name)).catch(() => undefined))) return undefined;
+    await rename(path.join(staging, name), dest);
+    return hostPath(dest);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** The devices, FIFOs and sockets at or below `p` (links not followed). */
+async function specialNodes(p: string): Promise<{ path: string; type: NodeType }[]> {
+  const st = await lstat(p).catch(() => undefined);
+  if (st === undefined || st.isFile() || st.isSymbolicLink()) return [];
+  if (!st.isDirectory()) return [{ path: p, type: nodeType(st) }];
+  const found: { path: string; type: NodeType }[] = [];
+  for (const entry of await readdir(p)) found.push(...(await specialNodes(path.join(p, entry))));
+  return found;
 }
 
 /** Makes `root/parts…` folder by folder (root included), refusing any that is not a real folder (a symlink is never followed). */

@@ -1,6 +1,7 @@
 /**
  * What hardens every task container beyond its mounts: no-new-privileges
- * (a setuid binary in the image gains nothing), a limit on processes (a fork
+ * (a setuid binary in the image gains nothing), no MKNOD capability (no
+ * device node reaches the run directory), a limit on processes (a fork
  * bomb stops at it), the network (`docker.network`: the engine's default, or
  * none at all) and the user the command runs as (`docker.user`: the image's
  * own, root in the usual images, or the uid:gid of whoever runs wdlrun).
@@ -33,10 +34,18 @@ export function invokingUser(): FileOwner {
   return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
 }
 
-/** The HostConfig fields of a container: SecurityOpt no-new-privileges, PidsLimit, NetworkMode. */
-export function hardeningHostConfig(h: Hardening): Pick<Docker.HostConfig, "SecurityOpt" | "PidsLimit" | "NetworkMode"> {
+/**
+ * Capabilities every task container drops: MKNOD (a device node made in the
+ * work directory would be a real device on the host, readable through the
+ * run directory).
+ */
+export const DROPPED_CAPABILITIES = ["MKNOD"] as const;
+
+/** The HostConfig fields of a container: SecurityOpt no-new-privileges, CapDrop, PidsLimit, NetworkMode. */
+export function hardeningHostConfig(h: Hardening): Pick<Docker.HostConfig, "SecurityOpt" | "CapDrop" | "PidsLimit" | "NetworkMode"> {
   return {
     SecurityOpt: ["no-new-privileges"],
+    CapDrop: [...DROPPED_CAPABILITIES],
     ...(h.pidsLimit > 0 ? { PidsLimit: h.pidsLimit } : {}),
     ...(h.network === "none" ? { NetworkMode: "none" } : {}),
   };

@@ -75,7 +75,7 @@ export class LocalBackend implements Backend {
       );
     }
     const exitCode = await this.runProcess(request, signal);
-    return { exitCode, oomKilled: false, toHost: (p, kind) => Promise.resolve(localToHost(request.layout, p, kind)), release: () => Promise.resolve() };
+    return { exitCode, oomKilled: false, toHost: async (p, kind) => localToHost(request.layout, p, kind), release: () => Promise.resolve() };
   }
 
   private async runProcess(request: AttemptRequest, signal: AbortSignal): Promise<number> {

@@ -253,11 +253,11 @@ async function containersGone(ctx: SwarmAttemptContext, serviceId: string, nodeI
 }
 
 /** Maps a path to the host through the mounts only (the container is on another node: its own file system cannot be read). */
-function mountedToHost(request: AttemptRequest, p: ContainerPath, kind: "File" | "Directory" | undefined): Promise<HostPath | undefined> {
+async function mountedToHost(request: AttemptRequest, p: ContainerPath, kind: "File" | "Directory" | undefined): Promise<HostPath | undefined> {
   const r = request.layout.resolve(p);
-  if (r.kind !== "mounted") return Promise.resolve(undefined);
+  if (r.kind !== "mounted") return undefined;
   requireKind(request.layout.show(p), r.type, kind);
-  return Promise.resolve(r.host);
+  return r.host;
 }
 
 /** Creates the working directory and empty stdout/stderr files (they exist even when the task never starts). */

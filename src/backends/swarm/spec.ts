@@ -10,7 +10,7 @@
 import type { AttemptRequest } from "../backend.js";
 import { LABEL_KEEP, attemptLabels } from "../docker/labels.js";
 import { bindMounts } from "../docker/layout.js";
-import type { Hardening } from "../docker/hardening.js";
+import { DROPPED_CAPABILITIES, type Hardening } from "../docker/hardening.js";
 import type { FileOwner } from "../docker/wrapper.js";
 import { swarmWrapperScript } from "./wrapper.js";
 
@@ -40,6 +40,8 @@ export interface SwarmServiceSpec {
       readonly Dir: string;
       /** `uid:gid` (docker.user = invoking). */
       readonly User?: string;
+      /** Capabilities dropped (API 1.41). */
+      readonly CapabilityDrop: readonly string[];
       readonly Env: readonly string[];
       readonly Mounts: readonly SpecMount[];
       readonly StopSignal: string;
@@ -133,6 +135,7 @@ export function serviceSpec(request: AttemptRequest, o: SpecOptions): SwarmServi
         Args: [swarmWrapperScript(o.shell, o.owner, [layout.workDir])],
         Dir: layout.workDir,
         ...(user !== undefined ? { User: `${user.uid}:${user.gid}` } : {}),
+        CapabilityDrop: DROPPED_CAPABILITIES.map((c) => `CAP_${c}`),
         Env: Object.entries(request.env).map(([k, v]) => `${k}=${v}`),
         Mounts: mounts,
         StopSignal: "SIGTERM",

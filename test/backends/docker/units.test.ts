@@ -113,14 +113,16 @@ describe("resolving a path as the container saw it", () => {
     link("/etc/shadow", "abs");
     link("../../../../../../../../etc/shadow", "rel");
     link("/", "root");
-    link("/mnt/wdlrun/inputs/0/a.txt/../../../../etc", "updown");
+    link("/mnt/wdlrun/inputs/0/dir/../../../../../etc", "updown");
+    link("/mnt/wdlrun/inputs/0/a.txt/../../../../../etc", "notdir");
     link("loop2", "loop1");
     link("loop1", "loop2");
     expect(() => layout.resolve(c("abs"))).toThrow("abs is a symbolic link to /etc/shadow, outside the task's working directory and inputs");
     expect(() => layout.resolve(c("rel"))).toThrow(/^rel is a symbolic link to \.\.\/\.\.\/.*etc\/shadow, outside the task's working directory/);
     expect(() => layout.resolve(c("root/etc/shadow"))).toThrow("root/etc/shadow: root is a symbolic link to / (root/etc/shadow leads to /etc/shadow), outside");
     expect(() => layout.resolve(c("/mnt/wdlrun/work/root"))).toThrow(ContainmentError);
-    expect(() => layout.resolve(c("updown/passwd"))).toThrow(ContainmentError);
+    expect(() => layout.resolve(c("updown/passwd"))).toThrow("updown/passwd: updown is a symbolic link to /mnt/wdlrun/inputs/0/dir/../../../../../etc (updown/passwd leads to /etc/passwd), outside");
+    expect(layout.resolve(c("notdir/passwd")).kind).toBe("missing"); // a.txt/.. is not a folder
     expect(() => layout.resolve(c("loop1"))).toThrow("loop1: too many levels of symbolic links");
   });
 });
@@ -128,6 +130,11 @@ describe("resolving a path as the container saw it", () => {
 describe("wrapper script", () => {
   it("quotes for sh", () => {
     expect(shQuote("a b'c")).toBe(`'a b'\\''c'`);
+  });
+
+  it("clears set-id bits in what the task leaves, with or without an owner", () => {
+    expect(wrapperScript("bash", undefined, [CONTAINER_WORK_DIR])).toContain("chmod -R ug-s '/mnt/wdlrun/work'");
+    expect(wrapperScript("bash", { uid: 1, gid: 2 }, [CONTAINER_WORK_DIR])).toMatch(/chown -R 1:2 '\/mnt\/wdlrun\/work'[^\n]*\nchmod -R ug-s/);
   });
 
   it("keeps the command's exit status and chowns only when asked", () => {
@@ -259,6 +266,7 @@ describe("container definition", () => {
       { Type: "volume", Source: "", Target: "/scratch" },
     ]);
     expect(o.HostConfig?.SecurityOpt).toEqual(["no-new-privileges"]);
+    expect(o.HostConfig?.CapDrop).toEqual(["MKNOD"]);
     expect(o.HostConfig?.PidsLimit).toBe(4096);
     expect(o.HostConfig?.NetworkMode).toBeUndefined();
     expect(o.User).toBeUndefined();
@@ -268,7 +276,7 @@ describe("container definition", () => {
   });
 
   it("hardens as configured: no pids limit for 0, network none, the invoking user", () => {
-    expect(hardeningHostConfig({ pidsLimit: 0, network: "none", user: undefined })).toEqual({ SecurityOpt: ["no-new-privileges"], NetworkMode: "none" });
+    expect(hardeningHostConfig({ pidsLimit: 0, network: "none", user: undefined })).toEqual({ SecurityOpt: ["no-new-privileges"], CapDrop: ["MKNOD"], NetworkMode: "none" });
     const o = createOptions({ ...ctx, owner: undefined, hardening: { pidsLimit: 64, network: "default", user: { uid: 1234, gid: 5678 } } }, request, "x");
     expect(o.User).toBe("1234:5678");
     expect(o.HostConfig?.PidsLimit).toBe(64);

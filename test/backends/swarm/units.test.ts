@@ -203,6 +203,7 @@ describe("service spec", () => {
       { Type: "volume", Source: "", Target: "/scratch" },
     ]);
     expect(c.User).toBeUndefined();
+    expect(c.CapabilityDrop).toEqual(["CAP_MKNOD"]);
     // The command's output stays on the container's stdout/stderr (collected through the logs API).
     expect(c.Args[0]).toContain("bash /mnt/wdlrun/command </dev/null &");
     expect(c.Args[0]).not.toContain("/mnt/wdlrun/stdout");
