@@ -84,16 +84,19 @@ async function backendLoop(backend: Backend, o: Options, root: string, cpu = 1):
     const dir = path.join(root, `call-t-${String(i).padStart(4, "0")}`, "attempt-1");
     mkdirSync(path.join(dir, "work"), { recursive: true });
     writeFileSync(path.join(dir, "command"), `echo ${i}\n`);
-    const request: AttemptRequest = {
-      runId: "bench",
-      callId: `call-t-${i}`,
-      attempt: 1,
+    const files = {
       dir: hostPath(dir),
       workDir: hostPath(path.join(dir, "work")),
       commandFile: hostPath(path.join(dir, "command")),
       stdoutFile: hostPath(path.join(dir, "stdout")),
       stderrFile: hostPath(path.join(dir, "stderr")),
-      layout: backend.layout(hostPath(dir), []),
+    };
+    const request: AttemptRequest = {
+      runId: "bench",
+      callId: `call-t-${i}`,
+      attempt: 1,
+      ...files,
+      layout: backend.layout(files, []),
       env: {},
       containers: [o.image],
       resources: { cpu, memoryBytes: 1e8, gpuIds: [], fpga: 0, disks: [{ mountPoint: containerPath("/"), sizeBytes: 2 ** 30 }] },

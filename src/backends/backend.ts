@@ -7,6 +7,8 @@
  * Host paths and container paths are distinct branded strings: a value of one
  * kind never type-checks where the other is expected.
  */
+import type { AttemptLayout } from "./layout.js";
+export type { AttemptLayout, InputMount, Mount } from "./layout.js";
 
 /** A path on the machine running wdlrun. */
 export type HostPath = string & { readonly __brand: "HostPath" };
@@ -66,29 +68,8 @@ export interface GrantedResources {
   readonly disks: readonly { readonly mountPoint: ContainerPath; readonly sizeBytes: number }[];
 }
 
-/** One input file or directory made visible to the task. */
-export interface InputMount {
-  readonly host: HostPath;
-  readonly container: ContainerPath;
-  readonly directory: boolean;
-}
-
-/** How the backend lays an attempt out: where inputs and the working directory appear to the command. */
-export interface AttemptLayout {
-  /** The working directory as the command sees it. */
-  readonly workDir: ContainerPath;
-  /** Every input, mounted read-only. */
-  readonly inputs: readonly InputMount[];
-}
-
-/** Everything needed to run one attempt of one call. */
-export interface AttemptRequest {
-  /** Identifies the run; used for labels so leftovers can be swept. */
-  readonly runId: string;
-  /** Stable readable call id, e.g. `call-align-0007`. */
-  readonly callId: string;
-  /** 1-based attempt number. */
-  readonly attempt: number;
+/** The host files of one attempt that every layout mounts. */
+export interface AttemptFiles {
   /** The attempt directory on the host (holds `command`, `stdout`, `stderr`, `work/`). */
   readonly dir: HostPath;
   /** The host side of the working directory (`<dir>/work`). */
@@ -97,6 +78,23 @@ export interface AttemptRequest {
   readonly commandFile: HostPath;
   readonly stdoutFile: HostPath;
   readonly stderrFile: HostPath;
+}
+
+/** An input to lay out: the host path values name it by, and what is really there (its symlinks resolved, checked to be a file or a directory). */
+export interface InputSpec {
+  readonly host: HostPath;
+  readonly source: HostPath;
+  readonly directory: boolean;
+}
+
+/** Everything needed to run one attempt of one call. */
+export interface AttemptRequest extends AttemptFiles {
+  /** Identifies the run; used for labels so leftovers can be swept. */
+  readonly runId: string;
+  /** Stable readable call id, e.g. `call-align-0007`. */
+  readonly callId: string;
+  /** 1-based attempt number. */
+  readonly attempt: number;
   /** From `layout()`. */
   readonly layout: AttemptLayout;
   /** Environment variables for the command (from `env` declarations). */
@@ -115,11 +113,15 @@ export interface AttemptResult {
   /** The image actually used, when a container ran. */
   readonly image?: string;
   /**
-   * Maps a path the command wrote (as the command saw it) to a host path,
-   * copying it out of the container when it lies outside the mounted
-   * directories. Resolves `undefined` when the path does not exist.
+   * Maps a path the command handed back (as the command saw it) to a host
+   * path: resolved as the container saw it (AttemptLayout.resolve), copied out
+   * of the container when it lies in the container's own file system.
+   * Resolves `undefined` when the path does not exist. Rejects with a
+   * ContainmentError when a symlink leads out of the working directory and
+   * the inputs, or the node is not what `kind` asks (File: a regular file,
+   * Directory: a directory, undefined: either).
    */
-  toHost(path: ContainerPath): Promise<HostPath | undefined>;
+  toHost(path: ContainerPath, kind?: "File" | "Directory"): Promise<HostPath | undefined>;
   /** Frees what the attempt still holds (e.g. removes its container). Always called, once. */
   release(): Promise<void>;
 }
@@ -131,8 +133,8 @@ export interface Backend {
   readonly engine?: string;
   /** What this backend can ever give; the resource pool admits attempts against it. */
   capacity(): Promise<Capacity>;
-  /** Pure: decides where the attempt's inputs and working directory appear to the command. */
-  layout(attemptDir: HostPath, inputs: readonly { readonly host: HostPath; readonly directory: boolean }[]): AttemptLayout;
+  /** Pure: decides where the attempt's inputs, own files and working directory appear to the command. */
+  layout(files: AttemptFiles, inputs: readonly InputSpec[]): AttemptLayout;
   /**
    * Runs one attempt to completion. Resolves with its result; rejects only for
    * failures of the backend itself (engine unreachable, image missing) with an

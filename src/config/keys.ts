@@ -14,6 +14,9 @@
  * | docker.host          | ""                     | WDLRUN_DOCKER_HOST           | engine URL; "" = DOCKER_HOST, else unix:///var/run/docker.sock |
  * | docker.pull          | "if-not-present"       | WDLRUN_DOCKER_PULL           | if-not-present, always or never |
  * | docker.default_image | "debian:bookworm-slim" | WDLRUN_DOCKER_DEFAULT_IMAGE  | image for tasks that name no container (or "*") |
+ * | docker.pids_limit    | 4096                   | WDLRUN_DOCKER_PIDS_LIMIT     | most processes in one task container; 0 = no limit |
+ * | docker.network       | "default"              | WDLRUN_DOCKER_NETWORK        | default (the engine's network) or none (loopback only) |
+ * | docker.user          | "root"                 | WDLRUN_DOCKER_USER           | root (the image's user) or invoking (the uid:gid running wdlrun) |
  * | resources.limits     | "enforce"              | WDLRUN_RESOURCES_LIMITS      | enforce (a task asking more than the backend has fails) or try_with_max (clamp and run) |
  * | resources.cpu        | 0                      | WDLRUN_RESOURCES_CPU         | CPUs wdlrun may use; 0 = what the backend reports |
  * | resources.memory     | ""                     | WDLRUN_RESOURCES_MEMORY      | memory wdlrun may use ("16 GiB", bytes); "" = what the backend reports |
@@ -48,6 +51,10 @@ function key(name: string, type: KeyKind, doc: string): KeySpec {
 export const BACKEND_CHOICES = ["auto", "local", "docker", "swarm"] as const;
 /** When images are pulled. */
 export const PULL_POLICIES = ["if-not-present", "always", "never"] as const;
+/** The network of task containers. */
+export const NETWORK_CHOICES = ["default", "none"] as const;
+/** Who the command runs as in a task container. */
+export const USER_CHOICES = ["root", "invoking"] as const;
 /** What happens when a task asks more cpu/memory/GPUs than the backend can ever give. */
 export const LIMIT_POLICIES = ["enforce", "try_with_max"] as const;
 
@@ -69,6 +76,12 @@ export const KEYS: readonly KeySpec[] = [
     "When to pull a task's image: `if-not-present`, `always` or `never`."),
   key("docker.default_image", { kind: "string", default: "debian:bookworm-slim", nonEmpty: true },
     "Image for tasks whose `container` is absent or `\"*\"`."),
+  key("docker.pids_limit", { kind: "count", default: 4096 },
+    "Most processes (threads included) in one task container or swarm task; `0` = no limit."),
+  key("docker.network", { kind: "enum", values: NETWORK_CHOICES, default: "default" },
+    "Network of task containers: `default` (the engine's default network) or `none` (a loopback interface only)."),
+  key("docker.user", { kind: "enum", values: USER_CHOICES, default: "root" },
+    "Who the command runs as: `root` (the image's own user, root in the usual images) or `invoking` (the uid:gid of the user running wdlrun; files need no handing back)."),
   key("resources.limits", { kind: "enum", values: LIMIT_POLICIES, default: "enforce" },
     "A task asking more cpu/memory/GPUs than the backend can ever give: `enforce` fails it before it starts, `try_with_max` runs it with the most there is."),
   key("resources.cpu", { kind: "number", default: 0 },

@@ -13,12 +13,14 @@ import { readFileSync, existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse, TomlError } from "smol-toml";
-import { KEYS, findKey, type KeySpec, BACKEND_CHOICES, PULL_POLICIES, LIMIT_POLICIES } from "./keys.js";
+import { KEYS, findKey, type KeySpec, BACKEND_CHOICES, PULL_POLICIES, LIMIT_POLICIES, NETWORK_CHOICES, USER_CHOICES } from "./keys.js";
 import { convert, showValue, type ConfigValue } from "./values.js";
 
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export type PullPolicy = (typeof PULL_POLICIES)[number];
 export type LimitPolicy = (typeof LIMIT_POLICIES)[number];
+export type NetworkChoice = (typeof NETWORK_CHOICES)[number];
+export type UserChoice = (typeof USER_CHOICES)[number];
 
 /** Where a key's value came from. */
 export type Origin =
@@ -41,6 +43,12 @@ export interface WdlrunConfig {
     readonly host?: string;
     readonly pull: PullPolicy;
     readonly defaultImage: string;
+    /** Most processes in one task container; 0 = no limit. */
+    readonly pidsLimit: number;
+    /** `default`: the engine's network; `none`: loopback only. */
+    readonly network: NetworkChoice;
+    /** `root`: the image's user (as before); `invoking`: the uid:gid running wdlrun. */
+    readonly user: UserChoice;
   };
   readonly resources: {
     readonly limits: LimitPolicy;
@@ -259,6 +267,9 @@ function build(values: Map<string, ConfigValue>, origins: Record<string, Origin>
       ...(host !== "" ? { host } : {}),
       pull: get<PullPolicy>("docker.pull"),
       defaultImage: get<string>("docker.default_image"),
+      pidsLimit: get<number>("docker.pids_limit"),
+      network: get<NetworkChoice>("docker.network"),
+      user: get<UserChoice>("docker.user"),
     },
     resources: {
       limits: get<LimitPolicy>("resources.limits"),

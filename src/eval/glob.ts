@@ -10,8 +10,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { POSIX_CLASSES } from "../stdlib/posix-classes.js";
 
-/** The files under `baseDir` matching `pattern`, sorted. */
-export function globFiles(baseDir: string, pattern: string): string[] {
+/**
+ * The files under `baseDir` matching `pattern`, sorted. `lookUp` maps a
+ * path as written (relative) to the host path to read, undefined when nothing
+ * is there (a task's view of its files, see NodeFileIOOptions.globPath); by
+ * default the path below `baseDir`.
+ */
+export function globFiles(baseDir: string, pattern: string, lookUp?: (written: string) => string | undefined): string[] {
   const absolute = pattern.startsWith("/");
   const segments = pattern.split("/").filter((s) => s !== "");
   if (segments.length === 0) return [];
@@ -25,8 +30,9 @@ export function globFiles(baseDir: string, pattern: string): string[] {
     for (const [written, host] of candidates) {
       if (matcher === undefined) {
         const name = unescapeSegment(segment);
-        const h = path.join(host, name);
-        if (fs.existsSync(h)) next.push([joinWritten(written, name), h]);
+        const w = joinWritten(written, name);
+        const h = lookUp ? lookUp(w) : path.join(host, name);
+        if (h !== undefined && fs.existsSync(h)) next.push([w, h]);
         continue;
       }
       let entries: string[];
@@ -37,7 +43,10 @@ export function globFiles(baseDir: string, pattern: string): string[] {
       }
       for (const name of entries) {
         if (name.startsWith(".") && !segment.startsWith(".")) continue;
-        if (matcher.test(name)) next.push([joinWritten(written, name), path.join(host, name)]);
+        if (!matcher.test(name)) continue;
+        const w = joinWritten(written, name);
+        const h = lookUp ? lookUp(w) : path.join(host, name);
+        if (h !== undefined) next.push([w, h]);
       }
     }
     candidates = last ? next : next.filter(([, h]) => isDirectory(h));

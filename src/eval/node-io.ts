@@ -28,6 +28,12 @@ export interface NodeFileIOOptions {
    * through the backend); by default relative paths resolve against `baseDir`.
    */
   readonly hostPath?: (path: string) => string | undefined;
+  /**
+   * Where `glob` looks for a path relative to `baseDir` (a task's outputs: as
+   * the command saw it, links resolved inside its box), undefined when
+   * nothing is there; by default the path below `baseDir`.
+   */
+  readonly globPath?: (path: string) => string | undefined;
 }
 
 /** A FileIO backed by node:fs. */
@@ -72,7 +78,7 @@ export function nodeFileIO(options: NodeFileIOOptions): FileIO {
       }
     },
     glob(pattern) {
-      return globFiles(baseDir, pattern);
+      return globFiles(baseDir, pattern, options.globPath);
     },
     size(p) {
       try {
@@ -107,12 +113,17 @@ function extensionFor(nameHint: string): string {
   return ".txt";
 }
 
-/** Size of a file, or the total size of every file below a directory (symlinks followed). */
-function sizeOf(host: string): number {
-  const st = fs.statSync(host);
+/**
+ * Size of a file, or the total size of every file below a directory. Links
+ * inside a directory are not followed (they count as nothing): the directory
+ * may be a task's, and its links point into the task's container, not here.
+ */
+function sizeOf(host: string, inside = false): number {
+  const st = inside ? fs.lstatSync(host) : fs.statSync(host);
+  if (st.isSymbolicLink()) return 0;
   if (!st.isDirectory()) return st.size;
   let total = 0;
-  for (const entry of fs.readdirSync(host)) total += sizeOf(path.join(host, entry));
+  for (const entry of fs.readdirSync(host)) total += sizeOf(path.join(host, entry), true);
   return total;
 }
 

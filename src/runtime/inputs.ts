@@ -7,8 +7,9 @@
  * reported together, each naming the key (and the expected type).
  */
 import { assertUnreachable } from "../diagnostics/diagnostic.js";
-import { existsSync } from "node:fs";
+import { statSync, type Stats } from "node:fs";
 import path from "node:path";
+import { kindProblem, nodeType } from "../backends/layout.js";
 import type { Callable, CheckedWorkflow, InputInfo } from "../analysis/index.js";
 import { typeToString, type WdlType } from "../types/types.js";
 import { ValueError } from "../values/errors.js";
@@ -254,6 +255,14 @@ function readInput(info: InputInfo, json: unknown, key: string, source: InputSou
   return resolvePaths(value, info.type, key, source, options);
 }
 
+function statOrUndefined(p: string): Stats | undefined {
+  try {
+    return statSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Resolves relative local File/Directory paths against the source's directory and checks they exist. */
 function resolvePaths(v: WdlValue, type: WdlType, key: string, source: InputSource, options: BuildInputsOptions): WdlValue {
   switch (v.kind) {
@@ -261,8 +270,13 @@ function resolvePaths(v: WdlValue, type: WdlType, key: string, source: InputSour
     case "Directory": {
       if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(v.value)) return v;
       const abs = path.resolve(source.baseDir, v.value);
-      if ((options.checkFilesExist ?? true) && !existsSync(abs))
-        throw new InputsError([`input ${JSON.stringify(key)}: ${v.kind === "File" ? "file" : "directory"} not found: ${abs} (${v.value} in ${source.origin})`]);
+      if (options.checkFilesExist ?? true) {
+        const st = statOrUndefined(abs);
+        if (st === undefined) throw new InputsError([`input ${JSON.stringify(key)}: ${v.kind === "File" ? "file" : "directory"} not found: ${abs} (${v.value} in ${source.origin})`]);
+        // Only regular files and directories cross into a task (links resolved): never a socket, FIFO or device.
+        const problem = kindProblem(nodeType(st), v.kind);
+        if (problem !== undefined) throw new InputsError([`input ${JSON.stringify(key)}: ${abs} ${problem} (${v.value} in ${source.origin}); give a ${v.kind === "File" ? "regular file" : "directory"}`]);
+      }
       return { kind: v.kind, value: abs };
     }
     case "Array": {

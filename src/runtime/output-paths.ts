@@ -16,46 +16,50 @@
  */
 import { open } from "node:fs/promises";
 import path from "node:path";
-import { containerPath, hostPath, type AttemptLayout, type AttemptResult, type HostPath } from "../backends/backend.js";
+import { containerPath, hostPath, type AttemptLayout, type AttemptResult, type ContainerPath, type HostPath } from "../backends/backend.js";
+import { ContainmentError } from "../backends/layout.js";
 import type { FileIO } from "../eval/context.js";
 import { nodeFileIO, type NodeFileIOOptions } from "../eval/node-io.js";
 import { ValueError } from "../values/errors.js";
 import type { AttemptPaths } from "./run-dir.js";
 
+/** What a path maps to: a host path, nothing there, or refused (it would leave the box). */
+type Mapped = { readonly host: HostPath | undefined } | { readonly refused: ContainmentError };
+
 /** Maps the paths a finished attempt's outputs name to host paths; one per attempt. */
 export class OutputPaths {
-  /** Host path (or undefined: nothing there) by absolute path as the command saw it. */
-  private readonly mapped = new Map<string, HostPath | undefined>();
-  private readonly pending = new Set<string>();
+  /** By kind and absolute path as the command saw it. */
+  private readonly mapped = new Map<string, Mapped>();
+  private readonly pending = new Map<string, { readonly path: ContainerPath; readonly kind: "File" | "Directory" | undefined }>();
   /** `write_*` files of the current evaluation, in call order, with what they hold. */
   private writes: { key: string; file: string }[] = [];
   private writeIndex = 0;
 
-  /**
-   * @param toCommand maps a host path the runtime handed out (an input, the
-   *   work directory) to the path the command saw; other paths unchanged
-   */
   constructor(
     private readonly layout: AttemptLayout,
     private readonly paths: AttemptPaths,
     private readonly result: AttemptResult,
-    private readonly toCommand: (p: string) => string,
   ) {}
 
-  /** The host path of `p` (as an output value names it), or undefined when nothing is there. */
-  async toHost(p: string): Promise<HostPath | undefined> {
+  /**
+   * The host path of `p` (as an output value names it), or undefined when
+   * nothing is there; rejects with a ContainmentError when it would leave the
+   * box or is not what `kind` asks.
+   */
+  async toHost(p: string, kind?: "File" | "Directory"): Promise<HostPath | undefined> {
     if (this.isAttemptFile(p)) return (await exists(p)) ? hostPath(p) : undefined;
-    const key = this.commandView(p);
-    if (!this.mapped.has(key)) this.mapped.set(key, await this.result.toHost(containerPath(key)));
-    return this.mapped.get(key);
+    const view = this.commandView(p);
+    const key = keyOf(view, kind);
+    if (!this.mapped.has(key)) await this.map(key, view, kind);
+    return unwrap(this.mapped.get(key)!);
   }
 
   /**
    * A FileIO for evaluating output expressions inside `evaluate`: `read_*`,
-   * `size` and `exists` read what the command wrote.
+   * `size`, `exists` and `glob` see what the command wrote, as it saw it.
    */
-  fileIO(options: Omit<NodeFileIOOptions, "hostPath">): FileIO {
-    const io = nodeFileIO({ ...options, hostPath: (p) => this.hostPathNow(p) });
+  fileIO(options: Omit<NodeFileIOOptions, "hostPath" | "globPath">): FileIO {
+    const io = nodeFileIO({ ...options, hostPath: (p) => this.hostPathNow(p), globPath: (p) => this.globPath(p) });
     return { ...io, writeFile: (nameHint, content) => this.writeOnce(io, nameHint, content) };
   }
 
@@ -74,19 +78,45 @@ export class OutputPaths {
         if (outcome.ok) return outcome.value;
         throw outcome.error;
       }
-      const keys = [...this.pending];
+      const todo = [...this.pending];
       this.pending.clear();
-      for (const key of keys) if (!this.mapped.has(key)) this.mapped.set(key, await this.result.toHost(containerPath(key)));
+      for (const [key, { path: view, kind }] of todo) if (!this.mapped.has(key)) await this.map(key, view, kind);
+    }
+  }
+
+  /** Asks the backend where `view` is; a refusal is kept to be reported where the path is used. */
+  private async map(key: string, view: ContainerPath, kind: "File" | "Directory" | undefined): Promise<void> {
+    try {
+      this.mapped.set(key, { host: await this.result.toHost(view, kind) });
+    } catch (e) {
+      if (!(e instanceof ContainmentError)) throw e;
+      this.mapped.set(key, { refused: e });
     }
   }
 
   /** The host path of `p` if already mapped; else notes it for `evaluate` and fails this pass. */
   private hostPathNow(p: string): string | undefined {
     if (this.isAttemptFile(p)) return p;
-    const key = this.commandView(p);
-    if (this.mapped.has(key)) return this.mapped.get(key);
-    this.pending.add(key);
+    const view = this.commandView(p);
+    const key = keyOf(view, undefined);
+    const m = this.mapped.get(key);
+    if (m !== undefined) {
+      if ("refused" in m) throw new ValueError(m.refused.message, "file-read-failed");
+      return m.host;
+    }
+    this.pending.set(key, { path: view, kind: undefined });
     throw new ValueError(`'${p}' is not yet copied out of the task`, "file-read-failed");
+  }
+
+  /** Where `glob` looks for `p` (relative to the working directory): resolved through the layout, links never followed out of the box. */
+  private globPath(p: string): string | undefined {
+    try {
+      const r = this.layout.resolve(this.layout.absolute(p));
+      return r.kind === "mounted" ? r.host : undefined;
+    } catch (e) {
+      if (e instanceof ContainmentError) throw new ValueError(`glob: ${e.message}`, "file-read-failed");
+      throw e;
+    }
   }
 
   /** `write_*` for a pass of `evaluate`: the n-th call gives back the earlier pass's n-th file when it holds the same. */
@@ -100,19 +130,24 @@ export class OutputPaths {
     return file;
   }
 
-  /** A file the runtime made in the attempt's directory on the host (stdout, stderr, `write_*` results). */
+  /** A file the runtime made in the attempt's directory on the host (stdout, stderr, `write_*` results); nothing the task made. */
   private isAttemptFile(p: string): boolean {
-    return path.isAbsolute(p) && p.startsWith(this.paths.dir + "/") && !isUnder(p, this.paths.workDir);
+    return p === this.paths.stdoutFile || p === this.paths.stderrFile || (p.startsWith(this.paths.writeDir + "/") && !p.slice(this.paths.writeDir.length + 1).includes("/"));
   }
 
-  /** `p` as an absolute path the command saw. */
-  private commandView(p: string): string {
-    return path.posix.resolve(this.layout.workDir, this.toCommand(p));
+  /** `p` as an absolute path the command saw (a host path the runtime handed out is mapped first). */
+  private commandView(p: string): ContainerPath {
+    return this.layout.absolute(path.isAbsolute(p) ? this.layout.toContainer(hostPath(p)) : containerPath(p));
   }
 }
 
-function isUnder(p: string, dir: string): boolean {
-  return p === dir || p.startsWith(dir + "/");
+function keyOf(view: ContainerPath, kind: "File" | "Directory" | undefined): string {
+  return `${kind ?? ""}\0${view}`;
+}
+
+function unwrap(m: Mapped): HostPath | undefined {
+  if ("refused" in m) throw m.refused;
+  return m.host;
 }
 
 async function exists(p: string): Promise<boolean> {

@@ -7,10 +7,11 @@
  * evaluates the outputs (File outputs mapped to host paths through
  * AttemptResult.toHost, see ./output-paths.ts). Failed commands are retried up to `max_retries`.
  */
-import { open, writeFile } from "node:fs/promises";
+import { open, realpath, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { CheckedTask } from "../analysis/index.js";
-import { containerPath, hostPath, type AttemptLayout, type AttemptResult, type GrantedResources, type HostPath } from "../backends/backend.js";
+import { containerPath, hostPath, type AttemptResult, type ContainerPath, type GrantedResources, type HostPath, type InputSpec } from "../backends/backend.js";
+import { ContainmentError, kindProblem, nodeType } from "../backends/layout.js";
 import type { EvalContext, FileIO } from "../eval/context.js";
 import { nodeFileIO } from "../eval/node-io.js";
 import type { Declaration, KeyValueSection } from "../syntax/ast.js";
@@ -29,7 +30,7 @@ import { RequirementError } from "./requirements/read-value.js";
 import { AcquireAbortedError, ResourceRefusedError, type Lease } from "./resource-pool.js";
 import type { RunContext } from "./run-context.js";
 import { OutputPaths } from "./output-paths.js";
-import { attemptPaths, callIdOf, createAttemptDir, type AttemptPaths } from "./run-dir.js";
+import { attemptPaths, callIdOf, createAttemptDir } from "./run-dir.js";
 import { StoppedError } from "./scheduler.js";
 import { taskVariable } from "./task-variable.js";
 import { collectPaths, mapPaths, MissingPathError } from "./value-paths.js";
@@ -118,14 +119,14 @@ async function runAttempt(
   }
   // The command sees paths through the backend's layout, known once every
   // input and private declaration has its value (defaults may name files too).
-  let mapPath: (p: string) => string = (p) => p;
+  let mapPath: (p: string) => ContainerPath = containerPath;
   const commandPath = (p: string) => mapPath(p);
   const env = new Env();
   const ctx = evalContext(task, env, nodeFileIO({ baseDir: paths.workDir, writeDir: paths.writeDir, commandPath }));
 
   // Inputs without a value, and private declarations, in dependency order.
   const inputDecls = new Set(task.inputs.map((i) => i.decl));
-  const inputFiles = new Map<string, boolean>();
+  const inputFiles = new Map<string, { directory: boolean; name: string }>();
   for (const decl of task.declarationOrder) {
     let v: WdlValue;
     try {
@@ -135,13 +136,18 @@ async function runAttempt(
     }
     env.set(decl.name.name, v);
     for (const p of collectPaths(v))
-      if (path.isAbsolute(p.path) && !p.path.startsWith(paths.writeDir + "/")) inputFiles.set(p.path, p.directory);
+      if (path.isAbsolute(p.path) && !p.path.startsWith(paths.writeDir + "/") && !inputFiles.has(p.path))
+        inputFiles.set(p.path, { directory: p.directory, name: decl.name.name });
   }
-  const layout = rt.backend.layout(paths.dir, [
-    ...[...inputFiles].map(([p, directory]) => ({ host: hostPath(p), directory })),
-    { host: paths.writeDir, directory: true },
-  ]);
-  mapPath = commandPathMapper(layout, paths);
+  // Only regular files and directories cross into the task, checked after their links are resolved.
+  const inputs: InputSpec[] = [];
+  for (const [p, { directory, name }] of inputFiles) {
+    const checked = await checkedInput(hostPath(p), directory);
+    if (typeof checked === "string") return fail(`input ${name}: ${checked}`);
+    inputs.push(checked);
+  }
+  const layout = rt.backend.layout(paths, [...inputs, { host: paths.writeDir, source: paths.writeDir, directory: true }]);
+  mapPath = (p) => layout.toContainer(hostPath(p));
 
   // Requirements, hints and runtime attributes → constraints.
   let constraints: TaskConstraints;
@@ -267,7 +273,7 @@ async function runAttempt(
     // Outputs, in source order, each able to see the earlier ones.
     // In outputs, `task.container` is the image that actually ran (the backend knows it).
     if (doc.version === "1.2") env.set("task", taskVar(resources, code, result.image ?? container));
-    const outPaths = new OutputPaths(layout, paths, result, mapPath);
+    const outPaths = new OutputPaths(layout, paths, result);
     const outCtx = evalContext(
       task,
       env,
@@ -277,11 +283,12 @@ async function runAttempt(
     for (const out of task.outputs) {
       try {
         const evaluated = await outPaths.evaluate(() => evaluateDecl(out.decl, out.type, outCtx));
-        const v = await mapPaths(evaluated, out.type, (p) => outPaths.toHost(p));
+        const v = await mapPaths(evaluated, out.type, (p, kind) => outPaths.toHost(p, kind));
         env.set(out.name, v);
         outputs.set(out.name, v);
       } catch (e) {
-        const why = e instanceof MissingPathError ? `output ${out.name}: ${e.message}` : `evaluating output ${out.name}: ${describeError(e)}`;
+        const why =
+          e instanceof MissingPathError || e instanceof ContainmentError ? `output ${out.name}: ${e.message}` : `evaluating output ${out.name}: ${describeError(e)}`;
         return fail(why, { exitCode: code, stderrTail: await tailLines(paths.stderrFile, 20) });
       }
     }
@@ -333,18 +340,24 @@ function evalContext(task: CheckedTask, env: Env, io: FileIO): EvalContext {
   return new EnvContext(task.document, env, io);
 }
 
-/** Maps host paths of inputs and the attempt's directories to the paths the command sees. */
-function commandPathMapper(layout: AttemptLayout, paths: AttemptPaths): (p: string) => string {
-  const table: [string, string][] = layout.inputs.map((i) => [i.host, i.container]);
-  table.push([paths.workDir, layout.workDir]);
-  return (p: string) => {
-    if (!path.isAbsolute(p)) return p;
-    for (const [host, container] of table) {
-      if (p === host) return container;
-      if (p.startsWith(host + "/")) return container + p.slice(host.length);
-    }
-    return p;
-  };
+/**
+ * An input as the layout takes it: its symlinks resolved (what is mounted is
+ * what was checked) and its node a regular file for a File, a directory for a
+ * Directory; else the reason (a socket, a FIFO, a device never reaches a
+ * task). A path that does not exist is passed on as it is (the backend says
+ * so if the command needs it).
+ */
+async function checkedInput(p: HostPath, directory: boolean): Promise<InputSpec | string> {
+  let source: string;
+  try {
+    source = await realpath(p);
+  } catch {
+    return { host: p, source: p, directory };
+  }
+  const st = await stat(source);
+  const problem = kindProblem(nodeType(st), directory ? "Directory" : "File");
+  if (problem === undefined) return { host: p, source: hostPath(source), directory };
+  return `${p}${source !== p ? ` (a link to ${source})` : ""} ${problem}: only regular files and directories cross into a task`;
 }
 
 /** The last `n` lines of a text file (reads at most its last 16 KiB). */

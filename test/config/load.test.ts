@@ -27,7 +27,7 @@ describe("loadConfig", () => {
     expect(c.shell).toBe("bash");
     expect(c.concurrency).toBe(0);
     expect(c.outputDir).toBe(join(cwd, "wdlrun-runs"));
-    expect(c.docker).toEqual({ pull: "if-not-present", defaultImage: "debian:bookworm-slim" });
+    expect(c.docker).toEqual({ pull: "if-not-present", defaultImage: "debian:bookworm-slim", pidsLimit: 4096, network: "default", user: "root" });
     expect(c.resources).toEqual({ limits: "enforce", gpus: [] });
     expect(c.swarm.gpuKind).toBe("NVIDIA-GPU");
     expect(c.file).toBeUndefined();

@@ -57,7 +57,7 @@ describe.skipIf(skip !== "")(`Docker backend${skip ? ` (${skip})` : ""}`, () => 
     await sh.close();
   });
 
-  it("mounts inputs read-only at their host paths", async () => {
+  it("mounts inputs read-only at container paths of wdlrun's choosing, one folder per host folder", async () => {
     const d = tempDir();
     const a = writeHostFile(path.join(d, "x", "a.txt"), "A\n");
     const b = writeHostFile(path.join(d, "y", "a.txt"), "B\n");
@@ -67,26 +67,27 @@ describe.skipIf(skip !== "")(`Docker backend${skip ? ` (${skip})` : ""}`, () => 
       runId,
       inputs: [{ host: a }, { host: b }, { host: dir, directory: true }],
       command: [
-        `cat ${a} ${b} ${dir}/inner.txt`,
-        `echo changed > ${a} && echo WROTE-FILE`,
-        `touch ${dir}/new && echo WROTE-DIR`,
-        `ls ${d}/x`,
+        "cat /mnt/wdlrun/inputs/0/a.txt /mnt/wdlrun/inputs/1/a.txt /mnt/wdlrun/inputs/2/dir/inner.txt",
+        "echo changed > /mnt/wdlrun/inputs/0/a.txt && echo WROTE-FILE",
+        "touch /mnt/wdlrun/inputs/2/dir/new && echo WROTE-DIR",
+        "ls /mnt/wdlrun/inputs/0",
+        `ls ${d} || true`,
         "true",
       ].join("\n"),
     });
-    expect(req.layout.inputs.map((i) => i.container)).toEqual([a, b, dir]);
+    expect(req.layout.inputs.map((i) => i.container)).toEqual(["/mnt/wdlrun/inputs/0/a.txt", "/mnt/wdlrun/inputs/1/a.txt", "/mnt/wdlrun/inputs/2/dir"]);
     const r = await backend.execute(req, never);
-    // Only the mounted inputs are visible: ls of their folder shows a.txt and nothing else.
+    // Only the mounted inputs are visible: ls of their folder shows a.txt and nothing else; the host folder is not there.
     expect(readFileSync(req.stdoutFile, "utf8")).toBe("A\nB\nD\na.txt\n");
-    expect(readFileSync(req.stderrFile, "utf8")).toMatch(/Read-only file system[\s\S]*Read-only file system/);
+    expect(readFileSync(req.stderrFile, "utf8")).toMatch(/Read-only file system[\s\S]*Read-only file system[\s\S]*No such file or directory/);
     expect(readFileSync(a, "utf8")).toBe("A\n");
     expect(existsSync(path.join(dir, "new"))).toBe(false);
-    expect(await r.toHost(containerPath(b))).toBe(b);
-    expect(await r.toHost(containerPath(`${dir}/inner.txt`))).toBe(path.join(dir, "inner.txt"));
+    expect(await r.toHost(containerPath("/mnt/wdlrun/inputs/1/a.txt"))).toBe(b);
+    expect(await r.toHost(containerPath("/mnt/wdlrun/inputs/2/dir/inner.txt"))).toBe(path.join(dir, "inner.txt"));
     await r.release();
   });
 
-  it("brings back outputs written in the work dir, outside it by absolute path, and through symlinks", async () => {
+  it("brings back outputs written in the work dir, outside it by absolute path, and through symlinks to the run's files only", async () => {
     const d = tempDir();
     const input = writeHostFile(path.join(d, "in.txt"), "input\n");
     const req = makeRequest(backend, {
@@ -96,8 +97,10 @@ describe.skipIf(skip !== "")(`Docker backend${skip ? ` (${skip})` : ""}`, () => 
         "mkdir -p sub && echo inside > sub/file.txt",
         "echo abs > /mnt/wdlrun/work/abs.txt",
         "mkdir -p /opt/results/deep && echo outside > /opt/results/deep/o.txt && echo top > /tmp/top.txt",
-        `ln -s ${input} link-to-input`,
+        "ln -s /mnt/wdlrun/inputs/0/in.txt link-to-input",
         "ln -s /tmp/top.txt link-outside",
+        "ln -s sub/file.txt link-inside",
+        "ln -s /tmp/top.txt /tmp/link-in-container",
       ].join("\n"),
     });
     const r = await backend.execute(req, never);
@@ -111,7 +114,11 @@ describe.skipIf(skip !== "")(`Docker backend${skip ? ` (${skip})` : ""}`, () => 
     const dir = await r.toHost(containerPath("/opt/results"));
     expect(readFileSync(path.join(dir!, "deep", "o.txt"), "utf8")).toBe("outside\n");
     expect(await r.toHost(containerPath("link-to-input"))).toBe(input);
-    expect(readFileSync((await r.toHost(containerPath("link-outside")))!, "utf8")).toBe("top\n");
+    expect(await r.toHost(containerPath("link-inside"))).toBe(path.join(work, "sub", "file.txt"));
+    // A link out of the work directory and the inputs is refused, even to the container's own files.
+    await expect(r.toHost(containerPath("link-outside"))).rejects.toThrow("link-outside is a symbolic link to /tmp/top.txt, outside the task's working directory and inputs");
+    await expect(r.toHost(containerPath("/tmp/link-in-container"))).rejects.toThrow("/tmp/link-in-container is a symbolic link to /tmp/top.txt, outside");
+    await expect(r.toHost(containerPath("/opt/results"), "File")).rejects.toThrow("/opt/results is a directory, not a regular file");
     expect(await r.toHost(containerPath("/no/such/file"))).toBeUndefined();
     expect(await r.toHost(containerPath("missing-in-work"))).toBeUndefined();
     await r.release();

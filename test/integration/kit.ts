@@ -4,7 +4,7 @@
  * run` as a child process, and the overlap of time intervals.
  */
 import { spawn, type ChildProcessByStdio } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -59,19 +59,22 @@ export function makeRequest(backend: Backend, spec: RequestSpec): AttemptRequest
   mkdirSync(path.join(dir, "work"), { recursive: true });
   const commandFile = path.join(dir, "command");
   writeFileSync(commandFile, spec.command + "\n");
-  const layout = backend.layout(
-    hostPath(dir),
-    (spec.inputs ?? []).map((i) => ({ host: hostPath(i.host), directory: i.directory ?? false })),
-  );
-  return {
-    runId: spec.runId ?? `it-${process.pid}`,
-    callId,
-    attempt,
+  const files = {
     dir: hostPath(dir),
     workDir: hostPath(path.join(dir, "work")),
     commandFile: hostPath(commandFile),
     stdoutFile: hostPath(path.join(dir, "stdout")),
     stderrFile: hostPath(path.join(dir, "stderr")),
+  };
+  const layout = backend.layout(
+    files,
+    (spec.inputs ?? []).map((i) => ({ host: hostPath(i.host), source: hostPath(existsSync(i.host) ? realpathSync(i.host) : i.host), directory: i.directory ?? false })),
+  );
+  return {
+    runId: spec.runId ?? `it-${process.pid}`,
+    callId,
+    attempt,
+    ...files,
     layout,
     env: spec.env ?? {},
     containers: spec.containers ?? ["ubuntu:latest"],
@@ -113,4 +116,45 @@ export function maxOverlap(intervals: readonly { readonly start: number; readonl
   let max = 0;
   for (const p of points) max = Math.max(max, (now += p.d));
   return max;
+}
+
+/** What `runWdl` gives back. */
+export interface WdlRun {
+  readonly code: number;
+  readonly outputs: Record<string, unknown>;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** The run directory ("" when none was made). */
+  readonly runDir: string;
+}
+
+/**
+ * Runs `wdlrun run` in this process on `wdl` (written to a fresh folder, or
+ * to `options.dir`), with `args` (inputs file, key=value) and extra WDLRUN_*
+ * variables; the engine is the tests' (DOCKER_HOST, or `options.host`).
+ */
+export async function runWdl(
+  wdl: string,
+  args: string[],
+  options: { readonly backend: "docker" | "swarm" | "local" | "auto"; readonly env?: Record<string, string>; readonly out?: string; readonly host?: string; readonly dir?: string },
+): Promise<WdlRun> {
+  const { runCommand } = await import("../../src/cli/run.js");
+  const dir = options.dir ?? tempDir("wdlrun-run-");
+  const file = path.join(dir, "main.wdl");
+  writeFileSync(file, wdl);
+  const saved = { ...process.env };
+  Object.assign(process.env, options.env ?? {}, { DOCKER_HOST: options.host ?? dockerHost() });
+  let stdout = "";
+  let stderr = "";
+  try {
+    const code = await runCommand(file, args, { backend: options.backend, out: options.out ?? path.join(dir, "runs") }, {
+      stdout: { write: (t) => void (stdout += t) },
+      stderr: { write: (t) => void (stderr += t), isTTY: false },
+    });
+    const runDir = /run directory: (.+?)(?: \(details in error\.json\))?$/m.exec(stderr)?.[1] ?? "";
+    return { code, outputs: stdout ? (JSON.parse(stdout) as Record<string, unknown>) : {}, stdout, stderr, runDir };
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
 }

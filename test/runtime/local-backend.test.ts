@@ -2,24 +2,27 @@ import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { containerPath, hostPath, type AttemptRequest } from "../../src/backends/backend.js";
+import { containerPath, hostPath, type AttemptRequest, type HostPath } from "../../src/backends/backend.js";
 import { LocalBackend } from "../../src/backends/local/local-backend.js";
+
+/** The files of an attempt whose directory is `dir`. */
+function attemptPaths(dir: HostPath) {
+  const at = (name: string) => hostPath(path.join(dir, name));
+  return { dir, workDir: at("work"), commandFile: at("command"), stdoutFile: at("stdout"), stderrFile: at("stderr") };
+}
 
 async function request(script: string, env: Record<string, string> = {}, containers: string[] = []): Promise<AttemptRequest> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "wdlrun-local-"));
   await mkdir(path.join(dir, "work"));
   await writeFile(path.join(dir, "command"), script);
   const backend = new LocalBackend();
+  const files = attemptPaths(hostPath(dir));
   return {
     runId: "r",
     callId: "call-x",
     attempt: 1,
-    dir: hostPath(dir),
-    workDir: hostPath(path.join(dir, "work")),
-    commandFile: hostPath(path.join(dir, "command")),
-    stdoutFile: hostPath(path.join(dir, "stdout")),
-    stderrFile: hostPath(path.join(dir, "stderr")),
-    layout: backend.layout(hostPath(dir), []),
+    ...files,
+    layout: backend.layout(files, []),
     env,
     containers,
     resources: { cpu: 1, memoryBytes: 1024, gpuIds: [], fpga: 0, disks: [] },
@@ -45,6 +48,20 @@ describe("LocalBackend", () => {
     await b.close();
   });
 
+  it("hands back only files of the work dir and the inputs, regular files or folders, links resolved the same way", async () => {
+    const b = new LocalBackend({ notice: () => {} });
+    const r = await request("echo ok > y; ln -s y alias; ln -s /etc/passwd x; ln -s / root; mkfifo p\n");
+    const res = await b.execute(r, new AbortController().signal);
+    expect(res.exitCode).toBe(0);
+    expect(await res.toHost(containerPath("alias"), "File")).toBe(path.join(r.workDir, "y"));
+    await expect(res.toHost(containerPath("x"))).rejects.toThrow("x is a symbolic link to /etc/passwd, outside the task's working directory and inputs");
+    await expect(res.toHost(containerPath("root/etc/passwd"))).rejects.toThrow("root/etc/passwd: root is a symbolic link to /");
+    await expect(res.toHost(containerPath("p"), "File")).rejects.toThrow("p is a FIFO, not a regular file");
+    await expect(res.toHost(containerPath("/etc/hostname"))).rejects.toThrow("/etc/hostname is outside the task's working directory and inputs");
+    await expect(res.toHost(containerPath("."), "File")).rejects.toThrow("is a directory, not a regular file");
+    await b.close();
+  });
+
   it("runs the command with the configured shell, and names it when it cannot start", async () => {
     const b = new LocalBackend({ shell: "sh", notice: () => {} });
     const r = await request("readlink /proc/$$/exe\n");
@@ -60,9 +77,10 @@ describe("LocalBackend", () => {
   });
   it("maps paths to themselves and reports the host's capacity", async () => {
     const b = new LocalBackend({ gpuIds: ["0"] });
-    const layout = b.layout(hostPath("/r/a"), [{ host: hostPath("/data/x.txt"), directory: false }]);
+    const layout = b.layout(attemptPaths(hostPath("/r/a")), [{ host: hostPath("/data/x.txt"), source: hostPath("/store/x.txt"), directory: false }]);
     expect(layout.workDir).toBe("/r/a/work");
-    expect(layout.inputs[0]).toEqual({ host: "/data/x.txt", container: "/data/x.txt", directory: false });
+    expect(layout.inputs[0]).toEqual({ host: "/data/x.txt", container: "/data/x.txt", source: "/store/x.txt", directory: false, role: "input" });
+    expect(layout.toContainer(hostPath("/r/a/work/y"))).toBe("/r/a/work/y");
     const cap = await b.capacity();
     expect(cap.cpu).toBeGreaterThanOrEqual(1);
     expect(cap.memoryBytes).toBe(os.totalmem());

@@ -7,14 +7,17 @@
  * after a short grace.
  */
 import { spawn } from "node:child_process";
-import { lstat, mkdir, open, readlink } from "node:fs/promises";
+import { lstat, mkdir, mkdtemp, open, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import type Docker from "dockerode";
-import { hostPath, type AttemptRequest, type AttemptResult, type ContainerPath, type HostPath } from "../backend.js";
+import { containerPath, hostPath, type AttemptRequest, type AttemptResult, type ContainerPath, type HostPath } from "../backend.js";
+import { ContainmentError, nodeType, requireKind, type NodeType } from "../layout.js";
 import { DockerBackendError, asBackendError, engineMessage, statusOf } from "./client.js";
 import { gpuDeviceRequest, isNoGpuRuntime, noGpuRuntimeMessage } from "./gpus.js";
 import { LABEL_KEEP, attemptLabels } from "./labels.js";
-import { CONTAINER_COMMAND, CONTAINER_STDERR, CONTAINER_STDOUT, mountedHostPath } from "./layout.js";
+
+import { bindMounts } from "./layout.js";
+import { hardeningHostConfig, type Hardening } from "./hardening.js";
 import { wrapperScript, type FileOwner } from "./wrapper.js";
 
 /** What an attempt needs from its backend. */
@@ -24,6 +27,8 @@ export interface AttemptContext {
   readonly shell: string;
   readonly cleanup: boolean;
   readonly owner: FileOwner | undefined;
+  /** no-new-privileges, pids limit, network, user. */
+  readonly hardening: Hardening;
   /** Labels every container of this backend instance. */
   readonly session: string;
   /** Seconds between SIGTERM and forced removal when aborting. */
@@ -96,7 +101,7 @@ export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, i
       exitCode,
       oomKilled,
       image,
-      toHost: (p) => toHost(ctx.url, container, request, p),
+      toHost: (p, kind) => toHost(ctx.url, container, request, p, kind),
       release: () => (ctx.cleanup ? remove() : Promise.resolve()),
     };
   } catch (e) {
@@ -125,18 +130,14 @@ export function createOptions(ctx: AttemptContext, request: AttemptRequest, imag
   const r = request.resources;
   const layout = request.layout;
   const mounts: Docker.MountSettings[] = [
-    { Type: "bind", Source: request.commandFile, Target: CONTAINER_COMMAND, ReadOnly: true },
-    { Type: "bind", Source: request.stdoutFile, Target: CONTAINER_STDOUT },
-    { Type: "bind", Source: request.stderrFile, Target: CONTAINER_STDERR },
-    { Type: "bind", Source: request.workDir, Target: layout.workDir },
-    ...layout.inputs.map((i): Docker.MountSettings => ({ Type: "bind", Source: i.host, Target: i.container, ReadOnly: true })),
+    ...bindMounts(layout),
     ...r.disks
       .filter((d) => d.mountPoint !== "/" && d.mountPoint !== layout.workDir)
       .map((d): Docker.MountSettings => ({ Type: "volume", Source: "", Target: d.mountPoint })),
   ];
   const env = Object.entries(request.env).map(([k, v]) => `${k}=${v}`);
   if (r.gpuIds.length > 0) env.push(`NVIDIA_VISIBLE_DEVICES=${r.gpuIds.join(",")}`);
-  const hostConfig: Docker.HostConfig = { Mounts: mounts };
+  const hostConfig: Docker.HostConfig = { Mounts: mounts, ...hardeningHostConfig(ctx.hardening) };
   if (r.maxCpu !== undefined) hostConfig.NanoCpus = Math.round(r.maxCpu * 1e9);
   if (r.maxMemoryBytes !== undefined) {
     hostConfig.Memory = Math.round(r.maxMemoryBytes);
@@ -149,6 +150,7 @@ export function createOptions(ctx: AttemptContext, request: AttemptRequest, imag
     Entrypoint: ["/bin/sh", "-c"],
     Cmd: [wrapperScript(ctx.shell, ctx.owner, [layout.workDir])],
     WorkingDir: layout.workDir,
+    ...(ctx.hardening.user !== undefined ? { User: `${ctx.hardening.user.uid}:${ctx.hardening.user.gid}` } : {}),
     Env: env,
     Labels: { ...attemptLabels(request.runId, request.callId, request.attempt, ctx.session), ...(ctx.cleanup ? {} : { [LABEL_KEEP]: "1" }) },
     HostConfig: hostConfig,
@@ -201,34 +203,88 @@ function createError(e: unknown, url: string, request: AttemptRequest, image: st
 }
 
 /**
- * Maps a path the command wrote to the host: through the mounts when it is
- * under one (following a symlink the command made to another mounted path),
- * else by copying it out of the container into `<attempt>/outside/<path>`.
+ * Maps a path the command handed back to the host, resolved as the container
+ * saw it (AttemptLayout.resolve; see ../layout.ts): through the mounts, or,
+ * for a path named in the container's own file system, by asking the engine
+ * (which resolves links there in the container's scope): a link is followed
+ * only where it leads into the mounts; anything else there is copied out of
+ * the container into `<attempt>/outside/<path>`.
  */
-export async function toHost(url: string, container: Docker.Container, request: AttemptRequest, p: ContainerPath): Promise<HostPath | undefined> {
-  const files = { workDir: request.workDir, stdoutFile: request.stdoutFile, stderrFile: request.stderrFile, commandFile: request.commandFile };
-  const mapped = mountedHostPath(p, request.layout, files);
-  if (mapped !== undefined) {
-    const st = await lstat(mapped).catch(() => undefined);
+export async function toHost(
+  url: string,
+  container: Docker.Container,
+  request: AttemptRequest,
+  p: ContainerPath,
+  kind: "File" | "Directory" | undefined,
+): Promise<HostPath | undefined> {
+  const layout = request.layout;
+  let r = layout.resolve(p);
+  for (let links = 0; r.kind === "outside"; links++) {
+    const st = await statInContainer(url, container, request, r.container);
     if (st === undefined) return undefined;
-    if (st.isSymbolicLink()) {
-      const target = await readlink(mapped);
-      if (path.isAbsolute(target)) {
-        const through = mountedHostPath(target as ContainerPath, request.layout, files);
-        if (through !== undefined && through !== mapped) return toHost(url, container, request, target as ContainerPath);
-        if (through === undefined) return copyOut(url, container, request, target as ContainerPath);
-      }
+    if (st.linkTarget === "") {
+      requireKind(layout.show(p), st.type, kind);
+      return copyOut(url, container, request, r.container);
     }
-    return mapped;
+    if (links >= 40) throw new ContainmentError(`${layout.show(p)}: too many levels of symbolic links`);
+    // The engine resolved the link in the container's scope; only a way into the mounts is allowed.
+    r = layout.resolve(containerPath(st.linkTarget), { link: r.container, target: st.linkTarget }, p);
   }
-  return copyOut(url, container, request, p);
+  if (r.kind === "missing") return undefined;
+  requireKind(layout.show(p), r.type, kind);
+  return r.host;
 }
 
-async function copyOut(url: string, container: Docker.Container, request: AttemptRequest, p: ContainerPath): Promise<HostPath | undefined> {
-  const abs = path.posix.resolve(request.layout.workDir, p);
-  const dest = path.join(request.dir, "outside", abs);
+/** What the engine says is at `p` in the container (HEAD archive), undefined when nothing is. */
+async function statInContainer(
+  url: string,
+  container: Docker.Container,
+  request: AttemptRequest,
+  p: ContainerPath,
+): Promise<{ readonly type: NodeType; readonly linkTarget: string } | undefined> {
+  let res: { headers?: Record<string, string | undefined>; resume?: () => void };
+  try {
+    res = (await container.infoArchive({ path: p })) as typeof res;
+  } catch (e) {
+    if (statusOf(e) === 404) return undefined;
+    throw asBackendError(e, url, `looking at ${p} in the container of ${request.callId}`);
+  }
+  res.resume?.();
+  const header = res.headers?.["x-docker-container-path-stat"];
+  const stat = header ? (JSON.parse(Buffer.from(header, "base64").toString("utf8")) as { mode?: number; linkTarget?: string }) : {};
+  return { type: goModeType(stat.mode ?? 0), linkTarget: stat.linkTarget ?? "" };
+}
+
+/** The node type of a Go `os.FileMode` (the engine's path stat). */
+function goModeType(mode: number): NodeType {
+  const bit = (n: number) => Math.floor(mode / 2 ** n) % 2 === 1;
+  if (bit(31)) return "directory";
+  if (bit(27)) return "symbolic link";
+  if (bit(26)) return bit(21) ? "character device" : "block device";
+  if (bit(25)) return "FIFO";
+  if (bit(24)) return "socket";
+  if (bit(19)) return "special file";
+  return "file";
+}
+
+/**
+ * Copies `abs` (an absolute path in the container's own file system, not a
+ * link) into `<attempt>/outside/<abs>`: the folders on the way are made
+ * without following any link (one that is there already is refused), tar
+ * writes no owner and no set-id bits, and a copy holding a device, FIFO or
+ * socket is refused before it is moved into place.
+ */
+async function copyOut(url: string, container: Docker.Container, request: AttemptRequest, abs: ContainerPath): Promise<HostPath | undefined> {
+  const root = path.join(request.dir, "outside");
+  const parts = abs.split("/").filter((c) => c !== "");
+  if (parts.length === 0) throw new ContainmentError("/ (the container's root) cannot be handed back");
+  const parent = await mkdirNoFollow(root, parts.slice(0, -1));
+  const dest = path.join(parent, parts[parts.length - 1] ?? "");
   const st = await lstat(dest).catch(() => undefined);
-  if (st !== undefined) return hostPath(dest);
+  if (st !== undefined) {
+    if (st.isSymbolicLink()) throw new ContainmentError(`${abs}: ${dest} is a symbolic link (copied out earlier); it is not followed`);
+    return hostPath(dest);
+  }
   let stream: NodeJS.ReadableStream;
   try {
     stream = await container.getArchive({ path: abs });
@@ -236,15 +292,54 @@ async function copyOut(url: string, container: Docker.Container, request: Attemp
     if (statusOf(e) === 404) return undefined;
     throw asBackendError(e, url, `copying ${abs} out of the container of ${request.callId}`);
   }
-  await mkdir(path.dirname(dest), { recursive: true });
-  await untar(stream, path.dirname(dest));
-  return (await lstat(dest).catch(() => undefined)) ? hostPath(dest) : undefined;
+  // Extracted where only wdlrun can look (0700), checked, then moved into place.
+  const staging = await mkdtemp(path.join(parent, ".copy-"));
+  try {
+    await untar(stream, staging);
+    const name = parts[parts.length - 1] ?? "";
+    const special = await specialNodes(path.join(staging, name));
+    if (special.length > 0) {
+      const [first] = special;
+      throw new ContainmentError(`${abs} holds a ${first!.type} (${path.relative(staging, first!.path)}): only regular files, directories and links leave a task; nothing was copied`);
+    }
+    if (!(await lstat(path.join(staging, name)).catch(() => undefined))) return undefined;
+    await rename(path.join(staging, name), dest);
+    return hostPath(dest);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
 }
 
-/** Extracts a tar stream into `dir` with the system's tar (without restoring owners). */
+/** The devices, FIFOs and sockets at or below `p` (links not followed). */
+async function specialNodes(p: string): Promise<{ path: string; type: NodeType }[]> {
+  const st = await lstat(p).catch(() => undefined);
+  if (st === undefined || st.isFile() || st.isSymbolicLink()) return [];
+  if (!st.isDirectory()) return [{ path: p, type: nodeType(st) }];
+  const found: { path: string; type: NodeType }[] = [];
+  for (const entry of await readdir(p)) found.push(...(await specialNodes(path.join(p, entry))));
+  return found;
+}
+
+/** Makes `root/parts…` folder by folder (root included), refusing any that is not a real folder (a symlink is never followed). */
+async function mkdirNoFollow(root: string, parts: readonly string[]): Promise<string> {
+  let dir = root;
+  for (const part of ["", ...parts]) {
+    dir = part === "" ? dir : path.join(dir, part);
+    try {
+      await mkdir(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+    const st = await lstat(dir);
+    if (!st.isDirectory()) throw new ContainmentError(`cannot copy out of the container into ${dir}: it is a ${nodeType(st)}, not a folder wdlrun made; it is not followed`);
+  }
+  return dir;
+}
+
+/** Extracts a tar stream into `dir` with the system's tar (no owners, no set-id bits, links never followed out: GNU tar defers them). */
 function untar(stream: NodeJS.ReadableStream, dir: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const tar = spawn("tar", ["-x", "--no-same-owner", "-C", dir], { stdio: ["pipe", "ignore", "pipe"] });
+    const tar = spawn("tar", ["-x", "--no-same-owner", "--no-same-permissions", "--no-overwrite-dir", "-C", dir], { stdio: ["pipe", "ignore", "pipe"] });
     let err = "";
     tar.stderr.on("data", (d: Buffer) => (err += d.toString()));
     tar.once("error", (e) => reject(new DockerBackendError(`cannot run tar to copy files out of a container: ${e.message}`)));

@@ -9,13 +9,14 @@
 import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import type Docker from "dockerode";
-import type { AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, HostPath } from "../backend.js";
+import type { AttemptFiles, AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, InputSpec } from "../backend.js";
 import type { PullPolicy, WdlrunConfig } from "../../config/load.js";
 import { asBackendError, connect, engineUrl, engineUsable } from "./client.js";
 import { detectGpuIds } from "./gpus.js";
 import type { ImageResolver } from "./images.js";
 import { LABEL_COMMON, LABEL_SESSION } from "./labels.js";
 import { dockerLayout } from "./layout.js";
+import { DEFAULT_HARDENING, hardeningFromConfig, type Hardening } from "./hardening.js";
 import { maxCpuWithin, runAttempt, type AttemptContext } from "./attempt.js";
 import { describeEngine, imageResolverFor, keptNotice, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "./opening.js";
 import type { FileOwner } from "./wrapper.js";
@@ -39,6 +40,8 @@ export interface DockerBackendOptions {
    * to do when that is root); null leaves them owned by the container's user.
    */
   readonly owner?: FileOwner | null;
+  /** no-new-privileges (always), pids limit, network, user (default DEFAULT_HARDENING). */
+  readonly hardening?: Hardening;
   /** Seconds an aborted container gets between SIGTERM and removal (default 2). */
   readonly stopGraceSeconds?: number;
   /** Sweep leftovers of crashed runs when opening (default true). */
@@ -55,6 +58,7 @@ export function dockerOptionsFromConfig(config: WdlrunConfig): DockerBackendOpti
     shell: config.shell,
     defaultImage: config.docker.defaultImage,
     cleanup: config.cleanup,
+    hardening: hardeningFromConfig(config),
     ...(config.resources.cpu !== undefined ? { cpu: config.resources.cpu } : {}),
     ...(config.resources.memoryBytes !== undefined ? { memoryBytes: config.resources.memoryBytes } : {}),
     ...(config.resources.gpus.length > 0 ? { gpuIds: config.resources.gpus } : {}),
@@ -114,7 +118,9 @@ export class DockerBackend implements Backend {
       url,
       shell: options.shell ?? "bash",
       cleanup: options.cleanup ?? true,
-      owner: ownerOption(options.owner),
+      // A command run as the invoking user writes files that are already theirs.
+      owner: options.hardening?.user !== undefined ? undefined : ownerOption(options.owner),
+      hardening: options.hardening ?? DEFAULT_HARDENING,
       session: this.session,
       stopGraceSeconds: options.stopGraceSeconds ?? 2,
       track: (id, live) => (live ? this.live.add(id) : this.live.delete(id)),
@@ -160,8 +166,8 @@ export class DockerBackend implements Backend {
     };
   }
 
-  layout(_attemptDir: HostPath, inputs: readonly { readonly host: HostPath; readonly directory: boolean }[]): AttemptLayout {
-    return dockerLayout(inputs);
+  layout(files: AttemptFiles, inputs: readonly InputSpec[]): AttemptLayout {
+    return dockerLayout(files, inputs);
   }
 
   async execute(request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {

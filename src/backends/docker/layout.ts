@@ -1,16 +1,16 @@
 /**
- * Where an attempt's files appear inside its container, and the way back:
- * the working directory at /mnt/wdlrun/work, the command at
- * /mnt/wdlrun/command, stdout/stderr at /mnt/wdlrun/stdout|stderr, and each
- * input read-only at its own host path (so a host path that reaches the
- * command by any route, e.g. a File interpolated inside a string, still
- * works, and inputs from one folder share a folder and keep their names).
- * Inputs under system folders of the image (/etc, /usr, ...) go instead to
- * /mnt/wdlrun/inputs/<n>/<basename>, <n> numbering their host folders.
- * Pure functions.
+ * Where an attempt's files appear inside its container: paths of wdlrun's
+ * choosing, never the host's (so a host path with a space, a quote or `$(…)`
+ * reaches no command, and the task learns nothing of the host's folders).
+ * The working directory is /mnt/wdlrun/work, the command /mnt/wdlrun/command,
+ * stdout/stderr /mnt/wdlrun/stdout|stderr, and each input is mounted
+ * read-only at /mnt/wdlrun/inputs/<n>/<basename>, <n> numbering the inputs'
+ * host folders (inputs from one folder share a folder and keep their names,
+ * so an index beside its data file stays beside it). Pure.
  */
 import path from "node:path";
-import { containerPath, hostPath, type AttemptLayout, type ContainerPath, type HostPath, type InputMount } from "../backend.js";
+import { containerPath, type AttemptFiles, type ContainerPath, type InputSpec } from "../backend.js";
+import { AttemptLayout, type Mount } from "../layout.js";
 
 /** The root of everything wdlrun mounts into a task container. */
 export const MOUNT_ROOT = "/mnt/wdlrun";
@@ -21,33 +21,27 @@ export const CONTAINER_COMMAND = containerPath(`${MOUNT_ROOT}/command`);
 /** Where the command's stdout and stderr go inside the container. */
 export const CONTAINER_STDOUT = containerPath(`${MOUNT_ROOT}/stdout`);
 export const CONTAINER_STDERR = containerPath(`${MOUNT_ROOT}/stderr`);
-const INPUTS_ROOT = `${MOUNT_ROOT}/inputs`;
-
-/** Folders that belong to the image: an input there would hide part of it, so it is mounted elsewhere. */
-const SYSTEM_FOLDERS = ["/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/opt", "/proc", "/run", "/sbin", "/sys", "/usr", "/var", MOUNT_ROOT];
-
-/** True when an input can appear at its own host path inside the container. */
-export function keepsHostPath(p: string): boolean {
-  return p !== "/" && !SYSTEM_FOLDERS.some((s) => p === s || p.startsWith(s + "/"));
-}
+/** The folder that holds the inputs' folders. */
+export const CONTAINER_INPUTS = containerPath(`${MOUNT_ROOT}/inputs`);
 
 /**
- * Lays out an attempt's inputs: at their host paths, or (under system
- * folders) one container folder per distinct host parent folder, basenames
- * kept. Duplicates are mounted once.
+ * Lays out an attempt: its own files at the fixed paths above, its inputs
+ * one container folder per distinct host folder, basenames kept. Duplicates
+ * are mounted once.
  */
-export function dockerLayout(inputs: readonly { readonly host: HostPath; readonly directory: boolean }[]): AttemptLayout {
+export function dockerLayout(files: AttemptFiles, inputs: readonly InputSpec[]): AttemptLayout {
+  const mounts: Mount[] = [
+    { container: CONTAINER_WORK_DIR, host: files.workDir, source: files.workDir, directory: true, role: "work" },
+    { container: CONTAINER_COMMAND, host: files.commandFile, source: files.commandFile, directory: false, role: "attempt" },
+    { container: CONTAINER_STDOUT, host: files.stdoutFile, source: files.stdoutFile, directory: false, role: "attempt" },
+    { container: CONTAINER_STDERR, host: files.stderrFile, source: files.stderrFile, directory: false, role: "attempt" },
+  ];
   const folders = new Map<string, number>();
   const seen = new Set<string>();
-  const mounts: InputMount[] = [];
   for (const input of inputs) {
     const host = path.resolve(input.host);
     if (seen.has(host)) continue;
     seen.add(host);
-    if (keepsHostPath(host)) {
-      mounts.push({ host: hostPath(host), container: containerPath(host), directory: input.directory });
-      continue;
-    }
     const parent = path.dirname(host);
     let n = folders.get(parent);
     if (n === undefined) {
@@ -55,39 +49,29 @@ export function dockerLayout(inputs: readonly { readonly host: HostPath; readonl
       folders.set(parent, n);
     }
     const base = path.basename(host) || "root";
-    mounts.push({ host: hostPath(host), container: containerPath(`${INPUTS_ROOT}/${n}/${base}`), directory: input.directory });
+    const container: ContainerPath = containerPath(`${CONTAINER_INPUTS}/${n}/${base}`);
+    mounts.push({ container, host: input.host, source: input.source, directory: input.directory, role: "input" });
   }
-  return { workDir: CONTAINER_WORK_DIR, inputs: mounts };
+  return new AttemptLayout(mounts);
 }
 
-/** The host files behind the fixed container paths of one attempt. */
-export interface AttemptFiles {
-  readonly workDir: HostPath;
-  readonly stdoutFile: HostPath;
-  readonly stderrFile: HostPath;
-  readonly commandFile: HostPath;
+/** A bind mount as the Engine API takes it. */
+export interface BindMount {
+  readonly Type: "bind";
+  readonly Source: string;
+  readonly Target: string;
+  readonly ReadOnly: boolean;
 }
 
 /**
- * Maps a path the command wrote or saw (relative paths are relative to the
- * working directory) to the host path behind a mount, or undefined when it
- * lies outside every mount (then it lives only in the container).
+ * The bind mounts of a layout: inputs and the command read-only, the working
+ * directory (and stdout/stderr, unless `withOutputFiles` is false: swarm
+ * collects them through the logs API) read-write. Sources are the checked,
+ * symlink-free host paths.
  */
-export function mountedHostPath(p: ContainerPath, layout: AttemptLayout, files: AttemptFiles): HostPath | undefined {
-  const abs = path.posix.resolve(layout.workDir, p);
-  const under = (root: string): string | undefined => {
-    if (abs === root) return "";
-    return abs.startsWith(root.endsWith("/") ? root : root + "/") ? abs.slice(root.length + 1) : undefined;
-  };
-  const inWork = under(layout.workDir);
-  if (inWork !== undefined) return hostPath(path.join(files.workDir, inWork));
-  if (abs === CONTAINER_STDOUT) return files.stdoutFile;
-  if (abs === CONTAINER_STDERR) return files.stderrFile;
-  if (abs === CONTAINER_COMMAND) return files.commandFile;
-  for (const input of layout.inputs) {
-    const rest = under(input.container);
-    if (rest === undefined || (rest !== "" && !input.directory)) continue;
-    return hostPath(rest === "" ? input.host : path.join(input.host, rest));
-  }
-  return undefined;
+export function bindMounts(layout: AttemptLayout, withOutputFiles = true): BindMount[] {
+  const outputFile = (m: Mount) => m.container === CONTAINER_STDOUT || m.container === CONTAINER_STDERR;
+  return layout.mounts
+    .filter((m) => withOutputFiles || !outputFile(m))
+    .map((m) => ({ Type: "bind", Source: m.source, Target: m.container, ReadOnly: m.role === "input" || m.container === CONTAINER_COMMAND }));
 }

@@ -3,7 +3,7 @@
  * runs the command file with the configured shell (stdout/stderr into the
  * mounted files), forwards a stop signal to it, then hands the files the task
  * wrote back to the user who ran wdlrun (chown, same container, no second
- * one) and exits with the command's exit status.
+ * one), clears set-id bits on them, and exits with the command's exit status.
  */
 import { CONTAINER_COMMAND, CONTAINER_STDERR, CONTAINER_STDOUT } from "./layout.js";
 import type { ContainerPath } from "../backend.js";
@@ -46,6 +46,8 @@ export function wrapAround(run: string, owner: FileOwner | undefined, chownPaths
   if (owner !== undefined && chownPaths.length > 0) {
     lines.push(`chown -R ${owner.uid}:${owner.gid} ${chownPaths.map(shQuote).join(" ")} 2>/dev/null`);
   }
+  // No set-id bit survives in what the task leaves on the host (a setuid-root file in the run directory would hand root to any local user).
+  if (chownPaths.length > 0) lines.push(`chmod -R ug-s ${chownPaths.map(shQuote).join(" ")} 2>/dev/null`);
   lines.push(`exit "$rc"`);
   return lines.join("\n");
 }

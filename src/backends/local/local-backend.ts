@@ -6,21 +6,22 @@
  * ignored (a notice says so once). Aborting kills the whole process group.
  */
 import { spawn } from "node:child_process";
-import { constants as fsConstants } from "node:fs";
-import { access, open } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { open } from "node:fs/promises";
 import os from "node:os";
-import path from "node:path";
+import { assertUnreachable } from "../../diagnostics/diagnostic.js";
 import {
   containerPath,
-  hostPath,
-  type AttemptLayout,
+  type AttemptFiles,
   type AttemptRequest,
   type AttemptResult,
   type Backend,
   type Capacity,
   type ContainerPath,
   type HostPath,
+  type InputSpec,
 } from "../backend.js";
+import { AttemptLayout, ContainmentError, requireKind, type Mount } from "../layout.js";
 
 /** Options of the local backend (from the config). */
 export interface LocalBackendOptions {
@@ -54,11 +55,16 @@ export class LocalBackend implements Backend {
     });
   }
 
-  layout(attemptDir: HostPath, inputs: readonly { readonly host: HostPath; readonly directory: boolean }[]): AttemptLayout {
-    return {
-      workDir: containerPath(path.join(attemptDir, "work")),
-      inputs: inputs.map((i) => ({ host: i.host, container: containerPath(i.host), directory: i.directory })),
-    };
+  /** Every path is the host's: the work directory, the attempt's files and the inputs where they are. */
+  layout(files: AttemptFiles, inputs: readonly InputSpec[]): AttemptLayout {
+    const same = (host: HostPath, directory: boolean, role: "work" | "attempt" | "input"): Mount => ({ container: containerPath(host), host, source: host, directory, role });
+    return new AttemptLayout([
+      same(files.workDir, true, "work"),
+      same(files.commandFile, false, "attempt"),
+      same(files.stdoutFile, false, "attempt"),
+      same(files.stderrFile, false, "attempt"),
+      ...inputs.map((i): Mount => ({ container: containerPath(i.host), host: i.host, source: i.source, directory: i.directory, role: "input" })),
+    ]);
   }
 
   async execute(request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {
@@ -69,21 +75,7 @@ export class LocalBackend implements Backend {
       );
     }
     const exitCode = await this.runProcess(request, signal);
-    const workDir = request.workDir;
-    return {
-      exitCode,
-      oomKilled: false,
-      toHost: async (p: ContainerPath) => {
-        const abs = path.resolve(workDir, p);
-        try {
-          await access(abs, fsConstants.F_OK);
-          return hostPath(abs);
-        } catch {
-          return undefined;
-        }
-      },
-      release: () => Promise.resolve(),
-    };
+    return { exitCode, oomKilled: false, toHost: async (p, kind) => localToHost(request.layout, p, kind), release: () => Promise.resolve() };
   }
 
   private async runProcess(request: AttemptRequest, signal: AbortSignal): Promise<number> {
@@ -134,6 +126,28 @@ export class LocalBackend implements Backend {
     for (const pid of this.running) killGroup(pid, "SIGKILL");
     this.running.clear();
     return Promise.resolve();
+  }
+}
+
+/**
+ * A path the command handed back, resolved on this machine through the
+ * layout: it must lie in the work directory, the attempt's files or an
+ * input (links followed the same way as in a container), and be a regular
+ * file or a directory as `kind` asks.
+ */
+function localToHost(layout: AttemptLayout, p: ContainerPath, kind: "File" | "Directory" | undefined): HostPath | undefined {
+  const r = layout.resolve(p);
+  switch (r.kind) {
+    case "missing":
+      return undefined;
+    case "outside":
+      if (!existsSync(r.container)) return undefined;
+      throw new ContainmentError(`${layout.show(p)} is outside the task's working directory and inputs (a task may hand back only its own files and its inputs)`);
+    case "mounted":
+      requireKind(layout.show(p), r.type, kind);
+      return r.host;
+    default:
+      return assertUnreachable(r);
   }
 }
 

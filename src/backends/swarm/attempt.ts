@@ -11,13 +11,13 @@
  * and the attempt waits for that (on this engine's node) before it ends.
  */
 import { mkdir, open } from "node:fs/promises";
-import { lstat } from "node:fs/promises";
 import type Docker from "dockerode";
 import type { AttemptRequest, AttemptResult, ContainerPath, HostPath } from "../backend.js";
 import { asBackendError, engineMessage, statusOf } from "../docker/client.js";
 import { maxCpuWithin, toHost as containerToHost } from "../docker/attempt.js";
+import { requireKind } from "../layout.js";
+import type { Hardening } from "../docker/hardening.js";
 import { LABEL_SWARM_SERVICE } from "../docker/labels.js";
-import { mountedHostPath } from "../docker/layout.js";
 import type { FileOwner } from "../docker/wrapper.js";
 import { SwarmBackendError } from "./errors.js";
 import { collectServiceLogs } from "./logs.js";
@@ -35,6 +35,8 @@ export interface SwarmAttemptContext {
   readonly session: string;
   readonly shell: string;
   readonly owner: FileOwner | undefined;
+  /** Pids limit, network, user. */
+  readonly hardening: Hardening;
   readonly cleanup: boolean;
   /** Seconds an aborted container gets between SIGTERM and SIGKILL. */
   readonly stopGraceSeconds: number;
@@ -87,6 +89,7 @@ export async function runSwarmAttempt(ctx: SwarmAttemptContext, request: Attempt
       gpus: r.gpuIds.length,
       shell: ctx.shell,
       owner: ctx.owner,
+      hardening: ctx.hardening,
       cleanup: ctx.cleanup,
       session: ctx.session,
       stopGraceSeconds: ctx.stopGraceSeconds,
@@ -151,7 +154,7 @@ async function finished(
     exitCode: end.exitCode,
     oomKilled,
     image,
-    toHost: (p) => (local ? containerToHost(ctx.url, local, request, p) : mountedToHost(request, p)),
+    toHost: (p, kind) => (local ? containerToHost(ctx.url, local, request, p, kind) : mountedToHost(request, p, kind)),
     release: () => (ctx.cleanup ? remove() : Promise.resolve()),
   };
 }
@@ -249,12 +252,12 @@ async function containersGone(ctx: SwarmAttemptContext, serviceId: string, nodeI
   }
 }
 
-/** Maps a path to the host through the mounts only (the container is on another node). */
-async function mountedToHost(request: AttemptRequest, p: ContainerPath): Promise<HostPath | undefined> {
-  const files = { workDir: request.workDir, stdoutFile: request.stdoutFile, stderrFile: request.stderrFile, commandFile: request.commandFile };
-  const mapped = mountedHostPath(p, request.layout, files);
-  if (mapped === undefined) return undefined;
-  return (await lstat(mapped).catch(() => undefined)) ? mapped : undefined;
+/** Maps a path to the host through the mounts only (the container is on another node: its own file system cannot be read). */
+async function mountedToHost(request: AttemptRequest, p: ContainerPath, kind: "File" | "Directory" | undefined): Promise<HostPath | undefined> {
+  const r = request.layout.resolve(p);
+  if (r.kind !== "mounted") return undefined;
+  requireKind(request.layout.show(p), r.type, kind);
+  return r.host;
 }
 
 /** Creates the working directory and empty stdout/stderr files (they exist even when the task never starts). */

@@ -9,7 +9,8 @@
  */
 import type { AttemptRequest } from "../backend.js";
 import { LABEL_KEEP, attemptLabels } from "../docker/labels.js";
-import { CONTAINER_COMMAND } from "../docker/layout.js";
+import { bindMounts } from "../docker/layout.js";
+import { DROPPED_CAPABILITIES, type Hardening } from "../docker/hardening.js";
 import type { FileOwner } from "../docker/wrapper.js";
 import { swarmWrapperScript } from "./wrapper.js";
 
@@ -37,6 +38,10 @@ export interface SwarmServiceSpec {
       readonly Command: readonly string[];
       readonly Args: readonly string[];
       readonly Dir: string;
+      /** `uid:gid` (docker.user = invoking). */
+      readonly User?: string;
+      /** Capabilities dropped (API 1.41). */
+      readonly CapabilityDrop: readonly string[];
       readonly Env: readonly string[];
       readonly Mounts: readonly SpecMount[];
       readonly StopSignal: string;
@@ -45,7 +50,7 @@ export interface SwarmServiceSpec {
     };
     readonly Resources: {
       readonly Reservations: { readonly NanoCPUs: number; readonly MemoryBytes: number; readonly GenericResources?: readonly SpecGenericResource[] };
-      readonly Limits?: { readonly NanoCPUs?: number; readonly MemoryBytes?: number };
+      readonly Limits?: { readonly NanoCPUs?: number; readonly MemoryBytes?: number; readonly Pids?: number };
     };
     readonly RestartPolicy: { readonly Condition: "none"; readonly MaxAttempts: 0 };
     readonly Placement: { readonly Constraints: readonly string[] };
@@ -66,6 +71,8 @@ export interface SpecOptions {
   readonly gpus: number;
   readonly shell: string;
   readonly owner: FileOwner | undefined;
+  /** Pids limit, network, user (no-new-privileges: not in the swarm API 1.41). */
+  readonly hardening: Hardening;
   /** False = the service is kept after the attempt (`cleanup = false`): labelled so the start-of-run sweep spares it. */
   readonly cleanup: boolean;
   readonly session: string;
@@ -100,9 +107,7 @@ export function serviceSpec(request: AttemptRequest, o: SpecOptions): SwarmServi
   const r = request.resources;
   const layout = request.layout;
   const mounts: SpecMount[] = [
-    { Type: "bind", Source: request.commandFile, Target: CONTAINER_COMMAND, ReadOnly: true },
-    { Type: "bind", Source: request.workDir, Target: layout.workDir },
-    ...layout.inputs.map((i): SpecMount => ({ Type: "bind", Source: i.host, Target: i.container, ReadOnly: true })),
+    ...bindMounts(layout, false),
     ...r.disks
       .filter((d) => d.mountPoint !== "/" && d.mountPoint !== layout.workDir)
       .map((d): SpecMount => ({ Type: "volume", Source: "", Target: d.mountPoint })),
@@ -116,7 +121,9 @@ export function serviceSpec(request: AttemptRequest, o: SpecOptions): SwarmServi
   const limits = {
     ...(nanoCpus !== undefined ? { NanoCPUs: nanoCpus } : {}),
     ...(memoryLimit !== undefined ? { MemoryBytes: memoryLimit } : {}),
+    ...(o.hardening.pidsLimit > 0 ? { Pids: o.hardening.pidsLimit } : {}),
   };
+  const user = o.hardening.user;
   return {
     Name: serviceName(request.callId, request.attempt, o.suffix),
     Labels: labels,
@@ -127,6 +134,8 @@ export function serviceSpec(request: AttemptRequest, o: SpecOptions): SwarmServi
         Command: ["/bin/sh", "-c"],
         Args: [swarmWrapperScript(o.shell, o.owner, [layout.workDir])],
         Dir: layout.workDir,
+        ...(user !== undefined ? { User: `${user.uid}:${user.gid}` } : {}),
+        CapabilityDrop: DROPPED_CAPABILITIES.map((c) => `CAP_${c}`),
         Env: Object.entries(request.env).map(([k, v]) => `${k}=${v}`),
         Mounts: mounts,
         StopSignal: "SIGTERM",

@@ -10,13 +10,14 @@
 import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import type Docker from "dockerode";
-import type { AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, HostPath, NodeCapacity } from "../backend.js";
+import type { AttemptFiles, AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, InputSpec, NodeCapacity } from "../backend.js";
 import type { LimitPolicy, PullPolicy, WdlrunConfig } from "../../config/load.js";
 import { formatBytes } from "../../runtime/units.js";
 import { connect, engineAnswers, engineUrl } from "../docker/client.js";
 import type { ImageResolver } from "../docker/images.js";
 import { LABEL_COMMON, LABEL_SESSION } from "../docker/labels.js";
 import { dockerLayout } from "../docker/layout.js";
+import { DEFAULT_HARDENING, hardeningFromConfig, type Hardening } from "../docker/hardening.js";
 import { describeEngine, imageResolverFor, keptNotice, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "../docker/opening.js";
 import type { FileOwner } from "../docker/wrapper.js";
 import { runSwarmAttempt, type SwarmAttemptContext } from "./attempt.js";
@@ -45,6 +46,8 @@ export interface SwarmBackendOptions {
   readonly limits?: LimitPolicy;
   /** Who owns the files tasks write: default the user running wdlrun; null leaves them as written. */
   readonly owner?: FileOwner | null;
+  /** Pids limit, network, user (default DEFAULT_HARDENING; no-new-privileges is not in the swarm API 1.41). */
+  readonly hardening?: Hardening;
   /** Seconds an aborted container gets between SIGTERM and SIGKILL (default 2). */
   readonly stopGraceSeconds?: number;
   /** Sweep leftovers of crashed runs when opening (default true). */
@@ -63,6 +66,7 @@ export function swarmOptionsFromConfig(config: WdlrunConfig): SwarmBackendOption
     shell: config.shell,
     defaultImage: config.docker.defaultImage,
     cleanup: config.cleanup,
+    hardening: hardeningFromConfig(config),
     gpuKind: config.swarm.gpuKind,
     limits: config.resources.limits,
     ...(config.resources.cpu !== undefined ? { cpu: config.resources.cpu } : {}),
@@ -122,7 +126,9 @@ export class SwarmBackend implements Backend {
       url,
       session: this.session,
       shell: options.shell ?? "bash",
-      owner: ownerOption(options.owner),
+      // A command run as the invoking user writes files that are already theirs.
+      owner: options.hardening?.user !== undefined ? undefined : ownerOption(options.owner),
+      hardening: options.hardening ?? DEFAULT_HARDENING,
       cleanup: options.cleanup ?? true,
       stopGraceSeconds: options.stopGraceSeconds ?? 2,
       gpuKind: this.ledger.gpuKind,
@@ -143,6 +149,11 @@ export class SwarmBackend implements Backend {
    * (unless `sweep: false`).
    */
   static async open(options: SwarmBackendOptions = {}): Promise<SwarmBackend> {
+    if (options.hardening?.network === "none") {
+      throw new SwarmBackendError(
+        `docker.network = "none" cannot be given to swarm services (the swarm API cannot attach a service to the "none" network): use --backend docker for tasks without a network, or docker.network = "default"`,
+      );
+    }
     const url = engineUrl(options.host);
     const docker = await openEngine(url);
     const role = await readRole(docker, url);
@@ -200,8 +211,8 @@ export class SwarmBackend implements Backend {
     return Promise.resolve(this.capacityCache);
   }
 
-  layout(_attemptDir: HostPath, inputs: readonly { readonly host: HostPath; readonly directory: boolean }[]): AttemptLayout {
-    return dockerLayout(inputs);
+  layout(files: AttemptFiles, inputs: readonly InputSpec[]): AttemptLayout {
+    return dockerLayout(files, inputs);
   }
 
   async execute(request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {

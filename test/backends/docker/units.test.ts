@@ -4,7 +4,7 @@
  * container definition, and engine error explanations.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -14,69 +14,127 @@ import { engineUrl, explainConnection, engineMessage } from "../../../src/backen
 import { gpuDeviceRequest, isNoGpuRuntime, parseNvidiaSmiList } from "../../../src/backends/docker/gpus.js";
 import { usableCandidates } from "../../../src/backends/docker/images.js";
 import { LABEL_OWNER_PID, attemptLabels, currentOwner, ownerState, processStart } from "../../../src/backends/docker/labels.js";
-import { CONTAINER_WORK_DIR, dockerLayout, keepsHostPath, mountedHostPath } from "../../../src/backends/docker/layout.js";
+import { CONTAINER_WORK_DIR, bindMounts, dockerLayout } from "../../../src/backends/docker/layout.js";
+import { DEFAULT_HARDENING, hardeningHostConfig } from "../../../src/backends/docker/hardening.js";
+import { ContainmentError } from "../../../src/backends/layout.js";
 import { shQuote, wrapperScript } from "../../../src/backends/docker/wrapper.js";
 
 const h = hostPath;
 const c = containerPath;
 
+const FILES = { dir: h("/run/a"), workDir: h("/run/a/work"), commandFile: h("/run/a/command"), stdoutFile: h("/run/a/stdout"), stderrFile: h("/run/a/stderr") };
+const input = (p: string, directory = false) => ({ host: h(p), source: h(p), directory });
+
 describe("layout", () => {
-  it("mounts inputs at their host paths, once each", () => {
-    const l = dockerLayout([
-      { host: h("/data/x/a.txt"), directory: false },
-      { host: h("/data/x/a.txt"), directory: false },
-      { host: h("/home/u/dir"), directory: true },
+  it("mounts inputs at container paths of wdlrun's choosing, one folder per host folder, basenames kept, once each", () => {
+    const l = dockerLayout(FILES, [
+      input("/data/x/a.txt"),
+      input("/data/x/a.txt"),
+      input("/home/u/dir", true),
+      input("/data/x/b.txt"),
+      input("/tmp/my folder $(touch pwned)/c.txt"),
     ]);
     expect(l.workDir).toBe("/mnt/wdlrun/work");
-    expect(l.inputs).toEqual([
-      { host: "/data/x/a.txt", container: "/data/x/a.txt", directory: false },
-      { host: "/home/u/dir", container: "/home/u/dir", directory: true },
+    expect(l.inputs.map((i) => [i.host, i.container, i.directory])).toEqual([
+      ["/data/x/a.txt", "/mnt/wdlrun/inputs/0/a.txt", false],
+      ["/home/u/dir", "/mnt/wdlrun/inputs/1/dir", true],
+      ["/data/x/b.txt", "/mnt/wdlrun/inputs/0/b.txt", false],
+      ["/tmp/my folder $(touch pwned)/c.txt", "/mnt/wdlrun/inputs/2/c.txt", false],
     ]);
   });
 
-  it("moves inputs under the image's system folders, grouped by host folder with basenames kept", () => {
-    const l = dockerLayout([
-      { host: h("/etc/x/a.txt"), directory: false },
-      { host: h("/usr/share/a.txt"), directory: false },
-      { host: h("/etc/x/b.txt"), directory: false },
-      { host: h("/mnt/wdlrun/work/c.txt"), directory: false },
-      { host: h("/tmp/d.txt"), directory: false },
-    ]);
-    expect(l.inputs.map((i) => i.container)).toEqual([
-      "/mnt/wdlrun/inputs/0/a.txt",
-      "/mnt/wdlrun/inputs/1/a.txt",
-      "/mnt/wdlrun/inputs/0/b.txt",
-      "/mnt/wdlrun/inputs/2/c.txt",
-      "/tmp/d.txt",
-    ]);
-    expect(keepsHostPath("/")).toBe(false);
-    expect(keepsHostPath("/varnish/x")).toBe(true);
+  it("maps host paths to container paths and back through one table", () => {
+    const l = dockerLayout(FILES, [input("/etc/data/a.txt"), input("/etc/data/d", true)]);
+    expect(l.toContainer(h("/run/a/work/out.txt"))).toBe("/mnt/wdlrun/work/out.txt");
+    expect(l.toContainer(h("/etc/data/d/e/f"))).toBe("/mnt/wdlrun/inputs/0/d/e/f");
+    expect(l.toContainer(h("/etc/data/a.txt/x"))).toBe("/etc/data/a.txt/x");
+    expect(l.toContainer(h("rel.txt"))).toBe("rel.txt");
+    expect(l.toHost(c("out.txt"))).toBe("/run/a/work/out.txt");
+    expect(l.toHost(c("./sub/../x"))).toBe("/run/a/work/x");
+    expect(l.toHost(c("/mnt/wdlrun/stdout"))).toBe("/run/a/stdout");
+    expect(l.toHost(c("/mnt/wdlrun/inputs/0/a.txt"))).toBe("/etc/data/a.txt");
+    expect(l.toHost(c("/mnt/wdlrun/inputs/0/d/e/f"))).toBe("/etc/data/d/e/f");
+    expect(l.toHost(c("/mnt/wdlrun/inputs/0/a.txt/x"))).toBeUndefined();
+    expect(l.toHost(c("/mnt/wdlrun/workother"))).toBeUndefined();
+    expect(l.toHost(c("/tmp/x"))).toBeUndefined();
   });
 
-  it("maps container paths back through the mounts", () => {
-    const layout = dockerLayout([
-      { host: h("/etc/data/a.txt"), directory: false },
-      { host: h("/etc/data/d"), directory: true },
-      { host: h("/home/in.txt"), directory: false },
+  it("mounts the checked sources: inputs and the command read-only, work and stdout/stderr read-write (swarm: no stdout/stderr)", () => {
+    const l = dockerLayout(FILES, [{ host: h("/data/link.txt"), source: h("/store/real.txt"), directory: false }]);
+    expect(bindMounts(l)).toEqual([
+      { Type: "bind", Source: "/run/a/work", Target: "/mnt/wdlrun/work", ReadOnly: false },
+      { Type: "bind", Source: "/run/a/command", Target: "/mnt/wdlrun/command", ReadOnly: true },
+      { Type: "bind", Source: "/run/a/stdout", Target: "/mnt/wdlrun/stdout", ReadOnly: false },
+      { Type: "bind", Source: "/run/a/stderr", Target: "/mnt/wdlrun/stderr", ReadOnly: false },
+      { Type: "bind", Source: "/store/real.txt", Target: "/mnt/wdlrun/inputs/0/link.txt", ReadOnly: true },
     ]);
-    const files = { workDir: h("/run/a/work"), stdoutFile: h("/run/a/stdout"), stderrFile: h("/run/a/stderr"), commandFile: h("/run/a/command") };
-    expect(mountedHostPath(c("out.txt"), layout, files)).toBe("/run/a/work/out.txt");
-    expect(mountedHostPath(c("./sub/../x"), layout, files)).toBe("/run/a/work/x");
-    expect(mountedHostPath(c("/mnt/wdlrun/work"), layout, files)).toBe("/run/a/work");
-    expect(mountedHostPath(c("/mnt/wdlrun/stdout"), layout, files)).toBe("/run/a/stdout");
-    expect(mountedHostPath(c("/mnt/wdlrun/inputs/0/a.txt"), layout, files)).toBe("/etc/data/a.txt");
-    expect(mountedHostPath(c("/home/in.txt"), layout, files)).toBe("/home/in.txt");
-    expect(mountedHostPath(c("/home/other.txt"), layout, files)).toBeUndefined();
-    expect(mountedHostPath(c("/mnt/wdlrun/inputs/0/a.txt/x"), layout, files)).toBeUndefined();
-    expect(mountedHostPath(c("/mnt/wdlrun/inputs/0/d/e/f"), layout, files)).toBe("/etc/data/d/e/f");
-    expect(mountedHostPath(c("/mnt/wdlrun/workother"), layout, files)).toBeUndefined();
-    expect(mountedHostPath(c("/tmp/x"), layout, files)).toBeUndefined();
+    expect(bindMounts(l, false).map((m) => m.Target)).toEqual(["/mnt/wdlrun/work", "/mnt/wdlrun/command", "/mnt/wdlrun/inputs/0/link.txt"]);
+  });
+});
+
+describe("resolving a path as the container saw it", () => {
+  /** An attempt directory with a work dir, an input file and an input folder on disk. */
+  function attempt() {
+    const root = mkdtempSync(path.join(tmpdir(), "wdlrun-resolve-"));
+    const at = (p: string) => h(path.join(root, p));
+    mkdirSync(at("run/work/sub"), { recursive: true });
+    mkdirSync(at("in/dir"), { recursive: true });
+    writeFileSync(at("in/a.txt"), "A");
+    writeFileSync(at("in/dir/b.txt"), "B");
+    writeFileSync(at("run/work/sub/f.txt"), "F");
+    const files = { dir: at("run"), workDir: at("run/work"), commandFile: at("run/command"), stdoutFile: at("run/stdout"), stderrFile: at("run/stderr") };
+    const layout = dockerLayout(files, [input(at("in/a.txt")), input(at("in/dir"), true)]);
+    const link = (target: string, name: string) => symlinkSync(target, path.join(files.workDir, name));
+    return { root, at, layout, link };
+  }
+
+  it("follows links between files of the run, inside the container's view", () => {
+    const { at, layout, link } = attempt();
+    link("sub", "alias");
+    link("/mnt/wdlrun/inputs/0/a.txt", "to-input");
+    link("/mnt/wdlrun/inputs/0/dir", "to-dir");
+    link("../work/sub/f.txt", "rel");
+    const host = (p: string) => {
+      const r = layout.resolve(c(p));
+      return r.kind === "mounted" ? [r.host, r.type] : r.kind;
+    };
+    expect(host("alias/f.txt")).toEqual([at("run/work/sub/f.txt"), "file"]);
+    expect(host("to-input")).toEqual([at("in/a.txt"), "file"]);
+    expect(host("to-dir/b.txt")).toEqual([at("in/dir/b.txt"), "file"]);
+    expect(host("to-dir")).toEqual([at("in/dir"), "directory"]);
+    expect(host("rel")).toEqual([at("run/work/sub/f.txt"), "file"]);
+    expect(host("missing")).toBe("missing");
+    expect(host("sub/f.txt/x")).toBe("missing");
+    expect(host("/tmp/x")).toBe("outside");
+  });
+
+  it("refuses links that lead out of the work directory and the inputs, naming the link and its target", () => {
+    const { layout, link } = attempt();
+    link("/etc/shadow", "abs");
+    link("../../../../../../../../etc/shadow", "rel");
+    link("/", "root");
+    link("/mnt/wdlrun/inputs/0/dir/../../../../../etc", "updown");
+    link("/mnt/wdlrun/inputs/0/a.txt/../../../../../etc", "notdir");
+    link("loop2", "loop1");
+    link("loop1", "loop2");
+    expect(() => layout.resolve(c("abs"))).toThrow("abs is a symbolic link to /etc/shadow, outside the task's working directory and inputs");
+    expect(() => layout.resolve(c("rel"))).toThrow(/^rel is a symbolic link to \.\.\/\.\.\/.*etc\/shadow, outside the task's working directory/);
+    expect(() => layout.resolve(c("root/etc/shadow"))).toThrow("root/etc/shadow: root is a symbolic link to / (root/etc/shadow leads to /etc/shadow), outside");
+    expect(() => layout.resolve(c("/mnt/wdlrun/work/root"))).toThrow(ContainmentError);
+    expect(() => layout.resolve(c("updown/passwd"))).toThrow("updown/passwd: updown is a symbolic link to /mnt/wdlrun/inputs/0/dir/../../../../../etc (updown/passwd leads to /etc/passwd), outside");
+    expect(layout.resolve(c("notdir/passwd")).kind).toBe("missing"); // a.txt/.. is not a folder
+    expect(() => layout.resolve(c("loop1"))).toThrow("loop1: too many levels of symbolic links");
   });
 });
 
 describe("wrapper script", () => {
   it("quotes for sh", () => {
     expect(shQuote("a b'c")).toBe(`'a b'\\''c'`);
+  });
+
+  it("clears set-id bits in what the task leaves, with or without an owner", () => {
+    expect(wrapperScript("bash", undefined, [CONTAINER_WORK_DIR])).toContain("chmod -R ug-s '/mnt/wdlrun/work'");
+    expect(wrapperScript("bash", { uid: 1, gid: 2 }, [CONTAINER_WORK_DIR])).toMatch(/chown -R 1:2 '\/mnt\/wdlrun\/work'[^\n]*\nchmod -R ug-s/);
   });
 
   it("keeps the command's exit status and chowns only when asked", () => {
@@ -155,6 +213,7 @@ describe("container definition", () => {
     shell: "bash",
     cleanup: true,
     owner: { uid: 1000, gid: 1000 },
+    hardening: DEFAULT_HARDENING,
     session: "sess",
     stopGraceSeconds: 1,
     track: () => undefined,
@@ -168,7 +227,10 @@ describe("container definition", () => {
     commandFile: h("/r/a/command"),
     stdoutFile: h("/r/a/stdout"),
     stderrFile: h("/r/a/stderr"),
-    layout: dockerLayout([{ host: h("/in/x.txt"), directory: false }]),
+    layout: dockerLayout(
+      { dir: h("/r/a"), workDir: h("/r/a/work"), commandFile: h("/r/a/command"), stdoutFile: h("/r/a/stdout"), stderrFile: h("/r/a/stderr") },
+      [input("/in/x.txt")],
+    ),
     env: { A: "1" },
     containers: ["ubuntu:latest"],
     resources: {
@@ -196,16 +258,29 @@ describe("container definition", () => {
     expect(o.HostConfig?.MemorySwap).toBe(2 ** 29);
     expect(o.HostConfig?.DeviceRequests).toEqual([{ Driver: "", DeviceIDs: ["0", "3"], Capabilities: [["gpu"]] }]);
     expect(o.HostConfig?.Mounts).toEqual([
+      { Type: "bind", Source: "/r/a/work", Target: "/mnt/wdlrun/work", ReadOnly: false },
       { Type: "bind", Source: "/r/a/command", Target: "/mnt/wdlrun/command", ReadOnly: true },
-      { Type: "bind", Source: "/r/a/stdout", Target: "/mnt/wdlrun/stdout" },
-      { Type: "bind", Source: "/r/a/stderr", Target: "/mnt/wdlrun/stderr" },
-      { Type: "bind", Source: "/r/a/work", Target: "/mnt/wdlrun/work" },
-      { Type: "bind", Source: "/in/x.txt", Target: "/in/x.txt", ReadOnly: true },
+      { Type: "bind", Source: "/r/a/stdout", Target: "/mnt/wdlrun/stdout", ReadOnly: false },
+      { Type: "bind", Source: "/r/a/stderr", Target: "/mnt/wdlrun/stderr", ReadOnly: false },
+      { Type: "bind", Source: "/in/x.txt", Target: "/mnt/wdlrun/inputs/0/x.txt", ReadOnly: true },
       { Type: "volume", Source: "", Target: "/scratch" },
     ]);
+    expect(o.HostConfig?.SecurityOpt).toEqual(["no-new-privileges"]);
+    expect(o.HostConfig?.CapDrop).toEqual(["MKNOD"]);
+    expect(o.HostConfig?.PidsLimit).toBe(4096);
+    expect(o.HostConfig?.NetworkMode).toBeUndefined();
+    expect(o.User).toBeUndefined();
     expect(o.Labels).toMatchObject({ "org.wdlrun": "1", "org.wdlrun.run": "run-1", "org.wdlrun.call": "call-align-0007", "org.wdlrun.attempt": "2", "org.wdlrun.session": "sess" });
     expect(o.Entrypoint).toEqual(["/bin/sh", "-c"]);
     expect(o.Cmd?.[0]).toContain("chown -R 1000:1000 '/mnt/wdlrun/work'");
+  });
+
+  it("hardens as configured: no pids limit for 0, network none, the invoking user", () => {
+    expect(hardeningHostConfig({ pidsLimit: 0, network: "none", user: undefined })).toEqual({ SecurityOpt: ["no-new-privileges"], CapDrop: ["MKNOD"], NetworkMode: "none" });
+    const o = createOptions({ ...ctx, owner: undefined, hardening: { pidsLimit: 64, network: "default", user: { uid: 1234, gid: 5678 } } }, request, "x");
+    expect(o.User).toBe("1234:5678");
+    expect(o.HostConfig?.PidsLimit).toBe(64);
+    expect(o.Cmd?.[0]).not.toContain("chown");
   });
 
   it("sets no limits or GPUs when none were granted", () => {

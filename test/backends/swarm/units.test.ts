@@ -7,6 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { containerPath, hostPath, type AttemptRequest } from "../../../src/backends/backend.js";
 import { LABEL_CALL, LABEL_KEEP, LABEL_RUN, LABEL_SESSION } from "../../../src/backends/docker/labels.js";
+import { DEFAULT_HARDENING } from "../../../src/backends/docker/hardening.js";
+import { dockerLayout } from "../../../src/backends/docker/layout.js";
 import { parseNode, roleProblem, swarmRole, type RawNode, type SwarmNode } from "../../../src/backends/swarm/cluster.js";
 import { FrameDemuxer } from "../../../src/backends/swarm/logs.js";
 import { NodeLedger, PlacementAbortedError } from "../../../src/backends/swarm/placement.js";
@@ -153,7 +155,16 @@ function request(over: Partial<AttemptRequest["resources"]> = {}, env: Record<st
     commandFile: hostPath("/runs/r/call-align-0007/attempt-2/command"),
     stdoutFile: hostPath("/runs/r/call-align-0007/attempt-2/stdout"),
     stderrFile: hostPath("/runs/r/call-align-0007/attempt-2/stderr"),
-    layout: { workDir: containerPath("/mnt/wdlrun/work"), inputs: [{ host: hostPath("/data/x.bam"), container: containerPath("/data/x.bam"), directory: false }] },
+    layout: dockerLayout(
+      {
+        dir: hostPath("/runs/r/call-align-0007/attempt-2"),
+        workDir: hostPath("/runs/r/call-align-0007/attempt-2/work"),
+        commandFile: hostPath("/runs/r/call-align-0007/attempt-2/command"),
+        stdoutFile: hostPath("/runs/r/call-align-0007/attempt-2/stdout"),
+        stderrFile: hostPath("/runs/r/call-align-0007/attempt-2/stderr"),
+      },
+      [{ host: hostPath("/data/x.bam"), source: hostPath("/data/x.bam"), directory: false }],
+    ),
     env,
     containers: ["ubuntu:latest"],
     resources: { cpu: 2, memoryBytes: 4 * GiB, gpuIds: [], fpga: 0, disks: [{ mountPoint: containerPath("/"), sizeBytes: GiB }, { mountPoint: containerPath("/scratch"), sizeBytes: GiB }], ...over },
@@ -167,6 +178,7 @@ const OPTS: SpecOptions = {
   gpus: 0,
   shell: "bash",
   owner: { uid: 1000, gid: 1000 },
+  hardening: DEFAULT_HARDENING,
   cleanup: true,
   session: "s1",
   stopGraceSeconds: 2,
@@ -185,11 +197,13 @@ describe("service spec", () => {
     expect(c.Dir).toBe("/mnt/wdlrun/work");
     expect(c.Env).toEqual(["A=1"]);
     expect(c.Mounts).toEqual([
+      { Type: "bind", Source: "/runs/r/call-align-0007/attempt-2/work", Target: "/mnt/wdlrun/work", ReadOnly: false },
       { Type: "bind", Source: "/runs/r/call-align-0007/attempt-2/command", Target: "/mnt/wdlrun/command", ReadOnly: true },
-      { Type: "bind", Source: "/runs/r/call-align-0007/attempt-2/work", Target: "/mnt/wdlrun/work" },
-      { Type: "bind", Source: "/data/x.bam", Target: "/data/x.bam", ReadOnly: true },
+      { Type: "bind", Source: "/data/x.bam", Target: "/mnt/wdlrun/inputs/0/x.bam", ReadOnly: true },
       { Type: "volume", Source: "", Target: "/scratch" },
     ]);
+    expect(c.User).toBeUndefined();
+    expect(c.CapabilityDrop).toEqual(["CAP_MKNOD"]);
     // The command's output stays on the container's stdout/stderr (collected through the logs API).
     expect(c.Args[0]).toContain("bash /mnt/wdlrun/command </dev/null &");
     expect(c.Args[0]).not.toContain("/mnt/wdlrun/stdout");
@@ -199,7 +213,7 @@ describe("service spec", () => {
       expect(labels).toMatchObject({ [LABEL_RUN]: "run-1", [LABEL_CALL]: "call-align-0007", [LABEL_SESSION]: "s1" });
       expect(labels[LABEL_KEEP]).toBeUndefined();
     }
-    expect(s.TaskTemplate.Resources).toEqual({ Reservations: { NanoCPUs: 2e9, MemoryBytes: 4 * GiB } });
+    expect(s.TaskTemplate.Resources).toEqual({ Reservations: { NanoCPUs: 2e9, MemoryBytes: 4 * GiB }, Limits: { Pids: 4096 } });
     expect(s.TaskTemplate.LogDriver.Name).toBe("json-file");
   });
 
@@ -207,7 +221,7 @@ describe("service spec", () => {
     const s = serviceSpec(request({ maxCpu: 1, maxMemoryBytes: 2 * GiB }), { ...OPTS, gpus: 2, cleanup: false });
     expect(s.TaskTemplate.Resources).toEqual({
       Reservations: { NanoCPUs: 1e9, MemoryBytes: 2 * GiB, GenericResources: [{ DiscreteResourceSpec: { Kind: "NVIDIA-GPU", Value: 2 } }] },
-      Limits: { NanoCPUs: 1e9, MemoryBytes: 2 * GiB },
+      Limits: { NanoCPUs: 1e9, MemoryBytes: 2 * GiB, Pids: 4096 },
     });
     expect(s.Labels[LABEL_KEEP]).toBe("1");
   });

@@ -5,10 +5,8 @@
  * test image loaded), and `wdlrun run` in this process against it.
  */
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { runCommand } from "../../../src/cli/run.js";
-import { dockerHost, root, tempDir } from "../kit.js";
+import { dockerHost, root, runWdl as runWdlIn } from "../kit.js";
 
 const script = path.join(root, "scripts", "setup-swarm.sh");
 
@@ -65,22 +63,6 @@ export interface RunResult {
 
 /** Runs `wdlrun run` in this process against the engine `host` with extra WDLRUN_* variables. */
 export async function runWdl(wdl: string, args: readonly string[], backend: "docker" | "swarm" | "auto", host: string, env: Record<string, string> = {}): Promise<RunResult> {
-  const dir = tempDir("wdlrun-swarm-it-");
-  const file = path.join(dir, "main.wdl");
-  writeFileSync(file, wdl);
-  const saved = { ...process.env };
-  Object.assign(process.env, env, { DOCKER_HOST: host });
-  let stdout = "";
-  let stderr = "";
-  try {
-    const code = await runCommand(file, [...args], { backend, out: path.join(dir, "runs") }, {
-      stdout: { write: (t) => void (stdout += t) },
-      stderr: { write: (t) => void (stderr += t), isTTY: false },
-    });
-    const runDir = /run directory: (\S+)/.exec(stderr)?.[1] ?? "";
-    return { code, outputs: stdout ? (JSON.parse(stdout) as Record<string, unknown>) : {}, runId: path.basename(runDir), runDir, stderr };
-  } finally {
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
-  }
+  const r = await runWdlIn(wdl, [...args], { backend, host, env });
+  return { code: r.code, outputs: r.outputs, runId: path.basename(r.runDir), runDir: r.runDir, stderr: r.stderr };
 }

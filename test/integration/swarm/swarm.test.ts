@@ -88,7 +88,7 @@ describe.skipIf(skip !== "")(`swarm backend${skip ? ` (${skip})` : ""}`, () => {
     const input = writeHostFile(path.join(tempDir(), "in", "data.txt"), "3\n1\n2\n");
     const req = makeRequest(backend, {
       runId,
-      command: `sort -n ${input} > sorted.txt; echo elsewhere > /tmp/out.txt; touch ${input} 2>/dev/null && echo writable || echo read-only`,
+      command: `sort -n /mnt/wdlrun/inputs/0/data.txt > sorted.txt; echo elsewhere > /tmp/out.txt; touch /mnt/wdlrun/inputs/0/data.txt 2>/dev/null && echo writable || echo read-only`,
       inputs: [{ host: input }],
     });
     const r = await backend.execute(req, never);
@@ -419,6 +419,40 @@ workflow w { scatter (i in range(3)) { call long { input: i = i } } }
     expect(await servicesOf(`${LABEL_RUN}=${crashed}`)).toEqual([]);
     expect(await containers()).toEqual([]);
   }, 60_000);
+
+  it("keeps the box: inputs at wdlrun's paths whatever their host folder, links out refused, pids limited, no network none", async () => {
+    const pwned = path.join(tempDir(), "pwned");
+    const input = writeHostFile(path.join(tempDir(), `a 'b' $(touch ${pwned})`, "in.txt"), "hello\n");
+    const secret = writeHostFile(path.join(tempDir(), "secret.txt"), "SWARM-HOST-SECRET\n");
+    const wdl = (setup: string, out: string) => `version 1.1
+task t {
+  input { File f }
+  command <<<
+    cat ~{f}; echo ~{f}; cat /sys/fs/cgroup/pids/pids.max
+    ${setup}
+  >>>
+  output { Array[String] lines = read_lines(stdout())  ${out} }
+  runtime { docker: "ubuntu:latest" }
+}
+`;
+    const good = await runWdl(wdl("ln -s ~{f} same", `File same = "same"`), [`f=${input}`], "swarm", host);
+    expect(good.code, good.stderr).toBe(0);
+    expect(good.outputs["t.lines"]).toEqual(["hello", "/mnt/wdlrun/inputs/0/in.txt", "4096"]);
+    expect(good.outputs["t.same"]).toBe(input);
+    expect(existsSync(pwned)).toBe(false);
+    for (const [setup, message] of [
+      [`ln -s ${secret} x`, `output x: x is a symbolic link to ${secret}, outside the task's working directory and inputs`],
+      [`ln -s / root; ln -s root/${secret.slice(1)} x`, "output x: x: root is a symbolic link to /"],
+    ] as const) {
+      const bad = await runWdl(wdl(setup, `File x = "x"`), [`f=${input}`], "swarm", host);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain(message);
+      expect(bad.stderr).not.toContain("SWARM-HOST-SECRET");
+    }
+    const none = await runWdl(wdl("true", `Int n = 1`), [`f=${input}`], "swarm", host, { WDLRUN_DOCKER_NETWORK: "none" });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(`docker.network = "none" cannot be given to swarm services`);
+  });
 
   describe("with a worker node", () => {
     let worker = "";
