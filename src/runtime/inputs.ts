@@ -3,7 +3,8 @@
  * `wf.call.x`, `wf.call.requirements.memory`) and `key=value` command-line
  * arguments, read against the target's declared input types into an
  * InputTree per callable. Relative File/Directory paths resolve against the
- * directory of the source they came from. Every problem is collected and
+ * directory of the source they came from; overrides are checked by
+ * ./overrides.ts. Every problem is collected and
  * reported together, each naming the key (and the expected type).
  */
 import { assertUnreachable } from "../diagnostics/diagnostic.js";
@@ -16,6 +17,7 @@ import { ValueError } from "../values/errors.js";
 import { parseJsonText } from "../values/json-text.js";
 import { valueFromJson, valueFromJsonUntyped } from "../values/json.js";
 import type { WdlValue } from "../values/value.js";
+import { isOverrideSection, overrideProblem } from "./overrides.js";
 import { mapMembers, memberType } from "./value-paths.js";
 
 /** One source of inputs: a JSON object and the directory its relative paths are relative to. */
@@ -181,9 +183,11 @@ function place(
     return;
   }
   if (callable.kind === "task") {
-    const section = head === "requirements" ? tree.requirements : head === "hints" ? tree.hints : head === "runtime" ? tree.runtime : undefined;
-    if (!section || rest.length !== 2) throw new InputsError([unknownKey(key, callable)]);
-    section.set(rest[1]!, valueFromJsonUntyped(json instanceof CommandLineValue ? json.parsed : json));
+    if (!isOverrideSection(head) || rest.length !== 2) throw new InputsError([unknownKey(key, callable)]);
+    const value = valueFromJsonUntyped(json instanceof CommandLineValue ? json.parsed : json);
+    const problem = overrideProblem(head, rest[1]!, value, key, callable.document.version, options.warn);
+    if (problem !== undefined) throw new InputsError([problem]);
+    tree[head].set(rest[1]!, value);
     return;
   }
   const call = findCall(callable, head);

@@ -83,12 +83,12 @@ function coerceInner(v: WdlValue, t: WdlType): WdlValue {
         const s = v.value.trim().toLowerCase();
         if (s === "true" || s === "false") return { kind: "Boolean", value: s === "true" };
       }
-      throw mismatch(v, t);
+      throw mismatch(v, t, v.kind === "String" ? "the text is neither true nor false" : undefined);
     case "Int":
       if (v.kind === "Int") return v;
       if (v.kind === "Float" && Number.isInteger(v.value)) return checkedInt(BigInt(v.value), v, t);
       if (v.kind === "String" && /^\s*[+-]?\d+\s*$/.test(v.value)) return checkedInt(BigInt(v.value.trim()), v, t);
-      throw mismatch(v, t);
+      throw mismatch(v, t, v.kind === "String" ? "the text is not an integer" : undefined);
     case "Float":
       if (v.kind === "Float") return v;
       if (v.kind === "Int") return { kind: "Float", value: Number(v.value) };
@@ -99,7 +99,7 @@ function coerceInner(v: WdlValue, t: WdlType): WdlValue {
           return { kind: "Float", value: Number(s) };
         }
       }
-      throw mismatch(v, t);
+      throw mismatch(v, t, v.kind === "String" ? "the text is not a number" : undefined);
     case "String":
       if (v.kind === "String") return v;
       if (v.kind === "File" || v.kind === "Directory") return { kind: "String", value: v.value };

@@ -55,3 +55,47 @@ workflow floats {
     expect(JSON.parse(r.stdout)).toEqual({ "floats.five": 5, "floats.half": 2.5, "floats.some": [1, 0.25, -3], "floats.six": 6, "floats.m": { a: 10 } });
   });
 });
+
+describe("wdlrun run: requirement and hint overrides in the inputs", () => {
+  const WF = `version 1.2
+task first {
+  command <<< echo first > first.txt >>>
+  output {
+    File f = "first.txt"
+  }
+}
+task second {
+  input {
+    File f
+  }
+  command <<< cat ~{f} >>>
+  requirements {
+    memory: "100 MiB"
+  }
+}
+workflow wf {
+  call first
+  call second { f = first.f }
+}
+`;
+
+  it("refuses an unknown requirement key with exit 2, naming it and the nearest, before any task starts", async () => {
+    const r = await run(WF, ['wf.second.requirements.memroy="1 GiB"']);
+    expect(r.code).toBe(ExitCode.invalid);
+    expect(r.stderr).toContain('unknown requirement "memroy" in input "wf.second.requirements.memroy": did you mean `memory`?');
+    expect(r.stderr).not.toMatch(/call-first/);
+  });
+
+  it("refuses a value of the wrong type with exit 2 before the first task starts", async () => {
+    const r = await run(WF, ["wf.second.requirements.memory=true", "wf.second.requirements.cpu=0"]);
+    expect(r.code).toBe(ExitCode.invalid);
+    expect(r.stderr).toContain('input "wf.second.requirements.memory": requirements.memory must be an `Int` (bytes) or a `String` with a unit, but the inputs give Boolean true');
+    expect(r.stderr).toContain('input "wf.second.requirements.cpu": requirements.cpu: must be greater than 0');
+    expect(r.stderr).not.toMatch(/call-first/);
+  });
+
+  it("applies a valid override", async () => {
+    const r = await run(WF, ['wf.second.requirements.memory="200 MiB"']);
+    expect(r.code).toBe(ExitCode.ok);
+  });
+});

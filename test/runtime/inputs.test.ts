@@ -139,6 +139,46 @@ describe("buildInputTree", () => {
     expect(tree.calls.get("t2")!.requirements.get("memory")).toEqual(V.string("1 GiB"));
     expect(tree.calls.get("t2")!.hints.get("max_cpu")).toEqual(V.int(2));
   });
+  it("checks requirement and hint overrides: unknown requirement keys (with the nearest), ill-typed or unusable values", () => {
+    const warnings: string[] = [];
+    const p = problems(() =>
+      buildInputTree(
+        target(),
+        "wf",
+        [
+          src({
+            "wf.x": 1n,
+            "wf.t.requirements.memroy": "1 GiB",
+            "wf.t2.requirements.cpu": "four",
+            "wf.t2.requirements.memory": "lots",
+            "wf.t2.hints.max_cpu": true,
+            "wf.t2.runtime.docker": 3n,
+          }),
+        ],
+        { checkFilesExist: false, warn: (m) => warnings.push(m) },
+      ),
+    );
+    expect(p).toEqual([
+      'unknown requirement "memroy" in input "wf.t.requirements.memroy": did you mean `memory`? (requirements are container, cpu, memory, gpu, fpga, disks, max_retries, return_codes)',
+      'input "wf.t2.requirements.cpu": requirements.cpu must be an `Int` or `Float`, but the inputs give String "four"',
+      'input "wf.t2.requirements.memory": requirements.memory: "lots" is not a size such as "2 GiB" or "512 MB"',
+      'input "wf.t2.hints.max_cpu": hints.max_cpu must be an `Int` or `Float`, but the inputs give Boolean true',
+      'input "wf.t2.runtime.docker": runtime.container must be a `String` or `Array[String]`, but the inputs give Int 3',
+    ]);
+    expect(warnings).toEqual([]);
+  });
+  it("keeps any hint or runtime key, noting one that looks like a typo of a reserved key", () => {
+    const warnings: string[] = [];
+    const tree = buildInputTree(
+      target(),
+      "wf",
+      [src({ "wf.x": 1n, "wf.t.hints.max_cpus": 2n, "wf.t.hints.acme_queue": "fast", "wf.t.runtime.preemptible": 3n, "wf.t.runtime.maxRetries": 2n })],
+      { checkFilesExist: false, warn: (m) => warnings.push(m) },
+    );
+    expect(tree.calls.get("t")!.hints.get("acme_queue")).toEqual(V.string("fast"));
+    expect(tree.calls.get("t")!.runtime.get("preemptible")).toEqual(V.int(3));
+    expect(warnings).toEqual(['input "wf.t.hints.max_cpus": "max_cpus" is not a key wdlrun reads (did you mean `max_cpu`?); it is kept as given']);
+  });
   it("resolves relative File paths against the source's directory; later sources win", () => {
     const tree = buildInputTree(target(), "wf", [src({ "wf.x": 1n, "wf.files": ["a.txt", "/abs/b.txt"] }, "/data"), src({ "wf.x": 2n }, "/cwd")], {
       checkFilesExist: false,

@@ -74,8 +74,20 @@ describe("coerce: compound values", () => {
   it("names the path of a nested failure", () => {
     const v = V.array([V.map([[V.string("k"), V.int(1)]]), V.map([[V.string("k"), V.string("x")]])]);
     expect(error(v, arrayOf(mapOf(T.String, T.Int))).message).toBe(
-      'at [1]["k"]: expected a value of type Int but found String "x"',
+      'at [1]["k"]: expected a value of type Int but found String "x" (the text is not an integer)',
     );
+  });
+
+  it("coerces String values known only at run time to Int, Float, Boolean and File (read_map values, Appendix A)", () => {
+    const m = V.map([[V.string("a"), V.string(" 12 ")], [V.string("b"), V.string("true")]]);
+    const ok = coerce(V.map([[V.string("a"), V.string(" 12 ")]]), mapOf(T.String, T.Int));
+    expect(ok.kind === "Map" ? ok.entries : ok).toEqual([[V.string("a"), V.int(12)]]);
+    expect(coerce(V.string("2.5e1"), T.Float)).toEqual(V.float(25));
+    expect(coerce(V.string("TRUE"), T.Boolean)).toEqual(V.bool(true));
+    expect(coerce(V.string("x.txt"), T.File)).toEqual(V.file("x.txt"));
+    expect(error(m, mapOf(T.String, T.Int)).message).toBe('at ["b"]: expected a value of type Int but found String "true" (the text is not an integer)');
+    expect(error(V.string("1,5"), T.Float).message).toBe('expected a value of type Float but found String "1,5" (the text is not a number)');
+    expect(error(V.string("yes"), T.Boolean).message).toBe('expected a value of type Boolean but found String "yes" (the text is neither true nor false)');
   });
 
   it("coerces maps and pairs", () => {
