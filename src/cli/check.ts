@@ -2,13 +2,15 @@
  * `wdlrun check FILE…`: parses and type-checks each document (and its
  * imports) and prints every diagnostic with a code frame, sorted by file and
  * position. Exit 0 when there are no errors (warnings allowed), 1 when there
- * are, 2 for bad usage (commander).
+ * are, 2 for bad usage (commander) or an invalid configuration. `--strict`
+ * (or config `strict`) makes leniency warnings errors.
  */
 import type { Command } from "commander";
 import { analyzeFile } from "../analysis/index.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
 import { sortDiagnostics } from "../analysis/loader.js";
+import { ConfigError, loadConfig } from "../config/index.js";
 import { addCommand, ExitCode } from "./program.js";
 
 /** Options of `check`. */
@@ -17,6 +19,8 @@ export interface CheckOptions {
   readonly json?: boolean;
   /** Hide warnings. */
   readonly warnings?: boolean;
+  /** Leniency warnings are errors (`--strict`, config `strict`, `WDLRUN_STRICT`). */
+  readonly strict?: boolean;
 }
 
 /** Where `check` writes. */
@@ -31,7 +35,7 @@ export async function runCheck(files: readonly string[], options: CheckOptions =
   const sources = new Map<string, string>();
   const seen = new Set<string>();
   for (const file of files) {
-    const analysis = await analyzeFile(file);
+    const analysis = await analyzeFile(file, { strict: options.strict ?? false });
     for (const [k, v] of analysis.sources) sources.set(k, v);
     for (const d of analysis.diagnostics) {
       // Documents imported by several of the files are reported once.
@@ -64,7 +68,17 @@ addCommand((program: Command, done) => {
     .argument("<files...>", "WDL documents to check")
     .option("--json", "print diagnostics as JSON on stdout")
     .option("--no-warnings", "do not show warnings")
-    .action(async (files: string[], opts: { json?: boolean; warnings?: boolean }) => {
-      done(await runCheck(files, { json: opts.json, warnings: opts.warnings }));
+    .option("--strict", "treat leniency warnings (what the spec forbids but other engines accept) as errors")
+    .option("--config <file>", "read this TOML config file (for `strict`)")
+    .action(async (files: string[], opts: { json?: boolean; warnings?: boolean; strict?: boolean; config?: string }) => {
+      let strict: boolean;
+      try {
+        strict = loadConfig({ ...(opts.config !== undefined ? { configFile: opts.config } : {}), flags: opts.strict ? { strict: "true" } : {} }).strict;
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        process.stderr.write(`wdlrun: invalid configuration:\n${e.problems.map((p) => `  ${p}`).join("\n")}\n`);
+        return done(ExitCode.invalid);
+      }
+      done(await runCheck(files, { json: opts.json, warnings: opts.warnings, strict }));
     });
 });
