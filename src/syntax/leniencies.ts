@@ -35,10 +35,10 @@ export const LENIENCIES = {
     section: "Runtime Section",
     portable: "remove all but one entry for the key (the last one is used)",
   },
-  reservedCallInputName: {
+  reservedWordName: {
     rule: "a reserved keyword cannot name a declaration",
     section: "Reserved Keywords",
-    portable: "rename the task's input",
+    portable: "choose another name (and use it in every call and reference)",
   },
   unsetRequiredCallInput: {
     rule: "a call must supply every required input unless the workflow allows nested inputs",

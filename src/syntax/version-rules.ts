@@ -39,6 +39,12 @@ export interface VersionRules {
    */
   readonly unsetRequiredCallInput: RuleStance;
   /**
+   * Whether the inputs JSON may set any input a call leaves unset
+   * (`wf.call.x`) without the workflow's `allowNestedInputs` hint: always in
+   * 1.0 (its "Call Statement" section), only with the hint from 1.1 on.
+   */
+  readonly nestedInputsWithoutHint: boolean;
+  /**
    * A declaration without a value outside the input section of a task or
    * workflow that has no input section (a draft-2 habit that miniwdl and
    * Cromwell read as an input): an input with a leniency warning in 1.0 and
@@ -54,6 +60,7 @@ export interface VersionRules {
 const RULES: Readonly<Record<WdlVersion, VersionRules>> = {
   "1.0": {
     version: "1.0",
+    nestedInputsWithoutHint: true,
     reservedSince12: false,
     compoundFileToString: "allowed",
     unsetRequiredCallInput: "allowed",
@@ -63,6 +70,7 @@ const RULES: Readonly<Record<WdlVersion, VersionRules>> = {
   },
   "1.1": {
     version: "1.1",
+    nestedInputsWithoutHint: false,
     reservedSince12: false,
     compoundFileToString: "warning",
     unsetRequiredCallInput: "lenient",
@@ -72,6 +80,7 @@ const RULES: Readonly<Record<WdlVersion, VersionRules>> = {
   },
   "1.2": {
     version: "1.2",
+    nestedInputsWithoutHint: false,
     reservedSince12: true,
     compoundFileToString: "warning",
     unsetRequiredCallInput: "error",
