@@ -2,12 +2,14 @@
  * Call statements: resolving the callee (`task`, `ns.task`, `ns.workflow`)
  * and checking the call's inputs against the callee's input section —
  * unknown and duplicate names, value types, and required inputs left
- * unsupplied (allowed only as the spec's `allow_nested_inputs` rules say).
+ * unsupplied (allowed as the spec's `allow_nested_inputs` rules say, and as
+ * the document's version rules say without the hint: see version-rules.ts).
  */
 import type { CallStatement } from "../syntax/ast.js";
 import type { DocumentContext } from "./context.js";
 import { checkAssignable, checkExpr, inferExpr, type ExprEnv } from "./expressions.js";
 import * as msg from "./messages.js";
+import { versionRules } from "../syntax/version-rules.js";
 import type { Callable, CheckedDocument, InputInfo } from "./model.js";
 import type { ScopeEntry } from "./scope.js";
 import { withOptional, type WdlType } from "../types/types.js";
@@ -103,8 +105,13 @@ export function checkCallInputs(
   const missing = unsupplied.filter((i) => i.required).map((i) => i.name);
   if (missing.length) {
     const span = call.target[call.target.length - 1]!.span;
-    if (!allowNestedInputs) ctx.report(msg.missingCallInputs(span, callee.name, missing));
-    else if (ctx.atLeast("1.2")) ctx.report(msg.nestedRequiredInputs(span, callee.name, missing));
+    if (allowNestedInputs) {
+      if (ctx.atLeast("1.2")) ctx.report(msg.nestedRequiredInputs(span, callee.name, missing));
+    } else {
+      const stance = versionRules(ctx.version).unsetRequiredCallInput;
+      if (stance === "error") ctx.report(msg.missingCallInputs(span, callee.name, missing));
+      else if (stance === "lenient") ctx.report(msg.unsetRequiredCallInputs(span, callee.name, missing, call.alias?.name ?? callee.name));
+    }
   }
   return { supplied, unsupplied };
 }

@@ -19,7 +19,7 @@
  * tools can still inspect it; the runtime must refuse to run when
  * `hasErrors(analysis.diagnostics)`.
  */
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { applyStrict, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { CheckedDocument } from "./model.js";
 export { inputSlots, inputsTemplate, type InputSlot } from "./inputs.js";
 export { checkParsed, resolveImportUri, sortDiagnostics } from "./loader.js";
@@ -51,6 +51,11 @@ export interface AnalyzeOptions {
    * files (and `http(s)://` URLs with fetch). Tests pass an in-memory reader.
    */
   readonly readFile?: SourceReader;
+  /**
+   * `--strict`: leniency warnings (constructs the spec forbids that other
+   * engines accept, see syntax/leniencies.ts) become errors.
+   */
+  readonly strict?: boolean;
 }
 
 /** The result of analysing a document and everything it imports. */
@@ -71,8 +76,13 @@ export interface Analysis {
  * relative to the importing document; missing files, cycles and namespace
  * collisions are reported at the import statement.
  */
-export function analyzeFile(path: string, options: AnalyzeOptions = {}): Promise<Analysis> {
-  return loadAndCheck(path, options.readFile);
+export async function analyzeFile(path: string, options: AnalyzeOptions = {}): Promise<Analysis> {
+  return strictly(await loadAndCheck(path, options.readFile), options.strict);
+}
+
+/** The analysis with its leniency warnings made errors when `strict`. */
+function strictly(analysis: Analysis, strict: boolean | undefined): Analysis {
+  return strict ? { ...analysis, diagnostics: applyStrict(analysis.diagnostics) } : analysis;
 }
 
 /** The result of analysing several documents in one call (`analyzeFiles`). */
@@ -93,8 +103,11 @@ export interface MultiAnalysis {
  * Like `analyzeFile` for many documents at once: each document (a root, or
  * one imported by several) is read, parsed and checked once for the call.
  */
-export function analyzeFiles(paths: readonly string[], options: AnalyzeOptions = {}): Promise<MultiAnalysis> {
-  return loadAndCheckAll(paths, options.readFile);
+export async function analyzeFiles(paths: readonly string[], options: AnalyzeOptions = {}): Promise<MultiAnalysis> {
+  const analysis = await loadAndCheckAll(paths, options.readFile);
+  if (!options.strict) return analysis;
+  const byFile = new Map([...analysis.byFile].map(([uri, list]) => [uri, applyStrict(list)] as const));
+  return { ...analysis, diagnostics: applyStrict(analysis.diagnostics), byFile };
 }
 
 /**
@@ -102,7 +115,12 @@ export function analyzeFiles(paths: readonly string[], options: AnalyzeOptions =
  * relative to `uri`) in `files`; anything else is reported as not found.
  * Synchronous, for tests and editors.
  */
-export function checkSource(text: string, uri = "/inline.wdl", files: ReadonlyMap<string, string> | Record<string, string> = {}): Analysis {
+export function checkSource(
+  text: string,
+  uri = "/inline.wdl",
+  files: ReadonlyMap<string, string> | Record<string, string> = {},
+  options: { readonly strict?: boolean } = {},
+): Analysis {
   const map = files instanceof Map ? files : new Map(Object.entries(files));
-  return loadAndCheckSync(uri, text, map);
+  return strictly(loadAndCheckSync(uri, text, map), options.strict);
 }

@@ -3,7 +3,8 @@
  * message, so that codes and wording stay stable and tests can rely on them.
  * Codes are kebab-case; errors block a run, warnings do not.
  */
-import { error, warning, type Diagnostic, type RelatedInfo } from "../diagnostics/diagnostic.js";
+import { error, lenient, warning, type Diagnostic, type RelatedInfo } from "../diagnostics/diagnostic.js";
+import { LENIENCIES } from "../syntax/leniencies.js";
 import type { Span } from "../diagnostics/span.js";
 import type { WdlVersion } from "../syntax/ast.js";
 import { typeToString, type WdlType } from "../types/types.js";
@@ -173,6 +174,13 @@ export const nestedRequiredInputs = (span: Span, callee: string, names: readonly
     `call to \`${callee}\` leaves required input${names.length > 1 ? "s" : ""} ${names.map((n) => `\`${n}\``).join(", ")} to be set at run time; this is deprecated`,
     span,
     "supply required inputs in the call",
+  );
+export const unsetRequiredCallInputs = (span: Span, callee: string, names: readonly string[], callName: string): Diagnostic =>
+  lenient(
+    "unset-call-input",
+    `call to \`${callee}\` leaves required input${names.length > 1 ? "s" : ""} ${names.map((n) => `\`${n}\``).join(", ")} unset, without \`allowNestedInputs\`; the inputs must set ${names.map((n) => `\`<workflow>.${callName}.${n}\``).join(", ")}`,
+    span,
+    LENIENCIES.unsetRequiredCallInput,
   );
 export const unknownAfter = (span: Span, name: string): Diagnostic => error("unknown-name", `\`after\` names no call called \`${name}\``, span);
 export const callNamedLikeWorkflow = (span: Span, name: string): Diagnostic =>

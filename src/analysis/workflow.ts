@@ -12,6 +12,7 @@ import type { DocumentContext } from "./context.js";
 import { checkExpr, inferExpr, type ExprEnv, type Place } from "./expressions.js";
 import { buildWorkflowGraph } from "./graph.js";
 import * as msg from "./messages.js";
+import { versionRules } from "../syntax/version-rules.js";
 import type { Callable, CheckedCall, CheckedDocument, CheckedWorkflow, GraphNode } from "./model.js";
 import { checkKeyValueSection } from "./requirements.js";
 import { Scope, type ScopeEntry } from "./scope.js";
@@ -66,7 +67,7 @@ class WorkflowChecker {
     private readonly ownTasks: ReadonlyMap<string, Callable>,
     private readonly brokenNamespaces: ReadonlySet<string>,
   ) {
-    this.allowNestedInputs = nestedInputsAllowed(wf);
+    this.allowNestedInputs = versionRules(ctx.version).nestedInputsWithoutHint || nestedInputsAllowed(wf);
   }
 
   run(document: () => CheckedDocument): CheckedWorkflow {

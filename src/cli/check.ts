@@ -9,13 +9,15 @@
  * the per-file summary, as JSON on stdout.
  *
  * Exit 0 when there are no errors (warnings allowed), 1 when there are, 2 for
- * bad usage (commander; directories without any `.wdl` file).
+ * bad usage (commander; directories without any `.wdl` file) or an invalid
+ * configuration. `--strict` (or config `strict`) makes leniency warnings errors.
  */
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { displayPath, renderDiagnostics } from "../diagnostics/render.js";
+import { ConfigError, loadConfig } from "../config/index.js";
 import { addCommand, ExitCode } from "./program.js";
 
 /** Options of `check`. */
@@ -26,6 +28,8 @@ export interface CheckOptions {
   readonly warnings?: boolean;
   /** Print errors and warnings per file and a total instead of the diagnostics. */
   readonly summary?: boolean;
+  /** Leniency warnings are errors (`--strict`, config `strict`, `WDLRUN_STRICT`). */
+  readonly strict?: boolean;
 }
 
 /** Where `check` writes. */
@@ -51,7 +55,7 @@ export async function runCheck(paths: readonly string[], options: CheckOptions =
     out.stderr(`wdlrun: no .wdl files below ${paths.join(", ")}\n`);
     return ExitCode.usage;
   }
-  const analysis = await analyzeFiles(files);
+  const analysis = await analyzeFiles(files, { strict: options.strict ?? false });
   const shown = (list: readonly Diagnostic[]) => (options.warnings === false ? list.filter((d) => d.severity !== "warning") : list);
   const byFile = [...analysis.byFile].map(([uri, list]) => ({ uri, file: displayPath(uri), diagnostics: shown(list) }));
   byFile.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
@@ -132,7 +136,17 @@ addCommand((program: Command, done) => {
     .option("--json", "print diagnostics (each with its file) as JSON on stdout")
     .option("--summary", "print errors and warnings per file and a total (with --json: as JSON)")
     .option("--no-warnings", "do not show warnings")
-    .action(async (paths: string[], opts: { json?: boolean; warnings?: boolean; summary?: boolean }) => {
-      done(await runCheck(paths, { json: opts.json, warnings: opts.warnings, summary: opts.summary }));
+    .option("--strict", "treat leniency warnings (what the spec forbids but other engines accept) as errors")
+    .option("--config <file>", "read this TOML config file (for `strict`)")
+    .action(async (paths: string[], opts: { json?: boolean; warnings?: boolean; summary?: boolean; strict?: boolean; config?: string }) => {
+      let strict: boolean;
+      try {
+        strict = loadConfig({ ...(opts.config !== undefined ? { configFile: opts.config } : {}), flags: opts.strict ? { strict: "true" } : {} }).strict;
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        process.stderr.write(`wdlrun: invalid configuration:\n${e.problems.map((p) => `  ${p}`).join("\n")}\n`);
+        return done(ExitCode.invalid);
+      }
+      done(await runCheck(paths, { json: opts.json, warnings: opts.warnings, summary: opts.summary, strict }));
     });
 });

@@ -36,6 +36,7 @@ export interface RunCommandOptions {
   readonly backend?: string;
   readonly config?: string;
   readonly keepGoing?: boolean;
+  readonly strict?: boolean;
 }
 
 /** Where the command writes (the process's streams, or test doubles). */
@@ -64,7 +65,7 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
   try {
     config = loadConfig({
       ...(opts.config !== undefined ? { configFile: opts.config } : {}),
-      flags: { ...(opts.backend !== undefined ? { backend: opts.backend } : {}) },
+      flags: { ...(opts.backend !== undefined ? { backend: opts.backend } : {}), ...(opts.strict ? { strict: "true" } : {}) },
     });
   } catch (e) {
     if (e instanceof ConfigError) {
@@ -134,6 +135,7 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
       out: opts.out ?? config.outputDir,
       backend: setup.backend,
       keepGoing: opts.keepGoing ?? false,
+      strict: config.strict,
       tryWithMax: setup.tryWithMax,
       concurrency: setup.concurrency,
       cancellation,
@@ -223,6 +225,7 @@ export function registerRun(program: Command, done: (code: number) => void): voi
     .option("--backend <kind>", "auto, local, docker or swarm")
     .option("--config <file>", "read this TOML config file")
     .option("--keep-going", "after a failure, let independent branches finish")
+    .option("--strict", "treat leniency warnings (what the spec forbids but other engines accept) as errors")
     .action(async (file: string, inputs: string[], opts: RunCommandOptions) => {
       done(await runCommand(file, inputs, opts, { stdout: process.stdout, stderr: process.stderr }));
     });

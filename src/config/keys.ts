@@ -11,6 +11,7 @@
  * | concurrency          | 0                      | WDLRUN_CONCURRENCY           | most task attempts at once; 0 = only resources limit it |
  * | cleanup              | true                   | WDLRUN_CLEANUP               | remove containers/services when an attempt ends |
  * | shell                | "bash"                 | WDLRUN_SHELL                 | shell that runs each task's command |
+ * | strict               | false                  | WDLRUN_STRICT                | leniency warnings (what the spec forbids but other engines accept) are errors |
  * | docker.host          | ""                     | WDLRUN_DOCKER_HOST           | engine URL; "" = DOCKER_HOST, else unix:///var/run/docker.sock |
  * | docker.pull          | "if-not-present"       | WDLRUN_DOCKER_PULL           | if-not-present, always or never |
  * | docker.default_image | "debian:bookworm-slim" | WDLRUN_DOCKER_DEFAULT_IMAGE  | image for tasks that name no container (or "*") |
@@ -70,6 +71,8 @@ export const KEYS: readonly KeySpec[] = [
     "Remove each attempt's container (or service) when it ends; `false` keeps them for debugging."),
   key("shell", { kind: "string", default: "bash", nonEmpty: true },
     "Shell that runs each task's command (inside the container for docker/swarm)."),
+  key("strict", { kind: "bool", default: false },
+    "Treat leniency warnings (constructs the spec forbids that miniwdl and Cromwell accept) as errors, in `check` and `run`; same as `--strict`."),
   key("docker.host", { kind: "string", default: "", nonEmpty: false },
     "Docker Engine URL (`unix:///path/docker.sock`, `tcp://host:2375`); empty = `DOCKER_HOST`, else `unix:///var/run/docker.sock`."),
   key("docker.pull", { kind: "enum", values: PULL_POLICIES, default: "if-not-present" },

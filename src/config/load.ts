@@ -38,6 +38,8 @@ export interface WdlrunConfig {
   readonly concurrency: number;
   readonly cleanup: boolean;
   readonly shell: string;
+  /** Leniency warnings are errors (`--strict`). */
+  readonly strict: boolean;
   readonly docker: {
     /** Engine URL; absent = `DOCKER_HOST`, else the default socket (see backends/docker/client.ts). */
     readonly host?: string;
@@ -263,6 +265,7 @@ function build(values: Map<string, ConfigValue>, origins: Record<string, Origin>
     concurrency: get<number>("concurrency"),
     cleanup: get<boolean>("cleanup"),
     shell: get<string>("shell"),
+    strict: get<boolean>("strict"),
     docker: {
       ...(host !== "" ? { host } : {}),
       pull: get<PullPolicy>("docker.pull"),

@@ -23,6 +23,22 @@ export interface Diagnostic {
   /** A suggested fix, when one is obvious. */
   readonly help?: string;
   readonly related?: readonly RelatedInfo[];
+  /**
+   * Set on a leniency warning: the document relies on something the spec
+   * forbids but other engines (miniwdl, Cromwell) accept. `--strict` turns
+   * these warnings, and only these, into errors (see `applyStrict`).
+   */
+  readonly leniency?: Leniency;
+}
+
+/** What a leniency warning says: the rule it bends, where the spec states it, and how to write it portably. */
+export interface Leniency {
+  /** The spec's rule, in a few words ("unknown escape sequences are an error"). */
+  readonly rule: string;
+  /** The spec section that states it ("Strings"). */
+  readonly section: string;
+  /** The portable spelling ("write a backslash as '\\\\'"). */
+  readonly portable: string;
 }
 
 /** Builds an error diagnostic. */
@@ -33,6 +49,21 @@ export function error(code: string, message: string, span?: Span, help?: string)
 /** Builds a warning diagnostic. */
 export function warning(code: string, message: string, span?: Span, help?: string): Diagnostic {
   return { severity: "warning", code, message, ...(span ? { span } : {}), ...(help ? { help } : {}) };
+}
+
+/**
+ * Builds a leniency warning: `message` says what was accepted and how; the
+ * rendered text names the rule and its spec section, and the help gives the
+ * portable spelling.
+ */
+export function lenient(code: string, message: string, span: Span | undefined, leniency: Leniency): Diagnostic {
+  const d = warning(code, `${message}; the spec does not allow this (${leniency.rule}; spec section "${leniency.section}"), other engines accept it`, span, `portable: ${leniency.portable}`);
+  return { ...d, leniency };
+}
+
+/** The diagnostics with every leniency warning turned into an error (`--strict`). */
+export function applyStrict(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics.map((d) => (d.leniency && d.severity === "warning" ? { ...d, severity: "error" } : d));
 }
 
 /** True when any diagnostic in the list is an error. */

@@ -53,6 +53,8 @@ export interface RunRequest {
   readonly workDir?: string;
   /** Check that File inputs exist before running (default true). */
   readonly checkInputFiles?: boolean;
+  /** `--strict`: the document's leniency warnings are errors (nothing runs). */
+  readonly strict?: boolean;
 }
 
 /** What `error.json` holds. */
@@ -88,7 +90,7 @@ export async function runDocument(request: RunRequest): Promise<RunOutcome> {
 }
 
 async function runDocumentInner(request: RunRequest): Promise<RunOutcome> {
-  const analysis = await analyzeFile(path.resolve(request.file));
+  const analysis = await analyzeFile(path.resolve(request.file), { strict: request.strict ?? false });
   if (!analysis.root || hasErrors(analysis.diagnostics)) return { kind: "invalid-document", analysis, diagnostics: analysis.diagnostics };
   const choice = chooseTarget(analysis.root, request.task);
   if (choice.kind === "error") return { kind: "no-target", message: choice.message };

@@ -377,7 +377,8 @@ export class WdlParser extends WdlExpressionParser {
 
   /** callInput := Identifier ('.' Identifier)* ('=' expression)?  (dotted names set nested inputs) */
   readonly callInput = this.RULE("callInput", () => {
-    this.CONSUME(T.Identifier);
+    // `in`: reserved, but tasks name inputs so (see reservedName in build/expressions.ts).
+    this.OR((this.alternatives[39] ??= [{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.KwIn) }]));
     this.MANY((this.actions[23] ??= () => {
       this.CONSUME(T.Dot);
       this.CONSUME1(T.Identifier);

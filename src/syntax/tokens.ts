@@ -13,6 +13,7 @@
  * Token labels are the plain words used in syntax error messages.
  */
 import { createToken, Lexer, type IMultiModeLexerDefinition, type IToken, type TokenType } from "chevrotain";
+import { declaredVersion, RESERVED_FROM_12, versionRules } from "./version-rules.js";
 
 /** Category matched by every token: lets the parser skip one unexpected token while recovering. */
 export const AnyToken = createToken({ name: "AnyToken", pattern: Lexer.NA });
@@ -105,18 +106,48 @@ const keywords: TokenType[] = [...keywordTypes.values()];
  * anyway for the keyword test; sharing the strings then costs one map entry
  * per distinct name, and keeps one copy of each name alive in the syntax
  * tree instead of one per occurrence (36 instead of 38.5 MB for the
- * 60,000-line benchmark document).
+ * 60,000-line benchmark document). In a 1.0 or 1.1 document (read from its
+ * first statement) the words reserved only from 1.2 on stay names where they
+ * are used as names (see isNameHere and version-rules.ts).
  */
 export function classifyWords(tokens: readonly IToken[]): void {
+  const version = tokens[0]?.image === "version" ? declaredVersion(tokens[1]?.image) : "1.2";
+  const older = !versionRules(version).reservedSince12;
   const words = new Map<string, TokenType | string>(keywordTypes);
-  for (const t of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
     if (t.tokenType !== Identifier) continue;
     const known = words.get(t.image);
     if (known === undefined) words.set(t.image, t.image);
     else if (typeof known === "string") t.image = known;
+    else if (older && RESERVED_FROM_12.has(t.image) && isNameHere(tokens, i)) continue;
     else {
       t.tokenType = known;
       t.tokenTypeIdx = known.tokenTypeIdx!;
+    }
+  }
+}
+
+const typeEnds = new Set(["Array", "Boolean", "Directory", "File", "Float", "Int", "Map", "Object", "Pair", "String", "]", "?", "+"]);
+
+/**
+ * In a 1.0 or 1.1 document, whether a word reserved only from 1.2 on is used
+ * as a name at `t` (then it stays an Identifier): `version` everywhere but the
+ * first statement, `hints` and `requirements` unless a `{` follows (the 1.2
+ * sections, reported as such), `Directory` where it follows a type or a name
+ * (`File Directory`) rather than where a type starts.
+ */
+function isNameHere(tokens: readonly IToken[], i: number): boolean {
+  const t = tokens[i]!;
+  switch (t.image) {
+    case "version":
+      return i !== 0;
+    case "hints":
+    case "requirements":
+      return tokens[i + 1]?.image !== "{";
+    default: {
+      const prev = tokens[i - 1];
+      return prev !== undefined && (prev.tokenType === Identifier || typeEnds.has(prev.image));
     }
   }
 }

@@ -24,6 +24,8 @@ import { buildMetaSection } from "./meta.js";
 import { buildCall, buildDeclaration, buildDeclarationBlock, buildKeyValueSection, tryBuild } from "./sections.js";
 import { buildCommand } from "./strings-ast.js";
 import { FEATURES } from "./features.js";
+import { LENIENCIES } from "../leniencies.js";
+import { versionRules } from "../version-rules.js";
 
 /** What owns a body. */
 export interface BodyOwner {
@@ -156,6 +158,8 @@ export function reportStray(ctx: BuildContext, stray: CstNode, where: string, ex
 export class BodyCollector {
   private readonly parts: BodyParts = { declarations: [], elements: [] };
   private readonly firstSeen = new Map<SectionKey, Span>();
+  /** Declarations without a value directly in a task or workflow body: decided when the body ends (see unboundToInputs). */
+  private readonly unbound: Declaration[] = [];
 
   constructor(
     private readonly ctx: BuildContext,
@@ -179,12 +183,13 @@ export class BodyCollector {
       if (start !== undefined) reportMisplaced(ctx, kind, owner, start);
       return;
     }
-    tryBuild(() => addElement(ctx, this.parts, kind, node, owner, start, this.firstSeen));
+    tryBuild(() => addElement(ctx, this.parts, kind, node, owner, start, this.firstSeen, this.unbound));
   }
 
   /** Everything collected. */
   finish(): BodyParts {
     const parts = this.parts;
+    if (this.unbound.length) unboundToInputs(this.ctx, parts, this.unbound, this.owner.kind);
     if (this.owner.kind === "struct" && (parts.meta || parts.parameterMeta)) {
       this.ctx.gate(FEATURES.structMeta, (parts.meta ?? parts.parameterMeta)!.span);
     }
@@ -238,11 +243,13 @@ function addElement(
   owner: BodyOwner,
   start: IToken | undefined,
   firstSeen: Map<SectionKey, Span>,
+  unbound: Declaration[],
 ): void {
   switch (kind) {
     case "declaration": {
       const decl = buildDeclaration(ctx, node);
-      checkDeclaration(ctx, decl, owner.kind, false);
+      if (decl.expr === undefined && (owner.kind === "task" || owner.kind === "workflow")) unbound.push(decl);
+      else checkDeclaration(ctx, decl, owner.kind, false);
       parts.declarations.push(decl);
       parts.elements.push(decl);
       return;
@@ -299,6 +306,38 @@ function addElement(
       parts.parameterMeta = buildMetaSection(ctx, node, "parameter_meta");
       return;
   }
+}
+
+/**
+ * Declarations without a value directly in a task or workflow body. Where the
+ * version rules read them as inputs (1.0, 1.1: what miniwdl and Cromwell do
+ * with this draft-2 habit) they move into the input section, with a leniency
+ * warning: all of them when the body has no input section, else only the
+ * optional ones (a required one next to an input section is an error there
+ * too). Otherwise each is an error.
+ */
+function unboundToInputs(ctx: BuildContext, parts: BodyParts, unbound: readonly Declaration[], owner: BodyOwner["kind"]): void {
+  const asInputs = versionRules(ctx.version).unboundDeclarationIsInput;
+  const moved = new Set<Declaration>();
+  for (const d of unbound) {
+    if (!asInputs || (parts.inputs !== undefined && !d.type.optional)) {
+      checkDeclaration(ctx, d, owner, false);
+      continue;
+    }
+    moved.add(d);
+    ctx.lenient(
+      "unbound-declaration",
+      `declaration '${d.name.name}' has no value and is outside the input section; it is read as an input`,
+      d.span,
+      LENIENCIES.unboundDeclaration,
+    );
+  }
+  if (moved.size === 0) return;
+  const keep = <T,>(list: T[]) => list.filter((e) => !moved.has(e as Declaration));
+  parts.declarations.splice(0, parts.declarations.length, ...keep(parts.declarations));
+  parts.elements.splice(0, parts.elements.length, ...keep(parts.elements));
+  const declarations = [...(parts.inputs?.declarations ?? []), ...moved];
+  parts.inputs = { kind: "InputSection", declarations, span: parts.inputs?.span ?? ctx.span(unbound[0]!.span, [...moved].pop()!.span) };
 }
 
 /** Checks where a declaration needs (or may not have) a value, and where `env` may be used. */

@@ -4,7 +4,7 @@
  */
 import type { CstElement, CstNode, IToken } from "chevrotain";
 import { LineTable, OffsetSpan, type Span, type Position } from "../../diagnostics/span.js";
-import { error, warning, type Diagnostic, type RelatedInfo } from "../../diagnostics/diagnostic.js";
+import { error, lenient, warning, type Diagnostic, type Leniency, type RelatedInfo } from "../../diagnostics/diagnostic.js";
 import type { WdlVersion } from "../ast.js";
 import type { CstChildren } from "../parser-expressions.js";
 
@@ -158,6 +158,11 @@ export class BuildContext {
   /** Records a warning. */
   warn(code: string, message: string, span: Span, help?: string): void {
     this.diagnostics.push(warning(code, message, span, help));
+  }
+
+  /** Records a leniency warning (an error under `--strict`): see syntax/leniencies.ts. */
+  lenient(code: string, message: string, span: Span, leniency: Leniency): void {
+    this.diagnostics.push(lenient(code, message, span, leniency));
   }
 
   /** Reports `feature` when the document's version predates it. */

@@ -18,6 +18,7 @@ import type {
 import { joinSpans } from "../../diagnostics/span.js";
 import { BuildContext, Incomplete, childList, firstToken, needNode, needToken, nodeOf, nodesOf, tokenOf, tokensOf } from "./context.js";
 import { FEATURES } from "./features.js";
+import { LENIENCIES } from "../leniencies.js";
 import { buildString } from "./strings-ast.js";
 
 /** Binding strength of each binary operator (higher binds tighter); all are left-associative. */
@@ -286,9 +287,13 @@ function buildPrimary(ctx: BuildContext, node: CstNode): Expr {
   }
 }
 
-/** Warns about the reserved keyword `in` used as a name (accepted because the spec's examples do it). */
+/**
+ * Reports the reserved keyword `in` used as a name (a declaration, a call
+ * input, a reference): a leniency, accepted because the spec's own examples
+ * and real tasks do it.
+ */
 export function reservedName(ctx: BuildContext, t: IToken): void {
-  ctx.warn("reserved-name", `'${t.image}' is a reserved keyword; using it as a name may not work with other WDL engines`, ctx.tokenSpan(t));
+  ctx.lenient("reserved-name", `'${t.image}' is a reserved keyword used as a name`, ctx.tokenSpan(t), LENIENCIES.reservedWordName);
 }
 
 /** An Int literal token, range-checked (WDL Int is a signed 64-bit integer). */

@@ -137,10 +137,12 @@ export function buildCall(ctx: BuildContext, node: CstNode): CallStatement {
 }
 
 function buildCallInput(ctx: BuildContext, node: CstNode): CallInput {
-  const parts = tokensOf(node, "Identifier");
+  const keywordName = tokenOf(node, "In");
+  if (keywordName) reservedName(ctx, keywordName);
+  const parts = [...(keywordName ? [keywordName] : []), ...tokensOf(node, "Identifier")];
   const first = parts[0];
   const last = parts[parts.length - 1];
-  if (first === undefined || last === undefined || tokenOf(node, "Identifier") === undefined) throw new Incomplete();
+  if (first === undefined || last === undefined || (keywordName ?? tokenOf(node, "Identifier")) === undefined) throw new Incomplete();
   const name: Identifier = { name: parts.map((p) => p.image).join("."), span: ctx.span(first, last) };
   const exprNode = nodeOf(node, "expression");
   if (tokenOf(node, "Equals") !== undefined && exprNode === undefined) throw new Incomplete();

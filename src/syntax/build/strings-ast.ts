@@ -7,6 +7,7 @@ import type { CommandSection, Expr, Placeholder, PlaceholderOption, StringLitera
 import type { Span } from "../../diagnostics/span.js";
 import { BuildContext, Incomplete, nodesOf, tokenOf, tokensOf } from "./context.js";
 import { FEATURES } from "./features.js";
+import { LENIENCIES } from "../leniencies.js";
 import { decodeEscapes, normalizeMultiLine, type EscapeProblem, type MultiLinePart } from "./strings.js";
 import { floatLiteral, intLiteral, needExpression } from "./expressions.js";
 
@@ -71,7 +72,7 @@ function multiLineParts(ctx: BuildContext, node: CstNode, span: Span): (TextPart
   return normalizeMultiLine(raw).map((p) => {
     if ("placeholder" in p) return p.placeholder;
     const { text, problems } = decodeEscapes(p.text, true);
-    for (const problem of problems) ctx.error("invalid-escape", problem.message, span, problem.help);
+    for (const problem of problems) reportEscapeProblem(ctx, problem, span);
     return { kind: "Text", text, span };
   });
 }
@@ -80,8 +81,13 @@ function reportEscapeProblems(ctx: BuildContext, t: IToken, problems: readonly E
   for (const problem of problems) {
     const start = ctx.position(t.startOffset + problem.index);
     const end = { line: start.line, column: start.column + problem.length, offset: start.offset + problem.length };
-    ctx.error("invalid-escape", problem.message, { uri: ctx.uri, start, end }, problem.help);
+    reportEscapeProblem(ctx, problem, { uri: ctx.uri, start, end });
   }
+}
+
+function reportEscapeProblem(ctx: BuildContext, problem: EscapeProblem, span: Span): void {
+  if (problem.unknown) ctx.lenient("unknown-escape", problem.message, span, LENIENCIES.unknownEscape);
+  else ctx.error("invalid-escape", problem.message, span, problem.help);
 }
 
 /** Builds a `placeholder` CST node. */

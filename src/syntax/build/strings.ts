@@ -11,6 +11,8 @@ export interface EscapeProblem {
   readonly length: number;
   readonly message: string;
   readonly help?: string;
+  /** An unknown escape such as `\.`: kept as its two characters, reported as a leniency warning rather than an error. */
+  readonly unknown?: true;
 }
 
 const simpleEscapes: Readonly<Record<string, string>> = {
@@ -34,8 +36,9 @@ function isOctal(c: string | undefined): boolean {
 /**
  * Resolves the escape sequences of a string literal's raw text: `\\ \n \t \' \" \~ \$`,
  * octal `\NNN`, hex `\xNN`, unicode `\uNNNN` and `\UNNNNNNNN`. In multi-line
- * strings `\>` is also accepted (so `\>>>` can be written). Unknown escapes are
- * reported and kept as written.
+ * strings `\>` is also accepted (so `\>>>` can be written). Unknown escapes
+ * (`\.`) are kept as written and reported as `unknown` problems, which the
+ * builder turns into leniency warnings (what regular-expression users mean).
  */
 export function decodeEscapes(raw: string, multiLine: boolean): { text: string; problems: EscapeProblem[] } {
   if (!raw.includes("\\")) return { text: raw, problems: [] };
@@ -91,8 +94,8 @@ export function decodeEscapes(raw: string, multiLine: boolean): { text: string; 
       problems.push({
         index: i,
         length: 2,
-        message: `unknown escape sequence '\\${next}'`,
-        help: "valid escapes are \\\\ \\n \\t \\' \\\" \\~ \\$, octal \\NNN, hex \\xNN and unicode \\uNNNN or \\UNNNNNNNN",
+        message: `unknown escape sequence '\\${next}' is kept as the two characters '\\${next}'`,
+        unknown: true,
       });
       out += `\\${next}`;
       i += 2;
