@@ -21,6 +21,7 @@ import type { Command } from "commander";
 import { ConfigError, loadConfig, type BackendChoice, type WdlrunConfig } from "../config/index.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { createBackend, type BackendSetup } from "../runtime/backend-factory.js";
+import { CallCache } from "../runtime/cache/call-cache.js";
 import { Cancellation } from "../runtime/cancellation.js";
 import { runDocument, type RunOutcome } from "../runtime/engine.js";
 import { NoticeRelay } from "../runtime/events.js";
@@ -37,6 +38,8 @@ export interface RunCommandOptions {
   readonly backend?: string;
   readonly config?: string;
   readonly keepGoing?: boolean;
+  /** `--cache` (true) / `--no-cache` (false); absent = the config's `cache.enabled`. */
+  readonly cache?: boolean;
 }
 
 /** Where the command writes (the process's streams, or test doubles). */
@@ -58,7 +61,10 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
   try {
     config = loadConfig({
       ...(opts.config !== undefined ? { configFile: opts.config } : {}),
-      flags: { ...(opts.backend !== undefined ? { backend: opts.backend } : {}) },
+      flags: {
+        ...(opts.backend !== undefined ? { backend: opts.backend } : {}),
+        ...(opts.cache !== undefined ? { "cache.enabled": String(opts.cache) } : {}),
+      },
     });
   } catch (e) {
     if (e instanceof ConfigError) {
@@ -127,6 +133,7 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
       cancellation,
       observer: progress.observe,
       notices,
+      ...(config.cache.enabled ? { cache: new CallCache(config.cache.dir) } : {}),
     });
   } finally {
     setActiveCancellation(undefined);
@@ -206,6 +213,8 @@ export function registerRun(program: Command, done: (code: number) => void): voi
     .option("--backend <kind>", "auto, local, docker or swarm")
     .option("--config <file>", "read this TOML config file")
     .option("--keep-going", "after a failure, let independent branches finish")
+    .option("--cache", "reuse the results of calls whose task, inputs and image are unchanged (config cache.enabled)")
+    .option("--no-cache", "run every call, even with cache.enabled in the config")
     .action(async (file: string, inputs: string[], opts: RunCommandOptions) => {
       done(await runCommand(file, inputs, opts, { stdout: process.stdout, stderr: process.stderr }));
     });

@@ -20,6 +20,7 @@ import {
   type Capacity,
   type ContainerPath,
   type HostPath,
+  type ImageIdentity,
 } from "../backend.js";
 
 /** Options of the local backend (from the config). */
@@ -128,6 +129,11 @@ export class LocalBackend implements Backend {
       // descriptors close in the background so the next task starts sooner.
       void Promise.all([out.close(), err.close()]).catch(() => undefined);
     }
+  }
+
+  /** Local commands run in no image. */
+  imageIdentity(_containers: readonly string[]): Promise<ImageIdentity | undefined> {
+    return Promise.resolve(undefined);
   }
 
   close(): Promise<void> {
