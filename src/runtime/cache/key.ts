@@ -93,7 +93,7 @@ export interface KeySource {
 export async function callKey(source: KeySource, digests: ContentDigests): Promise<CallKey> {
   const requirements = requirementsThatCount(source.attributes, source.overrides);
   const reqText: Record<string, string> = {};
-  for (const [k, v] of Object.entries(requirements)) reqText[k] = JSON.stringify(v);
+  for (const [k, v] of requirements) reqText[k] = showValue(v);
   const inputs: Record<string, string> = {};
   const shown: Record<string, string> = {};
   for (const name of [...source.values.keys()].sort()) {
@@ -111,7 +111,7 @@ export async function callKey(source: KeySource, digests: ContentDigests): Promi
     format: CACHE_FORMAT,
     backend: source.backend,
     task: taskDefinitionHash(source.task),
-    requirements: sha256(canonicalJson(requirements)),
+    requirements: sha256(canonicalJson([...requirements].map(([k, v]) => [k, plain(v)]))),
     image: source.image?.id ?? "none",
     inputs,
   };
@@ -162,8 +162,8 @@ function commandTemplate(section: NonNullable<CheckedTask["def"]["command"]>): u
   return out;
 }
 
-/** The evaluated requirements, hints and runtime attributes that count, by canonical name (later sections win, overrides last). */
-export function requirementsThatCount(attributes: TaskAttributes, overrides?: TaskAttributes): Record<string, unknown> {
+/** The evaluated requirements, hints and runtime attributes that count, by canonical name, sorted (later sections win, overrides last). */
+export function requirementsThatCount(attributes: TaskAttributes, overrides?: TaskAttributes): Map<string, WdlValue> {
   const merged = new Map<string, WdlValue>();
   const add = (m: ReadonlyMap<string, WdlValue>) => {
     for (const [k, v] of m) merged.set(canonicalHint(canonicalRequirement(k)), v);
@@ -173,12 +173,12 @@ export function requirementsThatCount(attributes: TaskAttributes, overrides?: Ta
     add(a.requirements);
     add(a.hints);
   }
-  const out: Record<string, unknown> = {};
-  for (const k of [...merged.keys()].sort()) if (!RESULT_NEUTRAL_KEYS.has(k)) out[k] = plain(merged.get(k)!);
+  const out = new Map<string, WdlValue>();
+  for (const k of [...merged.keys()].sort()) if (!RESULT_NEUTRAL_KEYS.has(k)) out.set(k, merged.get(k)!);
   return out;
 }
 
-/** A value as plain JSON-able data (for the requirements part; files by path). */
+/** A value as plain data for `canonicalJson` (for the requirements part; files by path). */
 function plain(v: WdlValue): unknown {
   switch (v.kind) {
     case "None":
@@ -190,7 +190,7 @@ function plain(v: WdlValue): unknown {
     case "Directory":
       return v.value;
     case "Int":
-      return v.value.toString();
+      return v.value;
     case "Array":
       return v.items.map(plain);
     case "Map":
