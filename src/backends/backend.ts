@@ -126,6 +126,14 @@ export interface AttemptResult {
   release(): Promise<void>;
 }
 
+/** The image a container name resolves to on the engine. */
+export interface ImageIdentity {
+  /** The name it was resolved from (`ubuntu:latest`). */
+  readonly name: string;
+  /** The engine's content-addressed image id (`sha256:…`): a retagged name gives another id. */
+  readonly id: string;
+}
+
 /** A backend: runs single attempts. */
 export interface Backend {
   readonly kind: BackendKind;
@@ -142,6 +150,14 @@ export interface Backend {
    * stops the attempt and resolves (or rejects) promptly.
    */
   execute(request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult>;
+  /**
+   * The image that an attempt with these container candidates would run
+   * (the same choice `execute` makes, pulling under the pull policy), by its
+   * id; undefined for backends that run no image (local). Asked once per
+   * distinct image and run (the answer is remembered). Rejects like `execute`
+   * when no candidate can be had.
+   */
+  imageIdentity(containers: readonly string[]): Promise<ImageIdentity | undefined>;
   /** Removes anything still labelled with this run (containers, services). Idempotent. */
   close(): Promise<void>;
 }

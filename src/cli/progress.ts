@@ -1,6 +1,7 @@
 /**
  * Progress on stderr while a run goes: on a terminal, one live status line
- * (elapsed time, waiting/running/done/failed call counts) redrawn in place,
+ * (elapsed time, waiting/running/done/failed call counts, how many of the
+ * done came from the call cache) redrawn in place,
  * with notable events (failures, notices) printed above it; elsewhere, plain
  * timestamped log lines. stdout is never touched.
  */
@@ -51,7 +52,8 @@ export class Progress {
   /** The status line text. */
   statusLine(): string {
     const c = this.counts;
-    return `[${elapsed(Date.now() - this.started)}] waiting ${c.waiting} · running ${c.running} · done ${c.done} · failed ${c.failed}`;
+    const cached = c.cached > 0 ? ` (${c.cached} cached)` : "";
+    return `[${elapsed(Date.now() - this.started)}] waiting ${c.waiting} · running ${c.running} · done ${c.done}${cached} · failed ${c.failed}`;
   }
 
   private draw(): void {

@@ -37,6 +37,8 @@ export interface RunCommandOptions {
   readonly config?: string;
   readonly keepGoing?: boolean;
   readonly strict?: boolean;
+  /** `--cache` (true) / `--no-cache` (false); absent = the config's `cache.enabled`. */
+  readonly cache?: boolean;
 }
 
 /** Where the command writes (the process's streams, or test doubles). */
@@ -65,7 +67,11 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
   try {
     config = loadConfig({
       ...(opts.config !== undefined ? { configFile: opts.config } : {}),
-      flags: { ...(opts.backend !== undefined ? { backend: opts.backend } : {}), ...(opts.strict ? { strict: "true" } : {}) },
+      flags: {
+        ...(opts.backend !== undefined ? { backend: opts.backend } : {}),
+        ...(opts.strict ? { strict: "true" } : {}),
+        ...(opts.cache !== undefined ? { "cache.enabled": String(opts.cache) } : {}),
+      },
     });
   } catch (e) {
     if (e instanceof ConfigError) {
@@ -141,6 +147,7 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
       cancellation,
       observer: progress.observe,
       notices,
+      ...(config.cache.enabled ? { cache: new (await import("../runtime/cache/call-cache.js")).CallCache(config.cache.dir) } : {}),
     });
   } finally {
     setActiveCancellation(undefined);
@@ -226,6 +233,8 @@ export function registerRun(program: Command, done: (code: number) => void): voi
     .option("--config <file>", "read this TOML config file")
     .option("--keep-going", "after a failure, let independent branches finish")
     .option("--strict", "treat leniency warnings (what the spec forbids but other engines accept) as errors")
+    .option("--cache", "reuse the results of calls whose task, inputs and image are unchanged (config cache.enabled)")
+    .option("--no-cache", "run every call, even with cache.enabled in the config")
     .action(async (file: string, inputs: string[], opts: RunCommandOptions) => {
       done(await runCommand(file, inputs, opts, { stdout: process.stdout, stderr: process.stderr }));
     });

@@ -23,6 +23,8 @@
  * | resources.memory     | ""                     | WDLRUN_RESOURCES_MEMORY      | memory wdlrun may use ("16 GiB", bytes); "" = what the backend reports |
  * | resources.gpus       | []                     | WDLRUN_RESOURCES_GPUS        | GPU device ids to hand out; [] = detect (`nvidia-smi -L`) |
  * | swarm.gpu_kind       | "NVIDIA-GPU"           | WDLRUN_SWARM_GPU_KIND        | generic-resource kind that swarm nodes advertise GPUs as |
+ * | cache.enabled        | false                  | WDLRUN_CACHE_ENABLED         | reuse the results of calls whose key is unchanged (`--cache`) |
+ * | cache.dir            | ""                     | WDLRUN_CACHE_DIR             | the call cache folder; "" = $XDG_CACHE_HOME/wdlrun/calls (~/.cache/wdlrun/calls) |
  */
 
 /** How a key's value is written and checked. */
@@ -95,6 +97,10 @@ export const KEYS: readonly KeySpec[] = [
     "GPU device ids wdlrun may hand out (e.g. `[\"0\", \"1\"]` or UUIDs); empty = detect with `nvidia-smi -L`."),
   key("swarm.gpu_kind", { kind: "string", default: "NVIDIA-GPU", nonEmpty: true },
     "Generic-resource kind under which swarm nodes advertise GPUs (`dockerd --node-generic-resource KIND=ID`)."),
+  key("cache.enabled", { kind: "bool", default: false },
+    "Reuse the result of a call whose key (task definition, inputs and their content, image id, backend) is unchanged; `--cache` / `--no-cache` on `wdlrun run`."),
+  key("cache.dir", { kind: "string", default: "", nonEmpty: false },
+    "The call cache folder; empty = `$XDG_CACHE_HOME/wdlrun/calls` (default `~/.cache/wdlrun/calls`)."),
 ];
 
 /** Looks a key up by its dotted name. */

@@ -62,6 +62,11 @@ export interface WdlrunConfig {
     readonly gpus: readonly string[];
   };
   readonly swarm: { readonly gpuKind: string };
+  readonly cache: {
+    readonly enabled: boolean;
+    /** Absolute path of the call cache folder. */
+    readonly dir: string;
+  };
   /** The config file that was read, if any. */
   readonly file?: string;
   /** Where each key's value came from, by dotted key name. */
@@ -125,7 +130,12 @@ export function loadConfig(options: LoadOptions = {}): WdlrunConfig {
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return build(values, origins, cwd, file);
+  return build(values, origins, cwd, file, defaultCacheDir(env, options.home), options.home ?? env.HOME ?? homedir());
+}
+
+/** `$XDG_CACHE_HOME/wdlrun/calls`, default `~/.cache/wdlrun/calls` (beside the test image tarball in `~/.cache/wdlrun`). */
+function defaultCacheDir(env: Readonly<Record<string, string | undefined>>, home: string | undefined): string {
+  return join(env.XDG_CACHE_HOME || join(home ?? env.HOME ?? homedir(), ".cache"), "wdlrun", "calls");
 }
 
 function defaultOf(k: KeySpec): ConfigValue {
@@ -254,11 +264,12 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-function build(values: Map<string, ConfigValue>, origins: Record<string, Origin>, cwd: string, file: string | undefined): WdlrunConfig {
+function build(values: Map<string, ConfigValue>, origins: Record<string, Origin>, cwd: string, file: string | undefined, cacheDir: string, homeDir: string): WdlrunConfig {
   const get = <T extends ConfigValue>(name: string): T => values.get(name) as T;
   const host = get<string>("docker.host");
   const cpu = get<number>("resources.cpu");
   const memoryBytes = get<number | undefined>("resources.memory");
+  const dir = get<string>("cache.dir");
   return {
     backend: get<BackendChoice>("backend"),
     outputDir: resolve(cwd, get<string>("output_dir")),
@@ -281,6 +292,7 @@ function build(values: Map<string, ConfigValue>, origins: Record<string, Origin>
       gpus: get<readonly string[]>("resources.gpus"),
     },
     swarm: { gpuKind: get<string>("swarm.gpu_kind") },
+    cache: { enabled: get<boolean>("cache.enabled"), dir: dir.trim() === "" ? cacheDir : resolve(cwd, dir.replace(/^~(?=\/|$)/, homeDir)) },
     ...(file !== undefined ? { file } : {}),
     origins,
   };

@@ -13,6 +13,7 @@ import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { valueToJson } from "../values/json.js";
 import { stringifyJson } from "../values/json-text.js";
 import type { WdlValue } from "../values/value.js";
+import type { CallCache } from "./cache/call-cache.js";
 import { Cancellation } from "./cancellation.js";
 import { CallFailedError, describeError, type CallFailure, type EvaluationFailure } from "./errors.js";
 import { describeEvent, type NoticeRelay, type RunEvent, type RunObserver } from "./events.js";
@@ -51,6 +52,8 @@ export interface RunRequest {
   readonly notices?: NoticeRelay;
   /** Base directory of relative paths in workflow expressions (default: the current directory). */
   readonly workDir?: string;
+  /** The call cache (`--cache`); absent = every call runs. */
+  readonly cache?: CallCache;
   /** Check that File inputs exist before running (default true). */
   readonly checkInputFiles?: boolean;
   /** `--strict`: the document's leniency warnings are errors (nothing runs). */
@@ -155,7 +158,7 @@ async function runDocumentInner(request: RunRequest): Promise<RunOutcome> {
       }),
     { once: true },
   );
-  const rt: RunContext = { runDir, backend: request.backend, pool, cancellation, control, emit };
+  const rt: RunContext = { runDir, backend: request.backend, pool, cancellation, control, emit, ...(request.cache ? { cache: request.cache } : {}) };
   emit({ kind: "run-started", runDir: runDir.dir, target: target.name, backend: request.backend.kind });
   request.notices?.attach((message) => emit({ kind: "notice", message: message.replace(/^wdlrun: /, "") }));
   for (const w of warnings) emit({ kind: "notice", message: w });
@@ -182,6 +185,7 @@ async function runDocumentInner(request: RunRequest): Promise<RunOutcome> {
       outcome = { kind: "failed", report, runDir: runDir.dir };
     }
   }
+  if (request.cache) emit({ kind: "notice", message: cacheSummary(request.cache) });
   request.notices?.attach(undefined);
   emit({ kind: "run-finished", ok: outcome.kind === "succeeded", elapsedMs: Date.now() - started, interrupted: outcome.kind === "interrupted" });
   await runDir.close();
@@ -236,4 +240,12 @@ function errorReport(thrown: unknown, reported: readonly unknown[]): ErrorReport
     messages.push(describeError(e));
   }
   return { error: messages.join("\n") || describeError(thrown), failures, ...(evaluation.length > 0 ? { evaluation } : {}) };
+}
+
+/** The run's last word on the call cache: `call cache: 98 calls reused, 2 run (2 stored) in DIR`. */
+function cacheSummary(cache: CallCache): string {
+  const c = cache.counts;
+  const plural = (n: number) => `${n} call${n === 1 ? "" : "s"}`;
+  const off = c.off > 0 ? `, ${c.off} not cacheable` : "";
+  return `call cache: ${plural(c.hits)} reused, ${c.misses} missed (${c.stored} stored)${off}; cache folder ${cache.store.dir}`;
 }

@@ -18,6 +18,8 @@ export type RunEvent =
       readonly exitCode?: number;
     }
   | { readonly kind: "call-succeeded"; readonly callId: string }
+  /** The call's result came from the call cache (`origin`: the attempt directory that produced it); `call-succeeded` follows. */
+  | { readonly kind: "call-cached"; readonly callId: string; readonly origin: string }
   | { readonly kind: "call-failed"; readonly callId: string; readonly message: string }
   /** The run stopped (a failure elsewhere, or an interrupt) before this call finished. */
   | { readonly kind: "call-stopped"; readonly callId: string; readonly started: boolean }
@@ -53,6 +55,8 @@ export class CallCounts {
   running = 0;
   done = 0;
   failed = 0;
+  /** Calls done whose result came from the call cache (counted in `done` too). */
+  cached = 0;
   /** Calls that are waiting or running, by id. */
   private readonly state = new Map<string, "waiting" | "running" | "between">();
 
@@ -75,6 +79,9 @@ export class CallCounts {
       case "call-failed":
         this.leave(e.callId);
         this.failed++;
+        break;
+      case "call-cached":
+        this.cached++;
         break;
       case "call-stopped":
         this.leave(e.callId);
@@ -119,6 +126,8 @@ export function describeEvent(e: RunEvent): string | undefined {
       return `${e.callId}: done`;
     case "call-failed":
       return `${e.callId}: failed: ${e.message}`;
+    case "call-cached":
+      return `${e.callId}: cached (result of ${e.origin})`;
     case "call-stopped":
       return `${e.callId}: stopped ${e.started ? "before it finished" : "before it started"}`;
     case "notice":

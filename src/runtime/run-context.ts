@@ -1,10 +1,11 @@
 /**
  * The state one run shares across all its workflows, scatters and calls:
- * backend, resource pool, run directory, cancellation, the failure policy
- * and the event sink. Created by ./engine.ts.
+ * backend, resource pool, run directory, cancellation, the failure policy,
+ * the call cache and the event sink. Created by ./engine.ts.
  */
 import { setMaxListeners } from "node:events";
 import type { Backend } from "../backends/backend.js";
+import type { CallCache } from "./cache/call-cache.js";
 import type { Cancellation } from "./cancellation.js";
 import type { RunEvent } from "./events.js";
 import type { ResourcePool } from "./resource-pool.js";
@@ -18,6 +19,8 @@ export interface RunContext {
   readonly pool: ResourcePool;
   readonly cancellation: Cancellation;
   readonly control: FailurePolicy;
+  /** The call cache, when it is on. */
+  readonly cache?: CallCache;
   /** Reports an event (to the log file and the observer). */
   emit(event: RunEvent): void;
 }

@@ -20,12 +20,13 @@ import { primitiveToString } from "../values/format.js";
 import { stringifyJson } from "../values/json-text.js";
 import { valueToJson } from "../values/json.js";
 import { NONE, type WdlValue } from "../values/value.js";
+import type { CallProbe } from "./cache/call-cache.js";
 import { Env, EnvContext } from "./env.js";
 import { CallFailedError, describeError, type CallFailure } from "./errors.js";
 import { evaluateExpr, evaluateDecl, renderTaskCommand } from "./eval-bridge.js";
 import type { InputTree } from "./inputs.js";
 import { isSuccessCode } from "./requirements/keys.js";
-import { resolveConstraints, type TaskConstraints } from "./requirements/constraints.js";
+import { resolveConstraints, type TaskAttributes, type TaskConstraints } from "./requirements/constraints.js";
 import { RequirementError } from "./requirements/read-value.js";
 import { AcquireAbortedError, ResourceRefusedError, type Lease } from "./resource-pool.js";
 import type { RunContext } from "./run-context.js";
@@ -151,15 +152,15 @@ async function runAttempt(
 
   // Requirements, hints and runtime attributes → constraints.
   let constraints: TaskConstraints;
+  let attributes: TaskAttributes;
+  const overrides = call.overrides ? { requirements: call.overrides.requirements, hints: call.overrides.hints, runtime: call.overrides.runtime } : undefined;
   try {
-    constraints = resolveConstraints(
-      {
-        requirements: evaluateSection(task.def.requirements, ctx, true),
-        hints: evaluateSection(task.def.hints, ctx, false),
-        runtime: evaluateSection(task.def.runtime, ctx, true),
-      },
-      call.overrides ? { requirements: call.overrides.requirements, hints: call.overrides.hints, runtime: call.overrides.runtime } : undefined,
-    );
+    attributes = {
+      requirements: evaluateSection(task.def.requirements, ctx, true),
+      hints: evaluateSection(task.def.hints, ctx, false),
+      runtime: evaluateSection(task.def.runtime, ctx, true),
+    };
+    constraints = resolveConstraints(attributes, overrides);
   } catch (e) {
     return fail(e instanceof RequirementError ? `requirement ${e.message}` : describeError(e));
   }
@@ -200,6 +201,25 @@ async function runAttempt(
     envVars = environmentOf(task, env, ctx.io);
   } catch (e) {
     return fail(`exporting env declarations: ${describeError(e)}`);
+  }
+
+  // The call cache (when on): a hit ends the attempt here, with its outputs linked into the attempt directory.
+  const probe: CallProbe | undefined = rt.cache
+    ? await rt.cache.probe({
+        task,
+        call: call.qualifiedName,
+        callId,
+        paths,
+        backend: rt.backend,
+        containers: constraints.containers,
+        attributes,
+        ...(overrides ? { overrides } : {}),
+        values: new Map(task.declarationOrder.map((d) => [d.name.name, env.get(d.name.name) ?? NONE])),
+      })
+    : undefined;
+  if (probe?.kind === "hit") {
+    rt.emit({ kind: "call-cached", callId, origin: probe.origin });
+    return { kind: "succeeded", outputs: probe.outputs };
   }
 
   let lease: Lease;
@@ -292,6 +312,8 @@ async function runAttempt(
         return fail(why, { exitCode: code, stderrTail: await tailLines(paths.stderrFile, 20) });
       }
     }
+    if (probe?.kind === "miss")
+      await probe.store(outputs).catch((e: unknown) => rt.emit({ kind: "notice", message: `${callId}: the call cache could not store the result: ${describeError(e)}` }));
     return { kind: "succeeded", outputs };
   } finally {
     if (result) await result.release().catch(() => undefined);

@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import type Docker from "dockerode";
-import type { AttemptFiles, AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, InputSpec } from "../backend.js";
+import type { AttemptFiles, AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, ImageIdentity, InputSpec } from "../backend.js";
 import type { PullPolicy, WdlrunConfig } from "../../config/load.js";
 import { asBackendError, connect, engineUrl, engineUsable } from "./client.js";
 import { detectGpuIds } from "./gpus.js";
@@ -176,6 +176,10 @@ export class DockerBackend implements Backend {
     const image = await this.images.resolve(request.containers);
     if (request.resources.maxCpu !== undefined) await this.capacity().catch(() => undefined);
     return runAttempt(this.ctx, maxCpuWithin(request, this.engineCpus), image, signal);
+  }
+
+  imageIdentity(containers: readonly string[]): Promise<ImageIdentity | undefined> {
+    return this.images.identity(containers);
   }
 
   private noticeDisks(request: AttemptRequest): void {

@@ -34,6 +34,7 @@ export function usableCandidates(candidates: readonly string[], defaultImage: st
 /** Picks (and pulls when the policy says so) the image for a list of candidates. */
 export class ImageResolver {
   private readonly decided = new Map<string, Promise<string>>();
+  private readonly ids = new Map<string, Promise<string>>();
   private readonly present = new Map<string, Promise<boolean>>();
 
   constructor(
@@ -53,6 +54,30 @@ export class ImageResolver {
       p.catch(() => this.decided.delete(key));
     }
     return p;
+  }
+
+  /**
+   * The image `resolve` chooses, with the engine's id for it (inspected once
+   * per image name; a failure is not remembered).
+   */
+  async identity(candidates: readonly string[]): Promise<{ name: string; id: string }> {
+    const name = await this.resolve(candidates);
+    let p = this.ids.get(name);
+    if (!p) {
+      p = this.docker
+        .getImage(name)
+        .inspect()
+        .then(
+          (info: { Id: string }) => info.Id,
+          (e: unknown) => {
+            const why = explainConnection(e, this.url);
+            throw new DockerBackendError(why ?? `inspecting image ${name}: ${engineMessage(e)}`);
+          },
+        );
+      this.ids.set(name, p);
+      p.catch(() => this.ids.delete(name));
+    }
+    return { name, id: await p };
   }
 
   private async choose(candidates: readonly string[]): Promise<string> {

@@ -20,6 +20,7 @@ import {
   type ContainerPath,
   type HostPath,
   type InputSpec,
+  type ImageIdentity,
 } from "../backend.js";
 import { AttemptLayout, ContainmentError, requireKind, type Mount } from "../layout.js";
 
@@ -120,6 +121,11 @@ export class LocalBackend implements Backend {
       // descriptors close in the background so the next task starts sooner.
       void Promise.all([out.close(), err.close()]).catch(() => undefined);
     }
+  }
+
+  /** Local commands run in no image. */
+  imageIdentity(_containers: readonly string[]): Promise<ImageIdentity | undefined> {
+    return Promise.resolve(undefined);
   }
 
   close(): Promise<void> {

@@ -10,7 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import type Docker from "dockerode";
-import type { AttemptFiles, AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, InputSpec, NodeCapacity } from "../backend.js";
+import type { AttemptFiles, AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, ImageIdentity, InputSpec, NodeCapacity } from "../backend.js";
 import type { LimitPolicy, PullPolicy, WdlrunConfig } from "../../config/load.js";
 import { formatBytes } from "../../runtime/units.js";
 import { connect, engineAnswers, engineUrl } from "../docker/client.js";
@@ -220,6 +220,10 @@ export class SwarmBackend implements Backend {
     setMaxListeners(0, signal);
     const image = await this.images.resolve(request.containers);
     return runSwarmAttempt(this.ctx, this.clamped(request), image, signal);
+  }
+
+  imageIdentity(containers: readonly string[]): Promise<ImageIdentity | undefined> {
+    return this.images.identity(containers);
   }
 
   /** With `try_with_max`, a request no node can hold is clamped to the largest node (GPUs cannot be clamped). */

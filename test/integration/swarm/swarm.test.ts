@@ -453,6 +453,35 @@ task t {
     expect(none.code).toBe(2);
     expect(none.stderr).toContain(`docker.network = "none" cannot be given to swarm services`);
   });
+  it("serves a second identical run from the call cache, keyed on the image id the manager resolves", async () => {
+    const cacheDir = tempDir("wdlrun-swarm-cache-");
+    const env = { WDLRUN_CACHE_ENABLED: "true", WDLRUN_CACHE_DIR: cacheDir };
+    const wdl = `version 1.1
+task t {
+  input { Int i }
+  command <<< echo ~{i} > out.txt >>>
+  output { File out = "out.txt" }
+  runtime { docker: "ubuntu:latest" }
+}
+workflow w {
+  scatter (i in range(2)) { call t { input: i = i } }
+  output { Array[File] outs = t.out }
+}
+`;
+    const first = await runWdl(wdl, [], "swarm", host, env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/call cache: 0 calls reused, 2 missed \(2 stored\)/);
+    const second = await runWdl(wdl, [], "swarm", host, env);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/call cache: 2 calls reused, 0 missed/);
+    expect(second.stderr).not.toMatch(/attempt 1 started/);
+    const outs = second.outputs["w.outs"] as string[];
+    expect(readFileSync(outs[1]!, "utf8")).toBe("1\n");
+    const rec = JSON.parse(readFileSync(path.join(second.runDir, "call-t-0001", "attempt-1", "cache.json"), "utf8"));
+    expect(rec.result).toBe("hit");
+    expect(rec.key.components.backend).toBe("swarm");
+    expect(rec.key.components.image).toMatch(/^sha256:[0-9a-f]{64}$/);
+  }, 60_000);
 
   describe("with a worker node", () => {
     let worker = "";
