@@ -96,6 +96,7 @@ export class CallCache {
       return this.answer(req, { kind: "off", reason: `no key: ${e instanceof Error ? e.message : String(e)}` });
     }
     const found = await this.store.find(key.hash);
+    let reason = "no entry with this key";
     if (found) {
       const problem = await this.verify(found);
       if (problem === undefined) {
@@ -104,10 +105,13 @@ export class CallCache {
           this.counts.hits++;
           return this.answer(req, { kind: "hit", outputs, origin: found.entry.origin }, key, found.dir);
         }
-      } else await this.store.remove(key.hash).catch(() => undefined);
+        reason = "the entry with this key could not be linked in (removed meanwhile?)";
+      } else {
+        await this.store.remove(key.hash).catch(() => undefined);
+        reason = `the entry with this key is not trustworthy (${problem}): removed`;
+      }
     }
     this.counts.misses++;
-    const reason = found ? "the entry with this key was damaged (removed)" : "no entry with this key";
     return this.answer(req, { kind: "miss", reason, store: (outputs) => this.put(req, key, outputs) }, key);
   }
 
