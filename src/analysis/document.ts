@@ -9,6 +9,7 @@ import type { Document, ImportDecl } from "../syntax/ast.js";
 import { T } from "../types/types.js";
 import { DocumentContext } from "./context.js";
 import { literalType } from "./expressions.js";
+import { importVersionFinding } from "./import-versions.js";
 import * as msg from "./messages.js";
 import type { Callable, CheckedDocument, CheckedTask, CheckedWorkflow } from "./model.js";
 import { resolveStructs, type ResolvedImport } from "./structs.js";
@@ -53,7 +54,8 @@ export function checkDocument(doc: Document, imports: readonly ImportOutcome[], 
       broken.add(ns.name);
       continue;
     }
-    if (imp.document.version !== doc.version) ctx.report(msg.importVersionMismatch(imp.decl.uriSpan, doc.version, imp.document.version));
+    const versionFinding = importVersionFinding(imp.decl.uriSpan, doc.version, imp.document.version);
+    if (versionFinding) ctx.report(versionFinding);
     ctx.namespaces.set(ns.name, imp.document);
     resolved.push({ decl: imp.decl, namespace: ns.name, document: imp.document });
   }

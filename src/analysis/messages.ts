@@ -60,6 +60,13 @@ export const duplicateNamespace = (span: Span, ns: string, first: Span): Diagnos
   ]);
 export const importVersionMismatch = (span: Span, own: WdlVersion, theirs: WdlVersion): Diagnostic =>
   warning("import-version-mismatch", `imported document has version ${theirs} but this document has version ${own}`, span);
+export const importVersionNewer = (span: Span, own: WdlVersion, theirs: WdlVersion): Diagnostic =>
+  error(
+    "import-version-newer",
+    `this document is version ${own} and cannot import a version ${theirs} document (a document may import only documents of its own or an older 1.x version)`,
+    span,
+    `change this document's version to ${theirs}`,
+  );
 export const unknownAliasSource = (span: Span, name: string, ns: string): Diagnostic =>
   error("unknown-struct", `the imported document \`${ns}\` has no struct \`${name}\``, span);
 

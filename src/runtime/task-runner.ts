@@ -23,6 +23,7 @@ import { Env, EnvContext } from "./env.js";
 import { CallFailedError, describeError, type CallFailure } from "./errors.js";
 import { evaluateExpr, evaluateDecl, renderTaskCommand } from "./eval-bridge.js";
 import type { InputTree } from "./inputs.js";
+import { versionAtLeast } from "../stdlib/define.js";
 import { isSuccessCode } from "./requirements/keys.js";
 import { resolveConstraints, type TaskConstraints } from "./requirements/constraints.js";
 import { RequirementError } from "./requirements/read-value.js";
@@ -176,7 +177,7 @@ async function runAttempt(
   const taskVar = (resources: GrantedResources, returnCode: number | undefined, image = container) =>
     taskVariable({ name: task.name, id: callId, container: image, resources, attempt, returnCode, meta: task.def.meta, parameterMeta: task.def.parameterMeta });
   const prepare = async (resources: GrantedResources): Promise<string | undefined> => {
-    if (doc.version === "1.2") env.set("task", taskVar(resources, undefined));
+    if (versionAtLeast(doc.version, "1.2")) env.set("task", taskVar(resources, undefined));
     let command: string;
     try {
       command = task.def.command ? renderTaskCommand(task.def.command, ctx) : "";
@@ -266,7 +267,7 @@ async function runAttempt(
 
     // Outputs, in source order, each able to see the earlier ones.
     // In outputs, `task.container` is the image that actually ran (the backend knows it).
-    if (doc.version === "1.2") env.set("task", taskVar(resources, code, result.image ?? container));
+    if (versionAtLeast(doc.version, "1.2")) env.set("task", taskVar(resources, code, result.image ?? container));
     const outPaths = new OutputPaths(layout, paths, result, mapPath);
     const outCtx = evalContext(
       task,

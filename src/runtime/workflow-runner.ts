@@ -11,7 +11,7 @@ import { assertUnreachable } from "../diagnostics/diagnostic.js";
 import type { CheckedCall, CheckedWorkflow, GraphNode } from "../analysis/index.js";
 import type { EvalContext } from "../eval/context.js";
 import { nodeFileIO } from "../eval/node-io.js";
-import type { ConditionalStatement, Declaration, ScatterStatement } from "../syntax/ast.js";
+import type { ConditionalStatement, Declaration, Expr, ScatterStatement } from "../syntax/ast.js";
 import type { Span } from "../diagnostics/span.js";
 import { coerce } from "../values/coerce.js";
 import { NONE, type WdlValue } from "../values/value.js";
@@ -218,22 +218,28 @@ class WorkflowRun {
   }
 
   private async runConditional(stmt: ConditionalStatement, env: Env, scatter: readonly ScatterIndex[], instance: BodyInstance): Promise<void> {
-    let cond: WdlValue;
-    try {
-      cond = evaluateExpr(stmt.condition, this.ctx(env));
-    } catch (e) {
-      throw WorkflowError.from(`${this.wc.qualifiedName}: if condition`, e, stmt.condition.span);
-    }
-    if (cond.kind !== "Boolean")
-      throw new WorkflowError(`${this.wc.qualifiedName}: if condition`, `expected a Boolean, got ${cond.kind}`, stmt.condition.span);
+    const taken = (stmt.priorConditions ?? []).every((c) => !this.conditionHolds(c, env)) && this.conditionHolds(stmt.condition, env);
     const names = declaredNames(stmt, this.wf.document);
-    if (!cond.value) {
+    if (!taken) {
       gatherConditional(names, undefined, env);
       return;
     }
     const child = new Env(env);
     await this.runBody(stmt, child, undefined, scatter, instance);
     gatherConditional(names, child, env);
+  }
+
+  /** Evaluates the condition of an if (or of a clause before an `else if` / `else`, pure and re-read). */
+  private conditionHolds(condition: Expr, env: Env): boolean {
+    let cond: WdlValue;
+    try {
+      cond = evaluateExpr(condition, this.ctx(env));
+    } catch (e) {
+      throw WorkflowError.from(`${this.wc.qualifiedName}: if condition`, e, condition.span);
+    }
+    if (cond.kind !== "Boolean")
+      throw new WorkflowError(`${this.wc.qualifiedName}: if condition`, `expected a Boolean, got ${cond.kind}`, condition.span);
+    return cond.value;
   }
 }
 

