@@ -10,6 +10,7 @@ import { T } from "../types/types.js";
 import { DocumentContext } from "./context.js";
 import { literalType } from "./expressions.js";
 import { importVersionFinding } from "./import-versions.js";
+import { declareEnums } from "./enums.js";
 import * as msg from "./messages.js";
 import type { Callable, CheckedDocument, CheckedTask, CheckedWorkflow } from "./model.js";
 import { resolveStructs, type ResolvedImport } from "./structs.js";
@@ -59,7 +60,9 @@ export function checkDocument(doc: Document, imports: readonly ImportOutcome[], 
     ctx.namespaces.set(ns.name, imp.document);
     resolved.push({ decl: imp.decl, namespace: ns.name, document: imp.document });
   }
+  const completeEnums = declareEnums(ctx, resolved);
   resolveStructs(ctx, resolved);
+  completeEnums();
 
   // Document-level names: tasks, the workflow and namespaces share one namespace.
   let self: CheckedDocument | undefined;
@@ -91,6 +94,7 @@ export function checkDocument(doc: Document, imports: readonly ImportOutcome[], 
     version: doc.version,
     namespaces: ctx.namespaces,
     structs: ctx.structs,
+    enums: ctx.enums,
     tasks,
     workflow,
     resolveType: (te) => ctx.resolveType(te),

@@ -35,6 +35,8 @@ export interface Document {
   readonly versionSpan: Span;
   readonly imports: readonly ImportDecl[];
   readonly structs: readonly StructDef[];
+  /** `enum` definitions (1.3). */
+  readonly enums: readonly EnumDef[];
   readonly tasks: readonly TaskDef[];
   /** The document's workflow; a second workflow is a syntax diagnostic and is dropped. */
   readonly workflow: WorkflowDef | undefined;
@@ -69,6 +71,24 @@ export interface StructDef {
   readonly members: readonly Declaration[];
   readonly meta: MetaSection | undefined;
   readonly parameterMeta: MetaSection | undefined;
+  readonly span: Span;
+}
+
+/** `enum Name[ValueType]? { Choice = value, … }` (1.3): choices separated by commas or line breaks. */
+export interface EnumDef {
+  readonly kind: "Enum";
+  readonly name: Identifier;
+  /** The value type written in brackets; undefined when the values' common type is inferred. */
+  readonly valueType: TypeExpr | undefined;
+  readonly choices: readonly EnumChoiceDef[];
+  readonly span: Span;
+}
+
+/** One choice of an enum: `Red` (its value is the String "Red") or `Red = "#FF0000"`. */
+export interface EnumChoiceDef {
+  readonly kind: "EnumChoice";
+  readonly name: Identifier;
+  readonly value: Expr | undefined;
   readonly span: Span;
 }
 

@@ -33,6 +33,36 @@ const clean: { name: string; src: string; files?: Record<string, string> }[] = [
       "  }",
     ),
   },
+  {
+    name: "enums: plain, valued, typed, in structs, value(), equality, interpolation",
+    src: doc(
+      "version 1.3",
+      'enum Color { Red = "#FF0000", Green = "#00FF00" }',
+      "enum Status {",
+      "  Pending",
+      "  Done",
+      "}",
+      "enum Weight[Float] { Light = 1, Heavy = 2.5 }",
+      "struct Job {",
+      "  Color color",
+      "}",
+      "workflow w {",
+      "  input {",
+      "    Color c = Color.Red",
+      "  }",
+      "  Job j = Job { color: Color.Green }",
+      "  output {",
+      "    String hex = value(c)",
+      "    Float w = value(Weight.Light)",
+      "    Boolean same = j.color == c",
+      '    String s = "~{Status.Done}"',
+      "    Array[String] parts = split(hex, \"F+\")",
+      "  }",
+      "}",
+    ),
+  },
+  { name: "an enum from an imported document, under an alias", src: doc("version 1.3", 'import "lib.wdl" alias Color as Colour', "workflow w {", "  output {", "    Colour c = Colour.Red", "  }", "}"), files: { "lib.wdl": doc("version 1.3", "enum Color { Red, Green }") } },
+  { name: "enum is still a name before 1.3", src: doc("version 1.2", "workflow w {", "  Int enum = 1", "  output {", "    Int o = enum", "  }", "}") },
 ];
 
 const cases: DiagnosticCase[] = [
@@ -49,6 +79,15 @@ const cases: DiagnosticCase[] = [
   { name: "else if condition not Boolean", src: W13("  if (true) {", '  } else if ("no") {', "  }"), code: "condition-type", at: "5:14", message: "found `String`" },
   { name: "a name in two branches", src: W13("  if (true) {", "    Int x = 1", "  } else {", "    Int x = 2", "  }"), code: "duplicate-name", at: "7:9", message: "`x`" },
   { name: "a branch's name is optional outside", src: W13("  if (true) {", "    Int x = 1", "  } else {", "    Int y = 2", "  }", "  Int z = y"), code: "optional-mismatch", at: "9:11", message: "`Int?`" },
+  { name: "enum before 1.3", src: doc("version 1.2", "enum Color { Red }"), code: "version-feature", at: "2:1", message: "enum definitions require" },
+  { name: "misspelt enum choice", src: doc("version 1.3", "enum Color { Red, Green }", "workflow w {", "  Color c = Color.Gren", "}"), code: "unknown-enum-choice", at: "4:19", message: "enum `Color` has no choice `Gren`; its choices are `Red`, `Green`" },
+  { name: "enum values without a common type", src: doc("version 1.3", 'enum Bad { A = 1, B = "x" }'), code: "enum-value-types", at: "2:23", message: "no common type: `Int` and `String`" },
+  { name: "enum value of the wrong type", src: doc("version 1.3", 'enum Bad[Int] { A = "x" }'), code: "type-mismatch", at: "2:21", message: "`Int` but found `String`" },
+  { name: "enum value not a literal", src: doc("version 1.3", "enum Bad { A = length([1]) }"), code: "enum-value-not-literal", at: "2:16", message: "must be a literal" },
+  { name: "enums are not ordered", src: doc("version 1.3", "enum E { A, B }", "workflow w {", "  Boolean b = E.A < E.B", "}"), code: "operator-type", at: "4:15", message: "`<`" },
+  { name: "an enum is not a String", src: doc("version 1.3", "enum E { A }", "workflow w {", "  String s = E.A", "}"), code: "type-mismatch", at: "4:14", message: "`String` but found `E`" },
+  { name: "duplicate enum choice", src: doc("version 1.3", "enum E { A, A }"), code: "duplicate-name", at: "2:13", message: "enum choice `A`" },
+  { name: "split before 1.3", src: doc("version 1.2", "workflow w {", '  Array[String] a = split("a,b", ",")', "}"), code: "version-gated", at: "3:21", message: "`split` requires WDL 1.3" },
 ];
 
 describe("WDL 1.3: documents that check clean", () => {
@@ -67,4 +106,11 @@ describe("WDL 1.3: diagnostics", () => {
       expect(errors[0]!.message).toContain(c.message);
     });
   }
+});
+
+describe("WDL 1.3: suggestions", () => {
+  it("a misspelt enum choice suggests the nearest one", () => {
+    const [e] = errorsOf(doc("version 1.3", "enum Color { Red, Green }", "workflow w {", "  Color c = Color.Gren", "}"));
+    expect(e?.help).toBe("did you mean `Green`?");
+  });
 });

@@ -4,13 +4,14 @@
  * top level (a second workflow, declarations outside any task, stray tokens).
  */
 import type { CstNode, IToken } from "chevrotain";
-import type { Document, ImportAlias, ImportDecl, StructDef, TaskDef, WdlVersion, WorkflowDef } from "../ast.js";
+import type { Document, EnumChoiceDef, EnumDef, ImportAlias, ImportDecl, StructDef, TaskDef, WdlVersion, WorkflowDef } from "../ast.js";
 import { describeToken } from "../parse-errors.js";
 import { Identifier, KwStruct, KwTask, KwWorkflow, RESERVED_KEYWORDS } from "../tokens.js";
 import { closeKeyword } from "../syntax-diagnostics.js";
 import { BuildContext, Incomplete, firstToken, needNode, needToken, nodesOf, tokenOf, tokensOf } from "./context.js";
 import { BodyCollector, buildBody, elementKind, elementWords, type BodyOwner } from "./body.js";
-import { ident } from "./expressions.js";
+import { buildType, ident, needExpression } from "./expressions.js";
+import { FEATURES } from "./features.js";
 import { tryBuild } from "./sections.js";
 import { buildString } from "./strings-ast.js";
 
@@ -28,6 +29,7 @@ export class DocumentBuilder {
   private started = false;
   private readonly imports: ImportDecl[] = [];
   private readonly structs: StructDef[] = [];
+  private readonly enums: EnumDef[] = [];
   private readonly tasks: TaskDef[] = [];
   private workflow: WorkflowDef | undefined;
 
@@ -68,6 +70,7 @@ export class DocumentBuilder {
       return c;
     };
     for (const n of nodesOf(cst, "structDefinition")) push(this.structs, tryBuild(() => buildStruct(ctx, n, take("struct"))));
+    for (const n of nodesOf(cst, "enumDefinition")) push(this.enums, tryBuild(() => buildEnum(ctx, n)));
     for (const n of nodesOf(cst, "taskDefinition")) push(this.tasks, tryBuild(() => buildTask(ctx, n, take("task"))));
     for (const n of nodesOf(cst, "workflowDefinition")) {
       const w = tryBuild(() => buildWorkflow(ctx, n, take("workflow")));
@@ -105,6 +108,7 @@ export class DocumentBuilder {
       versionSpan: version.span,
       imports: this.imports,
       structs: this.structs,
+      enums: this.enums,
       tasks: this.tasks,
       workflow: this.workflow,
       span: { uri: ctx.uri, start: { line: 1, column: 1, offset: 0 }, end: endPosition(ctx.source, ctx.source.length, version.span.end) },
@@ -194,6 +198,19 @@ function buildStruct(ctx: BuildContext, node: CstNode, collected?: BodyCollector
   };
 }
 
+function buildEnum(ctx: BuildContext, node: CstNode): EnumDef {
+  const kw = needToken(node, "Enum");
+  ctx.gate(FEATURES.enums, ctx.tokenSpan(kw));
+  const name = ident(ctx, needToken(node, "Identifier"));
+  const typeNode = nodesOf(node, "type")[0];
+  const choices = nodesOf(node, "enumChoice").map((c): EnumChoiceDef => {
+    const choiceName = ident(ctx, needToken(c, "Identifier"));
+    const value = nodesOf(c, "expression").length > 0 ? needExpression(ctx, c) : undefined;
+    return { kind: "EnumChoice", name: choiceName, value, span: value ? ctx.span(choiceName.span, value.span) : choiceName.span };
+  });
+  return { kind: "Enum", name, valueType: typeNode ? buildType(ctx, typeNode) : undefined, choices, span: ctx.span(kw, needToken(node, "RCurly")) };
+}
+
 function buildTask(ctx: BuildContext, node: CstNode, collected?: BodyCollector): TaskDef {
   const kw = needToken(node, "Task");
   const name = ident(ctx, needToken(node, "Identifier"));
@@ -256,6 +273,7 @@ function reportTopLevelLeftovers(ctx: BuildContext, cst: CstNode): void {
   const keywords: Record<string, string> = {
     importStatement: "Import",
     structDefinition: "Struct",
+    enumDefinition: "Enum",
     taskDefinition: "Task",
     workflowDefinition: "Workflow",
   };
