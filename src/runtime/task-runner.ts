@@ -32,7 +32,8 @@ import type { RunContext } from "./run-context.js";
 import { OutputPaths } from "./output-paths.js";
 import { attemptPaths, callIdOf, createAttemptDir, type AttemptPaths } from "./run-dir.js";
 import { StoppedError } from "./scheduler.js";
-import { taskVariable } from "./task-variable.js";
+import { requirementsTaskVariable, taskVariable, type PreviousAttempt } from "./task-variable.js";
+import { taskHasRetryFacts, taskInRequirements } from "../analysis/task-variable.js";
 import { collectPaths, mapPaths, MissingPathError } from "./value-paths.js";
 
 /** One call of a task. */
@@ -51,7 +52,14 @@ export interface TaskCall {
 /** How one attempt ended. */
 type AttemptOutcome =
   | { readonly kind: "succeeded"; readonly outputs: Map<string, WdlValue> }
-  | { readonly kind: "failed"; readonly failure: CallFailure; readonly retryable: boolean; readonly maxRetries: number };
+  | {
+      readonly kind: "failed";
+      readonly failure: CallFailure;
+      readonly retryable: boolean;
+      readonly maxRetries: number;
+      /** The attempt's evaluated requirements, for the next attempt's `task.previous` (1.3); absent when they were never evaluated. */
+      readonly attempted?: PreviousAttempt;
+    };
 
 /** Runs a task call; resolves with its outputs by name, rejects with CallFailedError or StoppedError. */
 export async function runTask(rt: RunContext, call: TaskCall): Promise<Map<string, WdlValue>> {
@@ -61,6 +69,7 @@ export async function runTask(rt: RunContext, call: TaskCall): Promise<Map<strin
   // Whether a command of this call has started (a call stopped while it waits for resources has not).
   let started = false;
   const onStart = () => (started = true);
+  let previous: PreviousAttempt | undefined;
   for (let attempt = 1; ; attempt++) {
     if (rt.control.stopped) {
       rt.emit({ kind: "call-stopped", callId, started });
@@ -68,7 +77,7 @@ export async function runTask(rt: RunContext, call: TaskCall): Promise<Map<strin
     }
     let outcome: AttemptOutcome;
     try {
-      outcome = await runAttempt(rt, call, callId, callDir, attempt, onStart);
+      outcome = await runAttempt(rt, call, callId, callDir, attempt, onStart, previous);
     } catch (e) {
       if (e instanceof StoppedError) rt.emit({ kind: "call-stopped", callId, started });
       else rt.emit({ kind: "call-failed", callId, message: describeError(e) });
@@ -78,6 +87,7 @@ export async function runTask(rt: RunContext, call: TaskCall): Promise<Map<strin
       rt.emit({ kind: "call-succeeded", callId });
       return outcome.outputs;
     }
+    previous = outcome.attempted;
     const retry = outcome.retryable && attempt <= outcome.maxRetries && !rt.control.stopped;
     if (!retry) {
       rt.emit({ kind: "call-failed", callId, message: outcome.failure.reason });
@@ -94,11 +104,12 @@ async function runAttempt(
   callDir: HostPath,
   attempt: number,
   onStart: () => void,
+  previous: PreviousAttempt | undefined,
 ): Promise<AttemptOutcome> {
   const task = call.task;
   const doc = task.document;
   const paths = attemptPaths(callDir, attempt);
-  const fail = (reason: string, extra: Partial<CallFailure> = {}, retryable = false, maxRetries = 0): AttemptOutcome => ({
+  const fail = (reason: string, extra: Partial<CallFailure> = {}, retryable = false, maxRetries = 0): Extract<AttemptOutcome, { kind: "failed" }> => ({
     kind: "failed",
     failure: { callId, call: call.qualifiedName, callee: task.name, reason, attempt, attemptDir: paths.dir, ...extra },
     retryable,
@@ -144,20 +155,22 @@ async function runAttempt(
   ]);
   mapPath = commandPathMapper(layout, paths);
 
-  // Requirements, hints and runtime attributes → constraints.
+  // Requirements, hints and runtime attributes → constraints, evaluated for this attempt
+  // (from 1.3 with `task` in scope: task.attempt, task.max_retries, task.previous).
+  const requirementsTask = (maxRetries: number): void => {
+    if (!taskInRequirements(doc.version)) return;
+    const facts = { name: task.name, id: callId, attempt, meta: task.def.meta, parameterMeta: task.def.parameterMeta };
+    env.set("task", requirementsTaskVariable({ ...facts, retry: { maxRetries, previous } }));
+  };
   let constraints: TaskConstraints;
   try {
-    constraints = resolveConstraints(
-      {
-        requirements: evaluateSection(task.def.requirements, ctx, true),
-        hints: evaluateSection(task.def.hints, ctx, false),
-        runtime: evaluateSection(task.def.runtime, ctx, true),
-      },
-      call.overrides ? { requirements: call.overrides.requirements, hints: call.overrides.hints, runtime: call.overrides.runtime } : undefined,
-    );
+    requirementsTask(taskInRequirements(doc.version) ? evaluateMaxRetries(task, ctx, call.overrides) : 0);
+    constraints = evaluateConstraints(task, ctx, call.overrides);
   } catch (e) {
     return fail(e instanceof RequirementError ? `requirement ${e.message}` : describeError(e));
   }
+  const retryFacts = taskHasRetryFacts(doc.version) ? { maxRetries: constraints.maxRetries, previous } : undefined;
+  await writeFile(path.join(paths.dir, "requirements.json"), stringifyJson(requirementsRecord(constraints)) + "\n");
   if (constraints.fpgaCount > 0) return fail("requires an FPGA, which no wdlrun backend provides");
 
   // Render the command before waiting for resources (with the requested
@@ -175,7 +188,7 @@ async function runAttempt(
     ...(constraints.maxMemoryBytes !== undefined ? { maxMemoryBytes: constraints.maxMemoryBytes } : {}),
   });
   const taskVar = (resources: GrantedResources, returnCode: number | undefined, image = container) =>
-    taskVariable({ name: task.name, id: callId, container: image, resources, attempt, returnCode, meta: task.def.meta, parameterMeta: task.def.parameterMeta });
+    taskVariable({ name: task.name, id: callId, container: image, resources, attempt, returnCode, meta: task.def.meta, parameterMeta: task.def.parameterMeta, ...(retryFacts ? { retry: retryFacts } : {}) });
   const prepare = async (resources: GrantedResources): Promise<string | undefined> => {
     if (versionAtLeast(doc.version, "1.2")) env.set("task", taskVar(resources, undefined));
     let command: string;
@@ -257,12 +270,13 @@ async function runAttempt(
       const why = result.oomKilled
           ? `killed: out of memory (exit code ${code})`
           : `the command exited with code ${code}`;
-      return fail(
+      const failed = fail(
         `${why}${attempt > 1 ? ` (attempt ${attempt})` : ""}`,
         { exitCode: code, stderrTail: await tailLines(paths.stderrFile, 20) },
         true,
         constraints.maxRetries,
       );
+      return { ...failed, attempted: { container: result.image ?? container, resources, maxRetries: constraints.maxRetries, returnCode: code } };
     }
 
     // Outputs, in source order, each able to see the earlier ones.
@@ -305,6 +319,47 @@ function declValue(decl: Declaration, isInput: boolean, supplied: ReadonlyMap<st
 }
 
 /** Evaluates the entries of a requirements/hints/runtime section. Hints that fail to evaluate are skipped (a hint never fails a task). */
+/** The task's requirements, hints and runtime attributes (with the inputs' overrides) as constraints. */
+function evaluateConstraints(task: CheckedTask, ctx: EvalContext, overrides: InputTree | undefined, strict = true): TaskConstraints {
+  return resolveConstraints(
+    {
+      requirements: evaluateSection(task.def.requirements, ctx, strict),
+      hints: evaluateSection(task.def.hints, ctx, false),
+      runtime: evaluateSection(task.def.runtime, ctx, strict),
+    },
+    overrides ? { requirements: overrides.requirements, hints: overrides.hints, runtime: overrides.runtime } : undefined,
+  );
+}
+
+/**
+ * `task.max_retries` for the sections of a 1.3 task: the sections are read
+ * once with `task.max_retries` at 0 and attributes that fail left out, and
+ * the max_retries found is the one the attempt then sees (a `max_retries`
+ * that depends on `task.max_retries` sees 0).
+ */
+function evaluateMaxRetries(task: CheckedTask, ctx: EvalContext, overrides: InputTree | undefined): number {
+  try {
+    return evaluateConstraints(task, ctx, overrides, false).maxRetries;
+  } catch {
+    return 0;
+  }
+}
+
+/** What `attempt-N/requirements.json` records: the attempt's evaluated requirements. */
+function requirementsRecord(c: TaskConstraints): Record<string, unknown> {
+  return {
+    container: c.containers[0] ?? null,
+    cpu: c.cpu,
+    memory: c.memoryBytes,
+    gpu: c.gpuCount,
+    disks: c.disks.map((d) => ({ mount_point: d.mountPoint, size: d.sizeBytes })),
+    max_retries: c.maxRetries,
+    return_codes: c.returnCodes.kind === "any" ? "*" : c.returnCodes.codes,
+    ...(c.maxCpu !== undefined ? { max_cpu: c.maxCpu } : {}),
+    ...(c.maxMemoryBytes !== undefined ? { max_memory: c.maxMemoryBytes } : {}),
+  };
+}
+
 function evaluateSection(section: KeyValueSection | undefined, ctx: EvalContext, strict: boolean): Map<string, WdlValue> {
   const out = new Map<string, WdlValue>();
   for (const entry of section?.entries ?? []) {

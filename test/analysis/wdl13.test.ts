@@ -63,6 +63,26 @@ const clean: { name: string; src: string; files?: Record<string, string> }[] = [
   },
   { name: "an enum from an imported document, under an alias", src: doc("version 1.3", 'import "lib.wdl" alias Color as Colour', "workflow w {", "  output {", "    Colour c = Colour.Red", "  }", "}"), files: { "lib.wdl": doc("version 1.3", "enum Color { Red, Green }") } },
   { name: "enum is still a name before 1.3", src: doc("version 1.2", "workflow w {", "  Int enum = 1", "  output {", "    Int o = enum", "  }", "}") },
+  {
+    name: "task in requirements, hints and runtime; task.previous and task.max_retries",
+    src: doc(
+      "version 1.3",
+      "task t {",
+      "  command <<< echo ~{task.max_retries} ~{task.previous.cpu} >>>",
+      "  requirements {",
+      '    memory: if defined(task.previous.memory) then "~{select_first([task.previous.memory]) * 2} B" else "1 GiB"',
+      "    cpu: task.attempt + 1",
+      "    max_retries: 2",
+      "  }",
+      "  hints {",
+      "    max_cpu: task.attempt + 2",
+      "  }",
+      "  output {",
+      "    Boolean last = task.attempt == task.max_retries",
+      "  }",
+      "}",
+    ),
+  },
 ];
 
 const cases: DiagnosticCase[] = [
@@ -79,6 +99,9 @@ const cases: DiagnosticCase[] = [
   { name: "else if condition not Boolean", src: W13("  if (true) {", '  } else if ("no") {', "  }"), code: "condition-type", at: "5:14", message: "found `String`" },
   { name: "a name in two branches", src: W13("  if (true) {", "    Int x = 1", "  } else {", "    Int x = 2", "  }"), code: "duplicate-name", at: "7:9", message: "`x`" },
   { name: "a branch's name is optional outside", src: W13("  if (true) {", "    Int x = 1", "  } else {", "    Int y = 2", "  }", "  Int z = y"), code: "optional-mismatch", at: "9:11", message: "`Int?`" },
+  { name: "task in requirements before 1.3", src: doc("version 1.2", "task t {", "  command <<< >>>", "  requirements {", "    cpu: task.attempt + 1", "  }", "}"), code: "unknown-name", at: "5:10", message: "only available in a task's command and output" },
+  { name: "task.previous is not the task's resources", src: doc("version 1.3", "task t {", "  command <<< >>>", "  requirements {", "    cpu: task.cpu", "  }", "}"), code: "unknown-member", at: "5:15", message: "no member `cpu`" },
+  { name: "task.previous fields are optional", src: doc("version 1.3", "task t {", "  command <<< >>>", "  requirements {", "    cpu: task.previous.cpu + 1", "  }", "}"), code: "optional-operand", at: "5:10", message: "`Float?`" },
   { name: "enum before 1.3", src: doc("version 1.2", "enum Color { Red }"), code: "version-feature", at: "2:1", message: "enum definitions require" },
   { name: "misspelt enum choice", src: doc("version 1.3", "enum Color { Red, Green }", "workflow w {", "  Color c = Color.Gren", "}"), code: "unknown-enum-choice", at: "4:19", message: "enum `Color` has no choice `Gren`; its choices are `Red`, `Green`" },
   { name: "enum values without a common type", src: doc("version 1.3", 'enum Bad { A = 1, B = "x" }'), code: "enum-value-types", at: "2:23", message: "no common type: `Int` and `String`" },
