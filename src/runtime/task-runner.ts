@@ -35,6 +35,7 @@ import { StoppedError } from "./scheduler.js";
 import { requirementsTaskVariable, taskVariable, type PreviousAttempt } from "./task-variable.js";
 import { taskHasRetryFacts, taskInRequirements } from "../analysis/task-variable.js";
 import { collectPaths, mapPaths, MissingPathError } from "./value-paths.js";
+import { declaredPath, hasDeclaredPathRules } from "./declared-paths.js";
 
 /** One call of a task. */
 export interface TaskCall {
@@ -313,7 +314,10 @@ function declValue(decl: Declaration, isInput: boolean, supplied: ReadonlyMap<st
     const given = supplied.get(decl.name.name);
     if (given !== undefined) return given;
   }
-  if (decl.expr) return evaluateDecl(decl, type, ctx);
+  if (decl.expr) {
+    const v = evaluateDecl(decl, type, ctx);
+    return hasDeclaredPathRules(task.document.version) ? declaredPath(v, type, task.document.uri) : v;
+  }
   if (type.optional) return NONE;
   throw new Error(`no value was supplied for the required input ${decl.name.name}`);
 }

@@ -19,6 +19,7 @@ import { Env, EnvContext } from "./env.js";
 import { CallFailedError, describeError, errorMessage, errorSpan, type EvaluationFailure } from "./errors.js";
 import { evaluateDecl, evaluateExpr } from "./eval-bridge.js";
 import { callValue, declaredNames, gatherConditional, gatherScatter } from "./gather.js";
+import { declaredPath, hasDeclaredPathRules } from "./declared-paths.js";
 import type { InputTree } from "./inputs.js";
 import type { RunContext } from "./run-context.js";
 import { callDirName, callIdOf } from "./run-dir.js";
@@ -128,17 +129,24 @@ class WorkflowRun {
       if (this.inputDecls.has(decl)) {
         const given = this.wc.inputs.get(name) ?? this.wc.tree?.values.get(name);
         if (given !== undefined) env.set(name, absolutizePaths(coerce(given, type), this.wc.workDir));
-        else if (decl.expr) env.set(name, this.evalDecl(decl, type, env));
+        else if (decl.expr) env.set(name, this.evalDeclaredPath(decl, type, env));
         else if (type.optional) env.set(name, NONE);
         else throw new Error(`no value was supplied for the required input ${name}`);
       } else if (this.outputDecls.has(decl) && outputEnv) {
         const v = this.evalDecl(decl, type, outputEnv);
         outputEnv.set(name, v);
         this.outputs.set(name, v);
-      } else env.set(name, this.evalDecl(decl, type, env));
+      } else env.set(name, this.evalDeclaredPath(decl, type, env));
     } catch (e) {
       throw WorkflowError.from(`${this.wc.qualifiedName}.${name}`, e, decl.span);
     }
+  }
+
+  /** A declaration outside the outputs: from 1.3 its File/Directory path is the document's and must exist (declared-paths.ts). */
+  private evalDeclaredPath(decl: Declaration, type: WdlType, env: Env): WdlValue {
+    const doc = this.wf.document;
+    if (!hasDeclaredPathRules(doc.version)) return this.evalDecl(decl, type, env);
+    return declaredPath(evaluateDecl(decl, type, this.ctx(env)), type, doc.uri);
   }
 
   private evalDecl(decl: Declaration, type: WdlType, env: Env): WdlValue {
