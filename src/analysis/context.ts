@@ -6,7 +6,7 @@
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { CallStatement, Declaration, Document, Expr, NameRef, PrimitiveTypeName, TypeExpr, WdlVersion } from "../syntax/ast.js";
-import { arrayOf, isPrimitive, mapOf, pairOf, T, withOptional, type StructType, type WdlType } from "../types/types.js";
+import { arrayOf, isPrimitive, mapOf, pairOf, T, withOptional, type EnumType, type StructType, type WdlType } from "../types/types.js";
 import { versionAtLeast } from "../stdlib/signatures.js";
 import { DeferredMap } from "./deferred-map.js";
 import * as msg from "./messages.js";
@@ -56,6 +56,8 @@ export class DocumentContext {
   readonly calls = new DeferredMap<CallStatement, CheckedCall>();
   /** Visible structs (own and imported, aliases applied). */
   readonly structs = new Map<string, StructType>();
+  /** Visible enums (1.3; own and imported, aliases applied). */
+  readonly enums = new Map<string, EnumType>();
   /** Import namespace → checked document. */
   readonly namespaces = new Map<string, CheckedDocument>();
 
@@ -141,9 +143,9 @@ export class DocumentContext {
         if (report && this.atLeast("1.1")) this.report(msg.deprecatedObject(te.span));
         return withOptional(T.Object, te.optional);
       case "NamedType": {
-        const s = this.structs.get(te.name.name);
+        const s = this.structs.get(te.name.name) ?? this.enums.get(te.name.name);
         if (s) return withOptional(s, te.optional);
-        if (report) this.report(msg.unknownType(te.name.span, te.name.name, msg.didYouMean(te.name.name, this.structs.keys())));
+        if (report) this.report(msg.unknownType(te.name.span, te.name.name, msg.didYouMean(te.name.name, [...this.structs.keys(), ...this.enums.keys()])));
         return withOptional(T.Any, te.optional);
       }
     }

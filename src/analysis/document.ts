@@ -9,6 +9,8 @@ import type { Document, ImportDecl } from "../syntax/ast.js";
 import { T } from "../types/types.js";
 import { DocumentContext } from "./context.js";
 import { literalType } from "./expressions.js";
+import { importVersionFinding } from "./import-versions.js";
+import { declareEnums } from "./enums.js";
 import * as msg from "./messages.js";
 import type { Callable, CheckedDocument, CheckedTask, CheckedWorkflow } from "./model.js";
 import { resolveStructs, type ResolvedImport } from "./structs.js";
@@ -53,11 +55,14 @@ export function checkDocument(doc: Document, imports: readonly ImportOutcome[], 
       broken.add(ns.name);
       continue;
     }
-    if (imp.document.version !== doc.version) ctx.report(msg.importVersionMismatch(imp.decl.uriSpan, doc.version, imp.document.version));
+    const versionFinding = importVersionFinding(imp.decl.uriSpan, doc.version, imp.document.version);
+    if (versionFinding) ctx.report(versionFinding);
     ctx.namespaces.set(ns.name, imp.document);
     resolved.push({ decl: imp.decl, namespace: ns.name, document: imp.document });
   }
+  const completeEnums = declareEnums(ctx, resolved);
   resolveStructs(ctx, resolved);
+  completeEnums();
 
   // Document-level names: tasks, the workflow and namespaces share one namespace.
   let self: CheckedDocument | undefined;
@@ -89,6 +94,7 @@ export function checkDocument(doc: Document, imports: readonly ImportOutcome[], 
     version: doc.version,
     namespaces: ctx.namespaces,
     structs: ctx.structs,
+    enums: ctx.enums,
     tasks,
     workflow,
     resolveType: (te) => ctx.resolveType(te),

@@ -16,6 +16,7 @@ import type { DocumentContext } from "./context.js";
 import { lookupFunction, matchCall } from "./functions.js";
 import * as msg from "./messages.js";
 import type { Scope, ScopeEntry } from "./scope.js";
+import { enumChoiceType } from "./enums.js";
 
 /** Where an expression is, which decides the functions and hidden names it may use. */
 export type Place =
@@ -205,7 +206,7 @@ function checkPlaceholder(p: Placeholder, env: ExprEnv): void {
     }
   }
   if (sep || t.kind === "Any" || t.kind === "None") return;
-  if (!isPrimitive(t)) env.ctx.report(msg.placeholderType(p.expr.span, t));
+  if (!isPrimitive(t) && t.kind !== "Enum") env.ctx.report(msg.placeholderType(p.expr.span, t));
 }
 
 function inferArray(items: readonly Expr[], span: Span, env: ExprEnv, expected: WdlType | undefined): WdlType {
@@ -360,6 +361,10 @@ function inferName(e: NameRef, env: ExprEnv, asMemberTarget: boolean, entry = en
 function inferMember(e: MemberAccess, env: ExprEnv): WdlType {
   const member = e.member.name;
   const entry = e.target.kind === "NameRef" ? env.scope.lookup(e.target.name) : undefined;
+  if (entry === undefined) {
+    const choice = enumChoiceType(e, env.ctx);
+    if (choice) return choice;
+  }
   if (e.target.kind === "NameRef") {
     if (entry?.unknownOutputs) {
       inferName(e.target, env, true, entry);

@@ -19,6 +19,8 @@ type Pattern =
   | { readonly k: "array"; readonly item: Pattern; readonly nonEmpty: boolean; readonly optional: boolean }
   | { readonly k: "map"; readonly key: Pattern; readonly value: Pattern; readonly optional: boolean }
   | { readonly k: "pair"; readonly left: Pattern; readonly right: Pattern; readonly optional: boolean }
+  /** `Enum[X]`: any enum (1.3), its value type matched against `X`. */
+  | { readonly k: "enum"; readonly value: Pattern; readonly optional: boolean }
   | { readonly k: "alt"; readonly options: readonly Pattern[] };
 
 /** A parsed variant. */
@@ -190,6 +192,10 @@ function match(p: Pattern, t: WdlType, b: Bindings): boolean {
       if (t.kind !== "Pair") return false;
       if (t.optional && !p.optional) return false;
       return match(p.left, t.left, b) && match(p.right, t.right, b);
+    case "enum":
+      if (t.kind !== "Enum") return false;
+      if (t.optional && !p.optional) return false;
+      return match(p.value, t.valueType, b);
     case "alt":
       for (const o of p.options) {
         const trial = b.copy();
@@ -216,6 +222,8 @@ function bindAny(p: Pattern, b: Bindings): void {
     case "pair":
       bindAny(p.left, b);
       return bindAny(p.right, b);
+    case "enum":
+      return bindAny(p.value, b);
     case "alt":
       for (const o of p.options) bindAny(o, b);
       return;
@@ -238,6 +246,8 @@ function instantiate(p: Pattern, b: Bindings): WdlType {
       return mapOf(instantiate(p.key, b), instantiate(p.value, b), p.optional);
     case "pair":
       return pairOf(instantiate(p.left, b), instantiate(p.right, b), p.optional);
+    case "enum":
+      return T.Any;
     case "alt":
       return instantiate(p.options[0]!, b);
   }
@@ -284,6 +294,7 @@ function parsePattern(s: string): Pattern {
     if (head === "Array") return { k: "array", item: args[0]!, nonEmpty, optional };
     if (head === "Map") return { k: "map", key: args[0]!, value: args[1]!, optional };
     if (head === "Pair") return { k: "pair", left: args[0]!, right: args[1]!, optional };
+    if (head === "Enum") return { k: "enum", value: args[0]!, optional };
     throw new Error(`bad pattern: ${s}`);
   }
   switch (text) {

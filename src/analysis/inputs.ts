@@ -47,16 +47,23 @@ function collectNested(
 
 /**
  * A JSON template: each key maps to a description of what to put there —
- * `"File"` when required, `"Int? (optional)"`, `"String (default: \"x\")"`.
+ * `"File"` when required, `"Int? (optional)"`, `"String (default: \"x\")"`;
+ * an enum names its choices: `"Color (one of \"Red\", \"Green\")"`.
  * `sourceText` gives the source of a default expression.
  */
 export function inputsTemplate(slots: readonly InputSlot[], sourceText: (e: Expr) => string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const s of slots) {
-    const t = typeToString(s.type);
+    const t = typeToString(s.type) + enumChoicesNote(s.type);
     if (s.required) out[s.key] = t;
     else if (s.default) out[s.key] = `${t} (default: ${sourceText(s.default) ?? "…"})`;
     else out[s.key] = `${t} (optional)`;
   }
   return out;
+}
+
+/** For an enum input (1.3), the names it accepts: ` (one of "Red", "Green")`. */
+function enumChoicesNote(t: WdlType): string {
+  const e = t.kind === "Array" ? t.item : t;
+  return e.kind === "Enum" ? ` (one of ${e.choices.map((c) => JSON.stringify(c.name)).join(", ")})` : "";
 }

@@ -61,6 +61,13 @@ export const duplicateNamespace = (span: Span, ns: string, first: Span): Diagnos
   ]);
 export const importVersionMismatch = (span: Span, own: WdlVersion, theirs: WdlVersion): Diagnostic =>
   warning("import-version-mismatch", `imported document has version ${theirs} but this document has version ${own}`, span);
+export const importVersionNewer = (span: Span, own: WdlVersion, theirs: WdlVersion): Diagnostic =>
+  error(
+    "import-version-newer",
+    `this document is version ${own} and cannot import a version ${theirs} document (a document may import only documents of its own or an older 1.x version)`,
+    span,
+    `change this document's version to ${theirs}`,
+  );
 export const unknownAliasSource = (span: Span, name: string, ns: string): Diagnostic =>
   error("unknown-struct", `the imported document \`${ns}\` has no struct \`${name}\``, span);
 
@@ -221,3 +228,26 @@ export const unusedDeclaration = (span: Span, name: string): Diagnostic =>
   warning("unused-declaration", `private declaration \`${name}\` is never used`, span, "remove it if it is not needed");
 export const shadowing = (span: Span, name: string, what: string): Diagnostic =>
   warning("shadowing", `\`${name}\` shadows ${what} of the same name`, span);
+
+// ───────────────────────────── enumerations (1.3) ─────────────────────────────
+
+export const unknownEnumChoice = (span: Span, enumName: string, choice: string, choices: readonly string[]): Diagnostic =>
+  error(
+    "unknown-enum-choice",
+    `enum \`${enumName}\` has no choice \`${choice}\`; its choices are ${choices.map((c) => `\`${c}\``).join(", ")}`,
+    span,
+    didYouMean(choice, choices),
+  );
+export const enumValueNotLiteral = (span: Span, enumName: string): Diagnostic =>
+  error("enum-value-not-literal", `the value of a choice of enum \`${enumName}\` must be a literal (a number, string, Boolean, None, or an array, map, pair or struct literal of them)`, span);
+export const enumValuesDisagree = (span: Span, enumName: string, first: WdlType, other: WdlType): Diagnostic =>
+  error(
+    "enum-value-types",
+    `the values of enum \`${enumName}\` have no common type: \`${ts(first)}\` and \`${ts(other)}\``,
+    span,
+    `give the enum a value type (\`enum ${enumName}[String] { … }\`) and values of that type`,
+  );
+export const enumWithoutChoices = (span: Span, enumName: string): Diagnostic =>
+  error("empty-enum", `enum \`${enumName}\` has no choices`, span, "list at least one choice: `enum Name { A, B }`");
+export const enumAsValue = (span: Span, enumName: string): Diagnostic =>
+  error("enum-as-value", `\`${enumName}\` is an enum type, not a value`, span, `name one of its choices: \`${enumName}.Choice\``);

@@ -19,7 +19,7 @@ import type {
   WdlVersion,
   WorkflowDef,
 } from "../syntax/ast.js";
-import type { StructType, WdlType } from "../types/types.js";
+import type { EnumType, StructType, WdlType } from "../types/types.js";
 
 /** One input of a task or workflow, as the caller and the inputs JSON see it. */
 export interface InputInfo {
@@ -160,6 +160,8 @@ export interface CheckedDocument {
   readonly namespaces: ReadonlyMap<string, CheckedDocument>;
   /** Struct types visible in this document: its own plus imported ones, under their (aliased) names. */
   readonly structs: ReadonlyMap<string, StructType>;
+  /** Enum types visible in this document (1.3): its own plus imported ones, under their (aliased) names. */
+  readonly enums: ReadonlyMap<string, EnumType>;
   /** Tasks defined in this document, by name. */
   readonly tasks: ReadonlyMap<string, CheckedTask>;
   /** The document's workflow, if any. */

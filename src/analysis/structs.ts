@@ -27,7 +27,7 @@ export function resolveStructs(ctx: DocumentContext, imports: readonly ResolvedI
   for (const imp of imports) {
     const aliases = new Map<string, { to: string; span: Span }>();
     for (const a of imp.decl.aliases) {
-      if (!imp.document.structs.has(a.from.name)) ctx.report(msg.unknownAliasSource(a.from.span, a.from.name, imp.namespace));
+      if (!imp.document.structs.has(a.from.name) && !imp.document.enums.has(a.from.name)) ctx.report(msg.unknownAliasSource(a.from.span, a.from.name, imp.namespace));
       aliases.set(a.from.name, { to: a.to.name, span: a.to.span });
     }
     for (const [name, type] of imp.document.structs) {

@@ -14,6 +14,7 @@ import * as msg from "./messages.js";
 import type { CheckedDocument, CheckedTask, InputInfo, OutputInfo } from "./model.js";
 import { checkKeyValueSection } from "./requirements.js";
 import { Scope, type ScopeEntry } from "./scope.js";
+import { TASK_REQUIREMENTS_VARIABLE_TYPE, taskInRequirements, taskVariableType } from "./task-variable.js";
 
 /** The type of the 1.2 hidden `task` variable (spec "Runtime Access to Requirements, Hints, and Metadata"). */
 export const TASK_VARIABLE_TYPE: StructType = {
@@ -131,7 +132,7 @@ export function checkTask(ctx: DocumentContext, task: TaskDef, document: () => C
 
   // Command: every input and private declaration, plus `task` (1.2).
   const withTask = new Scope(scope);
-  if (ctx.atLeast("1.2")) withTask.define({ name: "task", type: TASK_VARIABLE_TYPE, binding: { kind: "task-variable" }, span: task.name.span });
+  if (ctx.atLeast("1.2")) withTask.define({ name: "task", type: taskVariableType(TASK_VARIABLE_TYPE, ctx.version), binding: { kind: "task-variable" }, span: task.name.span });
   // A missing command section is a syntax diagnostic.
   if (task.command) checkParts(task.command.parts, envFor("task-command", withTask));
 
@@ -151,9 +152,11 @@ export function checkTask(ctx: DocumentContext, task: TaskDef, document: () => C
 
   // Sections.
   if (task.runtime && ctx.atLeast("1.2")) ctx.report(msg.deprecatedRuntime(task.runtime.span));
-  if (task.requirements) checkKeyValueSection(task.requirements, envFor("task-requirements", scope), "task");
-  if (task.runtime) checkKeyValueSection(task.runtime, envFor("task-runtime", scope), "task");
-  if (task.hints) checkKeyValueSection(task.hints, envFor("task-hints", scope), "task");
+  const sectionScope = taskInRequirements(ctx.version) ? new Scope(scope) : scope;
+  if (sectionScope !== scope) sectionScope.define({ name: "task", type: TASK_REQUIREMENTS_VARIABLE_TYPE, binding: { kind: "task-variable" }, span: task.name.span });
+  if (task.requirements) checkKeyValueSection(task.requirements, envFor("task-requirements", sectionScope), "task");
+  if (task.runtime) checkKeyValueSection(task.runtime, envFor("task-runtime", sectionScope), "task");
+  if (task.hints) checkKeyValueSection(task.hints, envFor("task-hints", sectionScope), "task");
   if (task.parameterMeta) {
     for (const e of task.parameterMeta.entries) {
       if (!names.has(e.key.name)) ctx.report(msg.metaKeyUnknownParam(e.key.span, e.key.name));

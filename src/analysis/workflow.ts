@@ -57,6 +57,8 @@ class WorkflowChecker {
   private readonly calls: CheckedCall[] = [];
   /** By position: 1 when some expression references the node (filled in pass 2). */
   private used = new Uint8Array(0);
+  /** Position of each conditional that a 1.3 `else if` / `else` clause follows (the clause depends on it). */
+  private readonly clausePositions = new Map<ConditionalStatement, number>();
   /** The position pass 2 has reached in the body. */
   private cursor = 0;
   private readonly allowNestedInputs: boolean;
@@ -162,6 +164,7 @@ class WorkflowChecker {
           break;
         case "Scatter":
         case "Conditional": {
+          if (el.kind === "Conditional") this.clausePositions.set(el, index);
           const inner = new Scope(scope);
           this.bodyScope[index] = inner;
           this.declareBody(el.body, index, inner);
@@ -257,6 +260,9 @@ class WorkflowChecker {
         case "Conditional": {
           const t = inferExpr(el.condition, this.env(scope, index, "workflow"));
           if (t.kind !== "Any" && (t.kind !== "Boolean" || t.optional)) this.ctx.report(msg.conditionType(el.condition.span, t));
+          // An `else if` / `else` clause is decided after the clause before it (whose condition it re-reads).
+          const previous = el.previousClause && this.clausePositions.get(el.previousClause);
+          if (previous !== undefined) this.addDependency(index, previous);
           this.checkBody(el.body, this.bodyScope[index]!);
           break;
         }
@@ -314,7 +320,7 @@ function nodeName(n: GraphNode): string {
     case "Scatter":
       return `scatter (${n.variable.name})`;
     case "Conditional":
-      return "if";
+      return n.clause ?? "if";
   }
 }
 

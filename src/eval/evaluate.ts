@@ -7,7 +7,7 @@
  */
 import { assertUnreachable } from "../diagnostics/diagnostic.js";
 import type { Apply, Expr, IndexAccess, MemberAccess, StructLiteral } from "../syntax/ast.js";
-import { typeToString, type WdlType } from "../types/types.js";
+import { typeToString, withOptional, type WdlType } from "../types/types.js";
 import { coerce, keyString } from "../values/coerce.js";
 import { describeValue } from "../values/format.js";
 import { NONE, type WdlValue } from "../values/value.js";
@@ -189,6 +189,14 @@ function asBoolean(v: WdlValue, e: Expr): boolean {
   );
 }
 
+/** `Color.Red` (1.3): analysis typed the access as the enum, whose type carries the choices' values. */
+function enumChoice(e: MemberAccess, ctx: EvalContext): WdlValue | undefined {
+  const type = ctx.typeOf?.(e);
+  if (type?.kind !== "Enum") return undefined;
+  const choice = type.choices.find((c) => c.name === e.member.name);
+  return choice && { kind: "Enum", type: withOptional(type, false), choice: choice.name, value: choice.value };
+}
+
 function memberAccess(e: MemberAccess, ctx: EvalContext, inPlaceholder: boolean): WdlValue {
   const name = e.member.name;
   let target: WdlValue | undefined;
@@ -197,6 +205,8 @@ function memberAccess(e: MemberAccess, ctx: EvalContext, inPlaceholder: boolean)
     if (target === undefined) {
       const flat = ctx.lookup(`${e.target.name}.${name}`);
       if (flat !== undefined) return flat;
+      const choice = enumChoice(e, ctx);
+      if (choice !== undefined) return choice;
       throw new EvalError("unknown-name", `'${e.target.name}' is not defined here`, e.target.span);
     }
   } else {

@@ -11,6 +11,7 @@ import { ValueError } from "../values/errors.js";
 import { describeValue, primitiveToString } from "../values/format.js";
 import { NONE, type WdlValue } from "../values/value.js";
 import { EvalError, locate } from "./errors.js";
+import { versionAtLeast } from "../stdlib/define.js";
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -134,7 +135,7 @@ function isText(v: WdlValue): boolean {
 }
 
 function arithmetic(e: BinaryOp, l: WdlValue, r: WdlValue, version: WdlVersion): WdlValue {
-  if (e.op === "**" && version !== "1.2") {
+  if (e.op === "**" && !versionAtLeast(version, "1.2")) {
     throw new EvalError("operator-not-in-version", `the operator '**' requires WDL 1.2 (this document is WDL ${version})`, e.span);
   }
   if (l.kind === "Int" && r.kind === "Int") {

@@ -305,6 +305,7 @@ function resolvePaths(v: WdlValue, type: WdlType, key: string, source: InputSour
     case "Object":
       return mapMembers(v, (x, name) => resolvePaths(x, memberType(type, name, type), `${key}.${name}`, source, options));
     case "None":
+    case "Enum":
     case "Boolean":
     case "Int":
     case "Float":

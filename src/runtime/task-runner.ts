@@ -25,6 +25,7 @@ import { Env, EnvContext } from "./env.js";
 import { CallFailedError, describeError, type CallFailure } from "./errors.js";
 import { evaluateExpr, evaluateDecl, renderTaskCommand } from "./eval-bridge.js";
 import type { InputTree } from "./inputs.js";
+import { versionAtLeast } from "../stdlib/define.js";
 import { isSuccessCode } from "./requirements/keys.js";
 import { resolveConstraints, type TaskAttributes, type TaskConstraints } from "./requirements/constraints.js";
 import { RequirementError } from "./requirements/read-value.js";
@@ -33,8 +34,10 @@ import type { RunContext } from "./run-context.js";
 import { OutputPaths } from "./output-paths.js";
 import { attemptPaths, callIdOf, createAttemptDir } from "./run-dir.js";
 import { StoppedError } from "./scheduler.js";
-import { taskVariable } from "./task-variable.js";
+import { requirementsTaskVariable, taskVariable, type PreviousAttempt } from "./task-variable.js";
+import { taskHasRetryFacts, taskInRequirements } from "../analysis/task-variable.js";
 import { collectPaths, mapPaths, MissingPathError } from "./value-paths.js";
+import { declaredPath, hasDeclaredPathRules } from "./declared-paths.js";
 
 /** One call of a task. */
 export interface TaskCall {
@@ -52,7 +55,14 @@ export interface TaskCall {
 /** How one attempt ended. */
 type AttemptOutcome =
   | { readonly kind: "succeeded"; readonly outputs: Map<string, WdlValue> }
-  | { readonly kind: "failed"; readonly failure: CallFailure; readonly retryable: boolean; readonly maxRetries: number };
+  | {
+      readonly kind: "failed";
+      readonly failure: CallFailure;
+      readonly retryable: boolean;
+      readonly maxRetries: number;
+      /** The attempt's evaluated requirements, for the next attempt's `task.previous` (1.3); absent when they were never evaluated. */
+      readonly attempted?: PreviousAttempt;
+    };
 
 /** Runs a task call; resolves with its outputs by name, rejects with CallFailedError or StoppedError. */
 export async function runTask(rt: RunContext, call: TaskCall): Promise<Map<string, WdlValue>> {
@@ -62,6 +72,7 @@ export async function runTask(rt: RunContext, call: TaskCall): Promise<Map<strin
   // Whether a command of this call has started (a call stopped while it waits for resources has not).
   let started = false;
   const onStart = () => (started = true);
+  let previous: PreviousAttempt | undefined;
   for (let attempt = 1; ; attempt++) {
     if (rt.control.stopped) {
       rt.emit({ kind: "call-stopped", callId, started });
@@ -69,7 +80,7 @@ export async function runTask(rt: RunContext, call: TaskCall): Promise<Map<strin
     }
     let outcome: AttemptOutcome;
     try {
-      outcome = await runAttempt(rt, call, callId, callDir, attempt, onStart);
+      outcome = await runAttempt(rt, call, callId, callDir, attempt, onStart, previous);
     } catch (e) {
       if (e instanceof StoppedError) rt.emit({ kind: "call-stopped", callId, started });
       else rt.emit({ kind: "call-failed", callId, message: describeError(e) });
@@ -79,6 +90,7 @@ export async function runTask(rt: RunContext, call: TaskCall): Promise<Map<strin
       rt.emit({ kind: "call-succeeded", callId });
       return outcome.outputs;
     }
+    previous = outcome.attempted;
     const retry = outcome.retryable && attempt <= outcome.maxRetries && !rt.control.stopped;
     if (!retry) {
       rt.emit({ kind: "call-failed", callId, message: outcome.failure.reason });
@@ -95,11 +107,12 @@ async function runAttempt(
   callDir: HostPath,
   attempt: number,
   onStart: () => void,
+  previous: PreviousAttempt | undefined,
 ): Promise<AttemptOutcome> {
   const task = call.task;
   const doc = task.document;
   const paths = attemptPaths(callDir, attempt);
-  const fail = (reason: string, extra: Partial<CallFailure> = {}, retryable = false, maxRetries = 0): AttemptOutcome => ({
+  const fail = (reason: string, extra: Partial<CallFailure> = {}, retryable = false, maxRetries = 0): Extract<AttemptOutcome, { kind: "failed" }> => ({
     kind: "failed",
     failure: { callId, call: call.qualifiedName, callee: task.name, reason, attempt, attemptDir: paths.dir, ...extra },
     retryable,
@@ -150,20 +163,25 @@ async function runAttempt(
   const layout = rt.backend.layout(paths, [...inputs, { host: paths.writeDir, source: paths.writeDir, directory: true }]);
   mapPath = (p) => layout.toContainer(hostPath(p));
 
-  // Requirements, hints and runtime attributes → constraints.
+  // Requirements, hints and runtime attributes → constraints, evaluated for this attempt
+  // (from 1.3 with `task` in scope: task.attempt, task.max_retries, task.previous).
+  const requirementsTask = (maxRetries: number): void => {
+    if (!taskInRequirements(doc.version)) return;
+    const facts = { name: task.name, id: callId, attempt, meta: task.def.meta, parameterMeta: task.def.parameterMeta };
+    env.set("task", requirementsTaskVariable({ ...facts, retry: { maxRetries, previous } }));
+  };
   let constraints: TaskConstraints;
   let attributes: TaskAttributes;
   const overrides = call.overrides ? { requirements: call.overrides.requirements, hints: call.overrides.hints, runtime: call.overrides.runtime } : undefined;
   try {
-    attributes = {
-      requirements: evaluateSection(task.def.requirements, ctx, true),
-      hints: evaluateSection(task.def.hints, ctx, false),
-      runtime: evaluateSection(task.def.runtime, ctx, true),
-    };
+    requirementsTask(taskInRequirements(doc.version) ? evaluateMaxRetries(task, ctx, call.overrides) : 0);
+    attributes = evaluateAttributes(task, ctx);
     constraints = resolveConstraints(attributes, overrides);
   } catch (e) {
     return fail(e instanceof RequirementError ? `requirement ${e.message}` : describeError(e));
   }
+  const retryFacts = taskHasRetryFacts(doc.version) ? { maxRetries: constraints.maxRetries, previous } : undefined;
+  await writeFile(path.join(paths.dir, "requirements.json"), stringifyJson(requirementsRecord(constraints)) + "\n");
   if (constraints.fpgaCount > 0) return fail("requires an FPGA, which no wdlrun backend provides");
 
   // Render the command before waiting for resources (with the requested
@@ -181,9 +199,9 @@ async function runAttempt(
     ...(constraints.maxMemoryBytes !== undefined ? { maxMemoryBytes: constraints.maxMemoryBytes } : {}),
   });
   const taskVar = (resources: GrantedResources, returnCode: number | undefined, image = container) =>
-    taskVariable({ name: task.name, id: callId, container: image, resources, attempt, returnCode, meta: task.def.meta, parameterMeta: task.def.parameterMeta });
+    taskVariable({ name: task.name, id: callId, container: image, resources, attempt, returnCode, meta: task.def.meta, parameterMeta: task.def.parameterMeta, ...(retryFacts ? { retry: retryFacts } : {}) });
   const prepare = async (resources: GrantedResources): Promise<string | undefined> => {
-    if (doc.version === "1.2") env.set("task", taskVar(resources, undefined));
+    if (versionAtLeast(doc.version, "1.2")) env.set("task", taskVar(resources, undefined));
     let command: string;
     try {
       command = task.def.command ? renderTaskCommand(task.def.command, ctx) : "";
@@ -282,17 +300,18 @@ async function runAttempt(
       const why = result.oomKilled
           ? `killed: out of memory (exit code ${code})`
           : `the command exited with code ${code}`;
-      return fail(
+      const failed = fail(
         `${why}${attempt > 1 ? ` (attempt ${attempt})` : ""}`,
         { exitCode: code, stderrTail: await tailLines(paths.stderrFile, 20) },
         true,
         constraints.maxRetries,
       );
+      return { ...failed, attempted: { container: result.image ?? container, resources, maxRetries: constraints.maxRetries, returnCode: code } };
     }
 
     // Outputs, in source order, each able to see the earlier ones.
     // In outputs, `task.container` is the image that actually ran (the backend knows it).
-    if (doc.version === "1.2") env.set("task", taskVar(resources, code, result.image ?? container));
+    if (versionAtLeast(doc.version, "1.2")) env.set("task", taskVar(resources, code, result.image ?? container));
     const outPaths = new OutputPaths(layout, paths, result);
     const outCtx = evalContext(
       task,
@@ -327,12 +346,61 @@ function declValue(decl: Declaration, isInput: boolean, supplied: ReadonlyMap<st
     const given = supplied.get(decl.name.name);
     if (given !== undefined) return given;
   }
-  if (decl.expr) return evaluateDecl(decl, type, ctx);
+  if (decl.expr) {
+    const v = evaluateDecl(decl, type, ctx);
+    return hasDeclaredPathRules(task.document.version) ? declaredPath(v, type, task.document.uri) : v;
+  }
   if (type.optional) return NONE;
   throw new Error(`no value was supplied for the required input ${decl.name.name}`);
 }
 
 /** Evaluates the entries of a requirements/hints/runtime section. Hints that fail to evaluate are skipped (a hint never fails a task). */
+/** The task's requirements, hints and runtime attributes as evaluated (`strict`: an attribute that fails to evaluate throws, else it is left out). */
+function evaluateAttributes(task: CheckedTask, ctx: EvalContext, strict = true): TaskAttributes {
+  return {
+    requirements: evaluateSection(task.def.requirements, ctx, strict),
+    hints: evaluateSection(task.def.hints, ctx, false),
+    runtime: evaluateSection(task.def.runtime, ctx, strict),
+  };
+}
+
+/** The task's attributes (with the inputs' overrides) as constraints. */
+function evaluateConstraints(task: CheckedTask, ctx: EvalContext, overrides: InputTree | undefined, strict = true): TaskConstraints {
+  return resolveConstraints(
+    evaluateAttributes(task, ctx, strict),
+    overrides ? { requirements: overrides.requirements, hints: overrides.hints, runtime: overrides.runtime } : undefined,
+  );
+}
+
+/**
+ * `task.max_retries` for the sections of a 1.3 task: the sections are read
+ * once with `task.max_retries` at 0 and attributes that fail left out, and
+ * the max_retries found is the one the attempt then sees (a `max_retries`
+ * that depends on `task.max_retries` sees 0).
+ */
+function evaluateMaxRetries(task: CheckedTask, ctx: EvalContext, overrides: InputTree | undefined): number {
+  try {
+    return evaluateConstraints(task, ctx, overrides, false).maxRetries;
+  } catch {
+    return 0;
+  }
+}
+
+/** What `attempt-N/requirements.json` records: the attempt's evaluated requirements. */
+function requirementsRecord(c: TaskConstraints): Record<string, unknown> {
+  return {
+    container: c.containers[0] ?? null,
+    cpu: c.cpu,
+    memory: c.memoryBytes,
+    gpu: c.gpuCount,
+    disks: c.disks.map((d) => ({ mount_point: d.mountPoint, size: d.sizeBytes })),
+    max_retries: c.maxRetries,
+    return_codes: c.returnCodes.kind === "any" ? "*" : c.returnCodes.codes,
+    ...(c.maxCpu !== undefined ? { max_cpu: c.maxCpu } : {}),
+    ...(c.maxMemoryBytes !== undefined ? { max_memory: c.maxMemoryBytes } : {}),
+  };
+}
+
 function evaluateSection(section: KeyValueSection | undefined, ctx: EvalContext, strict: boolean): Map<string, WdlValue> {
   const out = new Map<string, WdlValue>();
   for (const entry of section?.entries ?? []) {

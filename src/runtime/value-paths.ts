@@ -33,6 +33,7 @@ export function collectPaths(v: WdlValue, out: { path: string; directory: boolea
       for (const x of v.members.values()) collectPaths(x, out);
       break;
     case "None":
+    case "Enum":
     case "Boolean":
     case "Int":
     case "Float":
@@ -99,6 +100,7 @@ export async function mapPaths(v: WdlValue, type: WdlType, f: PathMapper): Promi
       return { ...v, members };
     }
     case "None":
+    case "Enum":
     case "Boolean":
     case "Int":
     case "Float":
@@ -133,6 +135,7 @@ export function absolutizePaths(v: WdlValue, baseDir: string): WdlValue {
     case "Object":
       return mapMembers(v, (x) => absolutizePaths(x, baseDir));
     case "None":
+    case "Enum":
     case "Boolean":
     case "Int":
     case "Float":

@@ -11,7 +11,7 @@ import { assertUnreachable } from "../diagnostics/diagnostic.js";
 import type { CheckedCall, CheckedWorkflow, GraphNode } from "../analysis/index.js";
 import type { EvalContext } from "../eval/context.js";
 import { nodeFileIO } from "../eval/node-io.js";
-import type { ConditionalStatement, Declaration, ScatterStatement } from "../syntax/ast.js";
+import type { ConditionalStatement, Declaration, Expr, ScatterStatement } from "../syntax/ast.js";
 import type { Span } from "../diagnostics/span.js";
 import { coerce } from "../values/coerce.js";
 import { NONE, type WdlValue } from "../values/value.js";
@@ -19,6 +19,7 @@ import { Env, EnvContext } from "./env.js";
 import { CallFailedError, describeError, errorMessage, errorSpan, type EvaluationFailure } from "./errors.js";
 import { evaluateDecl, evaluateExpr } from "./eval-bridge.js";
 import { callValue, declaredNames, gatherConditional, gatherScatter } from "./gather.js";
+import { declaredPath, hasDeclaredPathRules } from "./declared-paths.js";
 import { takesDefault, type InputTree } from "./inputs.js";
 import type { RunContext } from "./run-context.js";
 import { callDirName, callIdOf } from "./run-dir.js";
@@ -26,7 +27,7 @@ import { BodyInstance, bodyPlan, type Body } from "./body-plan.js";
 import { DagScheduler, NodesFailedError, StoppedError } from "./scheduler.js";
 import { runTask } from "./task-runner.js";
 import { absolutizePaths } from "./value-paths.js";
-import { runtimeRules } from "../eval/version-rules.js";
+import { versionRules } from "../syntax/version-rules.js";
 import type { WdlType } from "../types/types.js";
 
 /** One run of a workflow. */
@@ -78,7 +79,7 @@ class WorkflowRun {
     const env = new Env();
     const outputEnv = new Env(env);
     await this.runBody(undefined, env, outputEnv, [], undefined);
-    if (this.wf.def.outputs === undefined && runtimeRules(this.wf.document.version).implicitWorkflowOutputs) return implicitOutputs(this.wf, env);
+    if (this.wf.def.outputs === undefined && versionRules(this.wf.document.version).outputsWithoutSection === "all-call-outputs") return implicitOutputs(this.wf, env);
     const result = new Map<string, WdlValue>();
     for (const o of this.wf.outputs) result.set(o.name, this.outputs.get(o.name) ?? NONE);
     return result;
@@ -130,17 +131,24 @@ class WorkflowRun {
       if (this.inputDecls.has(decl)) {
         const given = this.wc.inputs.get(name) ?? this.wc.tree?.values.get(name);
         if (given !== undefined) env.set(name, absolutizePaths(coerce(given, type), this.wc.workDir));
-        else if (decl.expr) env.set(name, this.evalDecl(decl, type, env));
+        else if (decl.expr) env.set(name, this.evalDeclaredPath(decl, type, env));
         else if (type.optional) env.set(name, NONE);
         else throw new Error(`no value was supplied for the required input ${name}`);
       } else if (this.outputDecls.has(decl) && outputEnv) {
         const v = this.evalDecl(decl, type, outputEnv);
         outputEnv.set(name, v);
         this.outputs.set(name, v);
-      } else env.set(name, this.evalDecl(decl, type, env));
+      } else env.set(name, this.evalDeclaredPath(decl, type, env));
     } catch (e) {
       throw WorkflowError.from(`${this.wc.qualifiedName}.${name}`, e, decl.span);
     }
+  }
+
+  /** A declaration outside the outputs: from 1.3 its File/Directory path is the document's and must exist (declared-paths.ts). */
+  private evalDeclaredPath(decl: Declaration, type: WdlType, env: Env): WdlValue {
+    const doc = this.wf.document;
+    if (!hasDeclaredPathRules(doc.version)) return this.evalDecl(decl, type, env);
+    return declaredPath(evaluateDecl(decl, type, this.ctx(env)), type, doc.uri);
   }
 
   private evalDecl(decl: Declaration, type: WdlType, env: Env): WdlValue {
@@ -222,22 +230,28 @@ class WorkflowRun {
   }
 
   private async runConditional(stmt: ConditionalStatement, env: Env, scatter: readonly ScatterIndex[], instance: BodyInstance): Promise<void> {
-    let cond: WdlValue;
-    try {
-      cond = evaluateExpr(stmt.condition, this.ctx(env));
-    } catch (e) {
-      throw WorkflowError.from(`${this.wc.qualifiedName}: if condition`, e, stmt.condition.span);
-    }
-    if (cond.kind !== "Boolean")
-      throw new WorkflowError(`${this.wc.qualifiedName}: if condition`, `expected a Boolean, got ${cond.kind}`, stmt.condition.span);
+    const taken = (stmt.priorConditions ?? []).every((c) => !this.conditionHolds(c, env)) && this.conditionHolds(stmt.condition, env);
     const names = declaredNames(stmt, this.wf.document);
-    if (!cond.value) {
+    if (!taken) {
       gatherConditional(names, undefined, env);
       return;
     }
     const child = new Env(env);
     await this.runBody(stmt, child, undefined, scatter, instance);
     gatherConditional(names, child, env);
+  }
+
+  /** Evaluates the condition of an if (or of a clause before an `else if` / `else`, pure and re-read). */
+  private conditionHolds(condition: Expr, env: Env): boolean {
+    let cond: WdlValue;
+    try {
+      cond = evaluateExpr(condition, this.ctx(env));
+    } catch (e) {
+      throw WorkflowError.from(`${this.wc.qualifiedName}: if condition`, e, condition.span);
+    }
+    if (cond.kind !== "Boolean")
+      throw new WorkflowError(`${this.wc.qualifiedName}: if condition`, `expected a Boolean, got ${cond.kind}`, condition.span);
+    return cond.value;
   }
 }
 

@@ -34,7 +34,7 @@ export function fn(
 }
 
 
-const ORDER: Record<WdlVersion, number> = { "1.0": 0, "1.1": 1, "1.2": 2 };
+const ORDER: Record<WdlVersion, number> = { "1.0": 0, "1.1": 1, "1.2": 2, "1.3": 3 };
 
 /** True when `version` is `since` or later. */
 export function versionAtLeast(version: WdlVersion, since: WdlVersion): boolean {

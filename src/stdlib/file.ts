@@ -54,6 +54,7 @@ function sizeOfValue(io: FileIO, v: WdlValue): number {
     case "Directory":
       return io.size(v.value);
     case "None":
+    case "Enum":
     case "Boolean":
     case "Int":
     case "Float":

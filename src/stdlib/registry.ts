@@ -2,12 +2,13 @@
  * The standard-library registry: function name → implementation, with the
  * first WDL version that has it and its arity. Each spec chapter lives in its
  * own module (numeric, string, file, read-write, string-array, array, map,
- * other); this module only gathers them. Implementations receive evaluated
+ * enum, other); this module only gathers them. Implementations receive evaluated
  * arguments, dispatch on their values, and throw ValueError, which the
  * evaluator locates at the call.
  */
 import type { StdlibFunction } from "./define.js";
 import { ARRAY_FUNCTIONS } from "./array.js";
+import { ENUM_FUNCTIONS } from "./enum.js";
 import { FILE_FUNCTIONS } from "./file.js";
 import { MAP_FUNCTIONS } from "./map.js";
 import { NUMERIC_FUNCTIONS } from "./numeric.js";
@@ -28,6 +29,7 @@ const ALL: readonly (readonly StdlibFunction[])[] = [
   STRING_ARRAY_FUNCTIONS,
   ARRAY_FUNCTIONS,
   MAP_FUNCTIONS,
+  ENUM_FUNCTIONS,
   OTHER_FUNCTIONS,
 ];
 

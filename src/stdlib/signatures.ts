@@ -8,8 +8,8 @@
  *
  * Signature text grammar (the spec's): `R name(T1, T2, [T3])` where a
  * bracketed trailing parameter is optional, `A|B` are alternatives, single
- * capital letters are type parameters (`P` is bound to primitive types), and
- * `Struct` matches any struct. The literal `true` means a Boolean argument.
+ * capital letters are type parameters (`P` is bound to primitive types),
+ * `Struct` matches any struct and `Enum[X]` any enum whose values are `X`. The literal `true` means a Boolean argument.
  */
 import type { WdlVersion } from "../syntax/ast.js";
 
@@ -35,7 +35,7 @@ export interface FunctionSpec {
   readonly since: WdlVersion;
   readonly restriction: FunctionRestriction;
   /** The spec chapter section: numeric, string, file, string-array, array, map, other. */
-  readonly group: "numeric" | "string" | "file" | "string-array" | "array" | "map" | "other";
+  readonly group: "numeric" | "string" | "file" | "string-array" | "array" | "map" | "enum" | "other";
   readonly variants: readonly VariantSpec[];
   /** Deprecated in the latest version (warned about). */
   readonly deprecated?: string;
@@ -70,6 +70,7 @@ export const STANDARD_LIBRARY: readonly FunctionSpec[] = [
   fn("string", "find", "1.2", ["String? find(String, String)"]),
   fn("string", "matches", "1.2", ["Boolean matches(String, String)"]),
   fn("string", "sub", "1.0", ["String sub(String, String, String)"]),
+  fn("string", "split", "1.3", ["Array[String] split(String, String)"]),
   // File functions
   fn("file", "basename", "1.0", ["String basename(File, [String])", ["String basename(Directory, [String])", "1.2"]]),
   fn("file", "join_paths", "1.2", [
@@ -139,6 +140,8 @@ export const STANDARD_LIBRARY: readonly FunctionSpec[] = [
   ]),
   fn("map", "values", "1.2", ["Array[Y] values(Map[P, Y])"]),
   fn("map", "collect_by_key", "1.1", ["Map[P, Array[Y]] collect_by_key(Array[Pair[P, Y]])"]),
+  // Enum functions (1.3)
+  fn("enum", "value", "1.3", ["X value(Enum[X])"]),
   // Other functions
   fn("other", "defined", "1.0", ["Boolean defined(X?)"]),
   fn("other", "length", "1.0", ["Int length(Array[X])", ["Int length(Map[X, Y]|Object|String)", "1.2"]]),
@@ -152,4 +155,4 @@ export function versionAtLeast(a: WdlVersion, b: WdlVersion): boolean {
   return VERSION_ORDER[a] >= VERSION_ORDER[b];
 }
 
-const VERSION_ORDER: Record<WdlVersion, number> = { "1.0": 0, "1.1": 1, "1.2": 2 };
+const VERSION_ORDER: Record<WdlVersion, number> = { "1.0": 0, "1.1": 1, "1.2": 2, "1.3": 3 };

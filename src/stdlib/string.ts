@@ -1,6 +1,6 @@
 /**
- * Standard library, "String Functions": find and matches (1.2) and sub, all
- * with POSIX ERE patterns (see ./regex.ts). In `sub`'s replacement, `\1`…`\9`
+ * Standard library, "String Functions": find and matches (1.2), sub and
+ * split (1.3), all with POSIX ERE patterns (see ./regex.ts). In `sub`'s replacement, `\1`…`\9`
  * insert the captured groups, `\\` a backslash; everything else is literal.
  */
 import { NONE } from "../values/value.js";
@@ -12,6 +12,24 @@ import { compileEre } from "./regex.js";
 function expandReplacement(replacement: string, match: readonly (string | undefined)[]): string {
   if (!replacement.includes("\\")) return replacement;
   return replacement.replace(/\\(\d|\\)/g, (_, g: string) => (g === "\\" ? "\\" : (match[Number(g)] ?? "")));
+}
+
+/**
+ * The parts of `input` between the matches of `delimiter`. An empty match
+ * splits nothing (a pattern that can match the empty string splits only
+ * where it matches some text), so `split("abc", "x*")` is `["abc"]`; a
+ * delimiter at either end gives an empty first or last part, as `sub` would.
+ */
+function splitByPattern(input: string, delimiter: RegExp): string[] {
+  const parts: string[] = [];
+  let from = 0;
+  for (const m of input.matchAll(delimiter)) {
+    if (m[0] === "") continue;
+    parts.push(input.slice(from, m.index));
+    from = m.index + m[0].length;
+  }
+  parts.push(input.slice(from));
+  return parts;
 }
 
 /** The functions of this chapter. */
@@ -36,4 +54,5 @@ export const STRING_FUNCTIONS: readonly StdlibFunction[] = [
     });
     return R.string(result);
   }),
+  fn("split", "1.3", 2, (args) => R.strings(splitByPattern(stringArg("split", args, 0), compileEre("split", stringArg("split", args, 1), true)))),
 ];

@@ -6,7 +6,7 @@
  */
 import { ValueError } from "../values/errors.js";
 import { describeValue } from "../values/format.js";
-import { runtimeRules } from "../eval/version-rules.js";
+import { versionRules } from "../syntax/version-rules.js";
 import { valueToJson } from "../values/json.js";
 import { stringifyJson } from "../values/json-text.js";
 import type { WdlValue } from "../values/value.js";
@@ -96,7 +96,7 @@ export const WRITE_FUNCTIONS: readonly StdlibFunction[] = [
   fn("write_json", "1.0", 1, (args, ctx) => {
     let json: unknown;
     try {
-      json = valueToJson(args[0]!, { mode: "strict", floats: "marked", pairsAsObjects: runtimeRules(ctx.version).writeJsonPairs });
+      json = valueToJson(args[0]!, { mode: "strict", floats: "marked", pairsAsObjects: versionRules(ctx.version).pairJson === "object" });
     } catch (e) {
       if (e instanceof ValueError) throw new ValueError(`write_json: ${e.message}`, e.code);
       throw e;

@@ -1,5 +1,5 @@
 /**
- * The typed, inert AST of a WDL document (1.0, 1.1 and 1.2). It is the only
+ * The typed, inert AST of a WDL document (1.0, 1.1, 1.2 and 1.3). It is the only
  * thing the parser hands to later layers: the Chevrotain CST never leaks past
  * the CST→AST conversion. Every node has a `span`; unions are keyed on `kind`.
  *
@@ -14,10 +14,10 @@
 import type { Span } from "../diagnostics/span.js";
 
 /** WDL versions this front end understands (`version development` is read as 1.2). */
-export type WdlVersion = "1.0" | "1.1" | "1.2";
+export type WdlVersion = "1.0" | "1.1" | "1.2" | "1.3";
 
 /** The `version` statement's spellings this front end reads, and the version each means. */
-export const VERSION_SPELLINGS: Readonly<Record<string, WdlVersion>> = { "1.0": "1.0", "1.1": "1.1", "1.2": "1.2", development: "1.2" };
+export const VERSION_SPELLINGS: Readonly<Record<string, WdlVersion>> = { "1.0": "1.0", "1.1": "1.1", "1.2": "1.2", "1.3": "1.3", development: "1.2" };
 
 /** A name as written, with its location. */
 export interface Identifier {
@@ -38,6 +38,8 @@ export interface Document {
   readonly versionSpan: Span;
   readonly imports: readonly ImportDecl[];
   readonly structs: readonly StructDef[];
+  /** `enum` definitions (1.3). */
+  readonly enums: readonly EnumDef[];
   readonly tasks: readonly TaskDef[];
   /** The document's workflow; a second workflow is a syntax diagnostic and is dropped. */
   readonly workflow: WorkflowDef | undefined;
@@ -72,6 +74,24 @@ export interface StructDef {
   readonly members: readonly Declaration[];
   readonly meta: MetaSection | undefined;
   readonly parameterMeta: MetaSection | undefined;
+  readonly span: Span;
+}
+
+/** `enum Name[ValueType]? { Choice = value, … }` (1.3): choices separated by commas or line breaks. */
+export interface EnumDef {
+  readonly kind: "Enum";
+  readonly name: Identifier;
+  /** The value type written in brackets; undefined when the values' common type is inferred. */
+  readonly valueType: TypeExpr | undefined;
+  readonly choices: readonly EnumChoiceDef[];
+  readonly span: Span;
+}
+
+/** One choice of an enum: `Red` (its value is the String "Red") or `Red = "#FF0000"`. */
+export interface EnumChoiceDef {
+  readonly kind: "EnumChoice";
+  readonly name: Identifier;
+  readonly value: Expr | undefined;
   readonly span: Span;
 }
 
@@ -289,12 +309,24 @@ export interface ScatterStatement {
   readonly span: Span;
 }
 
-/** `if (expr) { body }` */
+/**
+ * `if (expr) { body }`. A 1.3 chain `if (a) {…} else if (b) {…} else {…}` is
+ * one ConditionalStatement per clause, siblings in the enclosing body: the
+ * later clauses name the conditions before them (`priorConditions`), all of
+ * which must be false for the clause to run; a plain `else` has the condition
+ * `true` (a literal spanning the `else` keyword).
+ */
 export interface ConditionalStatement {
   readonly kind: "Conditional";
   readonly condition: Expr;
   readonly body: readonly WorkflowElement[];
   readonly span: Span;
+  /** Which clause of a chain this is; absent for a plain `if`. */
+  readonly clause?: "else if" | "else";
+  /** For an `else if` / `else` clause: the conditions of the clauses before it, in order. */
+  readonly priorConditions?: readonly Expr[];
+  /** For an `else if` / `else` clause: the clause right before it (its node in the workflow graph). */
+  readonly previousClause?: ConditionalStatement;
 }
 
 // ───────────────────────────── expressions ─────────────────────────────

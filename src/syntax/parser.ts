@@ -13,7 +13,7 @@
  * body to a sink as soon as it is parsed (see `elementSink`), and
  * `recoveringParser()`, with error recovery, which re-parses a chunk that has errors.
  */
-import { EOF, type CstNode, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
+import { EOF, tokenMatcher, type CstNode, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import { WdlExpressionParser } from "./parser-expressions.js";
 import * as T from "./tokens.js";
 import { errorMessageProvider } from "./parse-errors.js";
@@ -63,6 +63,8 @@ export class WdlParser extends WdlExpressionParser {
         { ALT: () => this.SUBRULE(this.structDefinition) },
         { ALT: () => this.SUBRULE(this.taskDefinition) },
         { ALT: () => this.SUBRULE(this.workflowDefinition) },
+        // `enum Name {` or `enum Name[`: an enum definition; any other `enum` is a name (a misplaced declaration).
+        { GATE: () => this.startsEnum(), ALT: () => this.SUBRULE(this.enumDefinition), IGNORE_AMBIGUITIES: true },
         // Misplaced body elements, stray tokens and stray braces: reported by the AST builder.
         { ALT: () => this.SUBRULE(this.bodyElement) },
         { ALT: () => this.CONSUME(T.RCurly) },
@@ -111,6 +113,39 @@ export class WdlParser extends WdlExpressionParser {
     this.CONSUME(T.Identifier);
     this.SUBRULE(this.body);
   });
+
+  /** enum := 'enum' Identifier ('[' type ']')? '{' (enumChoice ','?)* '}'  (WDL 1.3) */
+  readonly enumDefinition = this.RULE("enumDefinition", () => {
+    this.CONSUME(T.KwEnum);
+    this.CONSUME(T.Identifier);
+    this.OPTION((this.actions[62] ??= () => {
+      this.CONSUME(T.LSquare);
+      this.SUBRULE(this.type);
+      this.CONSUME(T.RSquare);
+    }));
+    this.CONSUME(T.LCurly);
+    this.MANY((this.actions[63] ??= () => {
+      this.SUBRULE(this.enumChoice);
+      this.OPTION1((this.actions[64] ??= () => this.CONSUME(T.Comma)));
+    }));
+    this.CONSUME(T.RCurly);
+  });
+
+  /** enumChoice := Identifier ('=' expression)? */
+  readonly enumChoice = this.RULE("enumChoice", () => {
+    this.CONSUME(T.Identifier);
+    this.OPTION((this.actions[65] ??= () => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.expression);
+    }));
+  });
+
+  /** True at `enum Name {` or `enum Name[`. */
+  private startsEnum(): boolean {
+    if (this.LA(1).tokenType !== T.KwEnum || !tokenMatcher(this.LA(2), T.Identifier)) return false;
+    const third = this.LA(3).tokenType;
+    return third === T.LCurly || third === T.LSquare;
+  }
 
   /** task := 'task' Identifier '{' bodyElement* '}' */
   readonly taskDefinition = this.RULE("taskDefinition", () => {
@@ -400,12 +435,25 @@ export class WdlParser extends WdlExpressionParser {
     this.SUBRULE(this.body);
   });
 
-  /** conditional := 'if' '(' expression ')' body */
+  /** conditional := 'if' '(' expression ')' body elseClause*  (the AST builder checks that a plain `else` comes last) */
   readonly conditionalStatement = this.RULE("conditionalStatement", () => {
     this.CONSUME(T.KwIf);
     this.CONSUME(T.LParen);
     this.SUBRULE(this.expression);
     this.CONSUME(T.RParen);
+    this.SUBRULE(this.body);
+    this.MANY((this.actions[60] ??= () => this.SUBRULE(this.elseClause)));
+  });
+
+  /** elseClause := 'else' ('if' '(' expression ')')? body  (WDL 1.3) */
+  readonly elseClause = this.RULE("elseClause", () => {
+    this.CONSUME(T.KwElse);
+    this.OPTION((this.actions[61] ??= () => {
+      this.CONSUME(T.KwIf);
+      this.CONSUME(T.LParen);
+      this.SUBRULE(this.expression);
+      this.CONSUME(T.RParen);
+    }));
     this.SUBRULE(this.body);
   });
 

@@ -95,6 +95,8 @@ export const KwVersion = keyword("version", "Version");
 export const KwWorkflow = keyword("workflow", "Workflow");
 export const KwEnv = contextual("env", "Env");
 export const KwAfter = contextual("after", "After");
+/** `enum` (1.3): a keyword only where a top-level enum definition starts, so older documents keep it as a name. */
+export const KwEnum = contextual("enum", "Enum");
 
 /** Every keyword token type. */
 const keywords: TokenType[] = [...keywordTypes.values()];
@@ -154,7 +156,7 @@ function isNameHere(tokens: readonly IToken[], i: number): boolean {
 
 /** The spec's reserved keyword list (section "Reserved Keywords"). */
 export const RESERVED_KEYWORDS: ReadonlySet<string> = new Set(
-  [...keywordTypes].filter(([, k]) => k !== KwEnv && k !== KwAfter).map(([word]) => word),
+  [...keywordTypes].filter(([, k]) => k !== KwEnv && k !== KwAfter && k !== KwEnum).map(([word]) => word),
 );
 
 // ───────────── literals ─────────────
@@ -271,7 +273,7 @@ export const allTokens: TokenType[] = [
 export const Stray = createToken({ name: "Stray", pattern: Lexer.NA });
 
 /** Tokens that start a top-level element. */
-export const topLevelStarts: readonly TokenType[] = [KwImport, KwStruct, KwTask, KwWorkflow];
+export const topLevelStarts: readonly TokenType[] = [KwImport, KwStruct, KwTask, KwWorkflow, KwEnum];
 /** Tokens that start a section or statement inside a struct, task or workflow body. */
 export const bodyStarts: readonly TokenType[] = [
   KwInput, KwOutput, CommandHeredocStart, CommandBraceStart, KwRequirements, KwHints, KwRuntime, KwMeta,
@@ -280,7 +282,7 @@ export const bodyStarts: readonly TokenType[] = [
 /** Tokens that start a declaration (a type, or `env`). */
 export const declarationStarts: readonly TokenType[] = [
   KwArray, KwBoolean, KwDirectory, KwFile, KwFloat, KwInt, KwMap, KwObjectType, KwPair, KwString, Identifier,
-  KwEnv, KwAfter,
+  KwEnv, KwAfter, KwEnum,
 ];
 
 for (const t of mainMode) {

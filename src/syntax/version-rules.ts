@@ -1,12 +1,13 @@
 /**
- * The rules that differ between WDL 1.0, 1.1 and 1.2, in one table looked up
+ * The rules that differ between WDL 1.0, 1.1, 1.2 and 1.3, in one table looked up
  * by the document's version (`versionRules(doc.version)`), so that no other
  * module tests the version for them. Features a version merely lacks (the
  * `hints` section, `**`, …) are gated in ./build/features.ts; this table holds
  * the rules whose *meaning* changes: which words are reserved, which
  * coercions are allowed, what an unset call input or an unbound declaration
  * means, how a Pair is written as JSON, and what a workflow without an output
- * section returns.
+ * section returns. The front end and the runtime (write_json, a workflow's
+ * outputs) read the same table.
  *
  * Sources: the 1.0, 1.1 and 1.2 specifications' "Reserved Keywords", "Type
  * Coercion", "Call Statement" / "Computing Call Inputs", "Declarations" and
@@ -80,6 +81,16 @@ const RULES: Readonly<Record<WdlVersion, VersionRules>> = {
   },
   "1.2": {
     version: "1.2",
+    nestedInputsWithoutHint: false,
+    reservedSince12: true,
+    compoundFileToString: "warning",
+    unsetRequiredCallInput: "error",
+    unboundDeclarationIsInput: false,
+    pairJson: "error",
+    outputsWithoutSection: "none",
+  },
+  "1.3": {
+    version: "1.3",
     nestedInputsWithoutHint: false,
     reservedSince12: true,
     compoundFileToString: "warning",

@@ -58,6 +58,8 @@ export function isCoercible(from: WdlType, to: WdlType, options: CoercionOptions
         return isCoercible(from.key, T.String, options) && [...to.members.values()].every((m) => isCoercible(from.value, m, options));
       }
       return from.kind === "Object";
+    case "Enum":
+      return from.kind === "Enum" && from.choices === to.choices;
     case "Object":
       return from.kind === "Object" || from.kind === "Struct" || (from.kind === "Map" && isCoercible(from.key, T.String, options));
     case "HintsScoped":

@@ -4,6 +4,7 @@
  * Coercion rules and unification live in ./coercion.ts; this module owns only
  * the shapes, constructors and printing.
  */
+import type { WdlValue } from "../values/value.js";
 
 /** Every WDL type. `optional` marks `T?`. */
 export type WdlType =
@@ -12,6 +13,7 @@ export type WdlType =
   | MapType
   | PairType
   | StructType
+  | EnumType
   | ObjectType
   | NoneType
   | AnyType
@@ -56,6 +58,26 @@ export interface StructType {
   readonly name: string;
   readonly members: ReadonlyMap<string, WdlType>;
   readonly optional: boolean;
+}
+
+/**
+ * A 1.3 enumeration: its choices in declaration order, each with its value
+ * (computed once by analysis, already of `valueType`). Two enum types are the
+ * same type when they share `choices` (one definition, possibly imported
+ * under another name).
+ */
+export interface EnumType {
+  readonly kind: "Enum";
+  readonly name: string;
+  readonly valueType: WdlType;
+  readonly choices: readonly EnumChoice[];
+  readonly optional: boolean;
+}
+
+/** One choice of an enum and its value. */
+export interface EnumChoice {
+  readonly name: string;
+  readonly value: WdlValue;
 }
 
 /** The deprecated `Object` type. */
@@ -162,6 +184,7 @@ export function typeToString(t: WdlType): string {
     case "Pair":
       return `Pair[${typeToString(t.left)}, ${typeToString(t.right)}]${q}`;
     case "Struct":
+    case "Enum":
       return t.name + q;
     case "Object":
       return "Object" + q;

@@ -9,7 +9,7 @@
  * Static checking decides what is allowed to be written; this module only
  * refuses what cannot be converted.
  */
-import { typeToString, type StructType, type WdlType } from "../types/types.js";
+import { typeToString, withOptional, type EnumType, type StructType, type WdlType } from "../types/types.js";
 import { ValueError } from "./errors.js";
 import { describeValue } from "./format.js";
 import { NONE, type WdlValue } from "./value.js";
@@ -120,12 +120,39 @@ function coerceInner(v: WdlValue, t: WdlType): WdlValue {
       return toPair(v, t);
     case "Struct":
       return toStruct(v, t);
+    case "Enum":
+      return toEnum(v, t);
     case "Object":
       return toObject(v, t);
     case "HintsScoped":
       if (v.kind === "Object" || v.kind === "Map") return v;
       throw mismatch(v, t);
   }
+}
+
+/**
+ * An enum value: the same enum's choice, or (from an input's JSON) a String
+ * naming a choice. An unknown name lists the allowed ones, suggesting the one
+ * that differs only in case.
+ */
+function toEnum(v: WdlValue, t: EnumType): WdlValue {
+  if (v.kind === "Enum" && v.type.choices === t.choices) return v;
+  if (v.kind !== "String") throw mismatch(v, t);
+  const choice = t.choices.find((c) => c.name === v.value);
+  const type = withOptional(t, false);
+  if (choice) return { kind: "Enum", type, choice: choice.name, value: choice.value };
+  const near = t.choices.find((c) => c.name.toLowerCase() === v.value.toLowerCase());
+  throw new PathedError(
+    `${JSON.stringify(v.value)} is not a choice of enum ${t.name}; allowed: ${choiceList(t)}${near ? ` (did you mean ${near.name}?)` : ""}`,
+    "unknown-enum-choice",
+    false,
+    "",
+  );
+}
+
+/** The names of an enum's choices, for messages: `Red, Green, Blue`. */
+export function choiceList(t: EnumType): string {
+  return t.choices.map((c) => c.name).join(", ");
 }
 
 function checkedInt(n: bigint, v: WdlValue, t: WdlType): WdlValue {

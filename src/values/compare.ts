@@ -50,6 +50,9 @@ export function valuesEqual(a: WdlValue, b: WdlValue): boolean {
     }
     case "Pair":
       return b.kind === "Pair" && valuesEqual(a.left, b.left) && valuesEqual(a.right, b.right);
+    case "Enum":
+      // The same choice of the same enum (one definition, whatever name an import gave it).
+      return b.kind === "Enum" && a.type.choices === b.type.choices && a.choice === b.choice;
     case "Struct":
     case "Object": {
       // Members decide, not struct names: an imported struct may be known under an

@@ -41,6 +41,9 @@ export function primitiveToString(v: WdlValue): string | undefined {
       return v.value ? "true" : "false";
     case "None":
       return undefined;
+    case "Enum":
+      // An enum interpolates as its choice's name (1.3); `value()` gives its value.
+      return v.choice;
     case "Array":
     case "Map":
     case "Pair":
@@ -93,6 +96,8 @@ export function runtimeTypeOf(v: WdlValue): WdlType {
     }
     case "Object":
       return { kind: "Object", optional: false };
+    case "Enum":
+      return v.type;
   }
 }
 
@@ -120,6 +125,8 @@ export function describeValue(v: WdlValue): string {
       return typeToString(runtimeTypeOf(v));
     case "Struct":
       return `struct ${v.name}`;
+    case "Enum":
+      return `${v.type.name}.${v.choice}`;
   }
 }
 

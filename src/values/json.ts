@@ -6,7 +6,7 @@
  * maps as JSON objects. JSON text itself is handled by ./json-text.ts.
  */
 import { typeToString, type WdlType } from "../types/types.js";
-import { coerce } from "./coerce.js";
+import { choiceList, coerce } from "./coerce.js";
 import { ValueError } from "./errors.js";
 import { describeValue, formatFloat } from "./format.js";
 import { JsonFloat, jsonEntries, setJsonKey } from "./json-text.js";
@@ -86,6 +86,9 @@ export function valueFromJson(json: unknown, type: WdlType, keyPath = "value"): 
       }
       throw fromJsonError(keyPath, type, json, 'a Pair is written as {"left": …, "right": …} or a two-element array');
     }
+    case "Enum":
+      if (typeof json === "string") return coerceAt({ kind: "String", value: json }, type, keyPath);
+      throw fromJsonError(keyPath, type, json, `an enum input is the name of one of its choices: ${choiceList(type)}`);
     case "Struct": {
       if (!isPlainObject(json)) throw fromJsonError(keyPath, type, json);
       for (const k of Object.keys(json)) {
@@ -258,6 +261,9 @@ export function valueToJson(value: WdlValue, options: ToJsonOptions = {}): unkno
       }
       return out;
     }
+    case "Enum":
+      // An enum is written as its choice's name, as an input names it.
+      return value.choice;
     case "Struct":
     case "Object": {
       const out: Record<string, unknown> = {};

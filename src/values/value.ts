@@ -8,7 +8,7 @@
  *   it lives on is decided by the runtime (host paths outside tasks).
  * - Map keeps insertion order; keys are primitive values.
  */
-import type { WdlType } from "../types/types.js";
+import type { EnumType, WdlType } from "../types/types.js";
 
 /** Every runtime value. */
 export type WdlValue =
@@ -23,6 +23,7 @@ export type WdlValue =
   | MapValue
   | PairValue
   | StructValue
+  | EnumValue
   | ObjectValue;
 
 /** `None` */
@@ -83,6 +84,15 @@ export interface StructValue {
   readonly kind: "Struct";
   readonly name: string;
   readonly members: ReadonlyMap<string, WdlValue>;
+}
+/** A choice of a 1.3 enum: `Color.Red` (the choice's value is `value`). */
+export interface EnumValue {
+  readonly kind: "Enum";
+  /** The enum (not optional). */
+  readonly type: EnumType;
+  readonly choice: string;
+  /** The choice's value (`value(Color.Red)`). */
+  readonly value: WdlValue;
 }
 /** An Object (deprecated): members in insertion order. */
 export interface ObjectValue {

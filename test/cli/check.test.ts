@@ -129,6 +129,21 @@ describe("wdlrun inputs", () => {
     ]);
   });
 
+  it("shows an enum input with its choices (1.3)", () => {
+    write("enum.wdl", ["version 1.3", "enum Color { Red, Green }", "task paint {", "  input {", "    Color c", "  }", "  command <<< echo ~{c} >>>", "}", ""].join("\n"));
+    const r = wdlrun("inputs", "enum.wdl");
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ "paint.c": 'Color (one of "Red", "Green")' });
+  });
+
+  it("check suggests the nearest choice of a misspelt enum choice (1.3)", () => {
+    write("enum-typo.wdl", ["version 1.3", "enum Color { Red, Green }", "workflow w {", "  Color c = Color.Gren", "}", ""].join("\n"));
+    const r = wdlrun("check", "enum-typo.wdl");
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain("enum-typo.wdl:4:19: error: enum `Color` has no choice `Gren`");
+    expect(r.stdout + r.stderr).toContain("help: did you mean `Green`?");
+  });
+
   it("prints a task's inputs with --task", () => {
     const r = wdlrun("inputs", "good.wdl", "--task", "hello");
     expect(r.code).toBe(0);

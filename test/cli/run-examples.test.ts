@@ -33,4 +33,10 @@ describe("examples/ run as documented in examples/README.md", () => {
     expect(r.code).toBe(0);
     expect(r.outputs).toMatchObject({ "pipeline.sums": [15, 1275], "pipeline.report": "sums: 15, 1275" });
   });
+  it("retry-memory (local processes have no memory limit: the first attempt succeeds)", async () => {
+    expect(await run("retry-memory/retry-memory.wdl", ["mode=Thorough", "megabytes=10"])).toEqual({
+      code: 0,
+      outputs: { "retry_memory.mode_name": "Thorough", "retry_memory.allocated": 40, "retry_memory.attempts": 1 },
+    });
+  });
 });

@@ -10,7 +10,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connect, sweepContainers } from "../../src/backends/docker/index.js";
 import { LABEL_OWNER_PID, LABEL_RUN } from "../../src/backends/docker/labels.js";
 import { runCommand } from "../../src/cli/run.js";
-import { dockerHost, dockerSkipReason, maxOverlap, spawnRun, tempDir } from "./kit.js";
+import { dockerHost, dockerSkipReason, maxOverlap, root, spawnRun, tempDir } from "./kit.js";
 
 const skip = dockerSkipReason();
 
@@ -192,6 +192,23 @@ task hog {
     runs.push(r.runId);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain("call-hog: failed: killed: out of memory (exit code 137)");
+  });
+
+  it("WDL 1.3: a retry after an out-of-memory kill asks for more memory (task.previous), evaluated per attempt", async () => {
+    const wdl = readFileSync(path.join(root, "examples/retry-memory/retry-memory.wdl"), "utf8");
+    const r = await run(wdl, ["mode=Quick"], {});
+    runs.push(r.runId);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.outputs).toEqual({ "retry_memory.mode_name": "Quick", "retry_memory.allocated": 100, "retry_memory.attempts": 2 });
+    // Killed by the kernel at the 48 MiB limit (SIGKILL: 137), then retried with 192 MiB.
+    expect(r.stderr).toContain("call-quick: attempt 1 exited with 137");
+    expect(r.stderr).toContain("retrying (attempt 2 of 3)");
+    const callDir = path.join(/run directory: (\S+)/.exec(r.stderr)![1]!, "call-quick");
+    const memory = [1, 2].map((n) => (JSON.parse(readFileSync(path.join(callDir, `attempt-${n}`, "requirements.json"), "utf8")) as { memory: number; max_memory: number }));
+    expect(memory.map((m) => [m.memory, m.max_memory])).toEqual([
+      [48 * 2 ** 20, 48 * 2 ** 20],
+      [192 * 2 ** 20, 192 * 2 ** 20],
+    ]);
   });
 
   it("runs a task whose max_cpu hint is above the engine's CPUs, with no CPU limit (the engine refuses such a limit)", async () => {

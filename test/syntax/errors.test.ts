@@ -144,7 +144,7 @@ const cases: Case[] = [
     src: `version 2.0\nworkflow w {}\n`,
     line: 1, column: 1, code: "unsupported-version",
     message: /^unsupported WDL version '2.0'$/,
-    help: /1.0, 1.1 and 1.2/,
+    help: /1.0, 1.1, 1.2 and 1.3/,
   },
   {
     name: "draft version name",

@@ -44,6 +44,8 @@ export async function encodeValue(v: WdlValue, file: (path: string, kind: "File"
       for (const [name, x] of v.members) members.push([name, await encodeValue(x, file)]);
       return v.kind === "Struct" ? ["Struct", v.name, members] : ["Object", members];
     }
+    case "Enum":
+      return ["Enum", v.type.name, v.choice, await encodeValue(v.value, file)];
     default:
       return assertUnreachable(v);
   }
@@ -84,6 +86,9 @@ export function decodeValue(x: unknown, file: (ref: unknown, kind: "File" | "Dir
       return { kind: "Struct", name: String(a), members: new Map(list(b).map((m) => [String(list(m)[0]), decodeValue(list(m)[1], file)])) };
     case "Object":
       return { kind: "Object", members: new Map(list(a).map((m) => [String(list(m)[0]), decodeValue(list(m)[1], file)])) };
+    case "Enum":
+      // The choice's name: coercion to the output's declared enum type makes it the enum value again.
+      return { kind: "String", value: String(b) };
     default:
       throw new BadEncodingError(`unknown value kind ${kind}`);
   }

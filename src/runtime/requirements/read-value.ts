@@ -42,6 +42,8 @@ export function describeValue(v: WdlValue): string {
       return `a ${v.name}`;
     case "Object":
       return "an object";
+    case "Enum":
+      return `${v.type.name}.${v.choice}`;
     default:
       return assertUnreachable(v);
   }

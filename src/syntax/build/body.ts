@@ -9,6 +9,7 @@ import type {
   CommandSection,
   ConditionalStatement,
   Declaration,
+  Expr,
   InputSection,
   KeyValueSection,
   MetaSection,
@@ -261,7 +262,7 @@ function addElement(
       parts.elements.push(buildScatter(ctx, node));
       return;
     case "if":
-      parts.elements.push(buildConditional(ctx, node));
+      parts.elements.push(...buildConditionalChain(ctx, node));
       return;
     default:
       break;
@@ -382,5 +383,37 @@ function buildConditional(ctx: BuildContext, node: CstNode): ConditionalStatemen
   const body = needNode(node, "body");
   const parts = buildBody(ctx, body, { kind: "if" });
   return { kind: "Conditional", condition, body: parts.elements, span: ctx.span(kw, tokenOf(body, "RCurly") ?? condition.span) };
+}
+
+/** An `if` and its 1.3 `else if` / `else` clauses: one ConditionalStatement per clause (see ast.ts). */
+function buildConditionalChain(ctx: BuildContext, node: CstNode): ConditionalStatement[] {
+  const chain = [buildConditional(ctx, node)];
+  let sawElse: IToken | undefined;
+  for (const clause of nodesOf(node, "elseClause")) {
+    const kw = needToken(clause, "Else");
+    ctx.gate(FEATURES.elseClause, ctx.tokenSpan(kw));
+    if (sawElse) {
+      ctx.error("else-not-last", "an 'else' clause must be the last clause of an if statement", ctx.tokenSpan(kw), "move this clause before the 'else', or merge the two", [
+        { span: ctx.tokenSpan(sawElse), message: "the 'else' clause is here" },
+      ]);
+      continue;
+    }
+    const isElseIf = tokenOf(clause, "If") !== undefined;
+    if (!isElseIf) sawElse = kw;
+    const condition: Expr = isElseIf ? needExpression(ctx, clause) : { kind: "Boolean", value: true, span: ctx.tokenSpan(kw) };
+    const body = needNode(clause, "body");
+    const parts = buildBody(ctx, body, { kind: "if" });
+    const previous = chain[chain.length - 1]!;
+    chain.push({
+      kind: "Conditional",
+      condition,
+      body: parts.elements,
+      span: ctx.span(kw, tokenOf(body, "RCurly") ?? condition.span),
+      clause: isElseIf ? "else if" : "else",
+      priorConditions: chain.map((c) => c.condition),
+      previousClause: previous,
+    });
+  }
+  return chain;
 }
 

@@ -96,7 +96,7 @@ export interface Feature {
   readonly since: WdlVersion;
 }
 
-const versionOrder: Readonly<Record<WdlVersion, number>> = { "1.0": 0, "1.1": 1, "1.2": 2 };
+const versionOrder: Readonly<Record<WdlVersion, number>> = { "1.0": 0, "1.1": 1, "1.2": 2, "1.3": 3 };
 
 /** True when `version` is `since` or newer. */
 export function atLeast(version: WdlVersion, since: WdlVersion): boolean {

@@ -4,14 +4,15 @@
  * top level (a second workflow, declarations outside any task, stray tokens).
  */
 import type { CstNode, IToken } from "chevrotain";
-import type { Document, ImportAlias, ImportDecl, StructDef, TaskDef, WdlVersion, WorkflowDef } from "../ast.js";
+import type { Document, EnumChoiceDef, EnumDef, ImportAlias, ImportDecl, StructDef, TaskDef, WdlVersion, WorkflowDef } from "../ast.js";
 import { VERSION_SPELLINGS } from "../ast.js";
 import { describeToken } from "../parse-errors.js";
 import { Identifier, KwStruct, KwTask, KwWorkflow, RESERVED_KEYWORDS } from "../tokens.js";
 import { closeKeyword } from "../syntax-diagnostics.js";
 import { BuildContext, Incomplete, firstToken, needNode, needToken, nodesOf, tokenOf, tokensOf } from "./context.js";
 import { BodyCollector, buildBody, elementKind, elementWords, type BodyOwner } from "./body.js";
-import { ident } from "./expressions.js";
+import { buildType, ident, needExpression } from "./expressions.js";
+import { FEATURES } from "./features.js";
 import { tryBuild } from "./sections.js";
 import { buildString } from "./strings-ast.js";
 
@@ -28,6 +29,7 @@ export class DocumentBuilder {
   private started = false;
   private readonly imports: ImportDecl[] = [];
   private readonly structs: StructDef[] = [];
+  private readonly enums: EnumDef[] = [];
   private readonly tasks: TaskDef[] = [];
   private workflow: WorkflowDef | undefined;
 
@@ -68,6 +70,7 @@ export class DocumentBuilder {
       return c;
     };
     for (const n of nodesOf(cst, "structDefinition")) push(this.structs, tryBuild(() => buildStruct(ctx, n, take("struct"))));
+    for (const n of nodesOf(cst, "enumDefinition")) push(this.enums, tryBuild(() => buildEnum(ctx, n)));
     for (const n of nodesOf(cst, "taskDefinition")) push(this.tasks, tryBuild(() => buildTask(ctx, n, take("task"))));
     for (const n of nodesOf(cst, "workflowDefinition")) {
       const w = tryBuild(() => buildWorkflow(ctx, n, take("workflow")));
@@ -105,6 +108,7 @@ export class DocumentBuilder {
       versionSpan: version.span,
       imports: this.imports,
       structs: this.structs,
+      enums: this.enums,
       tasks: this.tasks,
       workflow: this.workflow,
       span: { uri: ctx.uri, start: { line: 1, column: 1, offset: 0 }, end: endPosition(ctx.source, ctx.source.length, version.span.end) },
@@ -137,7 +141,7 @@ function readVersion(
       "missing-version",
       "the document does not start with a version statement",
       { uri: ctx.uri, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
-      "add 'version 1.2' (or 1.0, 1.1) as the first line; wdlrun does not read draft-2 documents",
+      "add 'version 1.3' (or 1.0, 1.1, 1.2) as the first line; wdlrun does not read draft-2 documents",
     );
     return undefined;
   }
@@ -153,7 +157,7 @@ function readVersion(
       "unsupported-version",
       text === "" ? "the version statement names no version" : `unsupported WDL version '${text}'`,
       span,
-      "wdlrun reads WDL 1.0, 1.1 and 1.2 ('version development' is read as 1.2)",
+      "wdlrun reads WDL 1.0, 1.1, 1.2 and 1.3 ('version development' is read as 1.2)",
     );
     return undefined;
   }
@@ -192,6 +196,19 @@ function buildStruct(ctx: BuildContext, node: CstNode, collected?: BodyCollector
     parameterMeta: parts.parameterMeta,
     span: ctx.span(kw, tokenOf(body, "RCurly") ?? name.span),
   };
+}
+
+function buildEnum(ctx: BuildContext, node: CstNode): EnumDef {
+  const kw = needToken(node, "Enum");
+  ctx.gate(FEATURES.enums, ctx.tokenSpan(kw));
+  const name = ident(ctx, needToken(node, "Identifier"));
+  const typeNode = nodesOf(node, "type")[0];
+  const choices = nodesOf(node, "enumChoice").map((c): EnumChoiceDef => {
+    const choiceName = ident(ctx, needToken(c, "Identifier"));
+    const value = nodesOf(c, "expression").length > 0 ? needExpression(ctx, c) : undefined;
+    return { kind: "EnumChoice", name: choiceName, value, span: value ? ctx.span(choiceName.span, value.span) : choiceName.span };
+  });
+  return { kind: "Enum", name, valueType: typeNode ? buildType(ctx, typeNode) : undefined, choices, span: ctx.span(kw, needToken(node, "RCurly")) };
 }
 
 function buildTask(ctx: BuildContext, node: CstNode, collected?: BodyCollector): TaskDef {
@@ -256,6 +273,7 @@ function reportTopLevelLeftovers(ctx: BuildContext, cst: CstNode): void {
   const keywords: Record<string, string> = {
     importStatement: "Import",
     structDefinition: "Struct",
+    enumDefinition: "Enum",
     taskDefinition: "Task",
     workflowDefinition: "Workflow",
   };

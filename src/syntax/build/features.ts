@@ -21,4 +21,6 @@ export const FEATURES = {
   callInputShorthand: { name: "call input shorthand (an input name without '= value')", since: "1.1" },
   callWithoutInputKeyword: { name: "call inputs without the 'input:' keyword", since: "1.1" },
   after: { name: "'after' clauses in calls", since: "1.1" },
+  enums: { name: "enum definitions", since: "1.3" },
+  elseClause: { name: "an 'else if' or 'else' clause", since: "1.3" },
 } as const satisfies Record<string, Feature>;
