@@ -316,6 +316,6 @@ task h {
       expect((out["h.lines"] as string[])[2]).toBe("65534");
       expect(lstatSync(out["h.made"] as string).uid).toBe(65534);
       rmSync(dir, { recursive: true, force: true });
-    });
+    }, 150_000);
   });
 });
