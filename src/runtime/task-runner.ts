@@ -36,7 +36,7 @@ import { attemptPaths, callIdOf, createAttemptDir } from "./run-dir.js";
 import { StoppedError } from "./scheduler.js";
 import { requirementsTaskVariable, taskVariable, type PreviousAttempt } from "./task-variable.js";
 import { taskHasRetryFacts, taskInRequirements } from "../analysis/task-variable.js";
-import { collectPaths, mapPaths, MissingPathError } from "./value-paths.js";
+import { collectPaths, mapPaths, MissingPathError, rewritePaths } from "./value-paths.js";
 import { declaredPath, hasDeclaredPathRules } from "./declared-paths.js";
 
 /** One call of a task. */
@@ -200,11 +200,33 @@ async function runAttempt(
   });
   const taskVar = (resources: GrantedResources, returnCode: number | undefined, image = container) =>
     taskVariable({ name: task.name, id: callId, container: image, resources, attempt, returnCode, meta: task.def.meta, parameterMeta: task.def.parameterMeta, ...(retryFacts ? { retry: retryFacts } : {}) });
+  // The command is rendered with every path as the command sees it: a File
+  // turned into a String (`"--ref " + ref`, `"~{f}"`) is then a container path too, and no
+  // host path reaches the command; `write_*` there give container paths, `read_*` read the host file.
+  const commandIO = ((): FileIO => {
+    const io = nodeFileIO({
+      baseDir: paths.workDir,
+      writeDir: paths.writeDir,
+      hostPath: (p) => layout.toHost(containerPath(p)) ?? p,
+    });
+    return { ...io, writeFile: (nameHint, content) => layout.toContainer(hostPath(io.writeFile(nameHint, content))) };
+  })();
+  const commandContext = (): EvalContext => {
+    const seen = new Env();
+    const toCommand = (p: string) => layout.toContainer(hostPath(p));
+    for (const decl of task.declarationOrder) {
+      const v = env.get(decl.name.name);
+      if (v !== undefined) seen.set(decl.name.name, rewritePaths(v, toCommand));
+    }
+    const taskValue = env.get("task");
+    if (taskValue !== undefined) seen.set("task", taskValue);
+    return evalContext(task, seen, commandIO);
+  };
   const prepare = async (resources: GrantedResources): Promise<string | undefined> => {
     if (versionAtLeast(doc.version, "1.2")) env.set("task", taskVar(resources, undefined));
     let command: string;
     try {
-      command = task.def.command ? renderTaskCommand(task.def.command, ctx) : "";
+      command = task.def.command ? renderTaskCommand(task.def.command, commandContext()) : "";
     } catch (e) {
       return `rendering the command: ${describeError(e)}`;
     }

@@ -113,27 +113,36 @@ export async function mapPaths(v: WdlValue, type: WdlType, f: PathMapper): Promi
 
 /** Makes relative local File/Directory paths in `v` absolute against `baseDir` (URLs and absolute paths are kept). */
 export function absolutizePaths(v: WdlValue, baseDir: string): WdlValue {
+  return rewritePaths(v, (p) => {
+    if (p.startsWith("/") || /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(p)) return p;
+    return p === "" ? p : `${baseDir}/${p}`.replace(/\/\.\//g, "/");
+  });
+}
+
+/** `v` with every File/Directory path replaced by `f(path)` (synchronously); parts without paths are kept as they are. */
+export function rewritePaths(v: WdlValue, f: (path: string) => string): WdlValue {
   switch (v.kind) {
     case "File":
-    case "Directory":
-      if (v.value.startsWith("/") || /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(v.value)) return v;
-      return { kind: v.kind, value: v.value === "" ? v.value : `${baseDir}/${v.value}`.replace(/\/\.\//g, "/") };
+    case "Directory": {
+      const p = f(v.value);
+      return p === v.value ? v : { kind: v.kind, value: p };
+    }
     case "Array": {
       let changed = false;
       const items = v.items.map((x) => {
-        const y = absolutizePaths(x, baseDir);
+        const y = rewritePaths(x, f);
         if (y !== x) changed = true;
         return y;
       });
       return changed ? { ...v, items } : v;
     }
     case "Map":
-      return { ...v, entries: v.entries.map(([k, x]) => [absolutizePaths(k, baseDir), absolutizePaths(x, baseDir)] as const) };
+      return { ...v, entries: v.entries.map(([k, x]) => [rewritePaths(k, f), rewritePaths(x, f)] as const) };
     case "Pair":
-      return { kind: "Pair", left: absolutizePaths(v.left, baseDir), right: absolutizePaths(v.right, baseDir) };
+      return { kind: "Pair", left: rewritePaths(v.left, f), right: rewritePaths(v.right, f) };
     case "Struct":
     case "Object":
-      return mapMembers(v, (x) => absolutizePaths(x, baseDir));
+      return mapMembers(v, (x) => rewritePaths(x, f));
     case "None":
     case "Enum":
     case "Boolean":

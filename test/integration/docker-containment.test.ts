@@ -214,6 +214,8 @@ task t {
     cat ~{f}
     echo ~{f} > where
     pwd >> where
+    echo ~{"in=" + f} >> where
+    cat ~{write_lines([f])} >> where
   >>>
   output { String s = read_string(stdout())  Array[String] where = read_lines("where")  File same = f }
   runtime { docker: "ubuntu:latest" }
@@ -222,7 +224,8 @@ task t {
     const r = await runWdl(wdl, [`f=${input}`], { backend: "docker", out: path.join(odd, "runs") });
     expect(r.code, r.stderr).toBe(0);
     expect(r.outputs["t.s"]).toBe("hello");
-    expect(r.outputs["t.where"]).toEqual(["/mnt/wdlrun/inputs/0/in.txt", "/mnt/wdlrun/work"]);
+    // A File turned into a String, and a file of paths written for the command, show container paths too.
+    expect(r.outputs["t.where"]).toEqual(["/mnt/wdlrun/inputs/0/in.txt", "/mnt/wdlrun/work", "in=/mnt/wdlrun/inputs/0/in.txt", "/mnt/wdlrun/inputs/0/in.txt"]);
     expect(r.outputs["t.same"]).toBe(input);
     expect(existsSync(pwned)).toBe(false);
     expect(readFileSync(path.join(r.runDir, "call-t", "attempt-1", "command"), "utf8")).not.toContain(odd);
@@ -313,6 +316,6 @@ task h {
       expect((out["h.lines"] as string[])[2]).toBe("65534");
       expect(lstatSync(out["h.made"] as string).uid).toBe(65534);
       rmSync(dir, { recursive: true, force: true });
-    });
+    }, 150_000);
   });
 });
