@@ -6,3 +6,4 @@ import "./run.js";
 import "./clean.js";
 import "./check.js";
 import "./inputs.js";
+import "./graph.js";
