@@ -7,3 +7,4 @@ import "./clean.js";
 import "./check.js";
 import "./inputs.js";
 import "./graph.js";
+import "./report.js";

@@ -7,7 +7,6 @@
  * overlaps edges with cluster borders) and is actively maintained by the
  * Eclipse project. The result holds absolute coordinates ready to draw.
  */
-import elkBundled from "elkjs/lib/elk.bundled.js";
 import type { ELK, ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api.js";
 import { assertUnreachable } from "../diagnostics/diagnostic.js";
 import type { GraphItem, GraphModel } from "./model.js";
@@ -57,12 +56,28 @@ export interface LayoutOptions {
   readonly expandSubworkflows: boolean;
 }
 
-// The package is CommonJS: under Node's ESM its default export is the constructor itself.
-const ElkConstructor = elkBundled as unknown as new () => ELK;
-let elk: ELK | undefined;
+let elk: Promise<ELK> | undefined;
 
-/** Lays `model` out. */
-export async function layoutModel(model: GraphModel, options: LayoutOptions): Promise<Layout> {
+/** ELK, loaded when first needed (it is large: commands that draw nothing never load it). */
+function loadElk(): Promise<ELK> {
+  // The package is CommonJS: under Node's ESM its default export is the constructor itself.
+  elk ??= import("elkjs/lib/elk.bundled.js").then((m) => new (m.default as unknown as new () => ELK)());
+  return elk;
+}
+
+/** Layouts already computed, by model (a run's report is redrawn many times from one model). */
+const cache = new WeakMap<GraphModel, Map<boolean, Promise<Layout>>>();
+
+/** Lays `model` out (once per model and options). */
+export function layoutModel(model: GraphModel, options: LayoutOptions): Promise<Layout> {
+  let byOption = cache.get(model);
+  if (!byOption) cache.set(model, (byOption = new Map()));
+  let layout = byOption.get(options.expandSubworkflows);
+  if (!layout) byOption.set(options.expandSubworkflows, (layout = computeLayout(model, options)));
+  return layout;
+}
+
+async function computeLayout(model: GraphModel, options: LayoutOptions): Promise<Layout> {
   const info = new Map<string, { item: GraphItem; depth: number; label: string; group: boolean }>();
   const edges: ElkExtendedEdge[] = [];
   let edgeCount = 0;
@@ -118,8 +133,7 @@ export async function layoutModel(model: GraphModel, options: LayoutOptions): Pr
     children: build(model, "", 0),
     edges,
   };
-  elk ??= new ElkConstructor();
-  const out = await elk.layout(root);
+  const out = await (await loadElk()).layout(root);
   const nodes: PlacedNode[] = [];
   const collect = (n: ElkNode) => {
     for (const c of n.children ?? []) {
