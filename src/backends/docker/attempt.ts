@@ -1,6 +1,6 @@
 /**
  * One task attempt in one container: create (image, mounts, env, limits,
- * GPUs, labels), start, wait, detect an out-of-memory kill, and hand back an
+ * GPUs, labels), start, wait (following the container's stats: ./usage.ts), detect an out-of-memory kill, and hand back an
  * AttemptResult whose `toHost` maps or copies what the command wrote and
  * whose `release` removes the container. Aborting stops the container (the
  * wrapper passes SIGTERM on and still fixes file ownership), then removes it
@@ -15,6 +15,7 @@ import { DockerBackendError, asBackendError, engineMessage, statusOf } from "./c
 import { gpuDeviceRequest, isNoGpuRuntime, noGpuRuntimeMessage } from "./gpus.js";
 import { LABEL_KEEP, attemptLabels } from "./labels.js";
 import { CONTAINER_COMMAND, CONTAINER_STDERR, CONTAINER_STDOUT, mountedHostPath } from "./layout.js";
+import { ContainerStatsSampler } from "./usage.js";
 import { wrapperScript, type FileOwner } from "./wrapper.js";
 
 /** What an attempt needs from its backend. */
@@ -57,6 +58,7 @@ export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, i
     graceTimer = setTimeout(() => void remove(), ctx.stopGraceSeconds * 1000);
   };
   signal.addEventListener("abort", onAbort, { once: true });
+  let sampler: ContainerStatsSampler | undefined;
   try {
     if (signal.aborted) onAbort();
     try {
@@ -71,6 +73,7 @@ export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, i
       if (gpuIds.length > 0 && isNoGpuRuntime(msg)) throw new DockerBackendError(noGpuRuntimeMessage(ctx.url, gpuIds, msg));
       throw asBackendError(e, ctx.url, `starting the container for ${request.callId} (image ${image})`);
     }
+    sampler = new ContainerStatsSampler(container);
     let exitCode: number;
     try {
       const status = (await container.wait()) as { StatusCode?: number };
@@ -86,6 +89,7 @@ export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, i
       await remove();
       return { ...abortedResult(image), exitCode: exitCode === 0 ? ABORTED_EXIT : exitCode };
     }
+    const usage = await sampler.stop();
     // Only a SIGKILLed command can have been killed for memory: inspect just then.
     let oomKilled = false;
     if (exitCode === 137) {
@@ -96,6 +100,7 @@ export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, i
       exitCode,
       oomKilled,
       image,
+      usage,
       toHost: (p) => toHost(ctx.url, container, request, p),
       release: () => (ctx.cleanup ? remove() : Promise.resolve()),
     };
@@ -103,6 +108,7 @@ export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, i
     await remove();
     throw e;
   } finally {
+    sampler?.close();
     signal.removeEventListener("abort", onAbort);
     if (graceTimer !== undefined) clearTimeout(graceTimer);
   }
