@@ -9,7 +9,7 @@
  */
 import type { ELK, ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api.js";
 import { assertUnreachable } from "../diagnostics/diagnostic.js";
-import type { GraphItem, GraphModel } from "./model.js";
+import { allItems, type GraphItem, type GraphModel } from "./model.js";
 
 /** One drawn box, in absolute coordinates. */
 export interface PlacedNode {
@@ -68,13 +68,59 @@ function loadElk(): Promise<ELK> {
 /** Layouts already computed, by model (a run's report is redrawn many times from one model). */
 const cache = new WeakMap<GraphModel, Map<boolean, Promise<Layout>>>();
 
-/** Lays `model` out (once per model and options). */
+/**
+ * Lays `model` out (once per model and options). A model that carries its
+ * stored layout (`withStoredLayouts`) is drawn from it, without ELK.
+ */
 export function layoutModel(model: GraphModel, options: LayoutOptions): Promise<Layout> {
   let byOption = cache.get(model);
   if (!byOption) cache.set(model, (byOption = new Map()));
   let layout = byOption.get(options.expandSubworkflows);
-  if (!layout) byOption.set(options.expandSubworkflows, (layout = computeLayout(model, options)));
+  if (!layout) {
+    layout = model.layout && !options.expandSubworkflows ? Promise.resolve(fromStored(model, model.layout)) : computeLayout(model, options);
+    byOption.set(options.expandSubworkflows, layout);
+  }
   return layout;
+}
+
+/** A layout without its items (they are the model's), to store beside the model in `run.json`. */
+export interface StoredLayout {
+  readonly width: number;
+  readonly height: number;
+  readonly nodes: readonly Omit<PlacedNode, "item">[];
+  readonly edges: readonly PlacedEdge[];
+}
+
+/**
+ * The model, and every sub-workflow's model in it, with its collapsed
+ * layout stored (what reports draw): a report rebuilt from `run.json` then
+ * needs no layout run (ELK takes about a second just to load).
+ */
+export async function withStoredLayouts(model: GraphModel): Promise<GraphModel> {
+  const attach = async (m: GraphModel): Promise<GraphModel> => {
+    const mapItem = async (i: GraphItem): Promise<GraphItem> => {
+      if (i.kind === "call" && i.body) return { ...i, body: await attach(i.body) };
+      if (i.kind === "scatter" || i.kind === "conditional") return { ...i, children: await Promise.all(i.children.map(mapItem)) };
+      return i;
+    };
+    const items = await Promise.all(m.items.map(mapItem));
+    const bare: GraphModel = { name: m.name, kind: m.kind, items, edges: m.edges };
+    const l = await layoutModel(bare, { expandSubworkflows: false });
+    const stored: StoredLayout = { width: l.width, height: l.height, nodes: l.nodes.map(({ item: _item, ...rest }) => rest), edges: l.edges };
+    return { ...bare, layout: stored };
+  };
+  return attach(model);
+}
+
+function fromStored(model: GraphModel, stored: StoredLayout): Layout {
+  const byId = new Map<string, GraphItem>();
+  for (const i of allItems(model.items)) byId.set(i.id, i);
+  const nodes: PlacedNode[] = [];
+  for (const n of stored.nodes) {
+    const item = byId.get(n.id);
+    if (item) nodes.push({ ...n, item });
+  }
+  return { width: stored.width, height: stored.height, nodes, edges: stored.edges };
 }
 
 async function computeLayout(model: GraphModel, options: LayoutOptions): Promise<Layout> {

@@ -16,6 +16,7 @@ import type { Span } from "../diagnostics/span.js";
 import type { Declaration, WorkflowElement } from "../syntax/ast.js";
 import { typeToString } from "../types/types.js";
 import { safeSegment } from "../runtime/run-dir.js";
+import type { StoredLayout } from "./layout.js";
 
 /** One thing drawn. Ids are unique within a GraphModel (and its sub-workflow bodies carry their own). */
 export type GraphItem =
@@ -49,6 +50,8 @@ export interface GraphModel {
   readonly items: readonly GraphItem[];
   /** Each edge once, between items of any depth. */
   readonly edges: readonly GraphEdge[];
+  /** Its collapsed layout, when stored with it (see layout.ts `withStoredLayouts`). */
+  readonly layout?: StoredLayout;
 }
 
 /** Reads the source text of a document (for scatter and condition labels). */

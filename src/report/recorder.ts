@@ -11,6 +11,7 @@
 import { rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { assertUnreachable } from "../diagnostics/diagnostic.js";
+import { withStoredLayouts } from "../graph/layout.js";
 import type { GraphModel } from "../graph/model.js";
 import type { RunEvent } from "../runtime/events.js";
 import { stringifyJson } from "../values/json-text.js";
@@ -153,8 +154,13 @@ export class RunRecorder {
     }
   }
 
+  /** The picture with its layouts stored (laid out once, on the first write). */
+  private graph: Promise<GraphModel | undefined> | undefined;
+
   private async write(): Promise<void> {
     const s = this.setup;
+    this.graph ??= s.graph ? withStoredLayouts(s.graph).catch(() => s.graph) : Promise.resolve(undefined);
+    const graph = await this.graph;
     const run: RunRecord = {
       version: 1,
       runId: s.runId,
@@ -164,7 +170,7 @@ export class RunRecorder {
       startedAt: this.startedAt,
       ...(this.endedAt !== undefined ? { endedAt: this.endedAt } : {}),
       status: this.status,
-      ...(s.graph ? { graph: s.graph } : {}),
+      ...(graph ? { graph } : {}),
       calls: [...this.calls.values()],
       attempts: this.attempts.map((a) => ({ callId: a.callId, attempt: a.attempt, dir: a.dir, startedAt: a.startedAt })),
     };
