@@ -6,7 +6,7 @@
  * given, what it used). `wdlrun report RUN_DIR` rebuilds `report.html` from
  * these files alone: the document need not exist any more.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, realpath } from "node:fs/promises";
 import path from "node:path";
 import type { AttemptUsage } from "../backends/backend.js";
 import type { GraphModel } from "../graph/model.js";
@@ -91,7 +91,8 @@ export class RunDataError extends Error {}
 
 /** Reads a run directory's records. */
 export async function readRunData(dir: string): Promise<RunData> {
-  const abs = path.resolve(dir);
+  // The real path: `wdlrun-runs/latest` names the run it points at.
+  const abs = await realpath(dir).catch(() => path.resolve(dir));
   const runText = await readFile(path.join(abs, RUN_FILE), "utf8").catch((e: NodeJS.ErrnoException) => {
     throw new RunDataError(
       e.code === "ENOENT"
