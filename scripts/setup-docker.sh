@@ -5,6 +5,7 @@
 #   npm run setup:docker            # or: bash scripts/setup-docker.sh
 #
 # Steps, each skipped when already done (a second run takes about a second):
+#   0. install Debian's chromium (headless, for the tests of the report and graph pages)
 #   1. find an engine: DOCKER_HOST, then /var/run/docker.sock, then wdlrun's own
 #      dockerd socket; if none answers, install docker.io (apt) when dockerd is
 #      missing and start dockerd with its own data/exec root under
@@ -66,6 +67,9 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$log" 2>&1 \
     || { tail -n 20 "$log" >&2; die "apt-get install ${missing[*]} failed (log: $log)"; }
 }
+
+# --- 0. a browser for the tests of wdlrun's HTML pages (report, graph) ------------
+command -v chromium >/dev/null || apt_install chromium fonts-liberation
 
 # --- 1. an engine ----------------------------------------------------------------
 command -v docker >/dev/null || apt_install docker.io

@@ -104,6 +104,26 @@ export interface AttemptRequest extends AttemptFiles {
   readonly resources: GrantedResources;
 }
 
+/**
+ * What one attempt used, as its backend measured it (written to the
+ * attempt's `usage.json`). A figure the backend could not measure is absent,
+ * with the reason in `note`.
+ */
+export interface AttemptUsage {
+  /** Peak memory of the command and everything it started, in bytes. */
+  readonly peakMemoryBytes?: number;
+  /** CPU time (user + system) of the command and everything it started, in seconds. */
+  readonly cpuSeconds?: number;
+  /** How long the command ran, in seconds, as the backend saw it. */
+  readonly wallSeconds?: number;
+  /** How the figures were taken (e.g. `cgroup (Engine API stats)`, `/proc sampling`). */
+  readonly source: string;
+  /** Why a figure is missing or approximate. */
+  readonly note?: string;
+  /** The machine it ran on, for backends with several (swarm: the node's name). */
+  readonly node?: string;
+}
+
 /** How an attempt ended, plus access to what it produced. */
 export interface AttemptResult {
   /** The command's exit status (128+signal when killed). */
@@ -112,6 +132,8 @@ export interface AttemptResult {
   readonly oomKilled: boolean;
   /** The image actually used, when a container ran. */
   readonly image?: string;
+  /** What the command used; absent when the backend measured nothing. */
+  readonly usage?: AttemptUsage;
   /**
    * Maps a path the command handed back (as the command saw it) to a host
    * path: resolved as the container saw it (AttemptLayout.resolve), copied out

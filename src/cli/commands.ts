@@ -7,3 +7,5 @@ import "./clean.js";
 import "./check.js";
 import "./inputs.js";
 import "./cache.js";
+import "./graph.js";
+import "./report.js";

@@ -16,6 +16,8 @@ import type { WdlValue } from "../values/value.js";
 import type { CallCache } from "./cache/call-cache.js";
 import { Cancellation } from "./cancellation.js";
 import { CallFailedError, describeError, type CallFailure, type EvaluationFailure } from "./errors.js";
+import { graphModel, sourcesOf } from "../graph/model.js";
+import { RunRecorder } from "../report/recorder.js";
 import { describeEvent, type NoticeRelay, type RunEvent, type RunObserver } from "./events.js";
 import { buildInputTree, InputsError, parseKeyValueArgs, plainInputs, type InputSource, type InputTree } from "./inputs.js";
 import { preflight } from "./preflight.js";
@@ -134,12 +136,23 @@ async function runDocumentInner(request: RunRequest): Promise<RunOutcome> {
     return { kind: "no-run-dir", message: `cannot create a run directory in ${out}: ${describeFsError(e)}` };
   }
   await runDir.writeInputs(rawInputs);
+  const recorder = new RunRecorder({
+    dir: runDir.dir,
+    runId: runDir.runId,
+    target: target.name,
+    backend: request.backend.kind,
+    document: path.resolve(request.file),
+    graph: graphModel(target, sourcesOf(analysis.sources)),
+    inputs: rawInputs,
+  });
+  recorder.start();
   const started = Date.now();
   const cancellation = request.cancellation ?? new Cancellation();
   const control = new FailurePolicy(request.keepGoing ?? false, cancellation);
   const emit = (e: RunEvent) => {
     const line = describeEvent(e);
     if (line !== undefined) runDir.log(`${new Date().toISOString()} ${line}`);
+    recorder.observe(e);
     request.observer?.(e);
   };
   cancellation.onChange((stage) => {
@@ -187,6 +200,11 @@ async function runDocumentInner(request: RunRequest): Promise<RunOutcome> {
   }
   if (request.cache) emit({ kind: "notice", message: cacheSummary(request.cache) });
   request.notices?.attach(undefined);
+  for (const line of recorder.findings()) emit({ kind: "notice", message: line });
+  await recorder.finish(outcome.kind === "succeeded" ? "succeeded" : outcome.kind === "interrupted" ? "interrupted" : "failed", {
+    ...(outcome.kind === "succeeded" ? { outputs: outcome.outputs } : {}),
+    ...(outcome.kind === "failed" ? { error: outcome.report } : {}),
+  });
   emit({ kind: "run-finished", ok: outcome.kind === "succeeded", elapsedMs: Date.now() - started, interrupted: outcome.kind === "interrupted" });
   await runDir.close();
   return outcome;

@@ -3,19 +3,29 @@
  * progress line, the run's `log` file and tests). Observers never influence
  * the run.
  */
+import type { AttemptUsage, GrantedResources } from "../backends/backend.js";
 import { assertUnreachable } from "../diagnostics/diagnostic.js";
 
 /** One thing that happened during a run. */
 export type RunEvent =
   | { readonly kind: "run-started"; readonly runDir: string; readonly target: string; readonly backend: string }
   | { readonly kind: "call-queued"; readonly callId: string }
-  | { readonly kind: "attempt-started"; readonly callId: string; readonly attempt: number; readonly dir: string }
+  | {
+      readonly kind: "attempt-started";
+      readonly callId: string;
+      readonly attempt: number;
+      readonly dir: string;
+      /** What the attempt asked for and was given (for usage.json and the report). */
+      readonly resources?: AttemptRequested;
+    }
   | {
       readonly kind: "attempt-finished";
       readonly callId: string;
       readonly attempt: number;
       /** Absent when the backend could not run the command at all. */
       readonly exitCode?: number;
+      /** What the command used, as the backend measured it. */
+      readonly usage?: AttemptUsage;
     }
   | { readonly kind: "call-succeeded"; readonly callId: string }
   /** The call's result came from the call cache (`origin`: the attempt directory that produced it); `call-succeeded` follows. */
@@ -26,6 +36,12 @@ export type RunEvent =
   | { readonly kind: "notice"; readonly message: string }
   | { readonly kind: "cancel-requested"; readonly stage: "stopping" | "aborting" }
   | { readonly kind: "run-finished"; readonly ok: boolean; readonly elapsedMs: number; readonly interrupted?: boolean };
+
+/** The resources of one attempt: the grant, and which requests the task left at the spec's defaults. */
+export interface AttemptRequested extends GrantedResources {
+  readonly cpuDefaulted: boolean;
+  readonly memoryDefaulted: boolean;
+}
 
 /** Receives run events. */
 export type RunObserver = (event: RunEvent) => void;

@@ -285,7 +285,13 @@ async function runAttempt(
       }
       if (rt.control.stopped) throw new StoppedError();
       onStart();
-      rt.emit({ kind: "attempt-started", callId, attempt, dir: paths.dir });
+      rt.emit({
+        kind: "attempt-started",
+        callId,
+        attempt,
+        dir: paths.dir,
+        resources: { ...resources, cpuDefaulted: constraints.cpuDefaulted === true, memoryDefaulted: constraints.memoryDefaulted === true },
+      });
       result = await rt.backend.execute(
         {
           runId: rt.runDir.runId,
@@ -315,7 +321,7 @@ async function runAttempt(
       lease.release();
     }
     const code = result.exitCode;
-    rt.emit({ kind: "attempt-finished", callId, attempt, exitCode: code });
+    rt.emit({ kind: "attempt-finished", callId, attempt, exitCode: code, ...(result.usage ? { usage: result.usage } : {}) });
     // Aborted by the second interrupt: the run stops; this is not the call's failure.
     if (rt.cancellation.abortSignal.aborted) throw new StoppedError();
     if (!isSuccessCode(constraints.returnCodes, code)) {

@@ -1,6 +1,6 @@
 /**
  * One task attempt in one container: create (image, mounts, env, limits,
- * GPUs, labels), start, wait, detect an out-of-memory kill, and hand back an
+ * GPUs, labels), start, wait (following the container's stats: ./usage.ts), detect an out-of-memory kill, and hand back an
  * AttemptResult whose `toHost` maps or copies what the command wrote and
  * whose `release` removes the container. Aborting stops the container (the
  * wrapper passes SIGTERM on and still fixes file ownership), then removes it
@@ -18,6 +18,7 @@ import { LABEL_KEEP, attemptLabels } from "./labels.js";
 
 import { bindMounts } from "./layout.js";
 import { hardeningHostConfig, type Hardening } from "./hardening.js";
+import { ContainerStatsSampler } from "./usage.js";
 import { wrapperScript, type FileOwner } from "./wrapper.js";
 
 /** What an attempt needs from its backend. */
@@ -62,6 +63,7 @@ export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, i
     graceTimer = setTimeout(() => void remove(), ctx.stopGraceSeconds * 1000);
   };
   signal.addEventListener("abort", onAbort, { once: true });
+  let sampler: ContainerStatsSampler | undefined;
   try {
     if (signal.aborted) onAbort();
     try {
@@ -76,6 +78,7 @@ export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, i
       if (gpuIds.length > 0 && isNoGpuRuntime(msg)) throw new DockerBackendError(noGpuRuntimeMessage(ctx.url, gpuIds, msg));
       throw asBackendError(e, ctx.url, `starting the container for ${request.callId} (image ${image})`);
     }
+    sampler = new ContainerStatsSampler(container);
     let exitCode: number;
     try {
       const status = (await container.wait()) as { StatusCode?: number };
@@ -91,6 +94,7 @@ export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, i
       await remove();
       return { ...abortedResult(image), exitCode: exitCode === 0 ? ABORTED_EXIT : exitCode };
     }
+    const usage = await sampler.stop();
     // Only a SIGKILLed command can have been killed for memory: inspect just then.
     let oomKilled = false;
     if (exitCode === 137) {
@@ -101,6 +105,7 @@ export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, i
       exitCode,
       oomKilled,
       image,
+      usage,
       toHost: (p, kind) => toHost(ctx.url, container, request, p, kind),
       release: () => (ctx.cleanup ? remove() : Promise.resolve()),
     };
@@ -108,6 +113,7 @@ export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, i
     await remove();
     throw e;
   } finally {
+    sampler?.close();
     signal.removeEventListener("abort", onAbort);
     if (graceTimer !== undefined) clearTimeout(graceTimer);
   }

@@ -4,6 +4,7 @@
  * on this machine, in the attempt's work directory, with stdout and stderr
  * written to files. Container paths equal host paths; container images are
  * ignored (a notice says so once). Aborting kills the whole process group.
+ * What the command used is sampled from its process tree (./usage.ts).
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -15,6 +16,7 @@ import {
   type AttemptFiles,
   type AttemptRequest,
   type AttemptResult,
+  type AttemptUsage,
   type Backend,
   type Capacity,
   type ContainerPath,
@@ -23,6 +25,7 @@ import {
   type ImageIdentity,
 } from "../backend.js";
 import { AttemptLayout, ContainmentError, requireKind, type Mount } from "../layout.js";
+import { ProcessTreeSampler } from "./usage.js";
 
 /** Options of the local backend (from the config). */
 export interface LocalBackendOptions {
@@ -75,12 +78,18 @@ export class LocalBackend implements Backend {
         `wdlrun: the local backend ignores container images (e.g. ${request.containers[0]}); commands run directly on this machine`,
       );
     }
-    const exitCode = await this.runProcess(request, signal);
-    return { exitCode, oomKilled: false, toHost: async (p, kind) => localToHost(request.layout, p, kind), release: () => Promise.resolve() };
+    const { exitCode, usage } = await this.runProcess(request, signal);
+    return {
+      exitCode,
+      oomKilled: false,
+      ...(usage ? { usage } : {}),
+      toHost: async (p, kind) => localToHost(request.layout, p, kind),
+      release: () => Promise.resolve(),
+    };
   }
 
-  private async runProcess(request: AttemptRequest, signal: AbortSignal): Promise<number> {
-    if (signal.aborted) return 130;
+  private async runProcess(request: AttemptRequest, signal: AbortSignal): Promise<{ exitCode: number; usage?: AttemptUsage }> {
+    if (signal.aborted) return { exitCode: 130 };
     const [out, err] = await Promise.all([open(request.stdoutFile, "w"), open(request.stderrFile, "w")]);
     try {
       const env: Record<string, string> = { ...(process.env as Record<string, string>), ...request.env };
@@ -88,7 +97,7 @@ export class LocalBackend implements Backend {
         env.CUDA_VISIBLE_DEVICES = request.resources.gpuIds.join(",");
         env.NVIDIA_VISIBLE_DEVICES = request.resources.gpuIds.join(",");
       }
-      return await new Promise<number>((resolve, reject) => {
+      return await new Promise<{ exitCode: number; usage?: AttemptUsage }>((resolve, reject) => {
         const shell = this.options.shell ?? "bash";
         const child = spawn(shell, [request.commandFile], {
           cwd: request.workDir,
@@ -105,15 +114,18 @@ export class LocalBackend implements Backend {
         };
         signal.addEventListener("abort", onAbort, { once: true });
         if (child.pid !== undefined) this.running.add(child.pid);
+        const sampler = child.pid !== undefined ? new ProcessTreeSampler(child.pid) : undefined;
         child.once("error", (e) => {
           signal.removeEventListener("abort", onAbort);
+          sampler?.stop();
           reject(new Error(`could not start the shell '${shell}' for ${request.callId}: ${e.message} (set \`shell\` in the config or WDLRUN_SHELL)`));
         });
         child.once("exit", (code, sig) => {
           signal.removeEventListener("abort", onAbort);
           if (killTimer) clearTimeout(killTimer);
           if (child.pid !== undefined) this.running.delete(child.pid);
-          resolve(code ?? 128 + (sig ? (os.constants.signals[sig] ?? 0) : 0));
+          const usage = sampler?.stop();
+          resolve({ exitCode: code ?? 128 + (sig ? (os.constants.signals[sig] ?? 0) : 0), ...(usage ? { usage } : {}) });
         });
       });
     } finally {

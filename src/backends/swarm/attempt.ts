@@ -12,12 +12,14 @@
  */
 import { mkdir, open } from "node:fs/promises";
 import type Docker from "dockerode";
-import type { AttemptRequest, AttemptResult, ContainerPath, HostPath } from "../backend.js";
+import type { AttemptRequest, AttemptResult, AttemptUsage, ContainerPath, HostPath } from "../backend.js";
 import { asBackendError, engineMessage, statusOf } from "../docker/client.js";
 import { maxCpuWithin, toHost as containerToHost } from "../docker/attempt.js";
 import { requireKind } from "../layout.js";
 import type { Hardening } from "../docker/hardening.js";
 import { LABEL_SWARM_SERVICE } from "../docker/labels.js";
+import { assertUnreachable } from "../../diagnostics/diagnostic.js";
+import { ContainerStatsSampler } from "../docker/usage.js";
 import type { FileOwner } from "../docker/wrapper.js";
 import { SwarmBackendError } from "./errors.js";
 import { collectServiceLogs } from "./logs.js";
@@ -75,6 +77,7 @@ export async function runSwarmAttempt(ctx: SwarmAttemptContext, request: Attempt
   if (signal.aborted) return abortedResult(image);
   const r = request.resources;
   let placement: Placement;
+  let sampler: ContainerStatsSampler | undefined;
   try {
     placement = await ctx.ledger.acquire({ cpu: r.cpu, memoryBytes: r.memoryBytes, gpus: r.gpuIds.length }, signal);
   } catch (e) {
@@ -104,8 +107,12 @@ export async function runSwarmAttempt(ctx: SwarmAttemptContext, request: Attempt
     ctx.track(serviceId, true);
     const remove = onceRemover(ctx, serviceId);
     let end: End;
+    // The container's stats can be followed only on this engine's own node.
+    const onContainer = (id: string) => {
+      if (sampler === undefined && placement.node.id === ctx.localNodeId) sampler = new ContainerStatsSampler(ctx.docker.getContainer(id));
+    };
     try {
-      end = await waitForEnd(ctx, serviceId, request, placement, signal);
+      end = await waitForEnd(ctx, serviceId, request, placement, signal, onContainer);
     } catch (e) {
       await remove();
       throw e;
@@ -120,9 +127,12 @@ export async function runSwarmAttempt(ctx: SwarmAttemptContext, request: Attempt
         if (ctx.cleanup) await remove();
         throw new SwarmBackendError(end.message ?? explainFailure(end, { callId: request.callId, node: nodeLabel(placement.node), image }));
       case "exited":
-        return await finished(ctx, request, image, serviceId, placement, end, remove);
+        return await finished(ctx, request, image, serviceId, placement, end, remove, sampler);
+      default:
+        return assertUnreachable(end);
     }
   } finally {
+    sampler?.close();
     placement.release();
   }
 }
@@ -136,14 +146,16 @@ async function finished(
   placement: Placement,
   end: { readonly exitCode: number; readonly containerId: string | undefined },
   remove: () => Promise<void>,
+  sampler: ContainerStatsSampler | undefined,
 ): Promise<AttemptResult> {
+  const local = end.containerId !== undefined && placement.node.id === ctx.localNodeId ? ctx.docker.getContainer(end.containerId) : undefined;
+  const usage = await attemptUsage(sampler, local, nodeLabel(placement.node));
   try {
     await collectServiceLogs(ctx.docker, ctx.url, serviceId, request, ctx.logIdleMs !== undefined ? { idleMs: ctx.logIdleMs } : {});
   } catch (e) {
     if (ctx.cleanup) await remove();
     throw e;
   }
-  const local = end.containerId !== undefined && placement.node.id === ctx.localNodeId ? ctx.docker.getContainer(end.containerId) : undefined;
   // Only a SIGKILLed command can have been killed for memory: inspect just then (possible on this engine only).
   let oomKilled = false;
   if (end.exitCode === 137 && local) {
@@ -154,13 +166,21 @@ async function finished(
     exitCode: end.exitCode,
     oomKilled,
     image,
+    usage,
     toHost: (p, kind) => (local ? containerToHost(ctx.url, local, request, p, kind) : mountedToHost(request, p, kind)),
     release: () => (ctx.cleanup ? remove() : Promise.resolve()),
   };
 }
 
 /** Follows the service's task until it ends or `signal` aborts. */
-function waitForEnd(ctx: SwarmAttemptContext, serviceId: string, request: AttemptRequest, placement: Placement, signal: AbortSignal): Promise<End> {
+function waitForEnd(
+  ctx: SwarmAttemptContext,
+  serviceId: string,
+  request: AttemptRequest,
+  placement: Placement,
+  signal: AbortSignal,
+  onContainer: (containerId: string) => void,
+): Promise<End> {
   const grace = ctx.unschedulableGraceMs ?? 2_000;
   const node = placement.node;
   return new Promise<End>((resolve, reject) => {
@@ -180,6 +200,8 @@ function waitForEnd(ctx: SwarmAttemptContext, serviceId: string, request: Attemp
       serviceId,
       (task) => {
         if (task === undefined || done) return;
+        const containerId = task.Status?.ContainerStatus?.ContainerID;
+        if (containerId) onContainer(containerId);
         const o = taskOutcome(task);
         switch (o.kind) {
           case "waiting":
@@ -250,6 +272,18 @@ async function containersGone(ctx: SwarmAttemptContext, serviceId: string, nodeI
   } catch {
     // The engine stopped answering: `wdlrun clean` removes what is left.
   }
+}
+
+/**
+ * What the attempt used: followed from the container's stats on this
+ * engine's node; elsewhere nothing can be measured (swarm's API gives no
+ * stats of containers on other nodes, and wdlrun talks to one engine).
+ */
+async function attemptUsage(sampler: ContainerStatsSampler | undefined, local: Docker.Container | undefined, node: string): Promise<AttemptUsage> {
+  if (sampler) return { ...(await sampler.stop()), node };
+  // Ended before wdlrun saw it running: the container still gives its wall time.
+  if (local) return { ...(await new ContainerStatsSampler(local).stop()), node };
+  return { source: "none", node, note: `the container ran on node ${node}, another engine than wdlrun's: swarm's API gives no stats of its containers` };
 }
 
 /** Maps a path to the host through the mounts only (the container is on another node: its own file system cannot be read). */

@@ -482,6 +482,32 @@ workflow w {
     expect(rec.key.components.backend).toBe("swarm");
     expect(rec.key.components.image).toMatch(/^sha256:[0-9a-f]{64}$/);
   }, 60_000);
+  it("records each attempt's usage from its container's cgroup, with the node it ran on", async () => {
+    const wdl = `version 1.1
+task hog {
+  command <<<
+    python3 -c "
+import time
+x = bytearray(100 * 1024 * 1024)
+t = time.time()
+while time.time() - t < 2.5: pass
+"
+  >>>
+  runtime { docker: "python:latest" memory: "2 GiB" }
+  output { String done = "ok" }
+}
+workflow w { call hog }
+`;
+    const r = await runWdl(wdl, [], "swarm", host);
+    expect(r.code).toBe(0);
+    const usage = JSON.parse(readFileSync(path.join(r.runDir, "call-hog", "attempt-1", "usage.json"), "utf8")) as {
+      used: { peakMemoryBytes: number; cpuSeconds: number; node: string; source: string };
+    };
+    expect(usage.used.source).toMatch(/cgroup/);
+    expect(usage.used.node).toMatch(/\(/);
+    expect(usage.used.peakMemoryBytes).toBeGreaterThan(100 * 1024 * 1024);
+    expect(usage.used.cpuSeconds).toBeGreaterThan(0.1);
+  }, 120_000);
 
   describe("with a worker node", () => {
     let worker = "";

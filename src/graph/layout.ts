@@ -1,0 +1,207 @@
+/**
+ * Lays a GraphModel out with ELK's layered algorithm (elkjs): groups
+ * (scatters, conditionals, expanded sub-workflows) are compound nodes laid
+ * out together with their contents (`hierarchyHandling: INCLUDE_CHILDREN`),
+ * so edges may cross group borders. ELK was chosen over dagre because it
+ * lays out nested graphs natively (dagre's clusters are a post-pass that
+ * overlaps edges with cluster borders) and is actively maintained by the
+ * Eclipse project. The result holds absolute coordinates ready to draw.
+ */
+import type { ELK, ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api.js";
+import { assertUnreachable } from "../diagnostics/diagnostic.js";
+import { allItems, type GraphItem, type GraphModel } from "./model.js";
+
+/** One drawn box, in absolute coordinates. */
+export interface PlacedNode {
+  /** The model id, prefixed by the ids of the expanded sub-workflow calls around it (`n3/n0`). */
+  readonly id: string;
+  readonly item: GraphItem;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  /** Nesting depth (0 at the top). */
+  readonly depth: number;
+  /** The label drawn in the box (groups: at their top). */
+  readonly label: string;
+  /** A group (scatter, conditional, expanded sub-workflow), drawn behind its children. */
+  readonly group: boolean;
+}
+
+/** One routed edge: a polyline. */
+export interface PlacedEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly points: readonly { readonly x: number; readonly y: number }[];
+}
+
+/** A laid-out picture. */
+export interface Layout {
+  readonly width: number;
+  readonly height: number;
+  /** Groups before their children (draw in this order). */
+  readonly nodes: readonly PlacedNode[];
+  readonly edges: readonly PlacedEdge[];
+}
+
+/** Font metrics the boxes are sized for (the SVG uses the same font size). */
+export const FONT_SIZE = 12;
+const CHAR_WIDTH = 7.2;
+const NODE_HEIGHT = 34;
+const GROUP_HEADER = 26;
+
+/** Options of `layoutModel`. */
+export interface LayoutOptions {
+  /** Draw sub-workflow bodies inside their call (true) or leave the call a single box (false). */
+  readonly expandSubworkflows: boolean;
+}
+
+let elk: Promise<ELK> | undefined;
+
+/** ELK, loaded when first needed (it is large: commands that draw nothing never load it). */
+function loadElk(): Promise<ELK> {
+  // The package is CommonJS: under Node's ESM its default export is the constructor itself.
+  elk ??= import("elkjs/lib/elk.bundled.js").then((m) => new (m.default as unknown as new () => ELK)());
+  return elk;
+}
+
+/** Layouts already computed, by model (a run's report is redrawn many times from one model). */
+const cache = new WeakMap<GraphModel, Map<boolean, Promise<Layout>>>();
+
+/**
+ * Lays `model` out (once per model and options). A model that carries its
+ * stored layout (`withStoredLayouts`) is drawn from it, without ELK.
+ */
+export function layoutModel(model: GraphModel, options: LayoutOptions): Promise<Layout> {
+  let byOption = cache.get(model);
+  if (!byOption) cache.set(model, (byOption = new Map()));
+  let layout = byOption.get(options.expandSubworkflows);
+  if (!layout) {
+    layout = model.layout && !options.expandSubworkflows ? Promise.resolve(fromStored(model, model.layout)) : computeLayout(model, options);
+    byOption.set(options.expandSubworkflows, layout);
+  }
+  return layout;
+}
+
+/** A layout without its items (they are the model's), to store beside the model in `run.json`. */
+export interface StoredLayout {
+  readonly width: number;
+  readonly height: number;
+  readonly nodes: readonly Omit<PlacedNode, "item">[];
+  readonly edges: readonly PlacedEdge[];
+}
+
+/**
+ * The model, and every sub-workflow's model in it, with its collapsed
+ * layout stored (what reports draw): a report rebuilt from `run.json` then
+ * needs no layout run (ELK takes about a second just to load).
+ */
+export async function withStoredLayouts(model: GraphModel): Promise<GraphModel> {
+  const attach = async (m: GraphModel): Promise<GraphModel> => {
+    const mapItem = async (i: GraphItem): Promise<GraphItem> => {
+      if (i.kind === "call" && i.body) return { ...i, body: await attach(i.body) };
+      if (i.kind === "scatter" || i.kind === "conditional") return { ...i, children: await Promise.all(i.children.map(mapItem)) };
+      return i;
+    };
+    const items = await Promise.all(m.items.map(mapItem));
+    const bare: GraphModel = { name: m.name, kind: m.kind, items, edges: m.edges };
+    const l = await layoutModel(bare, { expandSubworkflows: false });
+    const stored: StoredLayout = { width: l.width, height: l.height, nodes: l.nodes.map(({ item: _item, ...rest }) => rest), edges: l.edges };
+    return { ...bare, layout: stored };
+  };
+  return attach(model);
+}
+
+function fromStored(model: GraphModel, stored: StoredLayout): Layout {
+  const byId = new Map<string, GraphItem>();
+  for (const i of allItems(model.items)) byId.set(i.id, i);
+  const nodes: PlacedNode[] = [];
+  for (const n of stored.nodes) {
+    const item = byId.get(n.id);
+    if (item) nodes.push({ ...n, item });
+  }
+  return { width: stored.width, height: stored.height, nodes, edges: stored.edges };
+}
+
+async function computeLayout(model: GraphModel, options: LayoutOptions): Promise<Layout> {
+  const info = new Map<string, { item: GraphItem; depth: number; label: string; group: boolean }>();
+  const edges: ElkExtendedEdge[] = [];
+  let edgeCount = 0;
+  const build = (m: GraphModel, prefix: string, depth: number): ElkNode[] => {
+    const idOf = (raw: string) => prefix + raw;
+    for (const e of m.edges) edges.push({ id: `e${edgeCount++}`, sources: [idOf(e.from)], targets: [idOf(e.to)] });
+    const node = (i: GraphItem): ElkNode => {
+      const id = idOf(i.id);
+      const group = (label: string, children: ElkNode[]): ElkNode => {
+        info.set(id, { item: i, depth, label, group: true });
+        return {
+          id,
+          children,
+          layoutOptions: {
+            "elk.padding": `[top=${GROUP_HEADER},left=12,bottom=12,right=12]`,
+            "elk.nodeSize.constraints": "MINIMUM_SIZE",
+            "elk.nodeSize.minimum": `(${textWidth(label) + 24}, 40)`,
+          },
+        };
+      };
+      switch (i.kind) {
+        case "input":
+        case "output":
+        case "call": {
+          if (i.kind === "call" && i.body && options.expandSubworkflows)
+            return group(`${i.name}: workflow ${i.callee}`, build(i.body, `${id}/`, depth + 1));
+          const label = i.kind === "call" ? (i.name === i.callee ? i.name : `${i.name} (${i.callee})`) : `${i.name}: ${i.type}`;
+          info.set(id, { item: i, depth, label, group: false });
+          return { id, width: textWidth(label) + 24, height: NODE_HEIGHT };
+        }
+        case "scatter":
+        case "conditional":
+          return group(i.label, i.children.map(node));
+        default:
+          return assertUnreachable(i);
+      }
+    };
+    return m.items.map(node);
+  };
+  const root: ElkNode = {
+    id: "root",
+    layoutOptions: {
+      "elk.algorithm": "layered",
+      "elk.direction": "DOWN",
+      "elk.hierarchyHandling": "INCLUDE_CHILDREN",
+      "elk.edgeRouting": "ORTHOGONAL",
+      "elk.layered.spacing.nodeNodeBetweenLayers": "36",
+      "elk.spacing.nodeNode": "24",
+      "elk.padding": "[top=12,left=12,bottom=12,right=12]",
+      "elk.json.shapeCoords": "ROOT",
+      "elk.json.edgeCoords": "ROOT",
+    },
+    children: build(model, "", 0),
+    edges,
+  };
+  const out = await (await loadElk()).layout(root);
+  const nodes: PlacedNode[] = [];
+  const collect = (n: ElkNode) => {
+    for (const c of n.children ?? []) {
+      const i = info.get(c.id)!;
+      nodes.push({ id: c.id, item: i.item, depth: i.depth, label: i.label, group: i.group, x: c.x ?? 0, y: c.y ?? 0, width: c.width ?? 0, height: c.height ?? 0 });
+      collect(c);
+    }
+  };
+  collect(out);
+  const placedEdges: PlacedEdge[] = [];
+  const collectEdges = (n: ElkNode) => {
+    for (const e of (n.edges ?? []) as ElkExtendedEdge[]) {
+      for (const s of e.sections ?? [])
+        placedEdges.push({ from: e.sources[0]!, to: e.targets[0]!, points: [s.startPoint, ...(s.bendPoints ?? []), s.endPoint] });
+    }
+    for (const c of n.children ?? []) collectEdges(c);
+  };
+  collectEdges(out);
+  return { width: out.width ?? 0, height: out.height ?? 0, nodes, edges: placedEdges };
+}
+
+/** The estimated width of `text` at FONT_SIZE. */
+export function textWidth(text: string): number {
+  return Math.ceil(text.length * CHAR_WIDTH);
+}
