@@ -20,6 +20,7 @@ import { containerPath, hostPath, type AttemptLayout, type AttemptResult, type H
 import type { FileIO } from "../eval/context.js";
 import { nodeFileIO, type NodeFileIOOptions } from "../eval/node-io.js";
 import { ValueError } from "../values/errors.js";
+import { outputUnderLinkName } from "./output-links.js";
 import type { AttemptPaths } from "./run-dir.js";
 
 /** Maps the paths a finished attempt's outputs name to host paths; one per attempt. */
@@ -47,7 +48,7 @@ export class OutputPaths {
     if (this.isAttemptFile(p)) return (await exists(p)) ? hostPath(p) : undefined;
     const key = this.commandView(p);
     if (!this.mapped.has(key)) this.mapped.set(key, await this.result.toHost(containerPath(key)));
-    return this.mapped.get(key);
+    return outputUnderLinkName(key, this.mapped.get(key), this.layout.workDir, this.paths.workDir);
   }
 
   /**

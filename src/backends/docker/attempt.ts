@@ -211,7 +211,8 @@ export async function toHost(url: string, container: Docker.Container, request: 
   if (mapped !== undefined) {
     const st = await lstat(mapped).catch(() => undefined);
     if (st === undefined) return undefined;
-    if (st.isSymbolicLink()) {
+    // Only a link the command made (in its work dir) names a container path; an input's host path is opened on the host.
+    if (st.isSymbolicLink() && mapped.startsWith(request.workDir + "/")) {
       const target = await readlink(mapped);
       if (path.isAbsolute(target)) {
         const through = mountedHostPath(target as ContainerPath, request.layout, files);
