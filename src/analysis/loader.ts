@@ -14,6 +14,7 @@ import { compareSpans } from "../diagnostics/span.js";
 import type { Document } from "../syntax/ast.js";
 import { parseDocument } from "../syntax/parse.js";
 import { checkDocument, type ImportOutcome } from "./document.js";
+import { httpImportReader } from "./http-import.js";
 import type { Analysis, MultiAnalysis } from "./index.js";
 import * as msg from "./messages.js";
 import type { CheckedDocument } from "./model.js";
@@ -26,13 +27,12 @@ export function resolveImportUri(importer: string, uri: string): string {
   return isAbsolute(uri) ? uri : resolve(dirname(importer), uri);
 }
 
-/** Reads local files as UTF-8 and http(s) URLs with fetch. */
+/** This process's reader of http(s) imports: each URL fetched once (see ./http-import.ts). */
+const httpImports = httpImportReader();
+
+/** Reads local files as UTF-8 and http(s) URLs with fetch (once per URL, with a timeout). */
 export async function defaultReader(uri: string): Promise<string> {
-  if (/^https?:\/\//.test(uri)) {
-    const res = await fetch(uri);
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    return await res.text();
-  }
+  if (/^https?:\/\//.test(uri)) return httpImports(uri);
   return await readFile(uri, "utf8");
 }
 

@@ -21,6 +21,7 @@ import { ContainmentError } from "../backends/layout.js";
 import type { FileIO } from "../eval/context.js";
 import { nodeFileIO, type NodeFileIOOptions } from "../eval/node-io.js";
 import { ValueError } from "../values/errors.js";
+import { outputUnderLinkName } from "./output-links.js";
 import type { AttemptPaths } from "./run-dir.js";
 
 /** What a path maps to: a host path, nothing there, or refused (it would leave the box). */
@@ -51,7 +52,7 @@ export class OutputPaths {
     const view = this.commandView(p);
     const key = keyOf(view, kind);
     if (!this.mapped.has(key)) await this.map(key, view, kind);
-    return unwrap(this.mapped.get(key)!);
+    return outputUnderLinkName(view, unwrap(this.mapped.get(key)!), this.layout.workDir, this.paths.workDir);
   }
 
   /**
