@@ -5,8 +5,10 @@
  *
  * Exit codes (ExitCode in ./program.ts):
  *   0    the run succeeded; stdout holds the outputs JSON
- *   1    the run started and failed (a task failed, an expression failed);
- *        `<run dir>/error.json` says which call, which attempt, exit code
+ *   1    the run started and failed (a task failed, an expression failed, the
+ *        engine stopped answering, the run directory could not take the
+ *        outputs: they are on stdout all the same); `<run dir>/error.json`
+ *        says which call, which attempt, exit code
  *   2    nothing ran: bad usage, invalid config, the chosen backend is
  *        unavailable (no engine answers), a document with errors, invalid
  *        inputs (unknown key, wrong type, missing file), no target, the run
@@ -26,7 +28,7 @@ import { runDocument, type RunOutcome } from "../runtime/engine.js";
 import { NoticeRelay } from "../runtime/events.js";
 import { InputsError, parseInputsText } from "../runtime/inputs.js";
 import { stringifyJson } from "../values/json-text.js";
-import { setActiveCancellation } from "./interrupt.js";
+import { setAbandonHandler, setActiveCancellation } from "./interrupt.js";
 import { addCommand, ExitCode } from "./program.js";
 import { Progress, type ProgressSink } from "./progress.js";
 
@@ -127,9 +129,17 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
       cancellation,
       observer: progress.observe,
       notices,
+      // If the process is abandoned with the run still going (see main.ts), error.json says so.
+      onRunDir: (dir) =>
+        setAbandonHandler(
+          dir &&
+            (() =>
+              dir.writeErrorNow({ error: "internal error: wdlrun stopped with the run still going (an operation never settled); see the log", failures: [] })),
+        ),
     });
   } finally {
     setActiveCancellation(undefined);
+    setAbandonHandler(undefined);
     progress.stop();
   }
   return report(outcome, streams, err);
@@ -142,6 +152,8 @@ function report(outcome: RunOutcome, streams: RunStreams, err: (line: string) =>
       err(`wdlrun: run succeeded; run directory: ${outcome.runDir}`);
       return ExitCode.ok;
     case "failed":
+      // Outputs computed but not recorded (a full disk): they still go to stdout.
+      if (outcome.outputs) streams.stdout.write(stringifyJson(outcome.outputs, 2) + "\n");
       err(`wdlrun: run failed: ${outcome.report.error}`);
       err(`wdlrun: run directory: ${outcome.runDir} (details in error.json)`);
       return ExitCode.failure;
@@ -158,6 +170,7 @@ function report(outcome: RunOutcome, streams: RunStreams, err: (line: string) =>
       return ExitCode.invalid;
     case "no-target":
     case "no-run-dir":
+    case "backend-failed":
       err(`wdlrun: ${outcome.message}`);
       return ExitCode.invalid;
     case "unsatisfiable":

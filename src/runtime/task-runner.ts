@@ -7,7 +7,7 @@
  * evaluates the outputs (File outputs mapped to host paths through
  * AttemptResult.toHost, see ./output-paths.ts). Failed commands are retried up to `max_retries`.
  */
-import { open, writeFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import path from "node:path";
 import type { CheckedTask } from "../analysis/index.js";
 import { containerPath, hostPath, type AttemptLayout, type AttemptResult, type GrantedResources, type HostPath } from "../backends/backend.js";
@@ -29,7 +29,7 @@ import { RequirementError } from "./requirements/read-value.js";
 import { AcquireAbortedError, ResourceRefusedError, type Lease } from "./resource-pool.js";
 import type { RunContext } from "./run-context.js";
 import { OutputPaths } from "./output-paths.js";
-import { attemptPaths, callIdOf, createAttemptDir, type AttemptPaths } from "./run-dir.js";
+import { attemptPaths, callIdOf, createAttemptDir, writeRunFile, type AttemptPaths } from "./run-dir.js";
 import { StoppedError } from "./scheduler.js";
 import { taskVariable } from "./task-variable.js";
 import { collectPaths, mapPaths, MissingPathError } from "./value-paths.js";
@@ -183,7 +183,7 @@ async function runAttempt(
     } catch (e) {
       return `rendering the command: ${describeError(e)}`;
     }
-    await writeFile(paths.commandFile, command.endsWith("\n") || command === "" ? command : command + "\n");
+    await writeRunFile(paths.commandFile, command.endsWith("\n") || command === "" ? command : command + "\n");
     return undefined;
   };
   let resources = resourcesOf(constraints.cpu, constraints.memoryBytes, []);

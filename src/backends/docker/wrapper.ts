@@ -20,6 +20,15 @@ export function shQuote(s: string): string {
 }
 
 /**
+ * The command that hands `paths` (recursively) to `owner`: the wrapper's last
+ * step, and what a forced stop or a sweep runs in the container when the
+ * wrapper could not get there.
+ */
+export function handBackScript(owner: FileOwner, paths: readonly ContainerPath[]): string {
+  return `chown -R ${owner.uid}:${owner.gid} ${paths.map(shQuote).join(" ")} 2>/dev/null`;
+}
+
+/**
  * The wrapper script. `shell` runs the command (e.g. `bash`); `chownPaths` are
  * chowned recursively to `owner` after the command ends, whatever its status.
  * As PID 1 the wrapper gets no default signal handling, so it traps TERM/INT
@@ -43,9 +52,7 @@ export function wrapAround(run: string, owner: FileOwner | undefined, chownPaths
     `wait "$child"; rc=$?`,
     `while kill -0 "$child" 2>/dev/null; do wait "$child"; rc=$?; done`,
   ];
-  if (owner !== undefined && chownPaths.length > 0) {
-    lines.push(`chown -R ${owner.uid}:${owner.gid} ${chownPaths.map(shQuote).join(" ")} 2>/dev/null`);
-  }
+  if (owner !== undefined && chownPaths.length > 0) lines.push(handBackScript(owner, chownPaths));
   lines.push(`exit "$rc"`);
   return lines.join("\n");
 }
