@@ -150,6 +150,7 @@ export function summarize(o: RunOutcome): string {
       return o.problems.slice(0, 2).join(" | ");
     case "no-target":
     case "no-run-dir":
+    case "backend-failed":
       return o.message;
     case "unsatisfiable":
       return o.problems.slice(0, 2).join(" | ");

@@ -1,25 +1,27 @@
 /**
  * The process entry point: the only place that handles signals and calls
  * process.exit. Usage errors exit 2; uncaught internal errors print one line
- * (with the stack only when WDLRUN_DEBUG is set) and exit 1.
+ * (with the stack only when WDLRUN_DEBUG is set) and exit 1, and so does a
+ * command whose work stops with no outcome (the event loop empties while it
+ * is still pending): wdlrun never exits 0 without having finished.
  */
 import { CommanderError } from "commander";
 import "./commands.js";
-import { interrupt } from "./interrupt.js";
+import { abandoned, interrupt } from "./interrupt.js";
 import { buildProgram, ExitCode } from "./program.js";
 
-// Ctrl-C (and SIGTERM): the first stops scheduling, the second aborts running
-// tasks (see src/runtime/cancellation.ts); with no run going, exit at once.
+// Ctrl-C (and SIGTERM): the first stops scheduling, the second aborts running tasks, later ones say
+// what the run still waits for (see src/runtime/cancellation.ts); with no run going, exit at once.
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
   process.on(sig, () => {
-    if (!interrupt()) process.exit(ExitCode.interrupted);
+    if (!interrupt("interrupt")) process.exit(ExitCode.interrupted);
   });
 }
 // The terminal went away (SIGHUP): nobody is left to wait for running tasks, so abort them at once
-// (both stages) and clean up as for a second Ctrl-C. Writing to the gone terminal may now fail: ignored.
+// and clean up as after a second Ctrl-C. Writing to the gone terminal may now fail: ignored.
 process.on("SIGHUP", () => {
   for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
-  if (!interrupt() || !interrupt()) process.exit(ExitCode.interrupted);
+  if (!interrupt("hang-up")) process.exit(ExitCode.interrupted);
 });
 
 async function main(argv: string[]): Promise<number> {
@@ -39,11 +41,27 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
+let settled = false;
+// Nothing is left to run, yet the command has no outcome: some operation can never settle (an engine
+// connection that neither answers nor fails, say). That is a failure, never a success.
+process.on("beforeExit", () => {
+  if (settled) return;
+  settled = true;
+  process.stderr.write("wdlrun: internal error: the command stopped with no outcome (an operation never settled); nothing more will happen\n");
+  abandoned();
+  process.exitCode = ExitCode.failure;
+});
+
 main(process.argv).then(
   (code) => {
+    settled = true;
     process.exitCode = code;
+    // Requests still pending to an engine that hangs must not keep wdlrun from exiting (stdout and
+    // stderr are written synchronously to files and pipes): exit a second after the outcome at most.
+    setTimeout(() => process.exit(code), 1000).unref();
   },
   (e: unknown) => {
+    settled = true;
     const msg = e instanceof Error ? e.message : String(e);
     process.stderr.write(`wdlrun: internal error: ${msg}\n`);
     if (process.env.WDLRUN_DEBUG && e instanceof Error && e.stack) process.stderr.write(e.stack + "\n");

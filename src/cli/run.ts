@@ -5,8 +5,10 @@
  *
  * Exit codes (ExitCode in ./program.ts):
  *   0    the run succeeded; stdout holds the outputs JSON
- *   1    the run started and failed (a task failed, an expression failed);
- *        `<run dir>/error.json` says which call, which attempt, exit code
+ *   1    the run started and failed (a task failed, an expression failed, the
+ *        engine stopped answering, the run directory could not take the
+ *        outputs: they are on stdout all the same); `<run dir>/error.json`
+ *        says which call, which attempt, exit code
  *   2    nothing ran: bad usage, invalid config, the chosen backend is
  *        unavailable (no engine answers), a document with errors, invalid
  *        inputs (unknown key, wrong type, missing file), no target, the run
@@ -25,7 +27,7 @@ import type { BackendSetup } from "../runtime/backend-factory.js";
 import { Cancellation } from "../runtime/cancellation.js";
 import type { RunOutcome } from "../runtime/engine.js";
 import { NoticeRelay } from "../runtime/events.js";
-import { setActiveCancellation } from "./interrupt.js";
+import { setAbandonHandler, setActiveCancellation } from "./interrupt.js";
 import { addCommand, ExitCode } from "./program.js";
 import { Progress, type ProgressSink } from "./progress.js";
 
@@ -148,9 +150,17 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
       observer: progress.observe,
       notices,
       ...(config.cache.enabled ? { cache: new (await import("../runtime/cache/call-cache.js")).CallCache(config.cache.dir) } : {}),
+      // If the process is abandoned with the run still going (see main.ts), error.json says so.
+      onRunDir: (dir) =>
+        setAbandonHandler(
+          dir &&
+            (() =>
+              dir.writeErrorNow({ error: "internal error: wdlrun stopped with the run still going (an operation never settled); see the log", failures: [] })),
+        ),
     });
   } finally {
     setActiveCancellation(undefined);
+    setAbandonHandler(undefined);
     progress.stop();
   }
   return report(outcome, streams, err);
@@ -163,6 +173,8 @@ function report(outcome: RunOutcome, streams: RunStreams, err: (line: string) =>
       err(`wdlrun: run succeeded; run directory: ${outcome.runDir}`);
       return ExitCode.ok;
     case "failed":
+      // Outputs computed but not recorded (a full disk): they still go to stdout.
+      if (outcome.outputsText !== undefined) streams.stdout.write(outcome.outputsText);
       err(`wdlrun: run failed: ${outcome.report.error}`);
       err(`wdlrun: run directory: ${outcome.runDir} (details in error.json)`);
       return ExitCode.failure;
@@ -179,6 +191,7 @@ function report(outcome: RunOutcome, streams: RunStreams, err: (line: string) =>
       return ExitCode.invalid;
     case "no-target":
     case "no-run-dir":
+    case "backend-failed":
       err(`wdlrun: ${outcome.message}`);
       return ExitCode.invalid;
     case "unsatisfiable":

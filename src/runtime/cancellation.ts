@@ -41,7 +41,11 @@ export class Cancellation {
     return this.stageNow !== "none";
   }
 
-  /** Advances one stage (none → stopping → aborting) and returns the new stage. */
+  /**
+   * Advances one stage (none → stopping → aborting) and returns the new stage;
+   * at aborting it stays there (listeners hear each request: the run says what
+   * it still waits for).
+   */
   request(): CancellationStage {
     if (this.stageNow === "none") {
       this.stageNow = "stopping";
@@ -54,9 +58,10 @@ export class Cancellation {
     return this.stageNow;
   }
 
-  /** Goes straight to aborting (used when a run fails without --keep-going and must not wait). */
+  /** Goes straight to aborting (a hang-up: nobody is left to wait for running tasks); a request like any other once there. */
   abortNow(): void {
-    while (this.stageNow !== "aborting") this.request();
+    do this.request();
+    while (this.stageNow !== "aborting");
   }
 
   /** Calls `f` at each stage change. */

@@ -8,7 +8,7 @@
  */
 import path from "node:path";
 import { analyzeFile, type Analysis, type Callable } from "../analysis/index.js";
-import type { Backend } from "../backends/backend.js";
+import type { Backend, Capacity } from "../backends/backend.js";
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { valueToJson } from "../values/json.js";
 import { stringifyJson } from "../values/json-text.js";
@@ -23,7 +23,7 @@ import { buildInputTree, InputsError, parseKeyValueArgs, plainInputs, type Input
 import { preflight } from "./preflight.js";
 import { ResourcePool } from "./resource-pool.js";
 import { FailurePolicy, type RunContext } from "./run-context.js";
-import { callDirName, RunDir } from "./run-dir.js";
+import { callDirName, describeFsError, RunDir } from "./run-dir.js";
 import { NodesFailedError, StoppedError } from "./scheduler.js";
 import { chooseTarget } from "./target.js";
 import { runTask } from "./task-runner.js";
@@ -60,6 +60,8 @@ export interface RunRequest {
   readonly checkInputFiles?: boolean;
   /** `--strict`: the document's leniency warnings are errors (nothing runs). */
   readonly strict?: boolean;
+  /** Called with the run directory once it exists (and undefined when the run is over). */
+  readonly onRunDir?: (dir: RunDir | undefined) => void;
 }
 
 /** What `error.json` holds. */
@@ -75,7 +77,8 @@ export interface ErrorReport {
 export type RunOutcome =
   /** `outputs` as JSON data (Floats as numbers); `outputsText` as written to `outputs.json` and stdout (whole Floats as `5.0`). */
   | { readonly kind: "succeeded"; readonly outputs: Record<string, unknown>; readonly outputsText: string; readonly runDir: string }
-  | { readonly kind: "failed"; readonly report: ErrorReport; readonly runDir: string }
+  /** `outputsText`: computed, but the run directory could not take them (a full disk): they go to stdout all the same. */
+  | { readonly kind: "failed"; readonly report: ErrorReport; readonly runDir: string; readonly outputsText?: string }
   | { readonly kind: "interrupted"; readonly runDir: string }
   | { readonly kind: "invalid-document"; readonly analysis: Analysis; readonly diagnostics: readonly Diagnostic[] }
   | { readonly kind: "invalid-inputs"; readonly problems: readonly string[] }
@@ -83,7 +86,12 @@ export type RunOutcome =
   /** Some task asks for more than the backend can ever give (found before anything ran). */
   | { readonly kind: "unsatisfiable"; readonly problems: readonly string[] }
   /** The run directory could not be created (nothing ran). */
-  | { readonly kind: "no-run-dir"; readonly message: string };
+  | { readonly kind: "no-run-dir"; readonly message: string }
+  /** The backend failed before anything ran (its engine stopped answering). */
+  | { readonly kind: "backend-failed"; readonly message: string };
+
+/** How long an aborted run waits for its running attempts to stop before it ends all the same. */
+export const ABORT_DEADLINE_MS = 15_000;
 
 /** Analyses, checks inputs and runs `request.file`. */
 export async function runDocument(request: RunRequest): Promise<RunOutcome> {
@@ -121,7 +129,13 @@ async function runDocumentInner(request: RunRequest): Promise<RunOutcome> {
     throw e;
   }
 
-  const pool = new ResourcePool(await request.backend.capacity(), {
+  let capacity: Capacity;
+  try {
+    capacity = await request.backend.capacity();
+  } catch (e) {
+    return { kind: "backend-failed", message: describeError(e) };
+  }
+  const pool = new ResourcePool(capacity, {
     tryWithMax: request.tryWithMax ?? false,
     maxActive: request.concurrency ?? 0,
   });
@@ -135,7 +149,11 @@ async function runDocumentInner(request: RunRequest): Promise<RunOutcome> {
   } catch (e) {
     return { kind: "no-run-dir", message: `cannot create a run directory in ${out}: ${describeFsError(e)}` };
   }
-  await runDir.writeInputs(rawInputs);
+  try {
+    await runDir.writeInputs(rawInputs);
+  } catch (e) {
+    return { kind: "no-run-dir", message: `${describeError(e)}; nothing was run` };
+  }
   const recorder = new RunRecorder({
     dir: runDir.dir,
     runId: runDir.runId,
@@ -146,6 +164,24 @@ async function runDocumentInner(request: RunRequest): Promise<RunOutcome> {
     inputs: rawInputs,
   });
   recorder.start();
+  request.onRunDir?.(runDir);
+  try {
+    return await runIn(request, runDir, recorder, target, tree, pool, warnings);
+  } finally {
+    request.onRunDir?.(undefined);
+  }
+}
+
+/** Runs the target in its run directory and writes outputs.json or error.json. */
+async function runIn(
+  request: RunRequest,
+  runDir: RunDir,
+  recorder: RunRecorder,
+  target: Callable,
+  tree: InputTree,
+  pool: ResourcePool,
+  warnings: readonly string[],
+): Promise<RunOutcome> {
   const started = Date.now();
   const cancellation = request.cancellation ?? new Cancellation();
   const control = new FailurePolicy(request.keepGoing ?? false, cancellation);
@@ -155,9 +191,22 @@ async function runDocumentInner(request: RunRequest): Promise<RunOutcome> {
     recorder.observe(e);
     request.observer?.(e);
   };
-  cancellation.onChange((stage) => {
-    if (stage !== "none") emit({ kind: "cancel-requested", stage });
+  // Once aborting, the run waits at most ABORT_DEADLINE_MS for its attempts to stop.
+  let abortedAt: number | undefined;
+  let deadlineTimer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    cancellation.onChange((stage) => {
+      if (stage === "none") return;
+      const again = stage === "aborting" && abortedAt !== undefined;
+      if (stage === "aborting" && abortedAt === undefined) {
+        abortedAt = Date.now();
+        deadlineTimer = setTimeout(() => reject(new AbortDeadlineError()), ABORT_DEADLINE_MS);
+      }
+      const leftMs = abortedAt === undefined ? undefined : Math.max(0, abortedAt + ABORT_DEADLINE_MS - Date.now());
+      emit({ kind: "cancel-requested", stage, running: pool.active, again, ...(leftMs !== undefined ? { leftMs } : {}) });
+    });
   });
+  deadline.catch(() => undefined);
   control.stopSignal.addEventListener(
     "abort",
     // Counted once the failing call has given its resources back (it stops the run just before).
@@ -177,28 +226,32 @@ async function runDocumentInner(request: RunRequest): Promise<RunOutcome> {
   for (const w of warnings) emit({ kind: "notice", message: w });
 
   let outcome: RunOutcome;
+  let outputsText: string | undefined;
   try {
-    const outputs = await runTarget(rt, target, tree, request.workDir ?? process.cwd());
+    const outputs = await Promise.race([runTarget(rt, target, tree, request.workDir ?? process.cwd()), deadline]);
     const json: Record<string, unknown> = {};
     const marked: Record<string, unknown> = {};
     for (const [name, v] of outputs) {
       json[`${target.name}.${name}`] = valueToJson(v);
       marked[`${target.name}.${name}`] = valueToJson(v, { floats: "marked" });
     }
-    const text = stringifyJson(marked, 2) + "\n";
-    await runDir.writeOutputs(text);
-    outcome = { kind: "succeeded", outputs: json, outputsText: text, runDir: runDir.dir };
+    outputsText = stringifyJson(marked, 2) + "\n";
+    await runDir.writeOutputs(outputsText);
+    outcome = { kind: "succeeded", outputs: json, outputsText, runDir: runDir.dir };
   } catch (e) {
-    if (cancellation.stopping && (e instanceof StoppedError || control.failures.length === 0)) {
-      await runDir.writeError({ error: "the run was interrupted", failures: [] });
-      outcome = { kind: "interrupted", runDir: runDir.dir };
+    if (e instanceof AbortDeadlineError) {
+      outcome = await recordEnd(runDir, emit, { kind: "interrupted", runDir: runDir.dir }, { error: `the run was interrupted; ${e.message}`, failures: [] });
+    } else if (cancellation.stopping && (e instanceof StoppedError || control.failures.length === 0)) {
+      outcome = await recordEnd(runDir, emit, { kind: "interrupted", runDir: runDir.dir }, { error: "the run was interrupted", failures: [] });
     } else {
       const report = errorReport(e, control.failures);
-      await runDir.writeError(report);
-      outcome = { kind: "failed", report, runDir: runDir.dir };
+      outcome = await recordEnd(runDir, emit, { kind: "failed", report, runDir: runDir.dir, ...(outputsText !== undefined ? { outputsText } : {}) }, report);
     }
+  } finally {
+    clearTimeout(deadlineTimer);
   }
   if (request.cache) emit({ kind: "notice", message: cacheSummary(request.cache) });
+  if (runDir.logProblem !== undefined) emit({ kind: "notice", message: `${runDir.logProblem}: the log is incomplete` });
   request.notices?.attach(undefined);
   for (const line of recorder.findings()) emit({ kind: "notice", message: line });
   await recorder.finish(outcome.kind === "succeeded" ? "succeeded" : outcome.kind === "interrupted" ? "interrupted" : "failed", {
@@ -224,21 +277,30 @@ function runTarget(rt: RunContext, target: Callable, tree: InputTree, workDir: s
   });
 }
 
-/** A file-system error in words (`not a directory`), without the stack. */
-function describeFsError(e: unknown): string {
-  switch ((e as NodeJS.ErrnoException).code) {
-    case "EEXIST":
-    case "ENOTDIR":
-      return "a path component is a file, not a directory";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "EROFS":
-      return "read-only file system";
-    case "ENOSPC":
-      return "no space left on the device";
-    default:
-      return e instanceof Error ? e.message : String(e);
+/** The run's attempts did not all stop within ABORT_DEADLINE_MS of the abort. */
+class AbortDeadlineError extends Error {
+  constructor() {
+    super(
+      `its running tasks did not all stop within ${ABORT_DEADLINE_MS / 1000} s (the engine may not be answering): ` +
+        "the next run or wdlrun clean removes what is left",
+    );
+    this.name = "AbortDeadlineError";
+  }
+}
+
+/**
+ * Writes `report` as error.json and returns `outcome`; when error.json cannot
+ * be written either (a full disk), says so as a notice and adds it to a failed
+ * outcome's report.
+ */
+async function recordEnd(runDir: RunDir, emit: (e: RunEvent) => void, outcome: RunOutcome, report: ErrorReport): Promise<RunOutcome> {
+  try {
+    await runDir.writeError(report);
+    return outcome;
+  } catch (e) {
+    const why = describeError(e);
+    emit({ kind: "notice", message: why });
+    return outcome.kind === "failed" ? { ...outcome, report: { ...outcome.report, error: `${outcome.report.error}\n${why}` } } : outcome;
   }
 }
 

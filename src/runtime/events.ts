@@ -34,7 +34,11 @@ export type RunEvent =
   /** The run stopped (a failure elsewhere, or an interrupt) before this call finished. */
   | { readonly kind: "call-stopped"; readonly callId: string; readonly started: boolean }
   | { readonly kind: "notice"; readonly message: string }
-  | { readonly kind: "cancel-requested"; readonly stage: "stopping" | "aborting" }
+  /**
+   * An interrupt: `running` attempts were running; `again` when the run was already aborting;
+   * `leftMs`, when aborting, is how long the run still waits for them at most.
+   */
+  | { readonly kind: "cancel-requested"; readonly stage: "stopping" | "aborting"; readonly running: number; readonly again: boolean; readonly leftMs?: number }
   | { readonly kind: "run-finished"; readonly ok: boolean; readonly elapsedMs: number; readonly interrupted?: boolean };
 
 /** The resources of one attempt: the grant, and which requests the task left at the spec's defaults. */
@@ -149,12 +153,16 @@ export function describeEvent(e: RunEvent): string | undefined {
     case "notice":
       return e.message;
     case "cancel-requested":
-      return e.stage === "stopping"
-        ? "interrupted: no new tasks will start; running tasks finish (interrupt again to abort them)"
-        : "interrupted again: aborting running tasks";
+      if (e.stage === "stopping") return "interrupted: no new tasks will start; running tasks finish (interrupt again to abort them)";
+      return `${e.again ? "still aborting" : "interrupted again: aborting running tasks"}: waiting for ${plural(e.running, "running task")} to stop and their containers to go, at most ${Math.ceil((e.leftMs ?? 0) / 1000)} s more (SIGKILL quits at once; the next run or wdlrun clean removes what is left)`;
     case "run-finished":
       return `run ${e.ok ? "succeeded" : e.interrupted ? "interrupted" : "failed"} after ${(e.elapsedMs / 1000).toFixed(1)}s`;
     default:
       return assertUnreachable(e);
   }
+}
+
+/** `1 running task`, `3 running tasks`. */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

@@ -4,9 +4,11 @@
  * (`call-align`, `call-align-0007` for scatter element 7, nested inside a
  * sub-workflow call's directory), each with `attempt-N/{command, stdout,
  * stderr, work/}`. A `latest` symlink in `<out>` points at the newest run.
- * Nothing a task wrote is ever deleted here.
+ * Nothing a task wrote is ever deleted here. `outputs.json` and `error.json`
+ * are written whole or not at all (a temporary file renamed into place), and a
+ * file wdlrun cannot write (a full disk) fails with a FileWriteError naming it.
  */
-import { createWriteStream, type WriteStream } from "node:fs";
+import { createWriteStream, renameSync, unlinkSync, writeFileSync, type WriteStream } from "node:fs";
 import { mkdir, rename, stat, symlink, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { hostPath, type HostPath } from "../backends/backend.js";
@@ -70,13 +72,54 @@ export function attemptPaths(callDir: HostPath, attempt: number): AttemptPaths {
 
 /** Creates an attempt's directories (`work/`, `write/`). */
 export async function createAttemptDir(p: AttemptPaths): Promise<void> {
-  await mkdir(p.workDir, { recursive: true });
-  await mkdir(p.writeDir, { recursive: true });
+  for (const dir of [p.workDir, p.writeDir]) await mkdir(dir, { recursive: true }).catch((e: unknown) => Promise.reject(new FileWriteError(dir, e)));
+}
+
+/** A file or folder of the run that could not be written; the message names it and why (`no space left on the device`). */
+export class FileWriteError extends Error {
+  constructor(
+    readonly path: string,
+    readonly fsError: unknown,
+  ) {
+    super(`cannot write ${path}: ${describeFsError(fsError)}`);
+    this.name = "FileWriteError";
+  }
+}
+
+/** Writes a file of the run (a command, a JSON file), failing with a FileWriteError. */
+export async function writeRunFile(file: string, text: string): Promise<void> {
+  try {
+    await writeFile(file, text);
+  } catch (e) {
+    throw new FileWriteError(file, e);
+  }
+}
+
+/** A file-system error in words (`no space left on the device`), without the stack. */
+export function describeFsError(e: unknown): string {
+  switch ((e as NodeJS.ErrnoException).code) {
+    case "EEXIST":
+    case "ENOTDIR":
+      return "a path component is a file, not a directory";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EROFS":
+      return "read-only file system";
+    case "ENOSPC":
+      return "no space left on the device";
+    case "EDQUOT":
+      return "disk quota exceeded";
+    default:
+      return e instanceof Error ? e.message : String(e);
+  }
 }
 
 /** One run's directory and its files. */
 export class RunDir {
   private logStream: WriteStream | undefined;
+  /** Why the log could not be written (it is then no longer written); undefined while it can. */
+  logProblem: string | undefined;
 
   private constructor(
     /** The run directory. */
@@ -119,7 +162,7 @@ export class RunDir {
 
   /** Writes `outputs.json` (the text of `outputsJsonText`). */
   writeOutputs(text: string): Promise<void> {
-    return writeFile(path.join(this.dir, "outputs.json"), text);
+    return writeAtomic(path.join(this.dir, "outputs.json"), text);
   }
 
   /** Writes `error.json`. */
@@ -127,9 +170,34 @@ export class RunDir {
     return writeJson(path.join(this.dir, "error.json"), json);
   }
 
-  /** Appends one line to `log` (buffered; never blocks the event loop). */
+  /** Writes `error.json` synchronously (for a process about to exit); never throws. */
+  writeErrorNow(json: unknown): void {
+    const file = path.join(this.dir, "error.json");
+    const tmp = tempName(file);
+    try {
+      writeFileSync(tmp, stringifyJson(json, 2) + "\n");
+      renameSync(tmp, file);
+    } catch {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // Nothing was written.
+      }
+    }
+  }
+
+  /** Appends one line to `log` (buffered; never blocks the event loop). A log that cannot be written is given up, with `logProblem` set. */
   log(line: string): void {
-    this.logStream ??= createWriteStream(path.join(this.dir, "log"), { flags: "a" });
+    if (this.logProblem !== undefined) return;
+    if (!this.logStream) {
+      const file = path.join(this.dir, "log");
+      const stream = createWriteStream(file, { flags: "a" });
+      stream.on("error", (e) => {
+        this.logProblem ??= new FileWriteError(file, e).message;
+        if (this.logStream === stream) this.logStream = undefined;
+      });
+      this.logStream = stream;
+    }
     this.logStream.write(line.endsWith("\n") ? line : line + "\n");
   }
 
@@ -138,12 +206,37 @@ export class RunDir {
     const s = this.logStream;
     this.logStream = undefined;
     if (!s) return Promise.resolve();
-    return new Promise((resolve) => s.end(resolve));
+    return new Promise((resolve) => {
+      s.once("error", () => resolve());
+      s.end(resolve);
+    });
   }
 }
 
-async function writeJson(file: string, json: unknown): Promise<void> {
-  await writeFile(file, stringifyJson(json, 2) + "\n");
+/**
+ * Writes `file` whole or not at all: into a temporary file beside it, renamed
+ * into place; on failure the temporary file is removed and a FileWriteError
+ * names `file`.
+ */
+function writeJson(file: string, json: unknown): Promise<void> {
+  return writeAtomic(file, stringifyJson(json, 2) + "\n");
+}
+
+/** Writes `text` to `file` through a temporary file and a rename: the file is whole or absent, never empty or cut. */
+async function writeAtomic(file: string, text: string): Promise<void> {
+  const tmp = tempName(file);
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, file);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw new FileWriteError(file, e);
+  }
+}
+
+/** A temporary name beside `file` (`.outputs.json.<pid>.tmp`). */
+function tempName(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
 }
 
 /** Replaces `<root>/latest` with a relative symlink to `name` (atomically where possible). */

@@ -32,7 +32,7 @@ import { RequirementError } from "./requirements/read-value.js";
 import { AcquireAbortedError, ResourceRefusedError, type Lease } from "./resource-pool.js";
 import type { RunContext } from "./run-context.js";
 import { OutputPaths } from "./output-paths.js";
-import { attemptPaths, callIdOf, createAttemptDir } from "./run-dir.js";
+import { attemptPaths, callIdOf, createAttemptDir, writeRunFile } from "./run-dir.js";
 import { StoppedError } from "./scheduler.js";
 import { requirementsTaskVariable, taskVariable, type PreviousAttempt } from "./task-variable.js";
 import { taskHasRetryFacts, taskInRequirements } from "../analysis/task-variable.js";
@@ -230,7 +230,7 @@ async function runAttempt(
     } catch (e) {
       return `rendering the command: ${describeError(e)}`;
     }
-    await writeFile(paths.commandFile, command.endsWith("\n") || command === "" ? command : command + "\n");
+    await writeRunFile(paths.commandFile, command.endsWith("\n") || command === "" ? command : command + "\n");
     return undefined;
   };
   let resources = resourcesOf(constraints.cpu, constraints.memoryBytes, []);

@@ -15,7 +15,8 @@ import * as T from "./tokens.js";
 import { fastParser, recoveringParser } from "./parser.js";
 import { BuildContext } from "./build/context.js";
 import { DocumentBuilder } from "./build/document.js";
-import { lexerDiagnostics, parserDiagnostics } from "./syntax-diagnostics.js";
+import { nestingProblem } from "./nesting.js";
+import { lexerDiagnostics, nestedTooDeeply, parserDiagnostics } from "./syntax-diagnostics.js";
 
 /** The shared lexer (built once). */
 const wdlLexer = new Lexer(T.lexerDefinition, { positionTracking: "onlyOffset", ensureOptimizations: false });
@@ -42,6 +43,8 @@ export function parseDocument(text: string, uri: string): ParseResult {
     const tokens = lexed.tokens;
     T.classifyWords(tokens);
     const primary = lexerDiagnostics(lexed.errors, text, uri);
+    const tooDeep = nestingProblem(tokens);
+    if (tooDeep !== undefined) return { document: undefined, diagnostics: [...primary, nestedTooDeeply(tooDeep, text, uri)] };
     const ctx = new BuildContext(uri, text);
     const builder = new DocumentBuilder(ctx);
     const bounds = topLevelChunks(tokens);

@@ -9,6 +9,7 @@ import { error, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Position, Span } from "../diagnostics/span.js";
 import * as T from "./tokens.js";
 import { describeToken } from "./parse-errors.js";
+import { MAX_NESTING } from "./nesting.js";
 
 /** At most this many parser errors are reported per document (later ones are mostly echoes). */
 const MAX_PARSER_ERRORS = 25;
@@ -233,4 +234,14 @@ function helpFor(message: string, tok: IToken, previous: IToken | undefined): st
     return "separate the entries with ','";
   }
   return undefined;
+}
+
+/** The document nests deeper than wdlrun reads (see ./nesting.ts); located at the token that passed the limit. */
+export function nestedTooDeeply(at: IToken, text: string, uri: string): Diagnostic {
+  return error(
+    "nested-too-deeply",
+    `the document is nested too deeply here (more than ${MAX_NESTING} levels of brackets, strings and operators)`,
+    spanAt(text, uri, at.startOffset, at.image.length),
+    "split the expression: give parts of it names of their own",
+  );
 }

@@ -74,8 +74,12 @@ export function parseJsonText(text: string): JsonValue {
 /** A JSON number at `lastIndex` (any length). */
 const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
 
+/** The deepest nesting of arrays and objects JSON data may have. */
+export const MAX_JSON_DEPTH = 200;
+
 class Parser {
   i = 0;
+  depth = 0;
   constructor(readonly s: string) {}
 
   fail(message: string): never {
@@ -98,9 +102,13 @@ class Parser {
     const c = this.s[this.i];
     switch (c) {
       case "{":
-        return this.object();
-      case "[":
-        return this.array();
+      case "[": {
+        // The one depth limit of JSON data: every reader of values recurses over it.
+        if (++this.depth > MAX_JSON_DEPTH) this.fail(`nested too deeply (more than ${MAX_JSON_DEPTH} levels of arrays and objects)`);
+        const v = c === "{" ? this.object() : this.array();
+        this.depth--;
+        return v;
+      }
       case '"':
         return this.string();
       case "t":

@@ -4,8 +4,8 @@
  * container end up owned by that user, and a user outside the socket's group
  * is told how to get access.
  */
-import { spawnSync } from "node:child_process";
-import { chmodSync, lstatSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, lstatSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -53,6 +53,39 @@ describe.skipIf(skip !== "")(`Docker backend as an ordinary user${skip ? ` (${sk
     const attempt = path.dirname(r.workDir!);
     for (const f of ["stdout", "stderr", "work"]) expect(statSync(path.join(attempt, f)).uid).toBe(65534);
   });
+
+  it("hands the files back when an abort has to kill a command that ignores SIGTERM (no second container)", async () => {
+    const group = socketGroup(dockerHost());
+    const dir = tempDir("wdlrun-owner-abort-");
+    chmodSync(dir, 0o777);
+    const file = path.join(dir, "main.wdl");
+    writeFileSync(
+      file,
+      `version 1.1\ntask stubborn { command <<< trap '' TERM; mkdir -p a/b; echo x > a/b/f; touch ready; sleep 300 >>> runtime { docker: "ubuntu:latest" } }\n`,
+    );
+    const cli = path.join(path.dirname(child), "as-user-cli.ts");
+    const ids = JSON.stringify({ uid: 65534, gid: 65534, groups: group !== undefined ? [group] : [] });
+    const proc = spawn(process.execPath, ["--import", "tsx", cli, ids, "run", file, "--backend", "docker", "--out", path.join(dir, "runs")], {
+      cwd: root,
+      env: { ...process.env, DOCKER_HOST: dockerHost(), HOME: dir },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const closed = new Promise<number | null>((resolve) => proc.once("close", resolve));
+    const work = () => readdirSync(path.join(dir, "runs", "latest", "call-stubborn", "attempt-1", "work"));
+    const t0 = Date.now();
+    while (!(existsSync(path.join(dir, "runs", "latest", "call-stubborn", "attempt-1", "work")) && work().includes("ready"))) {
+      if (proc.exitCode !== null || Date.now() - t0 > 60_000) throw new Error(`the task never started: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    proc.kill("SIGINT");
+    await new Promise((r) => setTimeout(r, 200));
+    proc.kill("SIGINT");
+    expect(await closed, stderr).toBe(130);
+    const workDir = path.join(dir, "runs", "latest", "call-stubborn", "attempt-1", "work");
+    for (const f of ["a", "a/b", "a/b/f", "ready"]) expect([f, lstatSync(path.join(workDir, f)).uid]).toEqual([f, 65534]);
+  }, 90_000);
 
   it("explains a permission error on the socket", () => {
     const r = runAs(65534, 65534, [], "true");

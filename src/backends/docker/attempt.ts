@@ -3,8 +3,9 @@
  * GPUs, labels), start, wait (following the container's stats: ./usage.ts), detect an out-of-memory kill, and hand back an
  * AttemptResult whose `toHost` maps or copies what the command wrote and
  * whose `release` removes the container. Aborting stops the container (the
- * wrapper passes SIGTERM on and still fixes file ownership), then removes it
- * after a short grace.
+ * wrapper passes SIGTERM on and still fixes file ownership), then, after a
+ * short grace, hands the files back and removes it (./ending.ts, which also
+ * tells ends nobody asked for apart: engine gone, container removed).
  */
 import { spawn } from "node:child_process";
 import { lstat, mkdir, mkdtemp, open, readdir, rename, rm } from "node:fs/promises";
@@ -13,12 +14,14 @@ import type Docker from "dockerode";
 import { containerPath, hostPath, type AttemptRequest, type AttemptResult, type ContainerPath, type HostPath } from "../backend.js";
 import { ContainmentError, nodeType, requireKind, type NodeType } from "../layout.js";
 import { DockerBackendError, asBackendError, engineMessage, statusOf } from "./client.js";
+import { explainExit, forceStop, waitForExit, withTimeout } from "./ending.js";
 import { gpuDeviceRequest, isNoGpuRuntime, noGpuRuntimeMessage } from "./gpus.js";
 import { LABEL_KEEP, attemptLabels } from "./labels.js";
 
 import { bindMounts } from "./layout.js";
 import { hardeningHostConfig, type Hardening } from "./hardening.js";
 import { ContainerStatsSampler } from "./usage.js";
+import { EngineGoneError, type EngineWatch } from "./liveness.js";
 import { wrapperScript, type FileOwner } from "./wrapper.js";
 
 /** What an attempt needs from its backend. */
@@ -36,10 +39,14 @@ export interface AttemptContext {
   readonly stopGraceSeconds: number;
   /** Called with each container id when created and when removed (the backend tracks live ones). */
   readonly track: (id: string, live: boolean) => void;
+  /** Notices when the engine dies or hangs while containers run. */
+  readonly watch: EngineWatch;
 }
 
 /** The exit code reported for an attempt stopped by an abort. */
 const ABORTED_EXIT = 130;
+/** The most one container removal may take. */
+const REMOVE_TIMEOUT_MS = 10_000;
 
 /** Runs one attempt of `request` in image `image`. */
 export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, image: string, signal: AbortSignal): Promise<AttemptResult> {
@@ -57,10 +64,12 @@ export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, i
 
   let aborted = false;
   let graceTimer: NodeJS.Timeout | undefined;
+  let stopping: Promise<void> | undefined;
+  const stopForGood = () => (stopping ??= forceStop(container, ctx.owner, [request.layout.workDir], remove));
   const onAbort = () => {
     aborted = true;
     container.kill({ signal: "SIGTERM" }).catch(() => undefined);
-    graceTimer = setTimeout(() => void remove(), ctx.stopGraceSeconds * 1000);
+    graceTimer = setTimeout(() => void stopForGood(), ctx.stopGraceSeconds * 1000);
   };
   signal.addEventListener("abort", onAbort, { once: true });
   let sampler: ContainerStatsSampler | undefined;
@@ -81,26 +90,21 @@ export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, i
     sampler = new ContainerStatsSampler(container);
     let exitCode: number;
     try {
-      const status = (await container.wait()) as { StatusCode?: number };
-      exitCode = typeof status.StatusCode === "number" ? status.StatusCode : 255;
+      exitCode = await waitForExit(container, ctx.watch, ctx.url, request.callId);
     } catch (e) {
+      if (e instanceof EngineGoneError) throw e;
       if (aborted) {
-        await remove();
+        await stopForGood();
         return abortedResult(image);
       }
       throw asBackendError(e, ctx.url, `waiting for the container of ${request.callId}`);
     }
     if (aborted) {
-      await remove();
+      await stopForGood();
       return { ...abortedResult(image), exitCode: exitCode === 0 ? ABORTED_EXIT : exitCode };
     }
     const usage = await sampler.stop();
-    // Only a SIGKILLed command can have been killed for memory: inspect just then.
-    let oomKilled = false;
-    if (exitCode === 137) {
-      const info = await container.inspect().catch(() => undefined);
-      oomKilled = info?.State?.OOMKilled === true;
-    }
+    const { oomKilled } = exitCode === 0 ? { oomKilled: false } : await explainExit(ctx.docker, container, ctx.url, request.callId, exitCode);
     return {
       exitCode,
       oomKilled,
@@ -110,7 +114,8 @@ export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, i
       release: () => (ctx.cleanup ? remove() : Promise.resolve()),
     };
   } catch (e) {
-    await remove();
+    // A gone engine answers nothing: the next run's sweep (or wdlrun clean) removes the container.
+    if (!(e instanceof EngineGoneError)) await remove();
     throw e;
   } finally {
     sampler?.close();
@@ -182,12 +187,17 @@ function abortedResult(image: string): AttemptResult {
 function onceRemover(ctx: AttemptContext, container: Docker.Container): () => Promise<void> {
   let removing: Promise<void> | undefined;
   return () => {
-    removing ??= container.remove({ force: true, v: true }).then(
-      () => ctx.track(container.id, false),
-      (e: unknown) => {
-        if (statusOf(e) === 404) ctx.track(container.id, false);
-        // 409: removal already in progress (a concurrent remover); anything else is left for close().
-      },
+    // Bounded: an engine that hangs must not hold the run (close() and the next sweep try again).
+    removing ??= withTimeout(
+      container.remove({ force: true, v: true }).then(
+        () => ctx.track(container.id, false),
+        (e: unknown) => {
+          if (statusOf(e) === 404) ctx.track(container.id, false);
+          // 409: removal already in progress (a concurrent remover); anything else is left for close().
+        },
+      ),
+      REMOVE_TIMEOUT_MS,
+      undefined,
     );
     return removing;
   };

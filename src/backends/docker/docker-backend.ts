@@ -17,6 +17,8 @@ import type { ImageResolver } from "./images.js";
 import { LABEL_COMMON, LABEL_SESSION } from "./labels.js";
 import { dockerLayout } from "./layout.js";
 import { DEFAULT_HARDENING, hardeningFromConfig, type Hardening } from "./hardening.js";
+import { withTimeout } from "./ending.js";
+import { EngineWatch } from "./liveness.js";
 import { maxCpuWithin, runAttempt, type AttemptContext } from "./attempt.js";
 import { describeEngine, imageResolverFor, keptNotice, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "./opening.js";
 import type { FileOwner } from "./wrapper.js";
@@ -76,6 +78,8 @@ export async function dockerEngineAnswers(host?: string, timeoutMs = 2000): Prom
 }
 
 const DEFAULT_DISK = 1024 ** 3;
+/** The most close() waits for the engine. */
+const CLOSE_TIMEOUT_MS = 10_000;
 
 const lifted = new WeakSet<AbortSignal>();
 /** Every running attempt listens on the run's one signal: lift Node's 10-listener leak warning for it. */
@@ -124,6 +128,7 @@ export class DockerBackend implements Backend {
       session: this.session,
       stopGraceSeconds: options.stopGraceSeconds ?? 2,
       track: (id, live) => (live ? this.live.add(id) : this.live.delete(id)),
+      watch: new EngineWatch(docker),
     };
   }
 
@@ -196,6 +201,11 @@ export class DockerBackend implements Backend {
    * there (with cleanup=false, only those still running). Idempotent.
    */
   async close(): Promise<void> {
+    // Bounded: a hung engine must not keep wdlrun from ending (the next run's sweep removes what is left).
+    await withTimeout(this.removeOwn(), CLOSE_TIMEOUT_MS, undefined);
+  }
+
+  private async removeOwn(): Promise<void> {
     let ids: string[];
     try {
       const list = await this.docker.listContainers({ all: true, filters: { label: [LABEL_COMMON, `${LABEL_SESSION}=${this.session}`] } });

@@ -20,6 +20,18 @@ export function shQuote(s: string): string {
 }
 
 /**
+ * The command that hands `paths` (recursively) to `owner` (when there is one)
+ * and clears every set-id bit in them (a setuid-root file in the run directory
+ * would hand root to any local user): the wrapper's last step, and what a
+ * forced stop runs in the container when the wrapper could not get there.
+ */
+export function handBackScript(owner: FileOwner | undefined, paths: readonly ContainerPath[]): string {
+  const quoted = paths.map(shQuote).join(" ");
+  const chmod = `chmod -R ug-s ${quoted} 2>/dev/null`;
+  return owner === undefined ? chmod : `chown -R ${owner.uid}:${owner.gid} ${quoted} 2>/dev/null; ${chmod}`;
+}
+
+/**
  * The wrapper script. `shell` runs the command (e.g. `bash`); `chownPaths` are
  * chowned recursively to `owner` after the command ends, whatever its status.
  * As PID 1 the wrapper gets no default signal handling, so it traps TERM/INT
@@ -43,11 +55,7 @@ export function wrapAround(run: string, owner: FileOwner | undefined, chownPaths
     `wait "$child"; rc=$?`,
     `while kill -0 "$child" 2>/dev/null; do wait "$child"; rc=$?; done`,
   ];
-  if (owner !== undefined && chownPaths.length > 0) {
-    lines.push(`chown -R ${owner.uid}:${owner.gid} ${chownPaths.map(shQuote).join(" ")} 2>/dev/null`);
-  }
-  // No set-id bit survives in what the task leaves on the host (a setuid-root file in the run directory would hand root to any local user).
-  if (chownPaths.length > 0) lines.push(`chmod -R ug-s ${chownPaths.map(shQuote).join(" ")} 2>/dev/null`);
+  if (chownPaths.length > 0) lines.push(handBackScript(owner, chownPaths));
   lines.push(`exit "$rc"`);
   return lines.join("\n");
 }

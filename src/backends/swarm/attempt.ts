@@ -6,9 +6,10 @@
  * engine), and hand back an AttemptResult whose `release` removes the
  * service. A task that ends without its command's exit status (image
  * missing on the node, bind source missing, no GPU runtime, node lost) is
- * reported as one clear line. Aborting removes the service: the node's
- * agent stops the container (the wrapper passes SIGTERM on) and removes it,
- * and the attempt waits for that (on this engine's node) before it ends.
+ * reported as one clear line. Aborting stops the task's container in place
+ * on this engine's node (SIGTERM, then after the grace the files handed back
+ * and SIGKILL), collects its logs, then removes the service, and waits for
+ * the container to go before it ends.
  */
 import { mkdir, open } from "node:fs/promises";
 import type Docker from "dockerode";
@@ -17,6 +18,7 @@ import { asBackendError, engineMessage, statusOf } from "../docker/client.js";
 import { maxCpuWithin, toHost as containerToHost } from "../docker/attempt.js";
 import { requireKind } from "../layout.js";
 import type { Hardening } from "../docker/hardening.js";
+import { forceStop, withTimeout } from "../docker/ending.js";
 import { LABEL_SWARM_SERVICE } from "../docker/labels.js";
 import { assertUnreachable } from "../../diagnostics/diagnostic.js";
 import { ContainerStatsSampler } from "../docker/usage.js";
@@ -120,6 +122,9 @@ export async function runSwarmAttempt(ctx: SwarmAttemptContext, request: Attempt
     placement.release();
     switch (end.kind) {
       case "aborted":
+        // Stopped in place first, so that the service (and its logs) outlive the command: what it printed is kept.
+        await stopLocalTask(ctx, serviceId, placement.node.id, request);
+        await withTimeout(collectServiceLogs(ctx.docker, ctx.url, serviceId, request, { idleMs: 5_000 }), 10_000, undefined);
         await remove();
         await containersGone(ctx, serviceId, placement.node.id);
         return abortedResult(image);
@@ -284,6 +289,44 @@ async function attemptUsage(sampler: ContainerStatsSampler | undefined, local: D
   // Ended before wdlrun saw it running: the container still gives its wall time.
   if (local) return { ...(await new ContainerStatsSampler(local).stop()), node };
   return { source: "none", node, note: `the container ran on node ${node}, another engine than wdlrun's: swarm's API gives no stats of its containers` };
+}
+
+/**
+ * Stops the task container of an aborted attempt on this engine's node
+ * without removing its service: SIGTERM (the wrapper passes it on and hands
+ * the files back), and after the grace the command's processes killed and
+ * the files handed back by an exec (../docker/ending.ts), then SIGKILL. The
+ * service then still serves the task's logs. On other nodes nothing is done
+ * here (removing the service stops the container there; its logs are lost).
+ * Bounded in time; never rejects.
+ */
+async function stopLocalTask(ctx: SwarmAttemptContext, serviceId: string, nodeId: string, request: AttemptRequest): Promise<void> {
+  if (nodeId !== ctx.localNodeId) return;
+  try {
+    const running = await ctx.docker.listContainers({ filters: { label: [`${LABEL_SWARM_SERVICE}=${serviceId}`] } });
+    await Promise.all(
+      running.map(async (c) => {
+        const container = ctx.docker.getContainer(c.Id);
+        await container.kill({ signal: "SIGTERM" }).catch(() => undefined);
+        if (await stopsWithin(container, ctx.stopGraceSeconds * 1000)) return;
+        await forceStop(container, ctx.owner, [request.layout.workDir], () => container.kill({ signal: "SIGKILL" }).then(() => undefined, () => undefined));
+        await stopsWithin(container, 3000);
+      }),
+    );
+  } catch {
+    // The engine stopped answering: removing the service (or wdlrun clean) takes care of it.
+  }
+}
+
+/** True once `container` is no longer running, false when it still runs after `ms`. */
+async function stopsWithin(container: Docker.Container, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const info = await container.inspect().catch(() => undefined);
+    if (info?.State?.Running !== true) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Maps a path to the host through the mounts only (the container is on another node: its own file system cannot be read). */

@@ -217,6 +217,7 @@ describe("container definition", () => {
     session: "sess",
     stopGraceSeconds: 1,
     track: () => undefined,
+    watch: undefined as never,
   };
   const request: AttemptRequest = {
     runId: "run-1",

@@ -328,11 +328,12 @@ workflow cmp {
     const file = writeHostFile(
       path.join(dir, "main.wdl"),
       `version 1.1
-task long { input { Int i } command <<< sleep 300 >>> runtime { docker: "ubuntu:latest" cpu: 0.25 memory: "32 MiB" } }
+task long { input { Int i } command <<< echo started ~{i}; echo warming >&2; sleep 300 >>> runtime { docker: "ubuntu:latest" cpu: 0.25 memory: "32 MiB" } }
 workflow w { scatter (i in range(3)) { call long { input: i = i } } }
 `,
     );
     const child = spawnRun(file, "swarm", path.join(dir, "runs"), { DOCKER_HOST: host });
+    const attemptFile = (i: number, name: string) => path.join(dir, "runs", "latest", `call-long-000${i}`, "attempt-1", name);
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     let gone = false;
@@ -351,7 +352,7 @@ workflow w { scatter (i in range(3)) { call long { input: i = i } } }
       if (gone || Date.now() - t0 > 60_000) throw new Error(`services never started: ${stderr}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    return { child, exited, label, stderr: () => stderr };
+    return { attemptFile, child, exited, label, stderr: () => stderr };
   }
 
   it("Ctrl-C twice mid-run stops the tasks promptly and leaves no service", async () => {
@@ -366,6 +367,11 @@ workflow w { scatter (i in range(3)) { call long { input: i = i } } }
     expect(await servicesOf(run.label)).toEqual([]);
     // wdlrun waits until the agent has stopped and removed the task containers before it exits.
     expect(await connect(host).listContainers({ all: true, filters: { label: [run.label] } })).toEqual([]);
+    // What the aborted commands printed is kept (collected before their services went).
+    for (const i of [0, 1, 2]) {
+      expect(readFileSync(run.attemptFile(i, "stdout"), "utf8")).toBe(`started ${i}\n`);
+      expect(readFileSync(run.attemptFile(i, "stderr"), "utf8")).toMatch(/^warming\n/);
+    }
   }, 90_000);
 
   it("sweeps the services of a run whose process died when the next run opens the swarm", async () => {

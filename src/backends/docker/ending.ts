@@ -1,0 +1,127 @@
+/**
+ * How an attempt's container ends, told truthfully: waiting for it while the
+ * engine is watched (./liveness.ts: a dead or hung engine fails the wait
+ * instead of leaving it pending forever), telling an end nobody in wdlrun
+ * asked for apart (the container removed from outside, the engine shutting
+ * down and stopping it, an out-of-memory kill) from the command's own exit,
+ * and the forced stop of an aborted attempt, which first hands the files
+ * back to the user (kill the command's processes, then chown, by an exec in
+ * the same container: no second container) so that the run directory stays
+ * the user's even when the command ignored SIGTERM.
+ */
+import type Docker from "dockerode";
+import type { ContainerPath } from "../backend.js";
+import { DockerBackendError, explainConnection, statusOf } from "./client.js";
+import { EngineGoneError, engineGoneMessage, type EngineWatch } from "./liveness.js";
+import { handBackScript, type FileOwner } from "./wrapper.js";
+
+/** Exit codes of a command ended by a signal the engine sends when it stops a container (SIGTERM, then SIGKILL). */
+const STOP_EXITS = new Set([143, 137]);
+/** How long an engine that stopped a container is watched for going down (a shutdown answers for about a second more). */
+const SHUTDOWN_WATCH_MS = 3000;
+/** The most an exec that hands files back, or a removal, may take. */
+const STEP_TIMEOUT_MS = 10_000;
+
+/**
+ * Waits for the container to stop and resolves with its exit status; rejects
+ * with an EngineGoneError when the engine dies or hangs meanwhile (`watch`),
+ * or with the wait's own error.
+ */
+export async function waitForExit(container: Docker.Container, watch: EngineWatch, url: string, callId: string): Promise<number> {
+  const hold = watch.hold();
+  try {
+    const status = (await Promise.race([container.wait(), hold.lost.catch((e: Error) => Promise.reject(new EngineGoneError(engineGoneMessage(url, callId, e.message))))])) as {
+      StatusCode?: number;
+    };
+    return typeof status.StatusCode === "number" ? status.StatusCode : 255;
+  } finally {
+    hold.release();
+  }
+}
+
+/** What a non-zero exit that stands (the command's own) is: an out-of-memory kill or not. */
+export interface ExitFacts {
+  readonly oomKilled: boolean;
+}
+
+/**
+ * Looks at a container that stopped with `exitCode` (non-zero) without wdlrun
+ * asking: rejects with one line when it was removed from outside wdlrun or
+ * when the engine stopped it while shutting down; otherwise resolves with
+ * whether it was killed for memory.
+ */
+export async function explainExit(docker: Docker, container: Docker.Container, url: string, callId: string, exitCode: number): Promise<ExitFacts> {
+  let info: Docker.ContainerInspectInfo;
+  try {
+    info = await container.inspect();
+  } catch (e) {
+    if (statusOf(e) === 404) throw removedFromOutside(callId, exitCode);
+    if (explainConnection(e, url) !== undefined) throw engineShutDown(url, callId, exitCode);
+    return { oomKilled: false };
+  }
+  if (info.State.Status === "removing" || info.State.Dead === true) throw removedFromOutside(callId, exitCode);
+  if (info.State.OOMKilled === true) return { oomKilled: true };
+  if (STOP_EXITS.has(exitCode) && (await goesDown(docker))) throw engineShutDown(url, callId, exitCode);
+  return { oomKilled: false };
+}
+
+function removedFromOutside(callId: string, exitCode: number): DockerBackendError {
+  return new DockerBackendError(`the container of ${callId} was removed from outside wdlrun while its command ran (docker rm?; exit code ${exitCode})`);
+}
+
+function engineShutDown(url: string, callId: string, exitCode: number): EngineGoneError {
+  return new EngineGoneError(
+    `the Docker Engine at ${url} shut down while ${callId} ran and stopped its container (exit code ${exitCode}); start the engine again and rerun`,
+  );
+}
+
+/** True when the engine stops answering within SHUTDOWN_WATCH_MS (it is shutting down). */
+async function goesDown(docker: Docker): Promise<boolean> {
+  const deadline = Date.now() + SHUTDOWN_WATCH_MS;
+  while (Date.now() < deadline) {
+    const refused = await withTimeout(
+      docker.ping().then(
+        () => false,
+        (e: unknown) => (e as NodeJS.ErrnoException | null)?.code !== undefined,
+      ),
+      1000,
+      false,
+    );
+    if (refused) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+/**
+ * Ends an aborted attempt's container for good: when files must be handed
+ * back, first kills every process of the command inside the container (PID 1,
+ * the wrapper, is spared: it then runs its own chown) and chowns `paths` to
+ * `owner` by an exec, then removes the container with `remove`. Each step is
+ * bounded in time; never rejects.
+ */
+export async function forceStop(container: Docker.Container, owner: FileOwner | undefined, paths: readonly ContainerPath[], remove: () => Promise<void>): Promise<void> {
+  if (owner !== undefined && paths.length > 0) await withTimeout(execToEnd(container, `kill -KILL -1 2>/dev/null; ${handBackScript(owner, paths)}`), STEP_TIMEOUT_MS, undefined);
+  await withTimeout(remove(), STEP_TIMEOUT_MS, undefined);
+}
+
+/** Runs `script` with /bin/sh in the running container and resolves when it has ended (or cannot run). */
+export async function execToEnd(container: Docker.Container, script: string): Promise<void> {
+  try {
+    const exec = await container.exec({ Cmd: ["/bin/sh", "-c", script], AttachStdout: false, AttachStderr: false });
+    await exec.start({ Detach: true });
+    for (;;) {
+      const state = (await exec.inspect()) as { Running?: boolean };
+      if (state.Running !== true) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } catch {
+    // Not running any more (its wrapper has ended and chowned), or the engine is gone.
+  }
+}
+
+/** `p`, or `fallback` when it has not settled within `ms` (or rejects). */
+export function withTimeout<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p.catch(() => fallback), new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)))]).finally(() => clearTimeout(timer));
+}
