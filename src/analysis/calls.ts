@@ -9,6 +9,7 @@ import type { CallStatement } from "../syntax/ast.js";
 import type { DocumentContext } from "./context.js";
 import { checkAssignable, checkExpr, type ExprEnv } from "./expressions.js";
 import * as msg from "./messages.js";
+import { withOptional } from "../types/types.js";
 import { versionRules } from "../syntax/version-rules.js";
 import type { Callable, CheckedDocument, InputInfo } from "./model.js";
 import type { ScopeEntry } from "./scope.js";
@@ -83,8 +84,10 @@ export function checkCallInputs(
       else lookupShorthand(name);
       continue;
     }
+    // An input with a default also takes `T?` and None: when the value is None the default applies (1.2 "Optional inputs with defaults", every version).
+    const expected = info.hasDefault ? withOptional(info.type, true) : info.type;
     if (input.expr) {
-      checkExpr(input.expr, env, info.type, `input \`${name}\``);
+      checkExpr(input.expr, env, expected, `input \`${name}\``);
       continue;
     }
     const entry = lookupShorthand(name);
@@ -97,7 +100,7 @@ export function checkCallInputs(
       continue;
     }
     // Reuse the assignability rules with the name itself standing for the value.
-    checkAssignable(ctx, { kind: "NameRef", name, span: input.name.span }, entry.type, info.type, `input \`${name}\``);
+    checkAssignable(ctx, { kind: "NameRef", name, span: input.name.span }, entry.type, expected, `input \`${name}\``);
   }
   const unsupplied = callee.inputs.filter((i) => !supplied.has(i.name));
   const missing = unsupplied.filter((i) => i.required).map((i) => i.name);

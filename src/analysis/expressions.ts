@@ -105,6 +105,8 @@ export function checkAssignable(ctx: DocumentContext, e: Expr, from: WdlType, to
   if (isCoercible(from, to)) return true;
   // read_lines() results may be coerced to an array of any primitive (spec, Appendix A).
   if (e.kind === "Apply" && e.callee.name === "read_lines" && to.kind === "Array" && isPrimitive(withOptional(to.item, false))) return true;
+  // read_map() values are strings read from a file: they coerce to any primitive (serialization appendix).
+  if (e.kind === "Apply" && e.callee.name === "read_map" && to.kind === "Map" && isPrimitive(withOptional(to.key, false)) && isPrimitive(withOptional(to.value, false))) return true;
   if (isCoercible(from, to, { allowOptionalToRequired: true })) {
     ctx.report(msg.optionalMismatch(e.span, to, from));
     return false;

@@ -38,6 +38,15 @@ export const TASK_VARIABLE_TYPE: StructType = {
   ]),
 };
 
+/**
+ * The `task` variable as seen in the output section: the command has run, so
+ * `return_code` is an `Int` (WDL 1.2.1 correction).
+ */
+export const TASK_VARIABLE_OUTPUT_TYPE: StructType = {
+  ...TASK_VARIABLE_TYPE,
+  members: new Map([...TASK_VARIABLE_TYPE.members, ["return_code", T.Int]]),
+};
+
 /** Builds the input list of a task or workflow `input` section. */
 export function inputInfos(ctx: DocumentContext, decls: readonly Declaration[]): InputInfo[] {
   return decls.map((decl) => {
@@ -131,6 +140,7 @@ export function checkTask(ctx: DocumentContext, task: TaskDef, document: () => C
 
   // Outputs: a nested scope that also sees the other outputs.
   const outScope = new Scope(withTask);
+  if (ctx.atLeast("1.2")) outScope.define({ name: "task", type: TASK_VARIABLE_OUTPUT_TYPE, binding: { kind: "task-variable" }, span: task.name.span });
   for (const d of outputs) {
     if (!claim(d.name, "output")) continue;
     outScope.define({ name: d.name.name, type: ctx.declType(d), binding: { kind: "declaration", decl: d }, span: d.name.span, node: d });

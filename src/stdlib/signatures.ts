@@ -72,7 +72,7 @@ export const STANDARD_LIBRARY: readonly FunctionSpec[] = [
   fn("string", "sub", "1.0", ["String sub(String, String, String)"]),
   // File functions
   fn("file", "basename", "1.0", ["String basename(File, [String])", ["String basename(Directory, [String])", "1.2"]]),
-  fn("file", "join_paths", "1.2", ["File join_paths(File, String)", "File join_paths(File, Array[String]+)", "File join_paths(Array[String]+)"]),
+  fn("file", "join_paths", "1.2", ["File join_paths(File, String)", "File join_paths(File, Array[String]+)", "File join_paths(Directory, String)", "File join_paths(Directory, Array[String]+)", "File join_paths(Array[String]+)"]),
   fn("file", "glob", "1.0", ["Array[File] glob(String)"], { restriction: "task-output" }),
   fn("file", "size", "1.0", [
     "Float size(File|File?, [String])",
