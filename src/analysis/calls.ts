@@ -7,12 +7,12 @@
  */
 import type { CallStatement } from "../syntax/ast.js";
 import type { DocumentContext } from "./context.js";
-import { checkAssignable, checkExpr, inferExpr, type ExprEnv } from "./expressions.js";
+import { checkAssignable, checkExpr, type ExprEnv } from "./expressions.js";
 import * as msg from "./messages.js";
+import { withOptional } from "../types/types.js";
 import { versionRules } from "../syntax/version-rules.js";
 import type { Callable, CheckedDocument, InputInfo } from "./model.js";
 import type { ScopeEntry } from "./scope.js";
-import { withOptional, type WdlType } from "../types/types.js";
 
 /**
  * Finds what a call targets. Reports unknown namespaces and callees, except
@@ -84,9 +84,10 @@ export function checkCallInputs(
       else lookupShorthand(name);
       continue;
     }
+    // An input with a default also takes `T?` and None: when the value is None the default applies (1.2 "Optional inputs with defaults", every version).
+    const expected = info.hasDefault ? withOptional(info.type, true) : info.type;
     if (input.expr) {
-      const t = inferExpr(input.expr, env, info.type);
-      checkAssignable(ctx, input.expr, t, inputTarget(t, info), `input \`${name}\``);
+      checkExpr(input.expr, env, expected, `input \`${name}\``);
       continue;
     }
     const entry = lookupShorthand(name);
@@ -99,7 +100,7 @@ export function checkCallInputs(
       continue;
     }
     // Reuse the assignability rules with the name itself standing for the value.
-    checkAssignable(ctx, { kind: "NameRef", name, span: input.name.span }, entry.type, inputTarget(entry.type, info), `input \`${name}\``);
+    checkAssignable(ctx, { kind: "NameRef", name, span: input.name.span }, entry.type, expected, `input \`${name}\``);
   }
   const unsupplied = callee.inputs.filter((i) => !supplied.has(i.name));
   const missing = unsupplied.filter((i) => i.required).map((i) => i.name);
@@ -114,9 +115,4 @@ export function checkCallInputs(
     }
   }
   return { supplied, unsupplied };
-}
-
-/** The type a call input's value must have: an input with a default also takes `T?` (None gives the default: spec "Optional inputs with defaults"). */
-function inputTarget(from: WdlType, info: InputInfo): WdlType {
-  return from.optional && info.hasDefault ? withOptional(info.type, true) : info.type;
 }

@@ -15,6 +15,7 @@ import { FUNCTIONS, versionAtLeast } from "../stdlib/signatures.js";
 import type { DocumentContext } from "./context.js";
 import { lookupFunction, matchCall } from "./functions.js";
 import * as msg from "./messages.js";
+import { versionRules } from "../syntax/version-rules.js";
 import type { Scope, ScopeEntry } from "./scope.js";
 import { enumChoiceType } from "./enums.js";
 
@@ -39,6 +40,14 @@ export interface ExprEnv {
   readonly onReference?: (entry: ScopeEntry, ref: NameRef) => void;
   /** For hints `input`/`output` literals: the task's input and output names. */
   readonly hintTargets?: { readonly input: ReadonlySet<string>; readonly output: ReadonlySet<string> };
+  /**
+   * Inside a `~{}` placeholder's expression, at any depth: `+` with an
+   * optional operand is then allowed (its result is None, and the
+   * placeholder empty), as the evaluator does.
+   */
+  readonly inPlaceholder?: boolean;
+  /** Names an enclosing `if defined(x) then …` tested (the hint for an optional operand then says what to do instead). */
+  readonly testedNames?: ReadonlySet<string>;
 }
 
 const HINTS_TYPE: Record<HintsScopedType["scope"], HintsScopedType> = {
@@ -55,6 +64,7 @@ const HINTS_TYPE: Record<HintsScopedType["scope"], HintsScopedType> = {
  * `checkAssignable`.
  */
 export function inferExpr(e: Expr, env: ExprEnv, expected?: WdlType, inPlaceholder = false): WdlType {
+  if (inPlaceholder && !env.inPlaceholder && e.kind !== "NameRef" && literalType(e) === undefined) env = { ...env, inPlaceholder: true };
   const t = infer(e, env, expected, inPlaceholder);
   // Literals' types are fixed by their kind (see literalType), and a name's is its scope entry's, recorded by
   // inferName: recording them here too would only cost time (a large document has a hundred thousand of them).
@@ -106,6 +116,14 @@ export function checkAssignable(ctx: DocumentContext, e: Expr, from: WdlType, to
     ctx.report(msg.implicitStringConversion(e.span, from));
     return true;
   }
+  // Inside T?, Array, Map, Pair: File → String as the version rules say; a number → String is a leniency.
+  const converted = new Set<WdlType["kind"]>();
+  if (isCoercible(from, to, { stringFrom: converted })) {
+    const numbers = [...converted].some((k) => k !== "File" && k !== "Directory");
+    if (numbers) ctx.report(msg.compoundStringConversion(e.span, from, to));
+    else if (versionRules(ctx.version).compoundFileToString === "warning") ctx.report(msg.implicitStringConversion(e.span, from, to));
+    return true;
+  }
   ctx.report(msg.typeMismatch(e.span, to, from, what));
   return false;
 }
@@ -143,7 +161,7 @@ function infer(e: Expr, env: ExprEnv, expected: WdlType | undefined, inPlacehold
       const index = inferExpr(e.index, env);
       if (target.kind === "Any") return T.Any;
       if (target.optional) {
-        env.ctx.report(msg.optionalOperand(e.target.span, "[]", target));
+        env.ctx.report(msg.optionalOperand(e.target.span, "[]", target, isTested(env, e.target)));
         return T.Any;
       }
       if (target.kind === "Array") {
@@ -225,7 +243,7 @@ function inferArray(items: readonly Expr[], span: Span, env: ExprEnv, expected: 
     }
     if (!acc) acc = t;
     else if (!failed) {
-      const u = unify2(acc, t);
+      const u = unify2(acc, t) ?? numberWithString(env, item.span, "array items", acc, t);
       if (!u) {
         env.ctx.report(msg.literalItemsMismatch(item.span, "array items", acc, t));
         failed = true;
@@ -384,7 +402,7 @@ function inferMember(e: MemberAccess, env: ExprEnv): WdlType {
   const t = e.target.kind === "NameRef" ? inferName(e.target, env, false, entry) : inferExpr(e.target, env);
   if (t.kind === "Any" || t.kind === "Object") return T.Any;
   if (t.optional) {
-    env.ctx.report(msg.optionalOperand(e.target.span, ".", t));
+    env.ctx.report(msg.optionalOperand(e.target.span, ".", t, isTested(env, e.target)));
     return T.Any;
   }
   if (t.kind === "Struct") {
@@ -435,7 +453,7 @@ function allFunctionNames(): Iterable<string> {
 const ARITH = new Set(["-", "*", "/", "%", "**"]);
 
 function inferBinary(e: BinaryOp, env: ExprEnv, inPlaceholder: boolean): WdlType {
-  const concat = e.op === "+" && inPlaceholder;
+  const concat = e.op === "+" && (inPlaceholder || env.inPlaceholder === true);
   const l = inferExpr(e.left, env, undefined, concat);
   const r = inferExpr(e.right, env, undefined, concat);
   const op = e.op;
@@ -445,7 +463,7 @@ function inferBinary(e: BinaryOp, env: ExprEnv, inPlaceholder: boolean): WdlType
       [e.right, r],
     ] as const) {
       if (t.kind === "Any") continue;
-      if (t.optional) env.ctx.report(msg.optionalOperand(side.span, op, t));
+      if (t.optional) env.ctx.report(msg.optionalOperand(side.span, op, t, isTested(env, side)));
       else if (t.kind !== "Boolean") env.ctx.report(msg.operatorType(side.span, op, t));
     }
     return T.Boolean;
@@ -455,8 +473,8 @@ function inferBinary(e: BinaryOp, env: ExprEnv, inPlaceholder: boolean): WdlType
     return T.Boolean;
   }
   if (op === "<" || op === "<=" || op === ">" || op === ">=") {
-    if (l.optional && l.kind !== "Any") env.ctx.report(msg.optionalOperand(e.left.span, op, l));
-    else if (r.optional && r.kind !== "Any") env.ctx.report(msg.optionalOperand(e.right.span, op, r));
+    if (l.optional && l.kind !== "Any") env.ctx.report(msg.optionalOperand(e.left.span, op, l, isTested(env, e.left)));
+    else if (r.optional && r.kind !== "Any") env.ctx.report(msg.optionalOperand(e.right.span, op, r, isTested(env, e.right)));
     else if (!isOrderable(l, r)) env.ctx.report(msg.operatorType(e.span, op, l, r));
     return T.Boolean;
   }
@@ -466,7 +484,7 @@ function inferBinary(e: BinaryOp, env: ExprEnv, inPlaceholder: boolean): WdlType
   }
   const optional = l.optional || r.optional;
   if (optional && !concat) {
-    env.ctx.report(msg.optionalOperand(l.optional ? e.left.span : e.right.span, op, l.optional ? l : r));
+    env.ctx.report(msg.optionalOperand(l.optional ? e.left.span : e.right.span, op, l.optional ? l : r, isTested(env, l.optional ? e.left : e.right)));
   }
   const lk = l.kind;
   const rk = r.kind;
@@ -496,14 +514,47 @@ function inferBinary(e: BinaryOp, env: ExprEnv, inPlaceholder: boolean): WdlType
   return T.Any;
 }
 
+/**
+ * A number and a String as array items or if/else branches: unified to
+ * String with a leniency warning (miniwdl does); undefined for other pairs.
+ */
+function numberWithString(env: ExprEnv, span: Span, what: string, a: WdlType, b: WdlType): WdlType | undefined {
+  const number = (t: WdlType) => t.kind === "Int" || t.kind === "Float";
+  if (!((a.kind === "String" && number(b)) || (b.kind === "String" && number(a)))) return undefined;
+  env.ctx.report(msg.numberStringMix(span, what, a, b));
+  return withOptional(T.String, a.optional || b.optional);
+}
+
+/** Whether `x` is a name that an enclosing `if defined(x)` tested. */
+function isTested(env: ExprEnv, x: Expr): boolean {
+  return x.kind === "NameRef" && env.testedNames?.has(x.name) === true;
+}
+
+/** The names `defined(x)` tests in a condition (through `&&`), for hints that fit the code. */
+function definedNames(c: Expr): ReadonlySet<string> {
+  const out = new Set<string>();
+  const visit = (x: Expr): void => {
+    if (x.kind === "Apply" && x.callee.name === "defined" && x.args[0]?.kind === "NameRef") out.add(x.args[0].name);
+    else if (x.kind === "BinaryOp" && x.op === "&&") {
+      visit(x.left);
+      visit(x.right);
+    }
+  };
+  visit(c);
+  return out;
+}
+
 function inferIf(e: IfThenElse, env: ExprEnv, expected: WdlType | undefined): WdlType {
   const c = inferExpr(e.condition, env);
   if (c.kind !== "Any" && (c.kind !== "Boolean" || c.optional)) env.ctx.report(msg.conditionType(e.condition.span, c));
-  const a = inferExpr(e.then, env, expected);
+  const tested = definedNames(e.condition);
+  const a = inferExpr(e.then, tested.size ? { ...env, testedNames: tested } : env, expected);
   const b = inferExpr(e.else, env, expected);
   const u = unify2(a, b);
   if (u) return u;
   if (expected && isCoercible(a, expected) && isCoercible(b, expected)) return expected;
+  const s = numberWithString(env, e.span, "the branches of if-then-else", a, b);
+  if (s) return s;
   env.ctx.report(msg.branchMismatch(e.span, a, b));
   return T.Any;
 }

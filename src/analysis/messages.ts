@@ -7,7 +7,7 @@ import { error, lenient, warning, type Diagnostic, type RelatedInfo } from "../d
 import { LENIENCIES } from "../syntax/leniencies.js";
 import type { Span } from "../diagnostics/span.js";
 import type { WdlVersion } from "../syntax/ast.js";
-import { typeToString, type WdlType } from "../types/types.js";
+import { T, typeToString, type WdlType } from "../types/types.js";
 
 const ts = typeToString;
 
@@ -104,16 +104,27 @@ export const optionalMismatch = (span: Span, expected: WdlType, actual: WdlType)
     span,
     "use `select_first([value, default])` or give the declaration an optional type",
   );
-export const implicitStringConversion = (span: Span, actual: WdlType): Diagnostic =>
-  warning("implicit-string-conversion", `\`${ts(actual)}\` is converted to \`String\` implicitly; this is not portable`, span, 'use string interpolation: "~{value}"');
+export const implicitStringConversion = (span: Span, actual: WdlType, to: WdlType = T.String): Diagnostic =>
+  warning("implicit-string-conversion", `\`${ts(actual)}\` is converted to \`${ts(to)}\` implicitly; this is not portable`, span, 'use string interpolation: "~{value}"');
+export const compoundStringConversion = (span: Span, actual: WdlType, to: WdlType): Diagnostic =>
+  lenient("compound-string-conversion", `\`${ts(actual)}\` is converted to \`${ts(to)}\` (numbers become their text)`, span, LENIENCIES.compoundStringConversion);
 export const operatorType = (span: Span, op: string, left: WdlType, right?: WdlType): Diagnostic =>
   error(
     "operator-type",
     right ? `operator \`${op}\` cannot be applied to \`${ts(left)}\` and \`${ts(right)}\`` : `operator \`${op}\` cannot be applied to \`${ts(left)}\``,
     span,
   );
-export const optionalOperand = (span: Span, op: string, t: WdlType): Diagnostic =>
-  error("optional-operand", `operator \`${op}\` cannot be applied to the optional type \`${ts(t)}\``, span, "use `select_first([value, default])`, or test it with `defined()` first");
+export const optionalOperand = (span: Span, op: string, t: WdlType, tested = false): Diagnostic =>
+  error(
+    "optional-operand",
+    `operator \`${op}\` cannot be applied to the optional type \`${ts(t)}\``,
+    span,
+    tested
+      ? "`defined()` does not make the value non-optional: use `select_first([value, default])`, or write the expression inside a placeholder (`~{…}`), where `+` with None gives an empty result"
+      : "use `select_first([value, default])`, or test it with `defined()` first",
+  );
+export const numberStringMix = (span: Span, what: string, a: WdlType, b: WdlType): Diagnostic =>
+  lenient("number-string-mix", `${what} mix \`${ts(a)}\` and \`${ts(b)}\`; they are unified to \`String\``, span, LENIENCIES.numberStringMix);
 export const conditionType = (span: Span, actual: WdlType): Diagnostic =>
   error("condition-type", `a condition must be a \`Boolean\`, found \`${ts(actual)}\``, span);
 export const branchMismatch = (span: Span, a: WdlType, b: WdlType): Diagnostic =>

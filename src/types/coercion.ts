@@ -17,6 +17,12 @@ export interface CoercionOptions {
   readonly allowOptionalToRequired?: boolean;
   /** The document's version; no rule depends on it yet but callers pass it so one can. */
   readonly version?: WdlVersion;
+  /**
+   * Accept any primitive where `String` is expected, at any depth (`Array[File]`
+   * into `Array[String]`, `Int?` into `String?`), recording here the kinds so
+   * converted: the checker decides from them what to report (see checkAssignable).
+   */
+  readonly stringFrom?: Set<WdlType["kind"]>;
 }
 
 /** The default options, shared (the checker calls isCoercible for nearly every expression). */
@@ -34,9 +40,15 @@ export function isCoercible(from: WdlType, to: WdlType, options: CoercionOptions
   if (from.kind === "None") return to.optional;
   if (from.optional && !to.optional && !options.allowOptionalToRequired) return false;
   switch (to.kind) {
+    case "String":
+      if (from.kind === "String") return true;
+      if (options.stringFrom && isPrimitive(from)) {
+        options.stringFrom.add(from.kind);
+        return true;
+      }
+      return false;
     case "Boolean":
     case "Int":
-    case "String":
       return from.kind === to.kind;
     case "Float":
       return from.kind === "Float" || from.kind === "Int";

@@ -11,7 +11,7 @@
  */
 import { typeToString, withOptional, type EnumType, type StructType, type WdlType } from "../types/types.js";
 import { ValueError } from "./errors.js";
-import { describeValue } from "./format.js";
+import { describeValue, primitiveToString } from "./format.js";
 import { NONE, type WdlValue } from "./value.js";
 
 const INT64_MIN = -(2n ** 63n);
@@ -103,6 +103,8 @@ function coerceInner(v: WdlValue, t: WdlType): WdlValue {
     case "String":
       if (v.kind === "String") return v;
       if (v.kind === "File" || v.kind === "Directory") return { kind: "String", value: v.value };
+      // A number (or Boolean) where analysis accepted it as a String with a leniency warning (`[1, "a"]`).
+      if (v.kind === "Int" || v.kind === "Float" || v.kind === "Boolean") return { kind: "String", value: primitiveToString(v)! };
       throw mismatch(v, t);
     case "File":
       if (v.kind === "File") return v;

@@ -1,6 +1,6 @@
 /**
  * CST→AST for `meta` / `parameter_meta` sections and their meta values
- * (null, booleans, numbers, strings without placeholders, arrays, objects).
+ * (null, booleans, numbers, strings, arrays, objects; a `~{…}` in a string is text).
  */
 import type { CstNode } from "chevrotain";
 import type { MetaEntry, MetaSection, MetaValue } from "../ast.js";
@@ -39,8 +39,8 @@ function buildMetaValue(ctx: BuildContext, node: CstNode): MetaValue {
     const s = buildString(ctx, needNode(node, "string"));
     let value = "";
     for (const p of s.parts) {
-      if (p.kind === "Text") value += p.text;
-      else ctx.error("meta-placeholder", "placeholders are not allowed in meta values (meta values are not evaluated)", p.span);
+      // Meta values are not evaluated: a `~{…}` there is text (often documentation of the command's placeholders).
+      value += p.kind === "Text" ? p.text : ctx.source.slice(p.span.start.offset, p.span.end.offset);
     }
     return { kind: "MetaString", value, span: s.span };
   }

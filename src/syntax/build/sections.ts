@@ -15,6 +15,7 @@ import type {
 import { BuildContext, Incomplete, needNode, needToken, nodeOf, nodesOf, tokenOf, tokensOf } from "./context.js";
 import { buildExpression, buildType, ident, nameToken, needExpression, reservedName } from "./expressions.js";
 import { FEATURES } from "./features.js";
+import { LENIENCIES } from "../leniencies.js";
 
 /** Reports keys that appear more than once in one section or object. */
 export function reportDuplicateKeys(ctx: BuildContext, keys: readonly Identifier[], where: string): void {
@@ -95,11 +96,27 @@ export function buildKeyValueSection(ctx: BuildContext, node: CstNode, section: 
       });
       if (entry) entries.push(entry);
     }
+    if (section === "runtime") return { kind: "KeyValueSection", section, entries: lastOfEachKey(ctx, entries), span };
     reportDuplicateKeys(ctx, entries.map((e) => e.key), `${section} section`);
     return { kind: "KeyValueSection", section, entries, span };
   } finally {
     if (section === "hints") ctx.hintsDepth--;
   }
+}
+
+/**
+ * A runtime section's entries with only the last entry of a repeated key (a
+ * leniency: miniwdl and Cromwell take the last one; from 1.2 on the
+ * requirements and hints sections keep the error).
+ */
+function lastOfEachKey(ctx: BuildContext, entries: readonly KeyValueEntry[]): KeyValueEntry[] {
+  const last = new Map<string, KeyValueEntry>();
+  for (const e of entries) {
+    const earlier = last.get(e.key.name);
+    if (earlier) ctx.lenient("duplicate-runtime-key", `the key '${e.key.name}' appears twice in this runtime section; the last value is used`, e.key.span, LENIENCIES.duplicateRuntimeKey);
+    last.set(e.key.name, e);
+  }
+  return entries.filter((e) => last.get(e.key.name) === e);
 }
 
 /** Builds a `callStatement` CST node. */
