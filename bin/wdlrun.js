@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// Entry shim: runs the compiled CLI (npm's "prepare" builds dist/ on install).
-import "../dist/cli/main.js";
+// Entry shim: runs the bundled CLI (npm's "prepare" builds dist/ and dist/bundle/ on install).
+import "../dist/bundle/main.js";

@@ -115,22 +115,27 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
   }
 
   const progress = new Progress(streams.stderr);
-  // Notices while the backend opens (leftovers swept, auto's fallback) follow the line naming the backend.
+  // A run that starts begins with the line naming its backend; notices from opening the backend
+  // (leftovers swept, auto's fallback) wait for it. A run refused before it starts prints them alone.
   let early: string[] | undefined = [];
   const notices = new NoticeRelay((m) => (early ? early.push(m) : progress.print(m)));
+  const flushEarly = (lead?: string) => {
+    if (early === undefined) return;
+    if (lead !== undefined) progress.print(lead);
+    for (const m of early) progress.print(m);
+    early = undefined;
+  };
   let setup: BackendSetup;
   try {
     setup = await createBackend(config, notices.notice, opts.backend as BackendChoice | undefined);
   } catch (e) {
     // No engine answers (or the like): nothing ran.
-    for (const m of early) progress.print(m);
+    flushEarly();
     progress.stop();
     err(`wdlrun: ${e instanceof Error ? e.message : String(e)}`);
     return ExitCode.invalid;
   }
-  progress.print(backendLine(setup.backend));
-  for (const m of early) progress.print(m);
-  early = undefined;
+  const backend = setup.backend;
   const cancellation = new Cancellation();
   setActiveCancellation(cancellation);
   let outcome: RunOutcome;
@@ -147,7 +152,10 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
       tryWithMax: setup.tryWithMax,
       concurrency: setup.concurrency,
       cancellation,
-      observer: progress.observe,
+      observer: (e) => {
+        if (e.kind === "run-started") flushEarly(backendLine(backend));
+        progress.observe(e);
+      },
       notices,
       ...(config.cache.enabled ? { cache: new (await import("../runtime/cache/call-cache.js")).CallCache(config.cache.dir) } : {}),
       // If the process is abandoned with the run still going (see main.ts), error.json says so.
@@ -161,6 +169,7 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
   } finally {
     setActiveCancellation(undefined);
     setAbandonHandler(undefined);
+    flushEarly();
     progress.stop();
   }
   return report(outcome, streams, err);

@@ -8,7 +8,7 @@
  * chunk with a syntax error is converted again from scratch from the CST of
  * the recovering parser, which gives the diagnostics.
  */
-import { Lexer, type IToken, type TokenType } from "chevrotain";
+import { Lexer, type ILexerConfig, type IToken, type TokenType } from "chevrotain";
 import type { Document } from "./ast.js";
 import { error, type Diagnostic } from "../diagnostics/diagnostic.js";
 import * as T from "./tokens.js";
@@ -18,8 +18,15 @@ import { DocumentBuilder } from "./build/document.js";
 import { nestingProblem } from "./nesting.js";
 import { lexerDiagnostics, nestedTooDeeply, parserDiagnostics } from "./syntax-diagnostics.js";
 
-/** The shared lexer (built once). */
-const wdlLexer = new Lexer(T.lexerDefinition, { positionTracking: "onlyOffset", ensureOptimizations: false });
+/** How the lexer is configured (validations aside). */
+export const lexerConfig: ILexerConfig = { positionTracking: "onlyOffset", ensureOptimizations: false };
+
+/**
+ * The shared lexer (built once), without Chevrotain's checks of the token
+ * definitions: they cost start-up time on every invocation and can only fail
+ * when tokens.ts changes, which test/syntax/grammar-validation.test.ts covers.
+ */
+const wdlLexer = new Lexer(T.lexerDefinition, { ...lexerConfig, skipValidations: true });
 
 /** The result of parsing one document. */
 export interface ParseResult {

@@ -36,8 +36,14 @@ export class WdlParser extends WdlExpressionParser {
   /** How many bodies enclose the current position. */
   private bodyDepth = 0;
 
-  constructor(recovery: boolean) {
-    super(T.allTokens, { recoveryEnabled: recovery, maxLookahead: 2, errorMessageProvider });
+  /**
+   * @param validate run Chevrotain's grammar checks (ambiguities, left
+   *   recursion, …) while building: they cost start-up time on every
+   *   invocation and can only fail when the grammar changes, so the shared
+   *   instances skip them and test/syntax/grammar-validation.test.ts runs them.
+   */
+  constructor(recovery: boolean, validate = false) {
+    super(T.allTokens, { recoveryEnabled: recovery, maxLookahead: 2, errorMessageProvider, skipValidations: !validate });
     this.performSelfAnalysis();
   }
 

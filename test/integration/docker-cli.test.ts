@@ -131,6 +131,13 @@ workflow squares {
 
   // Output expressions name paths as the command saw them: the runtime asks the backend
   // (AttemptResult.toHost) first, so a host file at the same path must not stand in for the task's.
+  it("starts its progress with the backend and the engine's version and address", async () => {
+    const r = await run(`version 1.1\ntask t { command <<< true >>> runtime { docker: "ubuntu:latest" } }\n`, [], {});
+    expect(r.code, r.stderr).toBe(0);
+    const version = (await connect(dockerHost()).version()).Version;
+    expect(r.stderr.split("\n")[0]).toBe(`wdlrun: backend docker, Docker Engine ${version} at ${dockerHost()}`);
+  });
+
   it("returns the file the task wrote in its container even when the host has the same path", async () => {
     const shared = path.join("/tmp", `wdlrun-shadow-${process.pid}-${Date.now()}.txt`);
     writeFileSync(shared, "host\n");

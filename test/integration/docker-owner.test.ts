@@ -109,7 +109,9 @@ describe.skipIf(skip !== "")(`Docker backend as an ordinary user${skip ? ` (${sk
     });
     expect(r.status, r.stderr).toBe(0);
     const socket = dockerHost().replace(/^unix:\/\//, "");
-    expect(r.stderr.split("\n")[0]).toBe(
+    // The run's first line names the backend (issue 17); the reason for falling back to local follows at once.
+    expect(r.stderr.split("\n")[0]).toBe("wdlrun: backend local, tasks as processes on this machine");
+    expect(r.stderr.split("\n")[1]).toBe(
       `wdlrun: permission denied on the Docker socket ${socket}: add your user to the docker group (sudo usermod -aG docker $USER, then log in again), run as root, or use --backend local; meanwhile tasks run as local processes, ignoring their containers`,
     );
     expect(JSON.parse(r.stdout)).toEqual({ "t.out": "local" });
