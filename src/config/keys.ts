@@ -74,7 +74,7 @@ export const KEYS: readonly KeySpec[] = [
   key("shell", { kind: "string", default: "bash", nonEmpty: true },
     "Shell that runs each task's command (inside the container for docker/swarm)."),
   key("strict", { kind: "bool", default: false },
-    "Treat leniency warnings (constructs the spec forbids that miniwdl and Cromwell accept) as errors, in `check` and `run`; same as `--strict`."),
+    "Treat leniency warnings (constructs the spec forbids that other engines accept) as errors, in `check` and `run`; same as `--strict`."),
   key("docker.host", { kind: "string", default: "", nonEmpty: false },
     "Docker Engine URL (`unix:///path/docker.sock`, `tcp://host:2375`); empty = `DOCKER_HOST`, else `unix:///var/run/docker.sock`."),
   key("docker.pull", { kind: "enum", values: PULL_POLICIES, default: "if-not-present" },
