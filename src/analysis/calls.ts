@@ -7,9 +7,9 @@
  */
 import type { CallStatement } from "../syntax/ast.js";
 import type { DocumentContext } from "./context.js";
-import { checkAssignable, checkExpr, type ExprEnv } from "./expressions.js";
+import { checkAssignable, checkExpr, inferExpr, type ExprEnv } from "./expressions.js";
 import * as msg from "./messages.js";
-import { withOptional } from "../types/types.js";
+import { withOptional, type WdlType } from "../types/types.js";
 import { versionRules } from "../syntax/version-rules.js";
 import type { Callable, CheckedDocument, InputInfo } from "./model.js";
 import type { ScopeEntry } from "./scope.js";
@@ -84,10 +84,9 @@ export function checkCallInputs(
       else lookupShorthand(name);
       continue;
     }
-    // An input with a default also takes `T?` and None: when the value is None the default applies (1.2 "Optional inputs with defaults", every version).
-    const expected = info.hasDefault ? withOptional(info.type, true) : info.type;
     if (input.expr) {
-      checkExpr(input.expr, env, expected, `input \`${name}\``);
+      const t = inferExpr(input.expr, env, info.type);
+      checkAssignable(ctx, input.expr, t, inputTarget(t, info), `input \`${name}\``);
       continue;
     }
     const entry = lookupShorthand(name);
@@ -100,7 +99,7 @@ export function checkCallInputs(
       continue;
     }
     // Reuse the assignability rules with the name itself standing for the value.
-    checkAssignable(ctx, { kind: "NameRef", name, span: input.name.span }, entry.type, expected, `input \`${name}\``);
+    checkAssignable(ctx, { kind: "NameRef", name, span: input.name.span }, entry.type, inputTarget(entry.type, info), `input \`${name}\``);
   }
   const unsupplied = callee.inputs.filter((i) => !supplied.has(i.name));
   const missing = unsupplied.filter((i) => i.required).map((i) => i.name);
@@ -115,4 +114,9 @@ export function checkCallInputs(
     }
   }
   return { supplied, unsupplied };
+}
+
+/** The type a call input's value must have: an input with a default also takes `T?` and None, which give the default (spec "Optional inputs with defaults", every version). */
+function inputTarget(from: WdlType, info: InputInfo): WdlType {
+  return from.optional && info.hasDefault ? withOptional(info.type, true) : info.type;
 }

@@ -33,12 +33,15 @@ const ADDED_IN_1_3: readonly [string, WdlType][] = [
   ["previous", TASK_PREVIOUS_TYPE],
 ];
 
-/** The `task` variable's type in the command and outputs of a `version` document (`base`: the 1.2 type). */
+/** The `task` variable's type in the command or the outputs of a `version` document (`base`: that place's 1.2 type). */
 export function taskVariableType(base: StructType, version: WdlVersion): StructType {
   if (!taskHasRetryFacts(version)) return base;
-  return (withRetryFacts ??= { ...base, members: new Map([...base.members, ...ADDED_IN_1_3]) });
+  let extended = withRetryFacts.get(base);
+  if (extended === undefined) withRetryFacts.set(base, (extended = { ...base, members: new Map([...base.members, ...ADDED_IN_1_3]) }));
+  return extended;
 }
-let withRetryFacts: StructType | undefined;
+/** The 1.3 type of each base type (the command's and the outputs'), made once. */
+const withRetryFacts = new WeakMap<StructType, StructType>();
 
 /** The `task` variable's type inside requirements, hints and runtime (1.3). */
 export const TASK_REQUIREMENTS_VARIABLE_TYPE: StructType = {

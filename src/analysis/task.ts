@@ -138,7 +138,7 @@ export function checkTask(ctx: DocumentContext, task: TaskDef, document: () => C
 
   // Outputs: a nested scope that also sees the other outputs.
   const outScope = new Scope(withTask);
-  if (ctx.atLeast("1.2")) outScope.define({ name: "task", type: TASK_OUTPUT_VARIABLE_TYPE, binding: { kind: "task-variable" }, span: task.name.span });
+  if (ctx.atLeast("1.2")) outScope.define({ name: "task", type: taskVariableType(TASK_OUTPUT_VARIABLE_TYPE, ctx.version), binding: { kind: "task-variable" }, span: task.name.span });
   for (const d of outputs) {
     if (!claim(d.name, "output")) continue;
     outScope.define({ name: d.name.name, type: ctx.declType(d), binding: { kind: "declaration", decl: d }, span: d.name.span, node: d });

@@ -32,9 +32,9 @@ const cases: Case[] = [
   { name: "Boolean to Int", src: W(["  Int x = true"]), code: "type-mismatch", at: "4:11", message: "`Int` but found `Boolean`" },
   { name: "Array item type", src: W(['  Array[Int] xs = [1, "two"]']), code: "type-mismatch", at: "4:23", message: "`Int` but found `String`" },
   { name: "optional to required", src: W(["  Int? a = 1", "  Int b = a"]), code: "optional-mismatch", at: "5:11", message: "optional type `Int?`" },
-  { name: "array literal items incompatible", src: W(['  Array[Int] ys = [1]', '  Boolean b = length([1, "x", true]) > 0']), code: "literal-mismatch", at: "5:26", message: "array items have incompatible types" },
+  { name: "array literal items incompatible", src: W(['  Array[Int] ys = [1]', '  Boolean b = length([1, "x", true]) > 0']), code: "literal-mismatch", at: "5:31", message: "array items have incompatible types `String` and `Boolean`" },
   { name: "map literal values incompatible", src: W(['  Int n = length(as_pairs({"a": 1, "b": [2]}))']), code: "literal-mismatch", at: "4:41", message: "map values" },
-  { name: "if-then-else branches differ", src: W(['  Boolean c = true', '  Int x = if c then 1 else "a"']), code: "branch-mismatch", at: "5:11", message: "incompatible types `Int` and `String`" },
+  { name: "if-then-else branches differ", src: W(['  Boolean c = true', '  Int x = if c then 1 else [1]']), code: "branch-mismatch", at: "5:11", message: "incompatible types `Int` and `Array[Int]+`" },
   { name: "if condition not Boolean", src: W(["  Int x = if 1 then 1 else 2"]), code: "condition-type", at: "4:14", message: "must be a `Boolean`" },
   { name: "conditional statement condition", src: W(['  if ("yes") {', "    Int x = 1", "  }"]), code: "condition-type", at: "4:7", message: "found `String`" },
   { name: "scatter over non-array", src: W(["  scatter (i in 5) {", "    Int j = i", "  }"]), code: "scatter-type", at: "4:17", message: "found `Int`" },
@@ -71,7 +71,7 @@ const cases: Case[] = [
   { name: "unknown task in a namespace", src: T(['import "lib.wdl"', "workflow w {", "  call lib.nothing", "}"]), files: { "lib.wdl": T(["task t {", "  command <<< >>>", "}"]) }, code: "unknown-callee", at: "5:12", message: "`lib.nothing`" },
   { name: "shorthand input with unknown name", src: T([...TASK_ECHO, "workflow w {", "  call echo { msg }", "}"]), code: "unknown-name", at: "14:15", message: "unknown name `msg`" },
   { name: "after an unknown call", src: T([...TASK_ECHO, "workflow w {", '  call echo { msg = "a" }', '  call echo as e2 after ech { msg = "b" }', "}"]), code: "unknown-name", at: "15:25", message: "`after` names no call called `ech`" },
-  { name: "calls in 1.0 need every required input", src: T(["task t {", "  input {", "    Int n", "  }", "  command <<< echo ~{n} >>>", "}", "workflow w {", "  call t", "}"], "1.0"), code: "missing-call-input", at: "10:8", message: "`n`" },
+  { name: "calls in 1.2 need every required input", src: T(["task t {", "  input {", "    Int n", "  }", "  command <<< echo ~{n} >>>", "}", "workflow w {", "  call t", "}"], "1.2"), code: "missing-call-input", at: "10:8", message: "`n`" },
 
   // ── duplicates and conflicts ──
   { name: "duplicate declaration", src: W(["  Int x = 1", "  Int x = 2"]), code: "duplicate-name", at: "5:7", message: "declaration `x` is already defined" },

@@ -83,7 +83,7 @@ describe("wdlrun --version and --help", () => {
   it("--version prints wdlrun's version and the WDL versions it reads", () => {
     const r = wdlrun("--version");
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe("wdlrun 0.1.0\nWDL versions: 1.0, 1.1, 1.2 ('version development' reads as 1.2)\n");
+    expect(r.stdout).toBe("wdlrun 0.1.0\nWDL versions: 1.0, 1.1, 1.2, 1.3 ('version development' reads as 1.2)\n");
   });
 
   it("--help shows the bare form first", () => {

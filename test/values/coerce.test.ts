@@ -41,11 +41,13 @@ describe("coerce: primitives", () => {
     expect(coerce(V.string(" 42 "), T.Int)).toEqual(V.int(42));
     expect(coerce(V.string("2.5"), T.Float)).toEqual(V.float(2.5));
     expect(coerce(V.string("true"), T.Boolean)).toEqual(V.bool(true));
+    // A number where the analysis accepted it as a String with a leniency warning (`[1, "a"]`).
+    expect(coerce(V.int(1), T.String)).toEqual(V.string("1"));
   });
 
   it("refuses lossy or meaningless conversions, naming both types", () => {
     expect(error(V.float(2.5), T.Int).message).toBe("expected a value of type Int but found Float 2.500000");
-    expect(error(V.int(1), T.String).message).toBe("expected a value of type String but found Int 1");
+    expect(error(V.bool(true), T.Int).message).toBe("expected a value of type Int but found Boolean true");
     expect(error(V.string("abc"), T.Int).code).toBe("coercion-failed");
     // A Float is finite.
     expect(error(V.string("inf"), T.Float).code).toBe("coercion-failed");

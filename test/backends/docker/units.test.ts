@@ -134,7 +134,7 @@ describe("wrapper script", () => {
 
   it("clears set-id bits in what the task leaves, with or without an owner", () => {
     expect(wrapperScript("bash", undefined, [CONTAINER_WORK_DIR])).toContain("chmod -R ug-s '/mnt/wdlrun/work'");
-    expect(wrapperScript("bash", { uid: 1, gid: 2 }, [CONTAINER_WORK_DIR])).toMatch(/chown -R 1:2 '\/mnt\/wdlrun\/work'[^\n]*\nchmod -R ug-s/);
+    expect(wrapperScript("bash", { uid: 1, gid: 2 }, [CONTAINER_WORK_DIR])).toMatch(/chown -R 1:2 '\/mnt\/wdlrun\/work'[^\n]*chmod -R ug-s/);
   });
 
   it("keeps the command's exit status and chowns only when asked", () => {
