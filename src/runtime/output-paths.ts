@@ -52,7 +52,12 @@ export class OutputPaths {
     const view = this.commandView(p);
     const key = keyOf(view, kind);
     if (!this.mapped.has(key)) await this.map(key, view, kind);
-    return outputUnderLinkName(view, unwrap(this.mapped.get(key)!), this.layout.workDir, this.paths.workDir);
+    const target = unwrap(this.mapped.get(key)!);
+    const named = await outputUnderLinkName(view, target, this.layout.workDir, this.paths.workDir);
+    // The link now names its target's host path, which the container view cannot follow: later
+    // reads of it (`read_string(linked)` in a later output) go to the target already let through.
+    if (named !== target && target !== undefined) this.mapped.set(keyOf(view, undefined), { host: target });
+    return named;
   }
 
   /**

@@ -7,7 +7,7 @@
  * hardening settings reach the container.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -123,7 +123,9 @@ workflow w {
     const good = await runContained(wdl, [`i=${input}`, "evil=false"]);
     expect(good.code, good.stderr).toBe(0);
     expect(good.outputs["w.s"]).toBe("fine");
-    expect(good.outputs["w.same"]).toBe(input);
+    // A link to an input comes back under its own name (issue: outputs keep the link's name), opening the input.
+    expect(good.outputs["w.same"]).toMatch(/\/call-make\/attempt-1\/work\/to-input$/);
+    expect(realpathSync(good.outputs["w.same"] as string)).toBe(realpathSync(input));
     expect(readFileSync(good.outputs["w.via_alias"] as string, "utf8")).toBe("inner\n");
     expect((good.outputs["w.g"] as string[]).map((f) => readFileSync(f, "utf8"))).toEqual(["inner\n"]);
     const bad = await runContained(wdl, [`i=${input}`, "evil=true"]);
