@@ -14,7 +14,7 @@ import type Docker from "dockerode";
 import { containerPath, hostPath, type AttemptRequest, type AttemptResult, type ContainerPath, type HostPath } from "../backend.js";
 import { ContainmentError, nodeType, requireKind, type NodeType } from "../layout.js";
 import { DockerBackendError, asBackendError, engineMessage, statusOf } from "./client.js";
-import { explainExit, forceStop, waitForExit, withTimeout } from "./ending.js";
+import { explainExit, forceStop, removedFromOutside, waitForExit, withTimeout } from "./ending.js";
 import { gpuDeviceRequest, isNoGpuRuntime, noGpuRuntimeMessage } from "./gpus.js";
 import { LABEL_KEEP, attemptLabels } from "./labels.js";
 
@@ -97,6 +97,8 @@ export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, i
         await stopForGood();
         return abortedResult(image);
       }
+      // Gone before its wait began: removed by someone else (docker rm -f right after the start).
+      if (statusOf(e) === 404) throw removedFromOutside(request.callId);
       throw asBackendError(e, ctx.url, `waiting for the container of ${request.callId}`);
     }
     if (aborted) {

@@ -65,8 +65,10 @@ export async function explainExit(docker: Docker, container: Docker.Container, u
   return { oomKilled: false };
 }
 
-function removedFromOutside(callId: string, exitCode: number): DockerBackendError {
-  return new DockerBackendError(`the container of ${callId} was removed from outside wdlrun while its command ran (docker rm?; exit code ${exitCode})`);
+/** The container of `callId` was removed by someone else while its command ran (`exitCode`: what wait gave, when it gave one). */
+export function removedFromOutside(callId: string, exitCode?: number): DockerBackendError {
+  const code = exitCode === undefined ? "" : `; exit code ${exitCode}`;
+  return new DockerBackendError(`the container of ${callId} was removed from outside wdlrun while its command ran (docker rm?${code})`);
 }
 
 function engineShutDown(url: string, callId: string, exitCode: number): EngineGoneError {
