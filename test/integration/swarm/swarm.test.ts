@@ -9,7 +9,7 @@
  * the same outputs as the Docker backend. The engine is stopped at the end.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -444,7 +444,9 @@ task t {
     const good = await runWdl(wdl("ln -s ~{f} same", `File same = "same"`), [`f=${input}`], "swarm", host);
     expect(good.code, good.stderr).toBe(0);
     expect(good.outputs["t.lines"]).toEqual(["hello", "/mnt/wdlrun/inputs/0/in.txt", "4096"]);
-    expect(good.outputs["t.same"]).toBe(input);
+    // A link to an input comes back under its own name, opening the input.
+    expect(good.outputs["t.same"]).toMatch(/\/call-t\/attempt-1\/work\/same$/);
+    expect(realpathSync(good.outputs["t.same"] as string)).toBe(realpathSync(input));
     expect(existsSync(pwned)).toBe(false);
     for (const [setup, message] of [
       [`ln -s ${secret} x`, `output x: x is a symbolic link to ${secret}, outside the task's working directory and inputs`],
