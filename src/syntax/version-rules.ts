@@ -58,6 +58,18 @@ export interface VersionRules {
   readonly outputsWithoutSection: "all-call-outputs" | "none";
 }
 
+/** 1.2's rules; 1.3 changes none of them. */
+const RULES_12: VersionRules = {
+  version: "1.2",
+  nestedInputsWithoutHint: false,
+  reservedSince12: true,
+  compoundFileToString: "warning",
+  unsetRequiredCallInput: "error",
+  unboundDeclarationIsInput: false,
+  pairJson: "error",
+  outputsWithoutSection: "none",
+};
+
 const RULES: Readonly<Record<WdlVersion, VersionRules>> = {
   "1.0": {
     version: "1.0",
@@ -79,26 +91,8 @@ const RULES: Readonly<Record<WdlVersion, VersionRules>> = {
     pairJson: "error",
     outputsWithoutSection: "none",
   },
-  "1.2": {
-    version: "1.2",
-    nestedInputsWithoutHint: false,
-    reservedSince12: true,
-    compoundFileToString: "warning",
-    unsetRequiredCallInput: "error",
-    unboundDeclarationIsInput: false,
-    pairJson: "error",
-    outputsWithoutSection: "none",
-  },
-  "1.3": {
-    version: "1.3",
-    nestedInputsWithoutHint: false,
-    reservedSince12: true,
-    compoundFileToString: "warning",
-    unsetRequiredCallInput: "error",
-    unboundDeclarationIsInput: false,
-    pairJson: "error",
-    outputsWithoutSection: "none",
-  },
+  "1.2": RULES_12,
+  "1.3": { ...RULES_12, version: "1.3" },
 };
 
 /** The rules of `version`. */
