@@ -13,8 +13,8 @@ import path from "node:path";
 import type Docker from "dockerode";
 import { containerPath, hostPath, type AttemptRequest, type AttemptResult, type ContainerPath, type HostPath } from "../backend.js";
 import { ContainmentError, nodeType, requireKind, type NodeType } from "../layout.js";
-import { DockerBackendError, asBackendError, engineMessage, statusOf } from "./client.js";
-import { explainExit, forceStop, removedFromOutside, waitForExit, withTimeout } from "./ending.js";
+import { DockerBackendError, asBackendError, engineMessage, explainConnection, statusOf } from "./client.js";
+import { explainExit, forceStop, lostWait, removedFromOutside, waitForExit, withTimeout } from "./ending.js";
 import { gpuDeviceRequest, isNoGpuRuntime, noGpuRuntimeMessage } from "./gpus.js";
 import { LABEL_KEEP, attemptLabels } from "./labels.js";
 
@@ -99,6 +99,8 @@ export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, i
       }
       // Gone before its wait began: removed by someone else (docker rm -f right after the start).
       if (statusOf(e) === 404) throw removedFromOutside(request.callId);
+      // The wait's connection broke before the liveness ping noticed: the engine went away.
+      if (explainConnection(e, ctx.url) !== undefined) throw await lostWait(ctx.docker, ctx.url, request.callId);
       throw asBackendError(e, ctx.url, `waiting for the container of ${request.callId}`);
     }
     if (aborted) {

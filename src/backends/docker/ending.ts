@@ -77,6 +77,17 @@ function engineShutDown(url: string, callId: string, exitCode: number): EngineGo
   );
 }
 
+/**
+ * Why the connection of `callId`'s wait broke: an engine that still answers a
+ * ping is shutting down (it closes connections as it stops its containers);
+ * one that does not answers nothing any more (killed, crashed).
+ */
+export async function lostWait(docker: Docker, url: string, callId: string): Promise<EngineGoneError> {
+  const answers = await withTimeout(docker.ping().then(() => true, () => false), 1000, false);
+  if (answers) return new EngineGoneError(`the Docker Engine at ${url} shut down while ${callId} ran and stopped its container; start the engine again and rerun`);
+  return new EngineGoneError(engineGoneMessage(url, callId, "its connection was lost while waiting for the container"));
+}
+
 /** True when the engine stops answering within SHUTDOWN_WATCH_MS (it is shutting down). */
 async function goesDown(docker: Docker): Promise<boolean> {
   const deadline = Date.now() + SHUTDOWN_WATCH_MS;
