@@ -20,7 +20,7 @@
 import { createReadStream, mkdtempSync, openSync, rmSync, writeSync, closeSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { connect, engineUrl } from "../src/backends/docker/index.js";
+import { connect, engineUrl } from "../src/backends/engine/index.js";
 import { runCommand } from "../src/cli/run.js";
 import { ContentDigests } from "../src/runtime/cache/digest.js";
 

@@ -6,7 +6,7 @@
  * a swarm manager, else the swarm test engine of scripts/setup-swarm.sh).
  */
 import type Docker from "dockerode";
-import { connect, engineUrl } from "../src/backends/docker/index.js";
+import { connect, engineUrl } from "../src/backends/engine/index.js";
 import { SwarmBackend } from "../src/backends/swarm/index.js";
 
 /** The swarm test engine's socket (scripts/setup-swarm.sh). */

@@ -9,7 +9,7 @@
  * could not be reached or refused, 2 bad usage or invalid config.
  */
 import type { Command } from "commander";
-import type { SweptContainer } from "../backends/docker/index.js";
+import type { SweptContainer } from "../backends/engine/index.js";
 import { addCommand, ExitCode } from "./program.js";
 
 /** Options of `wdlrun clean`. */
@@ -24,9 +24,8 @@ export interface CleanOptions {
 /** Runs `wdlrun clean`; writes its report through `out` and resolves with the exit code. */
 export async function cleanCommand(opts: CleanOptions, out: (line: string) => void): Promise<number> {
   // Loaded here, not at start-up (see ./program.ts).
-  const [{ connect, countSwept, engineUrl, sweepContainers }, { DockerBackendError }, { ConfigError, loadConfig }] = await Promise.all([
-    import("../backends/docker/index.js"),
-    import("../backends/docker/client.js"),
+  const [{ DockerBackendError, connect, countSwept, engineUrl, sweepContainers }, { ConfigError, loadConfig }] = await Promise.all([
+    import("../backends/engine/index.js"),
     import("../config/index.js"),
   ]);
   let host: string | undefined;

@@ -41,7 +41,7 @@ export interface WdlrunConfig {
   /** Leniency warnings are errors (`--strict`). */
   readonly strict: boolean;
   readonly docker: {
-    /** Engine URL; absent = `DOCKER_HOST`, else the default socket (see backends/docker/client.ts). */
+    /** Engine URL; absent = `DOCKER_HOST`, else the default socket (see backends/engine/client.ts). */
     readonly host?: string;
     readonly pull: PullPolicy;
     readonly defaultImage: string;

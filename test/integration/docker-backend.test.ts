@@ -6,8 +6,9 @@ import { existsSync, lstatSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { containerPath } from "../../src/backends/backend.js";
-import { DockerBackend, DockerBackendError, sweepContainers } from "../../src/backends/docker/index.js";
-import { LABEL_COMMON, LABEL_RUN, attemptLabels, currentOwner } from "../../src/backends/docker/labels.js";
+import { DockerBackend } from "../../src/backends/docker/index.js";
+import { DockerBackendError, sweepContainers } from "../../src/backends/engine/index.js";
+import { LABEL_COMMON, LABEL_RUN, attemptLabels, currentOwner } from "../../src/backends/engine/labels.js";
 import { dockerHost, dockerSkipReason, makeRequest, tempDir, writeHostFile } from "./kit.js";
 
 const skip = dockerSkipReason();

@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { connect, sweepContainers } from "../../src/backends/docker/index.js";
+import { connect, sweepContainers } from "../../src/backends/engine/index.js";
 import { cacheExplainCommand } from "../../src/cli/cache.js";
 import { runCommand } from "../../src/cli/run.js";
 import { dockerHost, dockerSkipReason, tempDir } from "./kit.js";

@@ -8,7 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DockerBackend } from "../../src/backends/docker/index.js";
-import { LABEL_KEEP, LABEL_RUN, attemptLabels, currentOwner, type Owner } from "../../src/backends/docker/labels.js";
+import { LABEL_KEEP, LABEL_RUN, attemptLabels, currentOwner, type Owner } from "../../src/backends/engine/labels.js";
 import { cleanCommand } from "../../src/cli/clean.js";
 import { dockerHost, dockerSkipReason } from "./kit.js";
 

@@ -7,8 +7,8 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { connect, sweepContainers } from "../../src/backends/docker/index.js";
-import { LABEL_OWNER_PID, LABEL_RUN } from "../../src/backends/docker/labels.js";
+import { connect, sweepContainers } from "../../src/backends/engine/index.js";
+import { LABEL_OWNER_PID, LABEL_RUN } from "../../src/backends/engine/labels.js";
 import { runCommand } from "../../src/cli/run.js";
 import { dockerHost, dockerSkipReason, maxOverlap, root, spawnRun, tempDir } from "./kit.js";
 

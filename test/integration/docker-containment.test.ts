@@ -12,8 +12,8 @@ import net from "node:net";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { connect } from "../../src/backends/docker/index.js";
-import { LABEL_RUN } from "../../src/backends/docker/labels.js";
+import { connect } from "../../src/backends/engine/index.js";
+import { LABEL_RUN } from "../../src/backends/engine/labels.js";
 import { dockerHost, dockerSkipReason, root, runWdl, tempDir } from "./kit.js";
 
 const skip = dockerSkipReason();

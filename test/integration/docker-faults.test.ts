@@ -11,8 +11,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect } from "../../src/backends/docker/index.js";
-import { LABEL_OWNER_PID } from "../../src/backends/docker/labels.js";
+import { connect } from "../../src/backends/engine/index.js";
+import { LABEL_OWNER_PID } from "../../src/backends/engine/labels.js";
 import { dockerHost, dockerSkipReason, root, spawnRun, tempDir } from "./kit.js";
 import { ThrowawayEngine } from "./helpers/throwaway-engine.js";
 

@@ -11,17 +11,18 @@ import { setMaxListeners } from "node:events";
 import type Docker from "dockerode";
 import type { AttemptFiles, AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, ImageIdentity, InputSpec } from "../backend.js";
 import type { PullPolicy, WdlrunConfig } from "../../config/load.js";
-import { asBackendError, connect, engineUrl, engineUsable } from "./client.js";
-import { detectGpuIds } from "./gpus.js";
-import type { ImageResolver } from "./images.js";
-import { LABEL_COMMON, LABEL_SESSION } from "./labels.js";
-import { dockerLayout } from "./layout.js";
-import { DEFAULT_HARDENING, hardeningFromConfig, type Hardening } from "./hardening.js";
-import { withTimeout } from "./ending.js";
-import { EngineWatch } from "./liveness.js";
-import { maxCpuWithin, runAttempt, type AttemptContext } from "./attempt.js";
-import { describeEngine, imageResolverFor, keptNotice, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "./opening.js";
-import type { FileOwner } from "./wrapper.js";
+import { asBackendError, connect, engineUrl, engineUsable } from "../engine/client.js";
+import { detectGpuIds } from "../engine/gpus.js";
+import type { ImageResolver } from "../engine/images.js";
+import { LABEL_COMMON, LABEL_SESSION } from "../engine/labels.js";
+import { dockerLayout } from "../engine/layout.js";
+import { DEFAULT_HARDENING, hardeningFromConfig, type Hardening } from "../engine/hardening.js";
+import { withTimeout } from "../engine/stopping.js";
+import { EngineWatch } from "../engine/liveness.js";
+import { maxCpuWithin } from "../engine/attempt-files.js";
+import { runAttempt, type AttemptContext } from "./attempt.js";
+import { describeEngine, imageResolverFor, keptNotice, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "../engine/opening.js";
+import type { FileOwner } from "../engine/wrapper.js";
 
 /** Options of the Docker backend; `dockerOptionsFromConfig` derives them from the config. */
 export interface DockerBackendOptions {

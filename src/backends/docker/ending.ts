@@ -1,26 +1,20 @@
 /**
  * How an attempt's container ends, told truthfully: waiting for it while the
- * engine is watched (./liveness.ts: a dead or hung engine fails the wait
+ * engine is watched (../engine/liveness.ts: a dead or hung engine fails the wait
  * instead of leaving it pending forever), telling an end nobody in wdlrun
  * asked for apart (the container removed from outside, the engine shutting
- * down and stopping it, an out-of-memory kill) from the command's own exit,
- * and the forced stop of an aborted attempt, which first hands the files
- * back to the user (kill the command's processes, then chown, by an exec in
- * the same container: no second container) so that the run directory stays
- * the user's even when the command ignored SIGTERM.
+ * down and stopping it, an out-of-memory kill) from the command's own exit.
+ * The forced stop of an aborted attempt is ../engine/stopping.ts.
  */
 import type Docker from "dockerode";
-import type { ContainerPath } from "../backend.js";
-import { DockerBackendError, explainConnection, statusOf } from "./client.js";
-import { EngineGoneError, engineGoneMessage, type EngineWatch } from "./liveness.js";
-import { handBackScript, type FileOwner } from "./wrapper.js";
+import { DockerBackendError, explainConnection, statusOf } from "../engine/client.js";
+import { EngineGoneError, engineGoneMessage, type EngineWatch } from "../engine/liveness.js";
+import { withTimeout } from "../engine/stopping.js";
 
 /** Exit codes of a command ended by a signal the engine sends when it stops a container (SIGTERM, then SIGKILL). */
 const STOP_EXITS = new Set([143, 137]);
 /** How long an engine that stopped a container is watched for going down (a shutdown answers for about a second more). */
 const SHUTDOWN_WATCH_MS = 3000;
-/** The most an exec that hands files back, or a removal, may take. */
-const STEP_TIMEOUT_MS = 10_000;
 
 /**
  * Waits for the container to stop and resolves with its exit status; rejects
@@ -104,37 +98,4 @@ async function goesDown(docker: Docker): Promise<boolean> {
     await new Promise((r) => setTimeout(r, 250));
   }
   return false;
-}
-
-/**
- * Ends an aborted attempt's container for good: when files must be handed
- * back, first kills every process of the command inside the container (PID 1,
- * the wrapper, is spared: it then runs its own chown) and chowns `paths` to
- * `owner` by an exec, then removes the container with `remove`. Each step is
- * bounded in time; never rejects.
- */
-export async function forceStop(container: Docker.Container, owner: FileOwner | undefined, paths: readonly ContainerPath[], remove: () => Promise<void>): Promise<void> {
-  if (owner !== undefined && paths.length > 0) await withTimeout(execToEnd(container, `kill -KILL -1 2>/dev/null; ${handBackScript(owner, paths)}`), STEP_TIMEOUT_MS, undefined);
-  await withTimeout(remove(), STEP_TIMEOUT_MS, undefined);
-}
-
-/** Runs `script` with /bin/sh in the running container and resolves when it has ended (or cannot run). */
-export async function execToEnd(container: Docker.Container, script: string): Promise<void> {
-  try {
-    const exec = await container.exec({ Cmd: ["/bin/sh", "-c", script], AttachStdout: false, AttachStderr: false });
-    await exec.start({ Detach: true });
-    for (;;) {
-      const state = (await exec.inspect()) as { Running?: boolean };
-      if (state.Running !== true) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  } catch {
-    // Not running any more (its wrapper has ended and chowned), or the engine is gone.
-  }
-}
-
-/** `p`, or `fallback` when it has not settled within `ms` (or rejects). */
-export function withTimeout<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([p.catch(() => fallback), new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)))]).finally(() => clearTimeout(timer));
 }

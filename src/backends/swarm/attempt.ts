@@ -14,15 +14,15 @@
 import { mkdir, open } from "node:fs/promises";
 import type Docker from "dockerode";
 import type { AttemptRequest, AttemptResult, AttemptUsage, ContainerPath, HostPath } from "../backend.js";
-import { asBackendError, engineMessage, statusOf } from "../docker/client.js";
-import { maxCpuWithin, toHost as containerToHost } from "../docker/attempt.js";
+import { asBackendError, engineMessage, statusOf } from "../engine/client.js";
+import { maxCpuWithin, toHost as containerToHost } from "../engine/attempt-files.js";
 import { requireKind } from "../layout.js";
-import type { Hardening } from "../docker/hardening.js";
-import { forceStop, withTimeout } from "../docker/ending.js";
-import { LABEL_SWARM_SERVICE } from "../docker/labels.js";
+import type { Hardening } from "../engine/hardening.js";
+import { forceStop, withTimeout } from "../engine/stopping.js";
+import { LABEL_SWARM_SERVICE } from "../engine/labels.js";
 import { assertUnreachable } from "../../diagnostics/diagnostic.js";
-import { ContainerStatsSampler } from "../docker/usage.js";
-import type { FileOwner } from "../docker/wrapper.js";
+import { ContainerStatsSampler } from "../engine/usage.js";
+import type { FileOwner } from "../engine/wrapper.js";
 import { SwarmBackendError } from "./errors.js";
 import { collectServiceLogs } from "./logs.js";
 import { PlacementAbortedError, type NodeLedger, type Placement } from "./placement.js";
@@ -295,7 +295,7 @@ async function attemptUsage(sampler: ContainerStatsSampler | undefined, local: D
  * Stops the task container of an aborted attempt on this engine's node
  * without removing its service: SIGTERM (the wrapper passes it on and hands
  * the files back), and after the grace the command's processes killed and
- * the files handed back by an exec (../docker/ending.ts), then SIGKILL. The
+ * the files handed back by an exec (../engine/stopping.ts), then SIGKILL. The
  * service then still serves the task's logs. On other nodes nothing is done
  * here (removing the service stops the container there; its logs are lost).
  * Bounded in time; never rejects.

@@ -6,7 +6,7 @@
  * GPUs). Parsing is pure; `readNodes` and `readRole` ask the engine.
  */
 import type Docker from "dockerode";
-import { asBackendError } from "../docker/client.js";
+import { asBackendError } from "../engine/client.js";
 import { SwarmBackendError } from "./errors.js";
 
 /** The engine's place in a swarm, from `docker info`. */

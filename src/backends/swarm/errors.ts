@@ -3,7 +3,7 @@
  * backend talks to a Docker Engine and shares its connection errors), so code
  * that catches engine failures catches both.
  */
-import { DockerBackendError } from "../docker/client.js";
+import { DockerBackendError } from "../engine/client.js";
 
 /** A failure of the swarm backend itself; `message` is one line that says what to do. */
 export class SwarmBackendError extends DockerBackendError {

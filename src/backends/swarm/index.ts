@@ -6,6 +6,6 @@
  */
 export { SwarmBackend, swarmOptionsFromConfig, swarmManagerAnswers, repoDigest, type SwarmBackendOptions } from "./swarm-backend.js";
 export { SwarmBackendError } from "./errors.js";
-export { sweepServices } from "./sweep.js";
+export { sweepServices } from "../engine/service-sweep.js";
 export { swarmProvider } from "./provider.js";
 export { readNodes, readRole, swarmRole, parseNode, type SwarmNode, type SwarmRole } from "./cluster.js";

@@ -11,7 +11,7 @@
 import { open, type FileHandle } from "node:fs/promises";
 import type Docker from "dockerode";
 import type { HostPath } from "../backend.js";
-import { asBackendError } from "../docker/client.js";
+import { asBackendError } from "../engine/client.js";
 import { SwarmBackendError } from "./errors.js";
 
 /** One piece of a frame's payload. */

@@ -8,10 +8,10 @@
  * service and its container. Pure.
  */
 import type { AttemptRequest } from "../backend.js";
-import { LABEL_KEEP, attemptLabels } from "../docker/labels.js";
-import { bindMounts } from "../docker/layout.js";
-import { DROPPED_CAPABILITIES, type Hardening } from "../docker/hardening.js";
-import type { FileOwner } from "../docker/wrapper.js";
+import { LABEL_KEEP, attemptLabels } from "../engine/labels.js";
+import { bindMounts } from "../engine/layout.js";
+import { DROPPED_CAPABILITIES, type Hardening } from "../engine/hardening.js";
+import type { FileOwner } from "../engine/wrapper.js";
 import { swarmWrapperScript } from "./wrapper.js";
 
 /** A bind or volume mount (Engine API `Mount`). */

@@ -6,7 +6,7 @@
  * node, no GPU runtime), one line that says what happened and what to do.
  * Pure.
  */
-import { isNoGpuRuntime } from "../docker/gpus.js";
+import { isNoGpuRuntime } from "../engine/gpus.js";
 
 /** The part of a task object (`GET /tasks`) wdlrun reads. */
 export interface RawTask {

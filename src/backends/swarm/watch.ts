@@ -7,8 +7,8 @@
  * quickly) and more slowly once all have run for a while.
  */
 import type Docker from "dockerode";
-import { asBackendError } from "../docker/client.js";
-import { LABEL_SESSION } from "../docker/labels.js";
+import { asBackendError } from "../engine/client.js";
+import { LABEL_SESSION } from "../engine/labels.js";
 import type { RawTask } from "./status.js";
 
 /** Receives the service's newest task on every tick (undefined until swarm has created it). */

@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { containerPath, hostPath, type AttemptRequest } from "../../../src/backends/backend.js";
-import { LABEL_CALL, LABEL_KEEP, LABEL_RUN, LABEL_SESSION } from "../../../src/backends/docker/labels.js";
-import { DEFAULT_HARDENING } from "../../../src/backends/docker/hardening.js";
-import { dockerLayout } from "../../../src/backends/docker/layout.js";
+import { LABEL_CALL, LABEL_KEEP, LABEL_RUN, LABEL_SESSION } from "../../../src/backends/engine/labels.js";
+import { DEFAULT_HARDENING } from "../../../src/backends/engine/hardening.js";
+import { dockerLayout } from "../../../src/backends/engine/layout.js";
 import { parseNode, roleProblem, swarmRole, type RawNode, type SwarmNode } from "../../../src/backends/swarm/cluster.js";
 import { FrameDemuxer } from "../../../src/backends/swarm/logs.js";
 import { NodeLedger, PlacementAbortedError } from "../../../src/backends/swarm/placement.js";

@@ -7,9 +7,9 @@
  * An engine that is not a swarm manager has no services to sweep.
  */
 import type Docker from "dockerode";
-import { asBackendError, statusOf } from "../docker/client.js";
-import { LABEL_CALL, LABEL_COMMON, LABEL_KEEP, LABEL_RUN, ownerState } from "../docker/labels.js";
-import type { SweepOptions, SweptContainer } from "../docker/sweep.js";
+import { asBackendError, statusOf } from "./client.js";
+import { LABEL_CALL, LABEL_COMMON, LABEL_KEEP, LABEL_RUN, ownerState } from "./labels.js";
+import type { SweepOptions, SweptContainer } from "./sweep.js";
 
 /** The part of a service object (`GET /services`) the sweep reads. */
 interface RawService {

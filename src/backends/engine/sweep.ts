@@ -7,7 +7,7 @@
 import type Docker from "dockerode";
 import { LABEL_CALL, LABEL_COMMON, LABEL_KEEP, LABEL_RUN, LABEL_SWARM_SERVICE, ownerState, type OwnerState } from "./labels.js";
 import { asBackendError, statusOf } from "./client.js";
-import { sweepServices } from "../swarm/sweep.js";
+import { sweepServices } from "./service-sweep.js";
 
 /** One container (or swarm service) the sweep looked at. */
 export interface SweptContainer {
@@ -39,7 +39,7 @@ export interface SweepOptions {
 
 /**
  * Removes leftover wdlrun containers, and first wdlrun swarm services when
- * the engine is a swarm manager (see ../swarm/sweep.ts); resolves with every
+ * the engine is a swarm manager (see ./service-sweep.ts); resolves with every
  * one it looked at. The task container of a service it looked at is part of
  * that service: it goes with it (removed at once rather than left to the
  * node's agent) and is not listed on its own.
