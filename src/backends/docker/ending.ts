@@ -6,8 +6,9 @@
  * down and stopping it, an out-of-memory kill) from the command's own exit.
  * The forced stop of an aborted attempt is ../engine/stopping.ts.
  */
+import { existsSync } from "node:fs";
 import type Docker from "dockerode";
-import { DockerBackendError, explainConnection, statusOf } from "../engine/client.js";
+import { DockerBackendError, explainConnection, socketPathOf, statusOf } from "../engine/client.js";
 import { EngineGoneError, engineGoneMessage, type EngineWatch } from "../engine/liveness.js";
 import { withTimeout } from "../engine/stopping.js";
 
@@ -24,7 +25,8 @@ const SHUTDOWN_WATCH_MS = 3000;
 export async function waitForExit(container: Docker.Container, watch: EngineWatch, url: string, callId: string): Promise<number> {
   const hold = watch.hold();
   try {
-    const status = (await Promise.race([container.wait(), hold.lost.catch((e: Error) => Promise.reject(new EngineGoneError(engineGoneMessage(url, callId, e.message))))])) as {
+    const gone = (e: Error) => Promise.reject(socketRemoved(url) ? shutDownWhile(url, callId) : new EngineGoneError(engineGoneMessage(url, callId, e.message)));
+    const status = (await Promise.race([container.wait(), hold.lost.catch(gone)])) as {
       StatusCode?: number;
     };
     return typeof status.StatusCode === "number" ? status.StatusCode : 255;
@@ -50,12 +52,12 @@ export async function explainExit(docker: Docker, container: Docker.Container, u
     info = await container.inspect();
   } catch (e) {
     if (statusOf(e) === 404) throw removedFromOutside(callId, exitCode);
-    if (explainConnection(e, url) !== undefined) throw engineShutDown(url, callId, exitCode);
+    if (explainConnection(e, url) !== undefined) throw shutDownWhile(url, callId, exitCode);
     return { oomKilled: false };
   }
   if (info.State.Status === "removing" || info.State.Dead === true) throw removedFromOutside(callId, exitCode);
   if (info.State.OOMKilled === true) return { oomKilled: true };
-  if (STOP_EXITS.has(exitCode) && (await goesDown(docker))) throw engineShutDown(url, callId, exitCode);
+  if (STOP_EXITS.has(exitCode) && (await goesDown(docker, url))) throw shutDownWhile(url, callId, exitCode);
   return { oomKilled: false };
 }
 
@@ -65,27 +67,36 @@ export function removedFromOutside(callId: string, exitCode?: number): DockerBac
   return new DockerBackendError(`the container of ${callId} was removed from outside wdlrun while its command ran (docker rm?${code})`);
 }
 
-function engineShutDown(url: string, callId: string, exitCode: number): EngineGoneError {
-  return new EngineGoneError(
-    `the Docker Engine at ${url} shut down while ${callId} ran and stopped its container (exit code ${exitCode}); start the engine again and rerun`,
-  );
+/** The engine shut down (and stopped the container) while `callId` ran; `exitCode` is what the wait gave, when it gave one. */
+function shutDownWhile(url: string, callId: string, exitCode?: number): EngineGoneError {
+  const code = exitCode === undefined ? "" : ` (exit code ${exitCode})`;
+  return new EngineGoneError(`the Docker Engine at ${url} shut down while ${callId} ran and stopped its container${code}; start the engine again and rerun`);
 }
 
 /**
- * Why the connection of `callId`'s wait broke: an engine that still answers a
- * ping is shutting down (it closes connections as it stops its containers);
- * one that does not answers nothing any more (killed, crashed).
+ * Why the connection of `callId`'s wait broke: an engine that is shutting
+ * down (SIGTERM, `systemctl stop`) removes its socket file at once and may
+ * still answer a ping on a kept connection while it stops its containers;
+ * one that neither answers nor removed its socket was killed or crashed.
  */
 export async function lostWait(docker: Docker, url: string, callId: string): Promise<EngineGoneError> {
-  const answers = await withTimeout(docker.ping().then(() => true, () => false), 1000, false);
-  if (answers) return new EngineGoneError(`the Docker Engine at ${url} shut down while ${callId} ran and stopped its container; start the engine again and rerun`);
+  if (socketRemoved(url) || (await withTimeout(docker.ping().then(() => true, () => false), 1000, false))) {
+    return shutDownWhile(url, callId);
+  }
   return new EngineGoneError(engineGoneMessage(url, callId, "its connection was lost while waiting for the container"));
 }
 
-/** True when the engine stops answering within SHUTDOWN_WATCH_MS (it is shutting down). */
-async function goesDown(docker: Docker): Promise<boolean> {
+/** True when `url` names a socket file that is not there any more (the engine closed its listener: a shutdown). */
+function socketRemoved(url: string): boolean {
+  const socket = socketPathOf(url);
+  return socket !== undefined && !existsSync(socket);
+}
+
+/** True when the engine removes its socket or stops answering within SHUTDOWN_WATCH_MS (it is shutting down). */
+async function goesDown(docker: Docker, url: string): Promise<boolean> {
   const deadline = Date.now() + SHUTDOWN_WATCH_MS;
   while (Date.now() < deadline) {
+    if (socketRemoved(url)) return true;
     const refused = await withTimeout(
       docker.ping().then(
         () => false,
