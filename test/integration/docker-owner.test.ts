@@ -5,10 +5,12 @@
  * is told how to get access.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, lstatSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, readdirSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { connect } from "../../src/backends/engine/index.js";
+import { LABEL_CALL, LABEL_RUN } from "../../src/backends/engine/labels.js";
 import { dockerHost, dockerSkipReason, tempDir } from "./kit.js";
 
 const child = path.join(path.dirname(fileURLToPath(import.meta.url)), "helpers", "as-user.ts");
@@ -86,6 +88,49 @@ describe.skipIf(skip !== "")(`Docker backend as an ordinary user${skip ? ` (${sk
     const workDir = path.join(dir, "runs", "latest", "call-stubborn", "attempt-1", "work");
     for (const f of ["a", "a/b", "a/b/f", "ready"]) expect([f, lstatSync(path.join(workDir, f)).uid]).toEqual([f, 65534]);
   }, 90_000);
+
+  it("hands the files of a killed run back at the next sweep: a running leftover by an exec, a stopped one by a short container", async () => {
+    const group = socketGroup(dockerHost());
+    const dir = tempDir("wdlrun-owner-killed-");
+    chmodSync(dir, 0o777);
+    const file = path.join(dir, "main.wdl");
+    writeFileSync(
+      file,
+      `version 1.1\nworkflow w { scatter (i in [0, 1]) { call stubborn } }\ntask stubborn { command <<< trap '' TERM; mkdir -p a/b; echo x > a/b/f; touch ready; sleep 300 >>> runtime { docker: "ubuntu:latest" } }\n`,
+    );
+    const cli = path.join(path.dirname(child), "as-user-cli.ts");
+    const ids = JSON.stringify({ uid: 65534, gid: 65534, groups: group !== undefined ? [group] : [] });
+    const env = { ...process.env, DOCKER_HOST: dockerHost(), HOME: dir };
+    const proc = spawn(process.execPath, ["--import", "tsx", cli, ids, "run", file, "--backend", "docker", "--out", path.join(dir, "runs")], {
+      cwd: root,
+      env,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const closed = new Promise<number | null>((resolve) => proc.once("close", resolve));
+    const works = [0, 1].map((i) => path.join(dir, "runs", "latest", `call-stubborn-000${i}`, "attempt-1", "work"));
+    const t0 = Date.now();
+    while (!works.every((w) => existsSync(path.join(w, "ready")))) {
+      if (proc.exitCode !== null || Date.now() - t0 > 90_000) throw new Error(`the tasks never started: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    proc.kill("SIGKILL");
+    await closed;
+    // One container is stopped behind wdlrun's back (as a restarted engine does): its wrapper never hands back.
+    const docker = connect(dockerHost());
+    const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL_CALL}=call-stubborn-0000`] } });
+    expect(left).toHaveLength(1);
+    await docker.getContainer(left[0]!.Id).kill({ signal: "SIGKILL" });
+    for (const w of works) expect(lstatSync(path.join(w, "a", "b", "f")).uid).toBe(0);
+
+    const clean = spawnSync(process.execPath, ["--import", "tsx", cli, ids, "clean"], { cwd: root, env, encoding: "utf8", timeout: 120_000 });
+    expect(clean.status, clean.stderr).toBe(0);
+    expect(clean.stdout + clean.stderr).toMatch(/removed 2 container/);
+    for (const w of works) for (const f of ["a", "a/b", "a/b/f", "ready"]) expect([w, f, lstatSync(path.join(w, f)).uid]).toEqual([w, f, 65534]);
+    const runId = path.basename(realpathSync(path.join(dir, "runs", "latest")));
+    expect(await docker.listContainers({ all: true, filters: { label: [`${LABEL_RUN}=${runId}`] } })).toEqual([]);
+  }, 240_000);
 
   it("explains a permission error on the socket", () => {
     const r = runAs(65534, 65534, [], "true");

@@ -16,7 +16,7 @@ import type { AttemptRequest, AttemptResult } from "../backend.js";
 import { toHost } from "../engine/attempt-files.js";
 import { DockerBackendError, asBackendError, engineMessage, explainConnection, statusOf } from "../engine/client.js";
 import { gpuDeviceRequest, isNoGpuRuntime, noGpuRuntimeMessage } from "../engine/gpus.js";
-import { LABEL_KEEP, attemptLabels } from "../engine/labels.js";
+import { LABEL_KEEP, attemptLabels, handBackLabel } from "../engine/labels.js";
 import { bindMounts } from "../engine/layout.js";
 import { hardeningHostConfig, type Hardening } from "../engine/hardening.js";
 import { forceStop, withTimeout } from "../engine/stopping.js";
@@ -156,7 +156,11 @@ export function createOptions(ctx: AttemptContext, request: AttemptRequest, imag
     WorkingDir: layout.workDir,
     ...(ctx.hardening.user !== undefined ? { User: `${ctx.hardening.user.uid}:${ctx.hardening.user.gid}` } : {}),
     Env: env,
-    Labels: { ...attemptLabels(request.runId, request.callId, request.attempt, ctx.session), ...(ctx.cleanup ? {} : { [LABEL_KEEP]: "1" }) },
+    Labels: {
+      ...attemptLabels(request.runId, request.callId, request.attempt, ctx.session),
+      ...handBackLabel(ctx.owner),
+      ...(ctx.cleanup ? {} : { [LABEL_KEEP]: "1" }),
+    },
     HostConfig: hostConfig,
   };
 }

@@ -22,6 +22,8 @@ export const LABEL_OWNER_START = "org.wdlrun.owner.start";
 export const LABEL_KEEP = "org.wdlrun.keep";
 /** A per-backend-instance token: `close()` removes exactly what this instance created. */
 export const LABEL_SESSION = "org.wdlrun.session";
+/** On a container whose files go back to a user: `uid:gid` (the sweep hands them back when wdlrun could not). */
+export const LABEL_HAND_BACK = "org.wdlrun.hand-back";
 /** Put by the engine (not wdlrun) on a swarm task's container: the id of its service. */
 export const LABEL_SWARM_SERVICE = "com.docker.swarm.service.id";
 
@@ -75,6 +77,17 @@ export function attemptLabels(runId: string, callId: string, attempt: number, se
     [LABEL_OWNER_PID]: String(owner.pid),
     [LABEL_OWNER_START]: owner.start,
   };
+}
+
+/** The hand-back label for `owner`; none when the files stay as written. */
+export function handBackLabel(owner: { readonly uid: number; readonly gid: number } | undefined): Record<string, string> {
+  return owner === undefined ? {} : { [LABEL_HAND_BACK]: `${owner.uid}:${owner.gid}` };
+}
+
+/** The owner a container's hand-back label names; undefined when it has none (or a malformed one). */
+export function handBackOwner(labels: Readonly<Record<string, string>>): { readonly uid: number; readonly gid: number } | undefined {
+  const m = /^(\d+):(\d+)$/.exec(labels[LABEL_HAND_BACK] ?? "");
+  return m ? { uid: Number(m[1]), gid: Number(m[2]) } : undefined;
 }
 
 /** Why a labelled object is (or is not) a leftover. */

@@ -8,6 +8,7 @@ import type Docker from "dockerode";
 import { LABEL_CALL, LABEL_COMMON, LABEL_KEEP, LABEL_RUN, LABEL_SWARM_SERVICE, ownerState, type OwnerState } from "./labels.js";
 import { asBackendError, statusOf } from "./client.js";
 import { sweepServices } from "./service-sweep.js";
+import { reclaimFiles } from "./reclaim.js";
 
 /** One container (or swarm service) the sweep looked at. */
 export interface SweptContainer {
@@ -38,7 +39,8 @@ export interface SweepOptions {
 }
 
 /**
- * Removes leftover wdlrun containers, and first wdlrun swarm services when
+ * Removes leftover wdlrun containers (their files handed back to the user
+ * first: ./reclaim.ts), and first wdlrun swarm services when
  * the engine is a swarm manager (see ./service-sweep.ts); resolves with every
  * one it looked at. The task container of a service it looked at is part of
  * that service: it goes with it (removed at once rather than left to the
@@ -64,6 +66,7 @@ export async function sweepContainers(docker: Docker, url: string, options: Swee
       const doomed = service !== undefined ? service.doomed : options.all === true || (state.kind === "gone" && !spared);
       let removed = false;
       if (doomed && options.dryRun !== true) {
+        if (service === undefined) await reclaimFiles(docker, c);
         try {
           await docker.getContainer(c.Id).remove({ force: true, v: true });
           removed = true;
