@@ -7,7 +7,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { CallStatement, Declaration, Document, Expr, NameRef, PrimitiveTypeName, TypeExpr, WdlVersion } from "../syntax/ast.js";
 import { arrayOf, isPrimitive, mapOf, pairOf, T, withOptional, type EnumType, type StructType, type WdlType } from "../types/types.js";
-import { versionAtLeast } from "../stdlib/signatures.js";
+import { versionAtLeast } from "../syntax/ast.js";
 import { DeferredMap } from "./deferred-map.js";
 import * as msg from "./messages.js";
 import type { CheckedCall, CheckedDocument } from "./model.js";

@@ -11,7 +11,8 @@ import type { Apply, BinaryOp, Expr, HintsLiteral, IfThenElse, MemberAccess, Nam
 import { assertUnreachable } from "../diagnostics/diagnostic.js";
 import { isCoercible, isEquatable, isOrderable, unify2 } from "../types/coercion.js";
 import { arrayOf, isPrimitive, mapOf, pairOf, T, withOptional, type HintsScopedType, type StructType, type WdlType } from "../types/types.js";
-import { FUNCTIONS, versionAtLeast } from "../stdlib/signatures.js";
+import { FUNCTIONS } from "../stdlib/signatures.js";
+import { versionAtLeast } from "../syntax/ast.js";
 import type { DocumentContext } from "./context.js";
 import { lookupFunction, matchCall } from "./functions.js";
 import * as msg from "./messages.js";
@@ -113,19 +114,35 @@ export function checkAssignable(ctx: DocumentContext, e: Expr, from: WdlType, to
     return false;
   }
   if (to.kind === "String" && isPrimitive(from) && !from.optional) {
-    ctx.report(msg.implicitStringConversion(e.span, from));
+    ctx.report(from.kind === "File" || from.kind === "Directory" ? msg.implicitStringConversion(e.span, from) : msg.numberToString(e.span, from));
+    return true;
+  }
+  const number = withOptional(to, false);
+  if ((number.kind === "Int" || number.kind === "Float") && from.kind === "String" && (!from.optional || to.optional)) {
+    if (e.kind === "String" && !stringLiteralIsNumber(e)) {
+      ctx.report(msg.typeMismatch(e.span, to, from, what));
+      return false;
+    }
+    ctx.report(msg.stringToNumber(e.span, to));
     return true;
   }
   // Inside T?, Array, Map, Pair: File → String as the version rules say; a number → String is a leniency.
   const converted = new Set<WdlType["kind"]>();
   if (isCoercible(from, to, { stringFrom: converted })) {
     const numbers = [...converted].some((k) => k !== "File" && k !== "Directory");
-    if (numbers) ctx.report(msg.compoundStringConversion(e.span, from, to));
+    if (numbers) ctx.report(msg.numberToString(e.span, from, to));
     else if (versionRules(ctx.version).compoundFileToString === "warning") ctx.report(msg.implicitStringConversion(e.span, from, to));
     return true;
   }
   ctx.report(msg.typeMismatch(e.span, to, from, what));
   return false;
+}
+
+/** False for a String literal whose text (without placeholders) is known not to be a number. */
+function stringLiteralIsNumber(e: Expr & { kind: "String" }): boolean {
+  if (e.parts.some((p) => p.kind !== "Text")) return true;
+  const text = e.parts.map((p) => (p.kind === "Text" ? p.text : "")).join("").trim();
+  return text !== "" && Number.isFinite(Number(text));
 }
 
 function infer(e: Expr, env: ExprEnv, expected: WdlType | undefined, inPlaceholder: boolean): WdlType {
@@ -516,7 +533,7 @@ function inferBinary(e: BinaryOp, env: ExprEnv, inPlaceholder: boolean): WdlType
 
 /**
  * A number and a String as array items or if/else branches: unified to
- * String with a leniency warning (miniwdl does); undefined for other pairs.
+ * String with a leniency warning (as other engines do); undefined for other pairs.
  */
 function numberWithString(env: ExprEnv, span: Span, what: string, a: WdlType, b: WdlType): WdlType | undefined {
   const number = (t: WdlType) => t.kind === "Int" || t.kind === "Float";

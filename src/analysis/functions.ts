@@ -9,7 +9,8 @@
 import type { WdlVersion } from "../syntax/ast.js";
 import { isCoercible } from "../types/coercion.js";
 import { arrayOf, isPrimitive, mapOf, pairOf, T, withOptional, type WdlType } from "../types/types.js";
-import { FUNCTIONS, versionAtLeast, type FunctionSpec } from "../stdlib/signatures.js";
+import { FUNCTIONS, type FunctionSpec } from "../stdlib/signatures.js";
+import { versionAtLeast } from "../syntax/ast.js";
 
 /** A type pattern from a signature. */
 type Pattern =

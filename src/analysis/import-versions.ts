@@ -9,7 +9,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Span } from "../diagnostics/span.js";
 import type { WdlVersion } from "../syntax/ast.js";
-import { versionAtLeast } from "../stdlib/signatures.js";
+import { versionAtLeast } from "../syntax/ast.js";
 import * as msg from "./messages.js";
 
 /** The finding on an import of a `theirs` document into an `own` document, if any. */

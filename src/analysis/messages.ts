@@ -7,7 +7,7 @@ import { error, lenient, warning, type Diagnostic, type RelatedInfo } from "../d
 import { LENIENCIES } from "../syntax/leniencies.js";
 import type { Span } from "../diagnostics/span.js";
 import type { WdlVersion } from "../syntax/ast.js";
-import { T, typeToString, type WdlType } from "../types/types.js";
+import { T, isPrimitive, typeToString, type WdlType } from "../types/types.js";
 
 const ts = typeToString;
 
@@ -106,8 +106,12 @@ export const optionalMismatch = (span: Span, expected: WdlType, actual: WdlType)
   );
 export const implicitStringConversion = (span: Span, actual: WdlType, to: WdlType = T.String): Diagnostic =>
   warning("implicit-string-conversion", `\`${ts(actual)}\` is converted to \`${ts(to)}\` implicitly; this is not portable`, span, 'use string interpolation: "~{value}"');
-export const compoundStringConversion = (span: Span, actual: WdlType, to: WdlType): Diagnostic =>
-  lenient("compound-string-conversion", `\`${ts(actual)}\` is converted to \`${ts(to)}\` (numbers become their text)`, span, LENIENCIES.compoundStringConversion);
+/** An Int, Float or Boolean (alone or inside `T?`, Array, Map, Pair) used as a String: a leniency. */
+export const numberToString = (span: Span, actual: WdlType, to: WdlType = T.String): Diagnostic =>
+  lenient("number-to-string", `\`${ts(actual)}\` is converted to \`${ts(to)}\` (${isPrimitive(actual) ? "its text" : "numbers become their text"})`, span, LENIENCIES.numberToString);
+/** A String used as an Int or Float: a leniency, the text read as a number at run time. */
+export const stringToNumber = (span: Span, to: WdlType): Diagnostic =>
+  lenient("string-to-number", `a \`String\` is used as \`${ts(to)}\`; its text is read as a number when the workflow runs (an error then if it is not one)`, span, LENIENCIES.stringToNumber);
 export const operatorType = (span: Span, op: string, left: WdlType, right?: WdlType): Diagnostic =>
   error(
     "operator-type",

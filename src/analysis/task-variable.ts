@@ -8,7 +8,7 @@
  */
 import { arrayOf, mapOf, T, withOptional, type StructType, type WdlType } from "../types/types.js";
 import type { WdlVersion } from "../syntax/ast.js";
-import { versionAtLeast } from "../stdlib/signatures.js";
+import { versionAtLeast } from "../syntax/ast.js";
 
 /** The type of `task.previous`: the previous attempt's requirements, each None when unknown (the first attempt). */
 export const TASK_PREVIOUS_TYPE: StructType = {

@@ -25,7 +25,7 @@ export interface Diagnostic {
   readonly related?: readonly RelatedInfo[];
   /**
    * Set on a leniency warning: the document relies on something the spec
-   * forbids but other engines (miniwdl, Cromwell) accept. `--strict` turns
+   * forbids but other engines accept. `--strict` turns
    * these warnings, and only these, into errors (see `applyStrict`).
    */
   readonly leniency?: Leniency;

@@ -11,7 +11,7 @@ import { ValueError } from "../values/errors.js";
 import { describeValue, primitiveToString } from "../values/format.js";
 import { NONE, type WdlValue } from "../values/value.js";
 import { EvalError, locate } from "./errors.js";
-import { versionAtLeast } from "../stdlib/define.js";
+import { versionAtLeast } from "../syntax/ast.js";
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;

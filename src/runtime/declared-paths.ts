@@ -11,7 +11,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { WdlVersion } from "../syntax/ast.js";
-import { versionAtLeast } from "../stdlib/define.js";
+import { versionAtLeast } from "../syntax/ast.js";
 import type { WdlType } from "../types/types.js";
 import { NONE, type WdlValue } from "../values/value.js";
 

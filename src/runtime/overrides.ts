@@ -11,7 +11,7 @@
 import { reservedKey, REQUIREMENT_KEYS, TASK_HINT_KEYS, type ReservedKey } from "../analysis/index.js";
 import { didYouMean } from "../analysis/messages.js";
 import type { WdlVersion } from "../syntax/ast.js";
-import { versionAtLeast } from "../stdlib/signatures.js";
+import { versionAtLeast } from "../syntax/ast.js";
 import { isCoercible } from "../types/coercion.js";
 import { describeValue, runtimeTypeOf } from "../values/format.js";
 import type { WdlValue } from "../values/value.js";

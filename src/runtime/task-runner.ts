@@ -25,7 +25,7 @@ import { Env, EnvContext } from "./env.js";
 import { CallFailedError, describeError, type CallFailure } from "./errors.js";
 import { evaluateExpr, evaluateDecl, renderTaskCommand } from "./eval-bridge.js";
 import type { InputTree } from "./inputs.js";
-import { versionAtLeast } from "../stdlib/define.js";
+import { versionAtLeast } from "../syntax/ast.js";
 import { isSuccessCode } from "./requirements/keys.js";
 import { resolveConstraints, type TaskAttributes, type TaskConstraints } from "./requirements/constraints.js";
 import { RequirementError } from "./requirements/read-value.js";

@@ -2,7 +2,7 @@
  * The shape of a standard-library entry and the helper the chapter modules
  * use to declare one (kept apart from ./registry.ts to avoid an import cycle).
  */
-import type { Apply, WdlVersion } from "../syntax/ast.js";
+import { versionAtLeast, type Apply, type WdlVersion } from "../syntax/ast.js";
 import type { WdlValue } from "../values/value.js";
 import type { EvalContext } from "../eval/context.js";
 import { ValueError } from "../values/errors.js";
@@ -34,12 +34,6 @@ export function fn(
 }
 
 
-const ORDER: Record<WdlVersion, number> = { "1.0": 0, "1.1": 1, "1.2": 2, "1.3": 3 };
-
-/** True when `version` is `since` or later. */
-export function versionAtLeast(version: WdlVersion, since: WdlVersion): boolean {
-  return ORDER[version] >= ORDER[since];
-}
 
 /** Throws ValueError when a variant introduced in `since` is used from an older document. */
 export function requireVersion(ctx: { readonly version: WdlVersion }, since: WdlVersion, what: string): void {

@@ -18,7 +18,7 @@ import { STRING_ARRAY_FUNCTIONS } from "./string-array.js";
 import { STRING_FUNCTIONS } from "./string.js";
 import { WRITE_FUNCTIONS } from "./write.js";
 
-export { versionAtLeast, type StdlibFunction } from "./define.js";
+export { type StdlibFunction } from "./define.js";
 
 const ALL: readonly (readonly StdlibFunction[])[] = [
   NUMERIC_FUNCTIONS,

@@ -150,9 +150,3 @@ export const STANDARD_LIBRARY: readonly FunctionSpec[] = [
 /** The table indexed by name. */
 export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map(STANDARD_LIBRARY.map((f) => [f.name, f]));
 
-/** True when version `a` is the same as or later than `b`. */
-export function versionAtLeast(a: WdlVersion, b: WdlVersion): boolean {
-  return VERSION_ORDER[a] >= VERSION_ORDER[b];
-}
-
-const VERSION_ORDER: Record<WdlVersion, number> = { "1.0": 0, "1.1": 1, "1.2": 2, "1.3": 3 };

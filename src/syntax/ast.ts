@@ -19,6 +19,13 @@ export type WdlVersion = "1.0" | "1.1" | "1.2" | "1.3";
 /** The `version` statement's spellings this front end reads, and the version each means. */
 export const VERSION_SPELLINGS: Readonly<Record<string, WdlVersion>> = { "1.0": "1.0", "1.1": "1.1", "1.2": "1.2", "1.3": "1.3", development: "1.2" };
 
+const VERSION_ORDER: Readonly<Record<WdlVersion, number>> = { "1.0": 0, "1.1": 1, "1.2": 2, "1.3": 3 };
+
+/** True when `version` is `since` or a later version. */
+export function versionAtLeast(version: WdlVersion, since: WdlVersion): boolean {
+  return VERSION_ORDER[version] >= VERSION_ORDER[since];
+}
+
 /** A name as written, with its location. */
 export interface Identifier {
   readonly name: string;

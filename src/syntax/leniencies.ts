@@ -1,6 +1,6 @@
 /**
  * The constructs the spec forbids that wdlrun accepts anyway, because the
- * engines users run (miniwdl, Cromwell) accept them and real pipelines rely
+ * other engines users run accept them and real pipelines rely
  * on them. Each is reported as a leniency warning (see `lenient` in
  * diagnostics/diagnostic.ts) naming the rule, the spec section and the
  * portable spelling; `--strict` makes them errors. README.md ("Leniency and
@@ -20,7 +20,7 @@ export const LENIENCIES = {
     section: "Type Coercion",
     portable: "turn the number into a String with interpolation: \"~{n}\"",
   },
-  compoundStringConversion: {
+  numberToString: {
     rule: "Int, Float and Boolean do not coerce to String",
     section: "Type Coercion",
     portable: "build the String values with interpolation (\"~{n}\"), e.g. with a scatter or prefix(\"\", values)",

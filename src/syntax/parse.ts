@@ -13,8 +13,8 @@ import type { Document } from "./ast.js";
 import { error, type Diagnostic } from "../diagnostics/diagnostic.js";
 import * as T from "./tokens.js";
 import { fastParser, recoveringParser } from "./parser.js";
-import { BuildContext } from "./build/context.js";
-import { DocumentBuilder } from "./build/document.js";
+import { BuildContext } from "./cst-to-ast/context.js";
+import { DocumentBuilder } from "./cst-to-ast/document.js";
 import { nestingProblem } from "./nesting.js";
 import { lexerDiagnostics, nestedTooDeeply, parserDiagnostics } from "./syntax-diagnostics.js";
 

@@ -4,7 +4,7 @@
  * sections and statements and runs Chevrotain's self-analysis. Split only to
  * keep each file readable; the two classes form one grammar.
  */
-import { CstParser, type CstElement, type CstNode, type DSLMethodOpts, type IOrAlt, type IParserConfig, type IToken, type TokenType } from "chevrotain";
+import { CstParser, tokenMatcher, type CstElement, type CstNode, type DSLMethodOpts, type IOrAlt, type IParserConfig, type IToken, type TokenType } from "chevrotain";
 import * as T from "./tokens.js";
 
 /**
@@ -21,6 +21,12 @@ function addChild(node: CstNode, key: string, element: CstElement): void {
   else if (Array.isArray(child)) child.push(element);
   else children[key] = [child, element];
 }
+
+/** Keywords that begin an expression of their own, or belong to one (`if … then … else`): never a name. */
+const expressionKeywords: ReadonlySet<TokenType> = new Set([T.KwTrue, T.KwFalse, T.KwNone, T.KwIf, T.KwThen, T.KwElse, T.KwTask, T.KwIn]);
+
+/** Tokens (besides the binary operators) that may follow a name inside an expression. */
+const continuesExpression: ReadonlySet<TokenType> = new Set([T.RCurly, T.RParen, T.RSquare, T.Comma, T.Dot, T.LSquare, T.KwThen, T.KwElse]);
 
 /** Rules shared by every part of the grammar. Not usable on its own (no self-analysis). */
 export abstract class WdlExpressionParser extends CstParser {
@@ -56,7 +62,7 @@ export abstract class WdlExpressionParser extends CstParser {
    * sub-rule's node to its parent's: these override Chevrotain's hooks, which
    * put every child in an array under its key. Most keys hold one child, and
    * those arrays were a sixth of all the memory a parse allocates; here a key
-   * holds its child itself until a second one comes. ./build/context.ts reads both forms.
+   * holds its child itself until a second one comes. ./cst-to-ast/context.ts reads both forms.
    * (Node locations are not tracked, so the hooks have nothing else to do.)
    */
   cstPostTerminal(key: string, token: IToken): void {
@@ -174,6 +180,9 @@ export abstract class WdlExpressionParser extends CstParser {
       // `task` is the 1.2 implicit task variable (`task.name`); `in` is reserved but the spec's own examples use it as a name.
       { ALT: () => this.consume(k, T.KwTask) },
       { ALT: () => this.consume(k, T.KwIn) },
+      // Any other keyword where it can only be a name (`~{input}` after `File input`): a reference to the
+      // misnamed declaration, whose own error is the one reported (see keywordIsName).
+      { GATE: () => this.keywordIsName(), ALT: () => this.consume(k, T.Keyword), IGNORE_AMBIGUITIES: true },
     ]));
     this.many(3 + k, (this.actions[40 + k] ??= () => {
       this.or(2 + k, (this.alternatives[9 + 10 * k] ??= [
@@ -181,6 +190,17 @@ export abstract class WdlExpressionParser extends CstParser {
         { ALT: () => this.subrule(k, this.indexAccess) },
       ]));
     }));
+  }
+
+  /**
+   * True when the keyword at LA(1) can only be a name: it begins no expression form of its own and the
+   * next token continues an expression (an operator, a closing bracket, a comma, `.`, `[`, `then`,
+   * `else`), so no section or statement (`input {`, `call x`, `command <<<`) is read as a name.
+   */
+  private keywordIsName(): boolean {
+    if (expressionKeywords.has(this.LA(1).tokenType)) return false;
+    const next = this.LA(2).tokenType;
+    return continuesExpression.has(next) || tokenMatcher(this.LA(2), T.BinaryOperator);
   }
 
   readonly memberAccess = this.RULE("memberAccess", () => {

@@ -353,11 +353,16 @@ export class WdlParser extends WdlExpressionParser {
 
   // ───────────── declarations and types ─────────────
 
-  /** declaration := 'env'? type Identifier ('=' expression)? */
+  /**
+   * declaration := 'env'? type (Identifier | Keyword) ('=' expression)?
+   * A reserved keyword in the name's place is taken as the name (the AST builder reports it: `in` as a
+   * leniency, any other as an error), so that one misnamed declaration (`File input`) gives one error
+   * instead of the section the keyword would begin swallowing the rest of the body.
+   */
   readonly declaration = this.RULE("declaration", () => {
     this.OPTION((this.gatedOptions[11] ??= { GATE: () => this.envIsModifier(), DEF: () => this.CONSUME(T.KwEnv) }));
     this.SUBRULE(this.type);
-    this.OR((this.alternatives[7] ??= [{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.KwIn) }]));
+    this.OR((this.alternatives[7] ??= [{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Keyword) }]));
     this.OPTION1((this.actions[14] ??= () => {
       this.CONSUME(T.Equals);
       this.SUBRULE(this.expression);

@@ -180,9 +180,20 @@ export function parserDiagnostics(
       }
     }
     const span = atEnd ? spanAt(text, uri, text.length, 0) : spanAt(text, uri, tok.startOffset, tok.image.length);
+    if (isRepeatedVersion(tok, tokens)) {
+      out.push(error("syntax-error", "a second version statement: a document has one, before everything else", span, "remove this line"));
+      continue;
+    }
     out.push(error("syntax-error", message, span, helpFor(message, tok, (e as { previousToken?: IToken }).previousToken)));
   }
   return out;
+}
+
+/** True when `tok` is the word `version` followed by a version number: a version statement after the first. */
+function isRepeatedVersion(tok: IToken, tokens: readonly IToken[]): boolean {
+  if (tok.image !== "version") return false;
+  const after = tokens[tokens.indexOf(tok) + 1];
+  return after !== undefined && (after.tokenType === T.FloatLiteral || after.tokenType === T.IntLiteral || after.image === "development");
 }
 
 const sectionWords = [

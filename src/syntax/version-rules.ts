@@ -2,7 +2,7 @@
  * The rules that differ between WDL 1.0, 1.1, 1.2 and 1.3, in one table looked up
  * by the document's version (`versionRules(doc.version)`), so that no other
  * module tests the version for them. Features a version merely lacks (the
- * `hints` section, `**`, …) are gated in ./build/features.ts; this table holds
+ * `hints` section, `**`, …) are gated in ./cst-to-ast/features.ts; this table holds
  * the rules whose *meaning* changes: which words are reserved, which
  * coercions are allowed, what an unset call input or an unbound declaration
  * means, how a Pair is written as JSON, and what a workflow without an output
@@ -11,7 +11,7 @@
  *
  * Sources: the 1.0, 1.1 and 1.2 specifications' "Reserved Keywords", "Type
  * Coercion", "Call Statement" / "Computing Call Inputs", "Declarations" and
- * "write_json" sections, and what miniwdl and Cromwell do with 1.0 documents.
+ * "write_json" sections, and what widely used engines do with 1.0 documents.
  */
 import type { WdlVersion } from "./ast.js";
 
@@ -47,8 +47,8 @@ export interface VersionRules {
   readonly nestedInputsWithoutHint: boolean;
   /**
    * A declaration without a value outside the input section of a task or
-   * workflow that has no input section (a draft-2 habit that miniwdl and
-   * Cromwell read as an input): an input with a leniency warning in 1.0 and
+   * workflow that has no input section (a draft-2 habit that widely used
+   * engines read as an input): an input with a leniency warning in 1.0 and
    * 1.1, an error in 1.2.
    */
   readonly unboundDeclarationIsInput: boolean;

@@ -54,9 +54,9 @@ const cases: Case[] = [
   {
     name: "keyword used as a declaration name",
     src: `${v12}task t {\n  input { Int input }\n  command <<< >>>\n}\n`,
-    line: 3, column: 15, code: "syntax-error",
-    message: /expected a name for the declaration but found keyword 'input'/,
-    help: /'input' is a reserved keyword/,
+    line: 3, column: 15, code: "reserved-word",
+    message: /^'input' is a reserved keyword and cannot name a declaration$/,
+    help: /choose another name, such as 'input_'/,
   },
   {
     name: "call input without a value",

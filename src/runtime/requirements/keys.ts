@@ -83,7 +83,7 @@ export function acceleratorCount(key: string, v: WdlValue): number {
 
 /**
  * `disks`: Int GiB, a specification `"[mount-point] size [unit]"`, or an
- * array of them. A size without a unit is GiB. Cromwell-style
+ * array of them. A size without a unit is GiB. The cloud-style
  * `"local-disk 100 HDD"` is read as the working disk; a trailing disk class
  * (HDD, SSD, LOCAL) is ignored. At most one spec may omit the mount point.
  */

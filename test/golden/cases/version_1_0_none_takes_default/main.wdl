@@ -1,6 +1,6 @@
 version 1.0
 
-# WDL 1.0 too: an unset `Int?` passed to `Int cpu = 4` gives the default (miniwdl and Cromwell do).
+# WDL 1.0 too: an unset `Int?` passed to `Int cpu = 4` gives the default (as widely used engines do).
 task show {
   input {
     Int cpu = 4

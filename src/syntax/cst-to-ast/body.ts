@@ -311,7 +311,7 @@ function addElement(
 
 /**
  * Declarations without a value directly in a task or workflow body. Where the
- * version rules read them as inputs (1.0, 1.1: what miniwdl and Cromwell do
+ * version rules read them as inputs (1.0, 1.1: what widely used engines do
  * with this draft-2 habit) they move into the input section, with a leniency
  * warning: all of them when the body has no input section, else only the
  * optional ones (a required one next to an input section is an error there

@@ -19,6 +19,7 @@ import { joinSpans } from "../../diagnostics/span.js";
 import { BuildContext, Incomplete, childList, firstToken, needNode, needToken, nodeOf, nodesOf, tokenOf, tokensOf } from "./context.js";
 import { FEATURES } from "./features.js";
 import { LENIENCIES } from "../leniencies.js";
+import { RESERVED_FROM_12 } from "../version-rules.js";
 import { buildString } from "./strings-ast.js";
 
 /** Binding strength of each binary operator (higher binds tighter); all are left-associative. */
@@ -192,7 +193,7 @@ function buildPostfix(ctx: BuildContext, node: CstNode): Expr {
 /** The keys an operand's primary child may have, most frequent first. */
 const primaryKeys = [
   "Identifier", "string", "IntLiteral", "arrayLiteral", "FloatLiteral", "True", "False", "ifThenElse",
-  "groupOrPair", "mapLiteral", "None", "objectLiteral", "hintsLiteral", "Task", "In",
+  "groupOrPair", "mapLiteral", "None", "objectLiteral", "hintsLiteral", "Task", "In", "Keyword",
 ] as const;
 
 /** Builds the primary expression of an operand (dispatching on its primary child's key). */
@@ -282,6 +283,11 @@ function buildPrimary(ctx: BuildContext, node: CstNode): Expr {
       reservedName(ctx, name);
       return { kind: "NameRef", name: name.image, span: ctx.tokenSpan(name) };
     }
+    case "Keyword": {
+      // A keyword in a name's place (see keywordIsName in the parser): the declaration it names carries the error.
+      const name = needToken(node, key);
+      return { kind: "NameRef", name: name.image, span: ctx.tokenSpan(name) };
+    }
     default:
       throw new Incomplete();
   }
@@ -294,6 +300,19 @@ function buildPrimary(ctx: BuildContext, node: CstNode): Expr {
  */
 export function reservedName(ctx: BuildContext, t: IToken): void {
   ctx.lenient("reserved-name", `'${t.image}' is a reserved keyword used as a name`, ctx.tokenSpan(t), LENIENCIES.reservedWordName);
+}
+
+/**
+ * Reports a reserved keyword in a declaration's name place: `in` is a
+ * leniency (see reservedName); any other keyword is an error, reported once
+ * here (references to it are read as names, so they add nothing).
+ */
+export function keywordName(ctx: BuildContext, t: IToken): void {
+  if (t.image === "in") reservedName(ctx, t);
+  else {
+    const since = RESERVED_FROM_12.has(t.image) ? " (reserved from WDL 1.2 on)" : "";
+    ctx.error("reserved-word", `'${t.image}' is a reserved keyword${since} and cannot name a declaration`, ctx.tokenSpan(t), `choose another name, such as '${t.image}_', and use it in every reference`);
+  }
 }
 
 /** An Int literal token, range-checked (WDL Int is a signed 64-bit integer). */

@@ -13,7 +13,7 @@ import type {
   KeyValueSectionName,
 } from "../ast.js";
 import { BuildContext, Incomplete, needNode, needToken, nodeOf, nodesOf, tokenOf, tokensOf } from "./context.js";
-import { buildExpression, buildType, ident, nameToken, needExpression, reservedName } from "./expressions.js";
+import { buildExpression, buildType, ident, nameToken, needExpression, keywordName, reservedName } from "./expressions.js";
 import { FEATURES } from "./features.js";
 import { LENIENCIES } from "../leniencies.js";
 
@@ -41,9 +41,9 @@ export function reportDuplicateKeys(ctx: BuildContext, keys: readonly Identifier
 export function buildDeclaration(ctx: BuildContext, node: CstNode): Declaration {
   const envTok = tokenOf(node, "Env");
   const type = buildType(ctx, needNode(node, "type"));
-  const nameTok = tokenOf(node, "Identifier") ?? tokenOf(node, "In");
+  const nameTok = tokenOf(node, "Identifier") ?? tokenOf(node, "Keyword");
   if (nameTok === undefined) throw new Incomplete();
-  if (nameTok.image === "in") reservedName(ctx, nameTok);
+  if (tokenOf(node, "Keyword") !== undefined) keywordName(ctx, nameTok);
   const name = ident(ctx, nameTok);
   const exprNode = nodeOf(node, "expression");
   if (tokenOf(node, "Equals") !== undefined && exprNode === undefined) throw new Incomplete();
@@ -106,7 +106,7 @@ export function buildKeyValueSection(ctx: BuildContext, node: CstNode, section: 
 
 /**
  * A runtime section's entries with only the last entry of a repeated key (a
- * leniency: miniwdl and Cromwell take the last one; from 1.2 on the
+ * leniency: widely used engines take the last one; from 1.2 on the
  * requirements and hints sections keep the error).
  */
 function lastOfEachKey(ctx: BuildContext, entries: readonly KeyValueEntry[]): KeyValueEntry[] {
