@@ -423,8 +423,8 @@ export class WdlParser extends WdlExpressionParser {
 
   /** callInput := Identifier ('.' Identifier)* ('=' expression)?  (dotted names set nested inputs) */
   readonly callInput = this.RULE("callInput", () => {
-    // `in`: reserved, but tasks name inputs so (see reservedName in build/expressions.ts).
-    this.OR((this.alternatives[39] ??= [{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.KwIn) }]));
+    // A keyword (`in`, or `version` naming a 1.1 task's input from a 1.2 document): a leniency (see reservedName in cst-to-ast/expressions.ts).
+    this.OR((this.alternatives[39] ??= [{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Keyword) }]));
     this.MANY((this.actions[23] ??= () => {
       this.CONSUME(T.Dot);
       this.CONSUME1(T.Identifier);

@@ -294,9 +294,10 @@ function buildPrimary(ctx: BuildContext, node: CstNode): Expr {
 }
 
 /**
- * Reports the reserved keyword `in` used as a name (a declaration, a call
- * input, a reference): a leniency, accepted because the spec's own examples
- * and real tasks do it.
+ * Reports a reserved keyword used as a name where wdlrun accepts it: `in` (a
+ * declaration, a call input, a reference), which the spec's own examples and
+ * real tasks use, and any keyword as a call input's name (the callee's input,
+ * which a document of another version may name so). A leniency.
  */
 export function reservedName(ctx: BuildContext, t: IToken): void {
   ctx.lenient("reserved-name", `'${t.image}' is a reserved keyword used as a name`, ctx.tokenSpan(t), LENIENCIES.reservedWordName);

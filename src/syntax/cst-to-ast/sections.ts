@@ -154,7 +154,7 @@ export function buildCall(ctx: BuildContext, node: CstNode): CallStatement {
 }
 
 function buildCallInput(ctx: BuildContext, node: CstNode): CallInput {
-  const keywordName = tokenOf(node, "In");
+  const keywordName = tokenOf(node, "Keyword");
   if (keywordName) reservedName(ctx, keywordName);
   const parts = [...(keywordName ? [keywordName] : []), ...tokensOf(node, "Identifier")];
   const first = parts[0];
