@@ -12,8 +12,7 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import { ConfigError, loadConfig } from "../config/index.js";
 import { formatBytes } from "../runtime/units.js";
-import { explainCall } from "../runtime/cache/explain.js";
-import { CallStore, type FoundEntry } from "../runtime/cache/store.js";
+import type { CallStore, FoundEntry } from "../runtime/cache/store.js";
 import { addCommand, ExitCode } from "./program.js";
 
 /** Options every `cache` sub-command takes. */
@@ -32,7 +31,9 @@ export interface CacheRemoveOptions extends CacheOptions {
 type Out = (line: string) => void;
 
 /** The store the options and config name, or a ConfigError's lines. */
-function openStore(opts: CacheOptions, out: Out): CallStore | undefined {
+async function openStore(opts: CacheOptions, out: Out): Promise<CallStore | undefined> {
+  // Loaded here, not at start-up (see ./program.ts).
+  const { CallStore } = await import("../runtime/cache/store.js");
   try {
     const config = loadConfig({
       ...(opts.config !== undefined ? { configFile: opts.config } : {}),
@@ -50,7 +51,7 @@ function openStore(opts: CacheOptions, out: Out): CallStore | undefined {
 
 /** `wdlrun cache list`: one line per entry, oldest first, then the total. */
 export async function cacheListCommand(opts: CacheOptions, out: Out, now = Date.now()): Promise<number> {
-  const store = openStore(opts, out);
+  const store = await openStore(opts, out);
   if (!store) return ExitCode.usage;
   const entries = (await store.list()).sort((a, b) => a.entry.created.localeCompare(b.entry.created));
   if (entries.length > 0) out(["KEY         ", "AGE    ", "SIZE      ", "TASK", "CALL", "FROM"].join("  "));
@@ -78,7 +79,7 @@ export async function cacheRemoveCommand(opts: CacheRemoveOptions, out: Out, now
     }
     maxAgeMs = ms;
   }
-  const store = openStore(opts, out);
+  const store = await openStore(opts, out);
   if (!store) return ExitCode.usage;
   const doomed: FoundEntry[] = (await store.list()).filter((e) => opts.all || now - Date.parse(e.entry.created) > maxAgeMs);
   let bytes = 0;
@@ -93,8 +94,9 @@ export async function cacheRemoveCommand(opts: CacheRemoveOptions, out: Out, now
 
 /** `wdlrun cache explain RUN_DIR CALL`. */
 export async function cacheExplainCommand(runDir: string, call: string, opts: CacheOptions, out: Out): Promise<number> {
-  const store = openStore(opts, out);
+  const store = await openStore(opts, out);
   if (!store) return ExitCode.usage;
+  const { explainCall } = await import("../runtime/cache/explain.js");
   const x = await explainCall(store, path.resolve(runDir), call);
   if (x.kind === "bad-call") {
     out(`wdlrun: ${x.message}`);

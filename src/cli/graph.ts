@@ -6,15 +6,9 @@
  * the document has errors; 2 for a bad option.
  */
 import type { Command } from "commander";
-import { analyzeFile } from "../analysis/index.js";
 import { assertUnreachable, hasErrors } from "../diagnostics/diagnostic.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
-import { graphPage } from "../graph/html.js";
-import { layoutModel } from "../graph/layout.js";
-import { graphModel, sourcesOf, type GraphModel } from "../graph/model.js";
-import { renderSvg } from "../graph/svg.js";
-import { toDot, toMermaid } from "../graph/text.js";
-import { chooseTarget } from "../runtime/target.js";
+import type { GraphModel } from "../graph/model.js";
 import type { CheckOutput } from "./check.js";
 import { addCommand, ExitCode } from "./program.js";
 
@@ -40,6 +34,12 @@ export async function runGraph(file: string, opts: GraphCommandOptions, out: Che
     out.stderr("wdlrun: give --task or --workflow, not both\n");
     return ExitCode.usage;
   }
+  // Loaded here, not at start-up (see ./program.ts): the front end, the graph model and the target choice.
+  const [{ analyzeFile }, { graphModel, sourcesOf }, { chooseTarget }] = await Promise.all([
+    import("../analysis/index.js"),
+    import("../graph/model.js"),
+    import("../runtime/target.js"),
+  ]);
   const analysis = await analyzeFile(file);
   if (!analysis.root || hasErrors(analysis.diagnostics)) {
     out.stderr(renderDiagnostics(analysis.diagnostics.filter((d) => d.severity === "error"), analysis.sources));
@@ -63,13 +63,15 @@ export async function runGraph(file: string, opts: GraphCommandOptions, out: Che
 export async function renderGraph(model: GraphModel, format: GraphFormat): Promise<string> {
   switch (format) {
     case "mermaid":
-      return toMermaid(model);
+      return (await import("../graph/text.js")).toMermaid(model);
     case "dot":
-      return toDot(model);
-    case "svg":
+      return (await import("../graph/text.js")).toDot(model);
+    case "svg": {
+      const [{ renderSvg }, { layoutModel }] = await Promise.all([import("../graph/svg.js"), import("../graph/layout.js")]);
       return renderSvg(await layoutModel(model, { expandSubworkflows: true })) + "\n";
+    }
     case "html":
-      return graphPage(model);
+      return (await import("../graph/html.js")).graphPage(model);
     default:
       return assertUnreachable(format);
   }

@@ -6,14 +6,17 @@
  */
 import path from "node:path";
 import type { Command } from "commander";
-import { readRunData, REPORT_FILE, RunDataError } from "../report/data.js";
-import { writeAtomic } from "../report/recorder.js";
-import { renderReport } from "../report/render.js";
 import type { CheckOutput } from "./check.js";
 import { addCommand, ExitCode } from "./program.js";
 
 /** Rebuilds the report of `runDir`; resolves to the exit code. */
 export async function runReport(runDir: string, out: CheckOutput = defaultOutput): Promise<number> {
+  // Loaded here, not at start-up (see ./program.ts).
+  const [{ readRunData, REPORT_FILE, RunDataError }, { writeAtomic }, { renderReport }] = await Promise.all([
+    import("../report/data.js"),
+    import("../report/recorder.js"),
+    import("../report/render.js"),
+  ]);
   let html: string;
   try {
     html = await renderReport(await readRunData(runDir));
