@@ -37,7 +37,7 @@ import { StoppedError } from "./scheduler.js";
 import { requirementsTaskVariable, taskVariable, type PreviousAttempt } from "./task-variable.js";
 import { taskHasRetryFacts, taskInRequirements } from "../analysis/task-variable.js";
 import { collectPaths, mapPaths, MissingPathError, rewritePaths } from "./value-paths.js";
-import { declaredPath, hasDeclaredPathRules } from "./declared-paths.js";
+import { declaredPaths, hasDeclaredPathRules, holdsPaths } from "./declared-paths.js";
 
 /** One call of a task. */
 export interface TaskCall {
@@ -144,7 +144,7 @@ async function runAttempt(
   for (const decl of task.declarationOrder) {
     let v: WdlValue;
     try {
-      v = declValue(decl, inputDecls.has(decl), supplied, ctx, task);
+      v = await declValue(decl, inputDecls.has(decl), supplied, ctx, task);
     } catch (e) {
       return fail(`evaluating ${decl.name.name}: ${describeError(e)}`);
     }
@@ -367,8 +367,8 @@ async function runAttempt(
   }
 }
 
-/** The value of one input or private declaration. */
-function declValue(decl: Declaration, isInput: boolean, supplied: ReadonlyMap<string, WdlValue>, ctx: EvalContext, task: CheckedTask): WdlValue {
+/** The value of one input or private declaration (from 1.3 with its paths the document's, see ./declared-paths.ts). */
+async function declValue(decl: Declaration, isInput: boolean, supplied: ReadonlyMap<string, WdlValue>, ctx: EvalContext, task: CheckedTask): Promise<WdlValue> {
   const type = task.document.declType(decl);
   if (isInput) {
     const given = supplied.get(decl.name.name);
@@ -376,7 +376,7 @@ function declValue(decl: Declaration, isInput: boolean, supplied: ReadonlyMap<st
   }
   if (decl.expr) {
     const v = evaluateDecl(decl, type, ctx);
-    return hasDeclaredPathRules(task.document.version) ? declaredPath(v, type, task.document.uri) : v;
+    return hasDeclaredPathRules(task.document.version) && holdsPaths(v) ? declaredPaths(v, type, task.document.uri) : v;
   }
   if (type.optional) return NONE;
   throw new Error(`no value was supplied for the required input ${decl.name.name}`);
