@@ -20,6 +20,7 @@ workflow compound_paths {
   Array[Sample]? samples = [Sample { name: "s2", reads: "b.txt" }]
   call lib.count { files = fs }
   call lib.count as literal { files = ["a.txt", "sub/c.txt"] }
+  call lib.sub
   output {
     Array[String] texts = [read_string(fs[0]), read_string(fs[1])]
     Array[Boolean] defined_maybe = [defined(maybe[0]), defined(maybe[1])]
@@ -31,5 +32,6 @@ workflow compound_paths {
     String first_of_samples = read_string(select_first([samples])[0].reads)
     Array[String] counted = count.lines
     Array[String] counted_literal = literal.lines
+    String from_sub = sub.text
   }
 }

@@ -15,3 +15,11 @@ task count {
     Array[String] lines = read_lines(stdout())
   }
 }
+
+# A sub-workflow in the same directory: its declarations' paths are this document's too.
+workflow sub {
+  Map[String, Array[File]] by_kind = {"own": ["t.txt"]}
+  output {
+    String text = read_string(by_kind["own"][0])
+  }
+}
