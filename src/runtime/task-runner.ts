@@ -9,7 +9,7 @@
  * outputs (File outputs mapped to host paths through AttemptResult.toHost,
  * see ./output-paths.ts). Failed commands are retried up to `max_retries`.
  */
-import { open, realpath, stat, writeFile } from "node:fs/promises";
+import { open, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import type { CheckedTask } from "../analysis/index.js";
 import { taskHasRetryFacts } from "../analysis/task-variable.js";
@@ -253,7 +253,7 @@ async function evaluateAttemptRequirements(a: Attempt, bound: Bound): Promise<At
   } catch (e) {
     fail(a, e instanceof RequirementError ? `requirement ${e.message}` : describeError(e));
   }
-  await writeFile(path.join(a.paths.dir, "requirements.json"), stringifyJson(requirementsRecord(req.constraints)) + "\n");
+  await writeRunFile(path.join(a.paths.dir, "requirements.json"), stringifyJson(requirementsRecord(req.constraints)) + "\n");
   if (req.constraints.fpgaCount > 0) fail(a, "requires an FPGA, which no wdlrun backend provides");
   return req;
 }
