@@ -6,8 +6,9 @@
  * unset) or, for inputs with defaults, when every workflow on the path
  * allows nested inputs. Used by `wdlrun inputs` to print a template.
  */
+import { assertUnreachable } from "../diagnostics/diagnostic.js";
 import type { Expr } from "../syntax/ast.js";
-import { typeToString, type WdlType } from "../types/types.js";
+import { typeToString, type EnumType, type WdlType } from "../types/types.js";
 import type { Callable, InputInfo } from "./model.js";
 
 /** One input key a run accepts. */
@@ -62,8 +63,52 @@ export function inputsTemplate(slots: readonly InputSlot[], sourceText: (e: Expr
   return out;
 }
 
-/** For an enum input (1.3), the names it accepts: ` (one of "Red", "Green")`. */
+/**
+ * For an input that holds enums (1.3), the names each accepts: ` (one of
+ * "Red", "Green")` for one enum, at any depth (`Color`, `Array[Color]`,
+ * `Map[String, Color]`, a struct member); ` (Color: one of …; Size: one of …)`
+ * for several.
+ */
 function enumChoicesNote(t: WdlType): string {
-  const e = t.kind === "Array" ? t.item : t;
-  return e.kind === "Enum" ? ` (one of ${e.choices.map((c) => JSON.stringify(c.name)).join(", ")})` : "";
+  const enums = new Map<string, EnumType>();
+  collectEnums(t, enums, new Set());
+  const choices = (e: EnumType) => `one of ${e.choices.map((c) => JSON.stringify(c.name)).join(", ")}`;
+  if (enums.size === 0) return "";
+  if (enums.size === 1) return ` (${choices([...enums.values()][0]!)})`;
+  return ` (${[...enums.values()].map((e) => `${e.name}: ${choices(e)}`).join("; ")})`;
+}
+
+/** Every enum type inside `t`, by name, in order of appearance (structs visited once). */
+function collectEnums(t: WdlType, out: Map<string, EnumType>, structs: Set<string>): void {
+  switch (t.kind) {
+    case "Enum":
+      out.set(t.name, t);
+      return;
+    case "Array":
+      return collectEnums(t.item, out, structs);
+    case "Map":
+      collectEnums(t.key, out, structs);
+      return collectEnums(t.value, out, structs);
+    case "Pair":
+      collectEnums(t.left, out, structs);
+      return collectEnums(t.right, out, structs);
+    case "Struct":
+      if (structs.has(t.name)) return;
+      structs.add(t.name);
+      for (const m of t.members.values()) collectEnums(m, out, structs);
+      return;
+    case "Boolean":
+    case "Int":
+    case "Float":
+    case "String":
+    case "File":
+    case "Directory":
+    case "Object":
+    case "None":
+    case "Any":
+    case "HintsScoped":
+      return;
+    default:
+      return assertUnreachable(t);
+  }
 }

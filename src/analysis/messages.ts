@@ -5,6 +5,7 @@
  */
 import { error, lenient, warning, type Diagnostic, type RelatedInfo } from "../diagnostics/diagnostic.js";
 import { LENIENCIES } from "../syntax/leniencies.js";
+import { nearestName } from "../diagnostics/nearest.js";
 import type { Span } from "../diagnostics/span.js";
 import type { WdlVersion } from "../syntax/ast.js";
 import { T, isPrimitive, typeToString, type WdlType } from "../types/types.js";
@@ -17,34 +18,8 @@ function withRelated(d: Diagnostic, related: RelatedInfo[]): Diagnostic {
 
 /** "did you mean" help from candidate names. */
 export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestDist = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(name, c);
-    if (d < bestDist) {
-      bestDist = d;
-      best = c;
-    }
-  }
-  if (best === undefined) return undefined;
-  const limit = Math.max(1, Math.floor(name.length / 3));
-  return bestDist <= limit ? `did you mean \`${best}\`?` : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return 99;
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
+  const best = nearestName(name, candidates);
+  return best === undefined ? undefined : `did you mean \`${best}\`?`;
 }
 
 // ───────────────────────────── imports ─────────────────────────────

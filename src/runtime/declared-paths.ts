@@ -3,32 +3,77 @@
  * relative File or Directory path resolves against the directory of the
  * document that declares it (not the task's working directory), and the path
  * must exist when the declaration is evaluated; an optional File/Directory
- * whose path is missing becomes None. Applies to declarations whose own type
- * is a File or Directory (optional or not); paths inside compound values are
- * resolved as before. Outputs keep resolving against the task's working
- * directory, and are checked when they are collected.
+ * whose path is missing becomes None. The rules hold for every File and
+ * Directory in the value, at any depth (array items, map keys and values,
+ * pair sides, struct members), each judged by the type it sits at: an item
+ * of an `Array[File?]` whose path is missing becomes None, one of an
+ * `Array[File]` fails the declaration. Outputs keep resolving against the
+ * task's working directory, and are checked when they are collected.
  */
-import { existsSync } from "node:fs";
+import { access } from "node:fs/promises";
 import path from "node:path";
 import type { WdlVersion } from "../syntax/ast.js";
 import { versionAtLeast } from "../syntax/ast.js";
 import type { WdlType } from "../types/types.js";
-import { NONE, type WdlValue } from "../values/value.js";
+import type { WdlValue } from "../values/value.js";
+import { collectPaths, mapPaths, MissingPathError } from "./value-paths.js";
 
-/** Thrown when a required File/Directory declaration names a path that does not exist. */
-export class MissingDeclaredPathError extends Error {}
+/** Thrown when a required File/Directory in a declaration's value names a path that does not exist. */
+export class MissingDeclaredPathError extends Error {
+  constructor(
+    /** The path as the document wrote it. */
+    readonly written: string,
+    /** Where it was looked for. */
+    readonly resolved: string,
+    readonly kind: "File" | "Directory",
+  ) {
+    super(`the ${kind === "File" ? "file" : "directory"} ${JSON.stringify(written)} does not exist (${resolved})`);
+    this.name = "MissingDeclaredPathError";
+  }
+}
 
 /** True when `version` has the 1.3 path rules. */
 export function hasDeclaredPathRules(version: WdlVersion): boolean {
   return versionAtLeast(version, "1.3");
 }
 
-/** `v`, the value of a non-output declaration of type `type` in a document at `documentUri`, under the 1.3 rules. */
-export function declaredPath(v: WdlValue, type: WdlType, documentUri: string): WdlValue {
-  if (v.kind !== "File" && v.kind !== "Directory") return v;
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(v.value)) return v;
-  const resolved = path.isAbsolute(v.value) ? v.value : path.resolve(path.dirname(documentUri), v.value);
-  if (existsSync(resolved)) return { kind: v.kind, value: resolved };
-  if (type.optional) return NONE;
-  throw new MissingDeclaredPathError(`the ${v.kind === "File" ? "file" : "directory"} ${JSON.stringify(v.value)} does not exist (${resolved})`);
+/** True when `v` holds a File or Directory anywhere (only such values need `declaredPaths`). */
+export function holdsPaths(v: WdlValue): boolean {
+  return collectPaths(v).length > 0;
+}
+
+/**
+ * `v`, the value of a non-output declaration of type `type` in the document
+ * at `documentUri`, under the 1.3 rules: every relative path resolved against
+ * the document's directory, every path checked to exist (URLs are kept as
+ * they are); rejects with MissingDeclaredPathError for a missing path at a
+ * non-optional type.
+ */
+export async function declaredPaths(v: WdlValue, type: WdlType, documentUri: string): Promise<WdlValue> {
+  const resolve = (p: string): string => {
+    if (isUrl(p) || path.isAbsolute(p)) return p;
+    return isUrl(documentUri) ? new URL(p, documentUri).href : path.resolve(path.dirname(documentUri), p);
+  };
+  try {
+    return await mapPaths(v, type, async (p) => {
+      const resolved = resolve(p);
+      return isUrl(resolved) || (await exists(resolved)) ? resolved : undefined;
+    });
+  } catch (e) {
+    if (e instanceof MissingPathError) throw new MissingDeclaredPathError(e.path, resolve(e.path), e.kind);
+    throw e;
+  }
+}
+
+function isUrl(p: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(p);
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await access(p);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,43 +1,55 @@
 /**
- * The task runner: runs one call of a task to completion. For each attempt
- * (each in its own `attempt-N/` directory) it evaluates the task's inputs
- * and private declarations, its requirements/hints/runtime attributes into
- * constraints, waits for resources in the pool, renders the command, runs
- * it on the backend, checks the exit code against `return_codes`, and
- * evaluates the outputs (File outputs mapped to host paths through
- * AttemptResult.toHost, see ./output-paths.ts). Failed commands are retried up to `max_retries`.
+ * The task runner: runs one call of a task to completion, each attempt in
+ * its own `attempt-N/` directory and in phases (runAttempt lists them):
+ * bind the inputs and private declarations, evaluate the requirements/hints/
+ * runtime attributes into constraints for this attempt (from 1.3 with
+ * `task.previous`, ./requirements/evaluate.ts), render the command, probe the
+ * call cache, wait for resources in the pool, run the command on the
+ * backend, check the exit code against `return_codes`, and collect the
+ * outputs (File outputs mapped to host paths through AttemptResult.toHost,
+ * see ./output-paths.ts). Failed commands are retried up to `max_retries`.
  */
-import { open, realpath, stat, writeFile } from "node:fs/promises";
+import { open, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import type { CheckedTask } from "../analysis/index.js";
-import { containerPath, hostPath, type AttemptResult, type ContainerPath, type GrantedResources, type HostPath, type InputSpec } from "../backends/backend.js";
+import { taskHasRetryFacts } from "../analysis/task-variable.js";
+import {
+  containerPath,
+  hostPath,
+  type AttemptLayout,
+  type AttemptResult,
+  type ContainerPath,
+  type GrantedResources,
+  type HostPath,
+  type InputSpec,
+} from "../backends/backend.js";
 import { ContainmentError, kindProblem, nodeType } from "../backends/layout.js";
 import type { EvalContext, FileIO } from "../eval/context.js";
 import { nodeFileIO } from "../eval/node-io.js";
-import type { Declaration, KeyValueSection } from "../syntax/ast.js";
+import type { Declaration } from "../syntax/ast.js";
 import { coerce } from "../values/coerce.js";
 import { primitiveToString } from "../values/format.js";
 import { stringifyJson } from "../values/json-text.js";
 import { valueToJson } from "../values/json.js";
 import { NONE, type WdlValue } from "../values/value.js";
 import type { CallProbe } from "./cache/call-cache.js";
+import { declaredPaths, hasDeclaredPathRules, holdsPaths } from "./declared-paths.js";
 import { Env, EnvContext } from "./env.js";
 import { CallFailedError, describeError, type CallFailure } from "./errors.js";
-import { evaluateExpr, evaluateDecl, renderTaskCommand } from "./eval-bridge.js";
+import { evaluateDecl, renderTaskCommand } from "./eval-bridge.js";
 import type { InputTree } from "./inputs.js";
 import { versionAtLeast } from "../syntax/ast.js";
+import { OutputPaths } from "./output-paths.js";
+import type { TaskConstraints } from "./requirements/constraints.js";
+import { evaluateRequirements, requirementsRecord, type AttemptRequirements } from "./requirements/evaluate.js";
 import { isSuccessCode } from "./requirements/keys.js";
-import { resolveConstraints, type TaskAttributes, type TaskConstraints } from "./requirements/constraints.js";
 import { RequirementError } from "./requirements/read-value.js";
 import { AcquireAbortedError, ResourceRefusedError, type Lease } from "./resource-pool.js";
 import type { RunContext } from "./run-context.js";
-import { OutputPaths } from "./output-paths.js";
-import { attemptPaths, callIdOf, createAttemptDir, writeRunFile } from "./run-dir.js";
+import { attemptPaths, callIdOf, createAttemptDir, writeRunFile, type AttemptPaths } from "./run-dir.js";
 import { StoppedError } from "./scheduler.js";
-import { requirementsTaskVariable, taskVariable, type PreviousAttempt } from "./task-variable.js";
-import { taskHasRetryFacts, taskInRequirements } from "../analysis/task-variable.js";
+import { taskVariable, type PreviousAttempt } from "./task-variable.js";
 import { collectPaths, mapPaths, MissingPathError, rewritePaths } from "./value-paths.js";
-import { declaredPath, hasDeclaredPathRules } from "./declared-paths.js";
 
 /** One call of a task. */
 export interface TaskCall {
@@ -100,6 +112,39 @@ export async function runTask(rt: RunContext, call: TaskCall): Promise<Map<strin
   }
 }
 
+/** What every phase of one attempt knows. */
+interface Attempt {
+  readonly rt: RunContext;
+  readonly call: TaskCall;
+  readonly task: CheckedTask;
+  readonly callId: string;
+  /** 1-based. */
+  readonly attempt: number;
+  readonly paths: AttemptPaths;
+  /** The previous attempt's evaluated requirements (1.3 `task.previous`). */
+  readonly previous: PreviousAttempt | undefined;
+}
+
+/** Ends an attempt early with its failure (thrown by a phase, caught by runAttempt). */
+class AttemptFailure extends Error {
+  constructor(readonly outcome: Extract<AttemptOutcome, { kind: "failed" }>) {
+    super(outcome.failure.reason);
+    this.name = "AttemptFailure";
+  }
+}
+
+/** Fails attempt `a` for `reason` (retryable only for a failed command, with the retries it may still use). */
+function fail(a: Attempt, reason: string, extra: Partial<CallFailure> = {}, retry?: { maxRetries: number; attempted: PreviousAttempt }): never {
+  throw new AttemptFailure({
+    kind: "failed",
+    failure: { callId: a.callId, call: a.call.qualifiedName, callee: a.task.name, reason, attempt: a.attempt, attemptDir: a.paths.dir, ...extra },
+    retryable: retry !== undefined,
+    maxRetries: retry?.maxRetries ?? 0,
+    ...(retry ? { attempted: retry.attempted } : {}),
+  });
+}
+
+/** One attempt of a call, in its own `attempt-N/` directory: its phases in order. */
 async function runAttempt(
   rt: RunContext,
   call: TaskCall,
@@ -109,26 +154,59 @@ async function runAttempt(
   onStart: () => void,
   previous: PreviousAttempt | undefined,
 ): Promise<AttemptOutcome> {
-  const task = call.task;
-  const doc = task.document;
-  const paths = attemptPaths(callDir, attempt);
-  const fail = (reason: string, extra: Partial<CallFailure> = {}, retryable = false, maxRetries = 0): Extract<AttemptOutcome, { kind: "failed" }> => ({
-    kind: "failed",
-    failure: { callId, call: call.qualifiedName, callee: task.name, reason, attempt, attemptDir: paths.dir, ...extra },
-    retryable,
-    maxRetries,
-  });
-  await createAttemptDir(paths);
+  const a: Attempt = { rt, call, task: call.task, callId, attempt, paths: attemptPaths(callDir, attempt), previous };
+  try {
+    await createAttemptDir(a.paths);
+    const bound = await bindDeclarations(a);
+    const req = await evaluateAttemptRequirements(a, bound);
+    const command = await renderCommand(a, bound, req);
+    const probe = await probeCache(a, bound, req);
+    if (probe?.kind === "hit") {
+      rt.emit({ kind: "call-cached", callId, origin: probe.origin });
+      return { kind: "succeeded", outputs: probe.outputs };
+    }
+    const lease = await admit(a, req);
+    const ran = await execute(a, bound, req, command, lease, onStart);
+    try {
+      await checkExitCode(a, req, command, ran);
+      const outputs = await collectOutputs(a, bound, req, command, ran);
+      if (probe?.kind === "miss")
+        await probe.store(outputs).catch((e: unknown) => rt.emit({ kind: "notice", message: `${callId}: the call cache could not store the result: ${describeError(e)}` }));
+      return { kind: "succeeded", outputs };
+    } finally {
+      await ran.result.release().catch(() => undefined);
+    }
+  } catch (e) {
+    if (e instanceof AttemptFailure) return e.outcome;
+    throw e;
+  }
+}
 
-  // Inputs as the caller gave them, coerced to their declared types.
+/** The attempt's declarations, bound: their values (host paths), and the backend's layout of the inputs they name. */
+interface Bound {
+  readonly env: Env;
+  /** Evaluates in `env`, with paths as the command sees them once the layout is known. */
+  readonly ctx: EvalContext;
+  readonly layout: AttemptLayout;
+  /** A host path as the command sees it. */
+  readonly commandPath: (p: string) => ContainerPath;
+}
+
+/**
+ * Phase 1: the inputs as the caller gave them (coerced to their declared
+ * types), then the inputs without a value and the private declarations in
+ * dependency order; then the layout of every file they name.
+ */
+async function bindDeclarations(a: Attempt): Promise<Bound> {
+  const { task, paths } = a;
   const supplied = new Map<string, WdlValue>();
-  for (const [name, v] of call.inputs) {
+  for (const [name, v] of a.call.inputs) {
     const info = task.inputByName.get(name);
-    if (!info) return fail(`the task has no input named ${name}`);
+    if (!info) fail(a, `the task has no input named ${name}`);
     try {
       supplied.set(name, coerce(v, info.type));
     } catch (e) {
-      return fail(`input ${name}: ${describeError(e)}`);
+      fail(a, `input ${name}: ${describeError(e)}`);
     }
   }
   // The command sees paths through the backend's layout, known once every
@@ -137,16 +215,14 @@ async function runAttempt(
   const commandPath = (p: string) => mapPath(p);
   const env = new Env();
   const ctx = evalContext(task, env, nodeFileIO({ baseDir: paths.workDir, writeDir: paths.writeDir, commandPath }));
-
-  // Inputs without a value, and private declarations, in dependency order.
   const inputDecls = new Set(task.inputs.map((i) => i.decl));
   const inputFiles = new Map<string, { directory: boolean; name: string }>();
   for (const decl of task.declarationOrder) {
     let v: WdlValue;
     try {
-      v = declValue(decl, inputDecls.has(decl), supplied, ctx, task);
+      v = await declValue(decl, inputDecls.has(decl), supplied, ctx, task);
     } catch (e) {
-      return fail(`evaluating ${decl.name.name}: ${describeError(e)}`);
+      fail(a, `evaluating ${decl.name.name}: ${describeError(e)}`);
     }
     env.set(decl.name.name, v);
     for (const p of collectPaths(v))
@@ -157,60 +233,58 @@ async function runAttempt(
   const inputs: InputSpec[] = [];
   for (const [p, { directory, name }] of inputFiles) {
     const checked = await checkedInput(hostPath(p), directory);
-    if (typeof checked === "string") return fail(`input ${name}: ${checked}`);
+    if (typeof checked === "string") fail(a, `input ${name}: ${checked}`);
     inputs.push(checked);
   }
-  const layout = rt.backend.layout(paths, [...inputs, { host: paths.writeDir, source: paths.writeDir, directory: true }]);
+  const layout = a.rt.backend.layout(paths, [...inputs, { host: paths.writeDir, source: paths.writeDir, directory: true }]);
   mapPath = (p) => layout.toContainer(hostPath(p));
+  return { env, ctx, layout, commandPath };
+}
 
-  // Requirements, hints and runtime attributes → constraints, evaluated for this attempt
-  // (from 1.3 with `task` in scope: task.attempt, task.max_retries, task.previous).
-  const requirementsTask = (maxRetries: number): void => {
-    if (!taskInRequirements(doc.version)) return;
-    const facts = { name: task.name, id: callId, attempt, meta: task.def.meta, parameterMeta: task.def.parameterMeta };
-    env.set("task", requirementsTaskVariable({ ...facts, retry: { maxRetries, previous } }));
-  };
-  let constraints: TaskConstraints;
-  let attributes: TaskAttributes;
-  const overrides = call.overrides ? { requirements: call.overrides.requirements, hints: call.overrides.hints, runtime: call.overrides.runtime } : undefined;
+/**
+ * Phase 2: requirements, hints and runtime attributes → constraints,
+ * evaluated for this attempt (./requirements/evaluate.ts), recorded in
+ * `requirements.json`; a request for an FPGA ends the attempt here.
+ */
+async function evaluateAttemptRequirements(a: Attempt, bound: Bound): Promise<AttemptRequirements> {
+  let req: AttemptRequirements;
   try {
-    requirementsTask(taskInRequirements(doc.version) ? evaluateMaxRetries(task, ctx, call.overrides) : 0);
-    attributes = evaluateAttributes(task, ctx);
-    constraints = resolveConstraints(attributes, overrides);
+    req = evaluateRequirements(a.task, bound.ctx, bound.env, a.call.overrides, a);
   } catch (e) {
-    return fail(e instanceof RequirementError ? `requirement ${e.message}` : describeError(e));
+    fail(a, e instanceof RequirementError ? `requirement ${e.message}` : describeError(e));
   }
-  const retryFacts = taskHasRetryFacts(doc.version) ? { maxRetries: constraints.maxRetries, previous } : undefined;
-  await writeFile(path.join(paths.dir, "requirements.json"), stringifyJson(requirementsRecord(constraints)) + "\n");
-  if (constraints.fpgaCount > 0) return fail("requires an FPGA, which no wdlrun backend provides");
+  await writeRunFile(path.join(a.paths.dir, "requirements.json"), stringifyJson(requirementsRecord(req.constraints)) + "\n");
+  if (req.constraints.fpgaCount > 0) fail(a, "requires an FPGA, which no wdlrun backend provides");
+  return req;
+}
 
-  // Render the command before waiting for resources (with the requested
-  // resources in `task`); re-rendered only when the grant differs (GPU ids,
-  // clamping), so a freed slot starts the next attempt at once.
-  const container = rt.backend.kind === "local" ? undefined : constraints.containers[0];
-  const disks = constraints.disks.map((d) => ({ mountPoint: containerPath(d.mountPoint), sizeBytes: d.sizeBytes }));
-  const resourcesOf = (cpu: number, memoryBytes: number, gpuIds: readonly string[]): GrantedResources => ({
-    cpu,
-    memoryBytes,
-    gpuIds,
-    fpga: constraints.fpgaCount,
-    disks,
-    ...(constraints.maxCpu !== undefined ? { maxCpu: constraints.maxCpu } : {}),
-    ...(constraints.maxMemoryBytes !== undefined ? { maxMemoryBytes: constraints.maxMemoryBytes } : {}),
-  });
-  const taskVar = (resources: GrantedResources, returnCode: number | undefined, image = container) =>
-    taskVariable({ name: task.name, id: callId, container: image, resources, attempt, returnCode, meta: task.def.meta, parameterMeta: task.def.parameterMeta, ...(retryFacts ? { retry: retryFacts } : {}) });
-  // The command is rendered with every path as the command sees it: a File
-  // turned into a String (`"--ref " + ref`, `"~{f}"`) is then a container path too, and no
-  // host path reaches the command; `write_*` there give container paths, `read_*` read the host file.
-  const commandIO = ((): FileIO => {
-    const io = nodeFileIO({
-      baseDir: paths.workDir,
-      writeDir: paths.writeDir,
-      hostPath: (p) => layout.toHost(containerPath(p)) ?? p,
-    });
-    return { ...io, writeFile: (nameHint, content) => layout.toContainer(hostPath(io.writeFile(nameHint, content))) };
-  })();
+/** The attempt's command, rendered for the resources it asks for. */
+interface Command {
+  /** The image the attempt asks for (undefined on the local backend). */
+  readonly container: string | undefined;
+  /** The resources the attempt asks for (its constraints). */
+  readonly requested: GrantedResources;
+  /** The `env` declarations' values, as the command's environment. */
+  readonly envVars: Record<string, string>;
+  /** Renders the command again, for the resources granted. */
+  render(resources: GrantedResources): Promise<void>;
+}
+
+/**
+ * Phase 3: renders the command before waiting for resources (with the
+ * requested resources in `task`); it is rendered again only when the grant
+ * differs (GPU ids, clamping), so a freed slot starts the attempt at once.
+ * Every path is rendered as the command sees it: a File turned into a String
+ * (`"--ref " + ref`, `"~{f}"`) is a container path too, and no host path
+ * reaches the command; `write_*` there give container paths, `read_*` read
+ * the host file.
+ */
+async function renderCommand(a: Attempt, bound: Bound, req: AttemptRequirements): Promise<Command> {
+  const { task, paths } = a;
+  const { env, layout } = bound;
+  const container = a.rt.backend.kind === "local" ? undefined : req.constraints.containers[0];
+  const io = nodeFileIO({ baseDir: paths.workDir, writeDir: paths.writeDir, hostPath: (p) => layout.toHost(containerPath(p)) ?? p });
+  const commandIO: FileIO = { ...io, writeFile: (nameHint, content) => layout.toContainer(hostPath(io.writeFile(nameHint, content))) };
   const commandContext = (): EvalContext => {
     const seen = new Env();
     const toCommand = (p: string) => layout.toContainer(hostPath(p));
@@ -222,153 +296,192 @@ async function runAttempt(
     if (taskValue !== undefined) seen.set("task", taskValue);
     return evalContext(task, seen, commandIO);
   };
-  const prepare = async (resources: GrantedResources): Promise<string | undefined> => {
-    if (versionAtLeast(doc.version, "1.2")) env.set("task", taskVar(resources, undefined));
-    let command: string;
+  const render = async (resources: GrantedResources): Promise<void> => {
+    if (versionAtLeast(task.document.version, "1.2")) env.set("task", taskValue(a, req, resources, undefined, container));
+    let text: string;
     try {
-      command = task.def.command ? renderTaskCommand(task.def.command, commandContext()) : "";
+      text = task.def.command ? renderTaskCommand(task.def.command, commandContext()) : "";
     } catch (e) {
-      return `rendering the command: ${describeError(e)}`;
+      fail(a, `rendering the command: ${describeError(e)}`);
     }
-    await writeRunFile(paths.commandFile, command.endsWith("\n") || command === "" ? command : command + "\n");
-    return undefined;
+    await writeRunFile(paths.commandFile, text.endsWith("\n") || text === "" ? text : text + "\n");
   };
-  let resources = resourcesOf(constraints.cpu, constraints.memoryBytes, []);
-  const renderProblem = await prepare(resources);
-  if (renderProblem !== undefined) return fail(renderProblem);
+  const requested = grantedResources(req.constraints, req.constraints.cpu, req.constraints.memoryBytes, []);
+  await render(requested);
   let envVars: Record<string, string>;
   try {
-    envVars = environmentOf(task, env, ctx.io);
+    envVars = environmentOf(task, env, bound.ctx.io);
   } catch (e) {
-    return fail(`exporting env declarations: ${describeError(e)}`);
+    fail(a, `exporting env declarations: ${describeError(e)}`);
   }
+  return { container, requested, envVars, render };
+}
 
-  // The call cache (when on): a hit ends the attempt here, with its outputs linked into the attempt directory.
-  const probe: CallProbe | undefined = rt.cache
-    ? await rt.cache.probe({
-        task,
-        call: call.qualifiedName,
-        callId,
-        paths,
-        backend: rt.backend,
-        containers: constraints.containers,
-        attributes,
-        ...(overrides ? { overrides } : {}),
-        values: new Map(task.declarationOrder.map((d) => [d.name.name, env.get(d.name.name) ?? NONE])),
-      })
-    : undefined;
-  if (probe?.kind === "hit") {
-    rt.emit({ kind: "call-cached", callId, origin: probe.origin });
-    return { kind: "succeeded", outputs: probe.outputs };
-  }
+/** The resources of `constraints` with cpu, memory and GPUs as granted. */
+function grantedResources(constraints: TaskConstraints, cpu: number, memoryBytes: number, gpuIds: readonly string[]): GrantedResources {
+  return {
+    cpu,
+    memoryBytes,
+    gpuIds,
+    fpga: constraints.fpgaCount,
+    disks: constraints.disks.map((d) => ({ mountPoint: containerPath(d.mountPoint), sizeBytes: d.sizeBytes })),
+    ...(constraints.maxCpu !== undefined ? { maxCpu: constraints.maxCpu } : {}),
+    ...(constraints.maxMemoryBytes !== undefined ? { maxMemoryBytes: constraints.maxMemoryBytes } : {}),
+  };
+}
 
-  let lease: Lease;
+/** The `task` variable of the command (and, with the exit code and the image that ran, of the outputs). */
+function taskValue(a: Attempt, req: AttemptRequirements, resources: GrantedResources, returnCode: number | undefined, image: string | undefined): WdlValue {
+  const { task } = a;
+  const retry = taskHasRetryFacts(task.document.version) ? { retry: { maxRetries: req.constraints.maxRetries, previous: a.previous } } : {};
+  return taskVariable({ name: task.name, id: a.callId, container: image, resources, attempt: a.attempt, returnCode, meta: task.def.meta, parameterMeta: task.def.parameterMeta, ...retry });
+}
+
+/** Phase 4 (with the call cache on): a hit ends the attempt with its outputs linked into the attempt directory. */
+async function probeCache(a: Attempt, bound: Bound, req: AttemptRequirements): Promise<CallProbe | undefined> {
+  if (!a.rt.cache) return undefined;
+  const { task } = a;
+  return a.rt.cache.probe({
+    task,
+    call: a.call.qualifiedName,
+    callId: a.callId,
+    paths: a.paths,
+    backend: a.rt.backend,
+    containers: req.constraints.containers,
+    attributes: req.attributes,
+    ...(req.overrides ? { overrides: req.overrides } : {}),
+    values: new Map(task.declarationOrder.map((d) => [d.name.name, bound.env.get(d.name.name) ?? NONE])),
+  });
+}
+
+/** Phase 5: waits for this attempt's cpu, memory and GPUs in the resource pool; a request it can never grant fails the attempt. */
+async function admit(a: Attempt, req: AttemptRequirements): Promise<Lease> {
+  const { constraints } = req;
+  const { pool, control } = a.rt;
   try {
     // The spec's defaults (1 cpu, 2 GiB) never make a task unrunnable on a smaller machine.
-    const cap = rt.pool.capacity;
+    const cap = pool.capacity;
     const cpu = constraints.cpuDefaulted ? Math.min(constraints.cpu, cap.cpu) : constraints.cpu;
     const memoryBytes = constraints.memoryDefaulted ? Math.min(constraints.memoryBytes, cap.memoryBytes) : constraints.memoryBytes;
-    lease = await rt.pool.acquire({ cpu, memoryBytes, gpuCount: constraints.gpuCount }, rt.control.stopSignal);
+    return await pool.acquire({ cpu, memoryBytes, gpuCount: constraints.gpuCount }, control.stopSignal);
   } catch (e) {
     if (e instanceof AcquireAbortedError) throw new StoppedError();
-    if (e instanceof ResourceRefusedError) return fail(`cannot run here: it ${e.message}`);
+    if (e instanceof ResourceRefusedError) fail(a, `cannot run here: it ${e.message}`);
     throw e;
-  }
-  let result: AttemptResult | undefined;
-  try {
-    try {
-      if (lease.clamped) rt.emit({ kind: "notice", message: `${callId}: resources clamped to the backend's capacity (try_with_max)` });
-      if (lease.clamped || lease.gpuIds.length > 0) {
-        resources = resourcesOf(lease.cpu, lease.memoryBytes, lease.gpuIds);
-        const problem = await prepare(resources);
-        if (problem !== undefined) return fail(problem);
-      }
-      if (rt.control.stopped) throw new StoppedError();
-      onStart();
-      rt.emit({
-        kind: "attempt-started",
-        callId,
-        attempt,
-        dir: paths.dir,
-        resources: { ...resources, cpuDefaulted: constraints.cpuDefaulted === true, memoryDefaulted: constraints.memoryDefaulted === true },
-      });
-      result = await rt.backend.execute(
-        {
-          runId: rt.runDir.runId,
-          callId,
-          attempt,
-          dir: paths.dir,
-          workDir: paths.workDir,
-          commandFile: paths.commandFile,
-          stdoutFile: paths.stdoutFile,
-          stderrFile: paths.stderrFile,
-          layout,
-          env: envVars,
-          containers: constraints.containers,
-          resources,
-        },
-        rt.cancellation.abortSignal,
-      );
-      // A failure for good stops new work before this call's resources go back to the pool.
-      if (!isSuccessCode(constraints.returnCodes, result.exitCode) && attempt > constraints.maxRetries) rt.control.failing();
-    } catch (e) {
-      if (e instanceof StoppedError) throw e;
-      rt.control.failing();
-      rt.emit({ kind: "attempt-finished", callId, attempt });
-      return fail(`the ${rt.backend.kind} backend could not run it: ${describeError(e)}`);
-    } finally {
-      // The command has ended: its cpu/memory/GPUs go back to the pool before outputs are read.
-      lease.release();
-    }
-    const code = result.exitCode;
-    rt.emit({ kind: "attempt-finished", callId, attempt, exitCode: code, ...(result.usage ? { usage: result.usage } : {}) });
-    // Aborted by the second interrupt: the run stops; this is not the call's failure.
-    if (rt.cancellation.abortSignal.aborted) throw new StoppedError();
-    if (!isSuccessCode(constraints.returnCodes, code)) {
-      const why = result.oomKilled
-          ? `killed: out of memory (exit code ${code})`
-          : `the command exited with code ${code}`;
-      const failed = fail(
-        `${why}${attempt > 1 ? ` (attempt ${attempt})` : ""}`,
-        { exitCode: code, stderrTail: await tailLines(paths.stderrFile, 20) },
-        true,
-        constraints.maxRetries,
-      );
-      return { ...failed, attempted: { container: result.image ?? container, resources, maxRetries: constraints.maxRetries, returnCode: code } };
-    }
-
-    // Outputs, in source order, each able to see the earlier ones.
-    // In outputs, `task.container` is the image that actually ran (the backend knows it).
-    if (versionAtLeast(doc.version, "1.2")) env.set("task", taskVar(resources, code, result.image ?? container));
-    const outPaths = new OutputPaths(layout, paths, result);
-    const outCtx = evalContext(
-      task,
-      env,
-      outPaths.fileIO({ baseDir: paths.workDir, writeDir: paths.writeDir, stdout: paths.stdoutFile, stderr: paths.stderrFile, commandPath }),
-    );
-    const outputs = new Map<string, WdlValue>();
-    for (const out of task.outputs) {
-      try {
-        const evaluated = await outPaths.evaluate(() => evaluateDecl(out.decl, out.type, outCtx));
-        const v = await mapPaths(evaluated, out.type, (p, kind) => outPaths.toHost(p, kind));
-        env.set(out.name, v);
-        outputs.set(out.name, v);
-      } catch (e) {
-        const why =
-          e instanceof MissingPathError || e instanceof ContainmentError ? `output ${out.name}: ${e.message}` : `evaluating output ${out.name}: ${describeError(e)}`;
-        return fail(why, { exitCode: code, stderrTail: await tailLines(paths.stderrFile, 20) });
-      }
-    }
-    if (probe?.kind === "miss")
-      await probe.store(outputs).catch((e: unknown) => rt.emit({ kind: "notice", message: `${callId}: the call cache could not store the result: ${describeError(e)}` }));
-    return { kind: "succeeded", outputs };
-  } finally {
-    if (result) await result.release().catch(() => undefined);
   }
 }
 
-/** The value of one input or private declaration. */
-function declValue(decl: Declaration, isInput: boolean, supplied: ReadonlyMap<string, WdlValue>, ctx: EvalContext, task: CheckedTask): WdlValue {
+/** How the command ran. */
+interface Ran {
+  readonly result: AttemptResult;
+  /** The resources it was given. */
+  readonly resources: GrantedResources;
+}
+
+/**
+ * Phase 6: runs the command on the backend with the resources of `lease`
+ * (rendered again when the grant differs from the request), then gives them
+ * back to the pool. The result's `release` is the caller's.
+ */
+async function execute(a: Attempt, bound: Bound, req: AttemptRequirements, command: Command, lease: Lease, onStart: () => void): Promise<Ran> {
+  const { rt, callId, attempt, paths } = a;
+  const { constraints } = req;
+  let resources = command.requested;
+  let result: AttemptResult;
+  try {
+    if (lease.clamped) rt.emit({ kind: "notice", message: `${callId}: resources clamped to the backend's capacity (try_with_max)` });
+    if (lease.clamped || lease.gpuIds.length > 0) {
+      resources = grantedResources(constraints, lease.cpu, lease.memoryBytes, lease.gpuIds);
+      await command.render(resources);
+    }
+    if (rt.control.stopped) throw new StoppedError();
+    onStart();
+    rt.emit({
+      kind: "attempt-started",
+      callId,
+      attempt,
+      dir: paths.dir,
+      resources: { ...resources, cpuDefaulted: constraints.cpuDefaulted === true, memoryDefaulted: constraints.memoryDefaulted === true },
+    });
+    result = await rt.backend.execute(
+      {
+        runId: rt.runDir.runId,
+        callId,
+        attempt,
+        dir: paths.dir,
+        workDir: paths.workDir,
+        commandFile: paths.commandFile,
+        stdoutFile: paths.stdoutFile,
+        stderrFile: paths.stderrFile,
+        layout: bound.layout,
+        env: command.envVars,
+        containers: constraints.containers,
+        resources,
+      },
+      rt.cancellation.abortSignal,
+    );
+    // A failure for good stops new work before this call's resources go back to the pool.
+    if (!isSuccessCode(constraints.returnCodes, result.exitCode) && attempt > constraints.maxRetries) rt.control.failing();
+  } catch (e) {
+    if (e instanceof StoppedError || e instanceof AttemptFailure) throw e;
+    rt.control.failing();
+    rt.emit({ kind: "attempt-finished", callId, attempt });
+    fail(a, `the ${rt.backend.kind} backend could not run it: ${describeError(e)}`);
+  } finally {
+    // The command has ended: its cpu/memory/GPUs go back to the pool before outputs are read.
+    lease.release();
+  }
+  rt.emit({ kind: "attempt-finished", callId, attempt, exitCode: result.exitCode, ...(result.usage ? { usage: result.usage } : {}) });
+  return { result, resources };
+}
+
+/**
+ * Phase 7: an exit code `return_codes` does not allow fails the attempt
+ * (retryable, with what it asked for as the next attempt's `task.previous`);
+ * the second interrupt stops the run instead (not the call's failure).
+ */
+async function checkExitCode(a: Attempt, req: AttemptRequirements, command: Command, ran: Ran): Promise<void> {
+  if (a.rt.cancellation.abortSignal.aborted) throw new StoppedError();
+  const code = ran.result.exitCode;
+  if (isSuccessCode(req.constraints.returnCodes, code)) return;
+  const why = ran.result.oomKilled ? `killed: out of memory (exit code ${code})` : `the command exited with code ${code}`;
+  const { maxRetries } = req.constraints;
+  fail(a, `${why}${a.attempt > 1 ? ` (attempt ${a.attempt})` : ""}`, { exitCode: code, stderrTail: await tailLines(a.paths.stderrFile, 20) }, {
+    maxRetries,
+    attempted: { container: ran.result.image ?? command.container, resources: ran.resources, maxRetries, returnCode: code },
+  });
+}
+
+/**
+ * Phase 8: the outputs, in source order, each able to see the earlier ones;
+ * in outputs `task.container` is the image that actually ran (the backend
+ * knows it), and File outputs are mapped to host paths (./output-paths.ts).
+ */
+async function collectOutputs(a: Attempt, bound: Bound, req: AttemptRequirements, command: Command, ran: Ran): Promise<Map<string, WdlValue>> {
+  const { task, paths } = a;
+  const { env } = bound;
+  const code = ran.result.exitCode;
+  if (versionAtLeast(task.document.version, "1.2")) env.set("task", taskValue(a, req, ran.resources, code, ran.result.image ?? command.container));
+  const outPaths = new OutputPaths(bound.layout, paths, ran.result);
+  const io = outPaths.fileIO({ baseDir: paths.workDir, writeDir: paths.writeDir, stdout: paths.stdoutFile, stderr: paths.stderrFile, commandPath: bound.commandPath });
+  const outCtx = evalContext(task, env, io);
+  const outputs = new Map<string, WdlValue>();
+  for (const out of task.outputs) {
+    try {
+      const evaluated = await outPaths.evaluate(() => evaluateDecl(out.decl, out.type, outCtx));
+      const v = await mapPaths(evaluated, out.type, (p, kind) => outPaths.toHost(p, kind));
+      env.set(out.name, v);
+      outputs.set(out.name, v);
+    } catch (e) {
+      const why = e instanceof MissingPathError || e instanceof ContainmentError ? `output ${out.name}: ${e.message}` : `evaluating output ${out.name}: ${describeError(e)}`;
+      fail(a, why, { exitCode: code, stderrTail: await tailLines(paths.stderrFile, 20) });
+    }
+  }
+  return outputs;
+}
+
+/** The value of one input or private declaration (from 1.3 with its paths the document's, see ./declared-paths.ts). */
+async function declValue(decl: Declaration, isInput: boolean, supplied: ReadonlyMap<string, WdlValue>, ctx: EvalContext, task: CheckedTask): Promise<WdlValue> {
   const type = task.document.declType(decl);
   if (isInput) {
     const given = supplied.get(decl.name.name);
@@ -376,69 +489,10 @@ function declValue(decl: Declaration, isInput: boolean, supplied: ReadonlyMap<st
   }
   if (decl.expr) {
     const v = evaluateDecl(decl, type, ctx);
-    return hasDeclaredPathRules(task.document.version) ? declaredPath(v, type, task.document.uri) : v;
+    return hasDeclaredPathRules(task.document.version) && holdsPaths(v) ? declaredPaths(v, type, task.document.uri) : v;
   }
   if (type.optional) return NONE;
   throw new Error(`no value was supplied for the required input ${decl.name.name}`);
-}
-
-/** Evaluates the entries of a requirements/hints/runtime section. Hints that fail to evaluate are skipped (a hint never fails a task). */
-/** The task's requirements, hints and runtime attributes as evaluated (`strict`: an attribute that fails to evaluate throws, else it is left out). */
-function evaluateAttributes(task: CheckedTask, ctx: EvalContext, strict = true): TaskAttributes {
-  return {
-    requirements: evaluateSection(task.def.requirements, ctx, strict),
-    hints: evaluateSection(task.def.hints, ctx, false),
-    runtime: evaluateSection(task.def.runtime, ctx, strict),
-  };
-}
-
-/** The task's attributes (with the inputs' overrides) as constraints. */
-function evaluateConstraints(task: CheckedTask, ctx: EvalContext, overrides: InputTree | undefined, strict = true): TaskConstraints {
-  return resolveConstraints(
-    evaluateAttributes(task, ctx, strict),
-    overrides ? { requirements: overrides.requirements, hints: overrides.hints, runtime: overrides.runtime } : undefined,
-  );
-}
-
-/**
- * `task.max_retries` for the sections of a 1.3 task: the sections are read
- * once with `task.max_retries` at 0 and attributes that fail left out, and
- * the max_retries found is the one the attempt then sees (a `max_retries`
- * that depends on `task.max_retries` sees 0).
- */
-function evaluateMaxRetries(task: CheckedTask, ctx: EvalContext, overrides: InputTree | undefined): number {
-  try {
-    return evaluateConstraints(task, ctx, overrides, false).maxRetries;
-  } catch {
-    return 0;
-  }
-}
-
-/** What `attempt-N/requirements.json` records: the attempt's evaluated requirements. */
-function requirementsRecord(c: TaskConstraints): Record<string, unknown> {
-  return {
-    container: c.containers[0] ?? null,
-    cpu: c.cpu,
-    memory: c.memoryBytes,
-    gpu: c.gpuCount,
-    disks: c.disks.map((d) => ({ mount_point: d.mountPoint, size: d.sizeBytes })),
-    max_retries: c.maxRetries,
-    return_codes: c.returnCodes.kind === "any" ? "*" : c.returnCodes.codes,
-    ...(c.maxCpu !== undefined ? { max_cpu: c.maxCpu } : {}),
-    ...(c.maxMemoryBytes !== undefined ? { max_memory: c.maxMemoryBytes } : {}),
-  };
-}
-
-function evaluateSection(section: KeyValueSection | undefined, ctx: EvalContext, strict: boolean): Map<string, WdlValue> {
-  const out = new Map<string, WdlValue>();
-  for (const entry of section?.entries ?? []) {
-    try {
-      out.set(entry.key.name, evaluateExpr(entry.value, ctx));
-    } catch (e) {
-      if (strict) throw new RequirementError(entry.key.name, describeError(e));
-    }
-  }
-  return out;
 }
 
 /** Environment variables from `env` declarations: primitives as text, compound values as JSON. */

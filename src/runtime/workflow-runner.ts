@@ -19,7 +19,7 @@ import { Env, EnvContext } from "./env.js";
 import { CallFailedError, describeError, errorMessage, errorSpan, type EvaluationFailure } from "./errors.js";
 import { evaluateDecl, evaluateExpr } from "./eval-bridge.js";
 import { callValue, declaredNames, gatherConditional, gatherScatter } from "./gather.js";
-import { declaredPath, hasDeclaredPathRules } from "./declared-paths.js";
+import { declaredPaths, hasDeclaredPathRules, holdsPaths } from "./declared-paths.js";
 import { takesDefault, type InputTree } from "./inputs.js";
 import type { RunContext } from "./run-context.js";
 import { callDirName, callIdOf } from "./run-dir.js";
@@ -123,32 +123,43 @@ class WorkflowRun {
     }
   }
 
-  private runDeclaration(decl: Declaration, env: Env, outputEnv: Env | undefined): void {
+  private runDeclaration(decl: Declaration, env: Env, outputEnv: Env | undefined): void | Promise<void> {
     const doc = this.wf.document;
     const name = decl.name.name;
     const type = doc.declType(decl);
+    const failed = (e: unknown) => WorkflowError.from(`${this.wc.qualifiedName}.${name}`, e, decl.span);
     try {
       if (this.inputDecls.has(decl)) {
         const given = this.wc.inputs.get(name) ?? this.wc.tree?.values.get(name);
         if (given !== undefined) env.set(name, absolutizePaths(coerce(given, type), this.wc.workDir));
-        else if (decl.expr) env.set(name, this.evalDeclaredPath(decl, type, env));
+        else if (decl.expr) return this.bindDeclaredPaths(name, evaluateDecl(decl, type, this.ctx(env)), type, env, failed);
         else if (type.optional) env.set(name, NONE);
         else throw new Error(`no value was supplied for the required input ${name}`);
       } else if (this.outputDecls.has(decl) && outputEnv) {
         const v = this.evalDecl(decl, type, outputEnv);
         outputEnv.set(name, v);
         this.outputs.set(name, v);
-      } else env.set(name, this.evalDeclaredPath(decl, type, env));
+      } else return this.bindDeclaredPaths(name, evaluateDecl(decl, type, this.ctx(env)), type, env, failed);
     } catch (e) {
-      throw WorkflowError.from(`${this.wc.qualifiedName}.${name}`, e, decl.span);
+      throw failed(e);
     }
   }
 
-  /** A declaration outside the outputs: from 1.3 its File/Directory path is the document's and must exist (declared-paths.ts). */
-  private evalDeclaredPath(decl: Declaration, type: WdlType, env: Env): WdlValue {
+  /**
+   * Binds `name` to `v`, the value of a declaration outside the outputs: from
+   * 1.3 its File/Directory paths, at any depth, are the document's and must
+   * exist (declared-paths.ts); before 1.3 they resolve against the work dir.
+   */
+  private bindDeclaredPaths(name: string, v: WdlValue, type: WdlType, env: Env, failed: (e: unknown) => Error): void | Promise<void> {
     const doc = this.wf.document;
-    if (!hasDeclaredPathRules(doc.version)) return this.evalDecl(decl, type, env);
-    return declaredPath(evaluateDecl(decl, type, this.ctx(env)), type, doc.uri);
+    if (!hasDeclaredPathRules(doc.version)) return env.set(name, absolutizePaths(v, this.wc.workDir));
+    if (!holdsPaths(v)) return env.set(name, v);
+    return declaredPaths(v, type, doc.uri).then(
+      (resolved) => env.set(name, resolved),
+      (e: unknown) => {
+        throw failed(e);
+      },
+    );
   }
 
   private evalDecl(decl: Declaration, type: WdlType, env: Env): WdlValue {
@@ -161,7 +172,7 @@ class WorkflowRun {
       throw new WorkflowError(this.wc.qualifiedName, "internal error: unresolved call", stmt.span);
     const qualifiedName = `${this.wc.qualifiedName}.${call.name}`;
     const dirNames = [...this.wc.dirNames, callDirName(call.name, scatter)];
-    const inputs = this.callInputs(call, env, qualifiedName, dirNames);
+    const inputs = await this.callInputs(call, env, qualifiedName, dirNames);
     const child = this.wc.tree?.calls.get(call.name);
     let outputs: Map<string, WdlValue>;
     if (call.callee.kind === "task") {
@@ -180,10 +191,15 @@ class WorkflowRun {
     env.set(call.name, callValue(outputs));
   }
 
-  /** The call's inputs: what the call statement supplies, then nested inputs from the inputs JSON. */
-  private callInputs(call: CheckedCall, env: Env, qualifiedName: string, dirNames: readonly string[]): Map<string, WdlValue> {
+  /**
+   * The call's inputs: what the call statement supplies, then nested inputs
+   * from the inputs JSON. A path the statement writes resolves like a
+   * declaration's: from 1.3 against the document's directory, and must exist.
+   */
+  private async callInputs(call: CheckedCall, env: Env, qualifiedName: string, dirNames: readonly string[]): Promise<Map<string, WdlValue>> {
     const inputs = new Map<string, WdlValue>();
     const ctx = this.ctx(env);
+    const doc = this.wf.document;
     for (const [name, ci] of call.suppliedInputs) {
       try {
         const v = ci.expr ? evaluateExpr(ci.expr, ctx) : env.get(name);
@@ -192,7 +208,10 @@ class WorkflowRun {
         const type = call.inputTypes.get(name);
         // None for an input with a default: left out, so that the callee's default applies.
         if (type && takesDefault(v, type, call.callee.inputByName.get(name)?.hasDefault ?? false)) continue;
-        inputs.set(name, absolutizePaths(type ? coerce(v, type) : v, this.wc.workDir));
+        if (type && hasDeclaredPathRules(doc.version)) {
+          const coerced = coerce(v, type);
+          inputs.set(name, holdsPaths(coerced) ? await declaredPaths(coerced, type, doc.uri) : coerced);
+        } else inputs.set(name, absolutizePaths(type ? coerce(v, type) : v, this.wc.workDir));
       } catch (e) {
         throw new CallFailedError({
           callId: callIdOf(dirNames),

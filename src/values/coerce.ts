@@ -9,6 +9,7 @@
  * Static checking decides what is allowed to be written; this module only
  * refuses what cannot be converted.
  */
+import { nearestName } from "../diagnostics/nearest.js";
 import { typeToString, withOptional, type EnumType, type StructType, type WdlType } from "../types/types.js";
 import { ValueError } from "./errors.js";
 import { describeValue, primitiveToString } from "./format.js";
@@ -135,7 +136,7 @@ function coerceInner(v: WdlValue, t: WdlType): WdlValue {
 /**
  * An enum value: the same enum's choice, or (from an input's JSON) a String
  * naming a choice. An unknown name lists the allowed ones, suggesting the one
- * that differs only in case.
+ * that differs only in case, else the nearest one.
  */
 function toEnum(v: WdlValue, t: EnumType): WdlValue {
   if (v.kind === "Enum" && v.type.choices === t.choices) return v;
@@ -143,9 +144,10 @@ function toEnum(v: WdlValue, t: EnumType): WdlValue {
   const choice = t.choices.find((c) => c.name === v.value);
   const type = withOptional(t, false);
   if (choice) return { kind: "Enum", type, choice: choice.name, value: choice.value };
-  const near = t.choices.find((c) => c.name.toLowerCase() === v.value.toLowerCase());
+  const names = t.choices.map((c) => c.name);
+  const near = names.find((n) => n.toLowerCase() === v.value.toLowerCase()) ?? nearestName(v.value, names);
   throw new PathedError(
-    `${JSON.stringify(v.value)} is not a choice of enum ${t.name}; allowed: ${choiceList(t)}${near ? ` (did you mean ${near.name}?)` : ""}`,
+    `${JSON.stringify(v.value)} is not a choice of enum ${t.name}; allowed: ${choiceList(t)}${near ? ` (did you mean ${near}?)` : ""}`,
     "unknown-enum-choice",
     false,
     "",

@@ -136,6 +136,35 @@ describe("wdlrun inputs", () => {
     expect(JSON.parse(r.stdout)).toEqual({ "paint.c": 'Color (one of "Red", "Green")' });
   });
 
+  it("shows the choices of enums inside an input's type (1.3)", () => {
+    write(
+      "enum-deep.wdl",
+      [
+        "version 1.3",
+        "enum Color { Red, Green }",
+        "enum Size { S, L }",
+        "struct Job {",
+        "  Color color",
+        "  Size size",
+        "}",
+        "task paint {",
+        "  input {",
+        "    Map[String, Color] by_name",
+        "    Array[Job]? jobs",
+        "  }",
+        "  command <<< >>>",
+        "}",
+        "",
+      ].join("\n"),
+    );
+    const r = wdlrun("inputs", "enum-deep.wdl");
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      "paint.by_name": 'Map[String, Color] (one of "Red", "Green")',
+      "paint.jobs": 'Array[Job]? (Color: one of "Red", "Green"; Size: one of "S", "L") (optional)',
+    });
+  });
+
   it("check suggests the nearest choice of a misspelt enum choice (1.3)", () => {
     write("enum-typo.wdl", ["version 1.3", "enum Color { Red, Green }", "workflow w {", "  Color c = Color.Gren", "}", ""].join("\n"));
     const r = wdlrun("check", "enum-typo.wdl");

@@ -2,7 +2,9 @@
  * Golden run cases: each folder under test/golden/cases/ holds `main.wdl`
  * (plus anything it imports or reads), optional `inputs.json` and
  * `run.json` ({ "task": NAME, "keepGoing": true }), and the expected
- * `expected.json` (outcome and outputs, paths relative to the run directory)
+ * `expected.json` (outcome and outputs, or the failures with their reasons
+ * and where workflow-level evaluation failed; paths relative to the run
+ * directory)
  * and `commands.txt` (every attempt's command script, in path order). The
  * case runs through the runtime with the local backend; `BLESS=1 npx vitest
  * run test/golden` rewrites the expected files.
@@ -43,6 +45,7 @@ function summary(o: RunOutcome): unknown {
       return {
         outcome: "failed",
         failures: o.report.failures.map((f) => ({ call: f.call, callId: f.callId, attempt: f.attempt, exitCode: f.exitCode, reason: f.reason, stderrTail: f.stderrTail })),
+        ...(o.report.evaluation ? { evaluation: o.report.evaluation } : {}),
       };
     case "interrupted":
       return { outcome: "interrupted" };

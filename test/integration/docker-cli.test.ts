@@ -2,9 +2,11 @@
  * `wdlrun run --backend docker` end to end against a real engine: a scatter
  * with file outputs, admission that never runs more containers at once than
  * the configured cpu/memory allow (observed from the engine's container
- * timestamps), and Ctrl-C (twice) mid-scatter leaving no container behind.
+ * timestamps), WDL 1.3 (the retry-memory example's per-attempt requirements,
+ * the path rules inside compound values), and Ctrl-C (twice) mid-scatter
+ * leaving no container behind.
  */
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connect, sweepContainers } from "../../src/backends/engine/index.js";
@@ -14,15 +16,23 @@ import { dockerHost, dockerSkipReason, maxOverlap, root, spawnRun, tempDir } fro
 
 const skip = dockerSkipReason();
 
-/** Runs `wdlrun run` in this process with extra WDLRUN_* variables; resolves with the code, outputs and run id. */
+/**
+ * Runs `wdlrun run` in this process with extra WDLRUN_* variables (and `files` written next to the
+ * document, by relative path); resolves with the code, outputs and run id.
+ */
 async function run(
   wdl: string,
   args: string[],
   env: Record<string, string>,
+  files: Record<string, string> = {},
 ): Promise<{ code: number; outputs: Record<string, unknown>; runId: string; stderr: string }> {
   const dir = tempDir("wdlrun-cli-");
   const file = path.join(dir, "main.wdl");
   writeFileSync(file, wdl);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
   const saved = { ...process.env };
   Object.assign(process.env, env, { DOCKER_HOST: dockerHost() });
   let stdout = "";
@@ -216,6 +226,45 @@ task hog {
       [48 * 2 ** 20, 48 * 2 ** 20],
       [192 * 2 ** 20, 192 * 2 ** 20],
     ]);
+  });
+
+  it("WDL 1.3: Files inside arrays, structs and maps resolve against the document's directory and must exist; a missing optional one is None", async () => {
+    const wdl = `version 1.3
+struct Sample {
+  String name
+  File reads
+  File? index
+}
+task cat_all {
+  input {
+    Array[File] files
+    Sample sample
+  }
+  Map[String, File?] extra = {"here": "c.txt", "gone": "gone.txt"}
+  command <<<
+    cat ~{sep(" ", files)} ~{sample.reads} ~{select_first([extra["here"]])}
+    echo "index: ~{defined(sample.index)} extra: ~{defined(extra["here"])} ~{defined(extra["gone"])}"
+  >>>
+  output { Array[String] lines = read_lines(stdout()) }
+  requirements { container: "ubuntu:latest" }
+}
+workflow compound {
+  Array[File] fs = ["a.txt", "b.txt"]
+  Sample s = Sample { name: "s", reads: "sub/r.txt", index: "sub/r.idx" }
+  call cat_all { files = fs, sample = s }
+  output { Array[String] lines = cat_all.lines }
+}
+`;
+    const files = { "a.txt": "alpha\n", "b.txt": "beta\n", "c.txt": "gamma\n", "sub/r.txt": "reads\n" };
+    const r = await run(wdl, [], {}, files);
+    runs.push(r.runId);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.outputs).toEqual({ "compound.lines": ["alpha", "beta", "reads", "gamma", "index: false extra: true false"] });
+    // An Array[File] item that does not exist stops the run naming the declaration and the path.
+    const missing = await run(wdl.replace('"b.txt"]', '"gone.txt"]'), [], {}, files);
+    runs.push(missing.runId);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/compound\.fs: the file "gone\.txt" does not exist \(\/\S+\/gone\.txt\)/);
   });
 
   it("runs a task whose max_cpu hint is above the engine's CPUs, with no CPU limit (the engine refuses such a limit)", async () => {

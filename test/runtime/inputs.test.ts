@@ -273,3 +273,29 @@ workflow wf {
     ]);
   });
 });
+
+describe("enum inputs (1.3)", () => {
+  const ENUM_DOC = `version 1.3
+enum Color { Red, Green, Blue }
+workflow wf {
+  input {
+    Color color
+    Array[Color] more = []
+  }
+}
+`;
+  it("takes a choice by its name, in an array too", () => {
+    const tree = buildInputTree(target(ENUM_DOC), "wf", [src({ "wf.color": "Green", "wf.more": ["Red", "Blue"] })], { checkFilesExist: false });
+    expect(tree.values.get("color")).toMatchObject({ kind: "Enum", choice: "Green" });
+    expect(tree.values.get("more")).toMatchObject({ items: [{ kind: "Enum", choice: "Red" }, { kind: "Enum", choice: "Blue" }] });
+  });
+  it("names the key and the allowed choices of an unknown one, suggesting the nearest", () => {
+    const given = (color: string) => problems(() => buildInputTree(target(ENUM_DOC), "wf", [src({ "wf.color": color })], { checkFilesExist: false }));
+    expect(given("Gren")).toEqual(['wf.color: "Gren" is not a choice of enum Color; allowed: Red, Green, Blue (did you mean Green?)']);
+    expect(given("blue")).toEqual(['wf.color: "blue" is not a choice of enum Color; allowed: Red, Green, Blue (did you mean Blue?)']);
+    expect(given("Purple")).toEqual(['wf.color: "Purple" is not a choice of enum Color; allowed: Red, Green, Blue']);
+    expect(problems(() => buildInputTree(target(ENUM_DOC), "wf", [src({ "wf.color": "Red", "wf.more": ["Red", "Blu"] })], { checkFilesExist: false }))).toEqual([
+      'wf.more[1]: "Blu" is not a choice of enum Color; allowed: Red, Green, Blue (did you mean Blue?)',
+    ]);
+  });
+});
