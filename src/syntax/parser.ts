@@ -17,6 +17,7 @@ import { EOF, tokenMatcher, type CstNode, type IRecognitionException, type IToke
 import { WdlExpressionParser } from "./parser-expressions.js";
 import * as T from "./tokens.js";
 import { errorMessageProvider } from "./parse-errors.js";
+import { LazyLookahead } from "./lazy-lookahead.js";
 
 /** Token types that may follow `env` when `env` is the modifier (rather than a struct named `env`). */
 const typeKeywordTokens: readonly TokenType[] = [
@@ -43,7 +44,7 @@ export class WdlParser extends WdlExpressionParser {
    *   instances skip them and test/syntax/grammar-validation.test.ts runs them.
    */
   constructor(recovery: boolean, validate = false) {
-    super(T.allTokens, { recoveryEnabled: recovery, maxLookahead: 2, errorMessageProvider, skipValidations: !validate });
+    super(T.allTokens, { recoveryEnabled: recovery, maxLookahead: 2, lookaheadStrategy: new LazyLookahead(2), errorMessageProvider, skipValidations: !validate });
     this.performSelfAnalysis();
   }
 
