@@ -15,6 +15,7 @@
 import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { VERSION_SPELLINGS } from "../syntax/ast.js";
+import { editDistance } from "../diagnostics/nearest.js";
 
 /** Exit codes shared by every command (documented in README.md). */
 export const ExitCode = {
@@ -111,13 +112,3 @@ function nearest(word: string, candidates: readonly string[]): string | undefine
   return best;
 }
 
-/** Levenshtein distance (insertions, deletions and substitutions cost 1). */
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length]!;
-}

@@ -15,6 +15,7 @@ import { join, resolve } from "node:path";
 import { parse, TomlError } from "smol-toml";
 import { KEYS, findKey, type KeySpec, BACKEND_CHOICES, PULL_POLICIES, LIMIT_POLICIES, NETWORK_CHOICES, USER_CHOICES } from "./keys.js";
 import { convert, showValue, type ConfigValue } from "./values.js";
+import { editDistance } from "../diagnostics/nearest.js";
 
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export type PullPolicy = (typeof PULL_POLICIES)[number];
@@ -239,7 +240,7 @@ function suggest(name: string): string {
   let best: string | undefined;
   let bestDistance = 3;
   for (const k of KEYS) {
-    const d = distance(name, k.name);
+    const d = editDistance(name, k.name);
     const tail = k.name.split(".").pop()!;
     const dTail = tail === name ? 0 : 99;
     if (Math.min(d, dTail) < bestDistance) {
@@ -248,20 +249,6 @@ function suggest(name: string): string {
     }
   }
   return best ? ` (did you mean "${best}"?)` : ` (known keys: ${KEYS.map((k) => k.name).join(", ")})`;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
 }
 
 function build(values: Map<string, ConfigValue>, origins: Record<string, Origin>, cwd: string, file: string | undefined, cacheDir: string, homeDir: string): WdlrunConfig {

@@ -1,7 +1,8 @@
 /**
  * The nearest of some names to a misspelt one (by edit distance, within a
  * third of its length), for "did you mean" suggestions: in diagnostics and
- * in the messages about the inputs JSON.
+ * in the messages about the inputs JSON. `editDistance` serves the other
+ * suggestions (configuration keys, commands, section keywords).
  */
 
 /** The candidate nearest to `name`, or undefined when none is near enough. */
@@ -9,6 +10,7 @@ export function nearestName(name: string, candidates: Iterable<string>): string 
   let best: string | undefined;
   let bestDist = Infinity;
   for (const c of candidates) {
+    if (Math.abs(name.length - c.length) > 3) continue;
     const d = editDistance(name, c);
     if (d < bestDist) {
       bestDist = d;
@@ -20,8 +22,8 @@ export function nearestName(name: string, candidates: Iterable<string>): string 
   return bestDist <= limit ? best : undefined;
 }
 
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return 99;
+/** The edit (Levenshtein) distance between two short words: insertions, deletions and substitutions. */
+export function editDistance(a: string, b: string): number {
   const prev = new Array<number>(b.length + 1);
   for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {

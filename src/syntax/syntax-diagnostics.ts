@@ -10,6 +10,7 @@ import type { Position, Span } from "../diagnostics/span.js";
 import * as T from "./tokens.js";
 import { describeToken } from "./parse-errors.js";
 import { MAX_NESTING } from "./nesting.js";
+import { editDistance } from "../diagnostics/nearest.js";
 
 /** At most this many parser errors are reported per document (later ones are mostly echoes). */
 const MAX_PARSER_ERRORS = 25;
@@ -201,26 +202,13 @@ const sectionWords = [
   "struct", "task", "workflow", "scatter", "call", "import",
 ];
 
-/** Edit distance between two short words. */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
-}
-
 /** A keyword the misspelled `word` probably meant, if one is close. */
 export function closeKeyword(word: string): string | undefined {
   const lower = word.toLowerCase();
   let best: string | undefined;
   let bestDistance = 3;
   for (const k of sectionWords) {
-    const d = distance(lower, k);
+    const d = editDistance(lower, k);
     if (d < bestDistance && d < k.length / 2) {
       best = k;
       bestDistance = d;
