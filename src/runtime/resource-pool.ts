@@ -118,7 +118,7 @@ export class ResourcePool {
     if (request.gpuCount > cap.gpuIds.length)
       return {
         kind: "refused",
-        reason: `needs ${request.gpuCount} GPU${request.gpuCount === 1 ? "" : "s"} but the backend has ${cap.gpuIds.length === 0 ? "none" : cap.gpuIds.length}`,
+        reason: `needs ${request.gpuCount} GPU${request.gpuCount === 1 ? "" : "s"} but the backend has ${cap.gpuIds.length === 0 ? "none" : `${cap.gpuIds.length} (${cap.gpuIds.join(", ")})`}`,
       };
     const over: string[] = [];
     if (request.cpu > cap.cpu + EPS) over.push(`${request.cpu} CPUs (capacity ${cap.cpu})`);

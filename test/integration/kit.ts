@@ -18,7 +18,29 @@ declare module "vitest" {
     dockerHost: string;
     /** Why there is no engine (when dockerHost is ""). */
     dockerUnavailable: string;
+    /** The GPU test engine (scripts/setup-gpu-engine.sh). */
+    gpuEngine: GpuEngine;
   }
+}
+
+/**
+ * The GPU test engine: a dockerd with a stand-in NVIDIA hook (device requests
+ * work, no device is attached), and the folder holding the stand-in
+ * `nvidia-smi` (answering from an inventory file: $WDLRUN_FAKE_GPUS_FILE, else
+ * four GPUs: two H100 80GB, an A100 80GB, an A100 40GB).
+ */
+export interface GpuEngine {
+  /** Its engine URL; "" when there is none. */
+  readonly host: string;
+  /** The stand-ins' folder, to put first on wdlrun's PATH. */
+  readonly bin: string;
+  /** Why GPU tests are skipped ("" when they run). */
+  readonly skipReason: string;
+}
+
+/** The GPU test engine the global setup started or found. */
+export function gpuEngine(): GpuEngine {
+  return inject("gpuEngine") ?? { host: "", bin: "", skipReason: "no GPU test engine" };
 }
 
 /** The engine URL for tests; "" when no engine could be started. */
