@@ -60,6 +60,8 @@ export interface GrantedResources {
   /** Hard limits for the container (from `max_cpu`/`max_memory` hints or the config); absent = no limit. */
   readonly maxCpu?: number;
   readonly maxMemoryBytes?: number;
+  /** Size of the container's `/dev/shm` in bytes (wdlrun's `shm_size` hint); absent = the engine's default. */
+  readonly shmSizeBytes?: number;
   /** The exact GPU ids given to this attempt (empty when the task needs none). */
   readonly gpuIds: readonly string[];
   /** Number of FPGAs requested (no backend provides them yet). */

@@ -197,6 +197,7 @@ async function runAttempt(
     disks,
     ...(constraints.maxCpu !== undefined ? { maxCpu: constraints.maxCpu } : {}),
     ...(constraints.maxMemoryBytes !== undefined ? { maxMemoryBytes: constraints.maxMemoryBytes } : {}),
+    ...(constraints.shmSizeBytes !== undefined ? { shmSizeBytes: constraints.shmSizeBytes } : {}),
   });
   const taskVar = (resources: GrantedResources, returnCode: number | undefined, image = container) =>
     taskVariable({ name: task.name, id: callId, container: image, resources, attempt, returnCode, meta: task.def.meta, parameterMeta: task.def.parameterMeta, ...(retryFacts ? { retry: retryFacts } : {}) });
@@ -426,6 +427,7 @@ function requirementsRecord(c: TaskConstraints): Record<string, unknown> {
     return_codes: c.returnCodes.kind === "any" ? "*" : c.returnCodes.codes,
     ...(c.maxCpu !== undefined ? { max_cpu: c.maxCpu } : {}),
     ...(c.maxMemoryBytes !== undefined ? { max_memory: c.maxMemoryBytes } : {}),
+    ...(c.shmSizeBytes !== undefined ? { shm_size: c.shmSizeBytes } : {}),
   };
 }
 

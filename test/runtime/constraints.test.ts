@@ -84,6 +84,12 @@ describe("resolveConstraints", () => {
     expect(c.maxCpu).toBe(4);
     expect(c.maxMemoryBytes).toBe(8 * GiB);
   });
+  it("reads wdlrun's shm_size hint as a size, like memory", () => {
+    expect(resolveConstraints(attrs({}, { shm_size: V.string("8 GiB") })).shmSizeBytes).toBe(8 * GiB);
+    expect(resolveConstraints(attrs({}, { shm_size: V.int(1024) })).shmSizeBytes).toBe(1024);
+    expect(resolveConstraints(attrs())).not.toHaveProperty("shmSizeBytes");
+    expect(() => resolveConstraints(attrs({}, { shm_size: V.string("lots") }))).toThrow(/hints\.shm_size.*"lots" is not a size/);
+  });
   it("gpu: true asks for one GPU, or the gpu hint's count", () => {
     expect(resolveConstraints(attrs({ gpu: V.bool(true) })).gpuCount).toBe(1);
     expect(resolveConstraints(attrs({ gpu: V.bool(true) }, { gpu: V.int(2) })).gpuCount).toBe(2);

@@ -150,6 +150,7 @@ export function createOptions(ctx: AttemptContext, request: AttemptRequest, imag
     hostConfig.Memory = Math.round(r.maxMemoryBytes);
     hostConfig.MemorySwap = Math.round(r.maxMemoryBytes);
   }
+  if (r.shmSizeBytes !== undefined) hostConfig.ShmSize = Math.round(r.shmSizeBytes);
   if (r.gpuIds.length > 0) hostConfig.DeviceRequests = [gpuDeviceRequest(r.gpuIds)];
   return {
     name: containerName(request),

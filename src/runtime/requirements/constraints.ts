@@ -13,6 +13,7 @@ import {
   maxRetries,
   memoryBytes,
   returnCodes,
+  shmSizeBytes,
   type DiskRequest,
   type ReturnCodes,
 } from "./keys.js";
@@ -33,6 +34,8 @@ export interface TaskConstraints {
   /** From the `max_cpu` / `max_memory` hints. */
   readonly maxCpu?: number;
   readonly maxMemoryBytes?: number;
+  /** From wdlrun's `shm_size` hint: the size of `/dev/shm` in bytes; absent = the engine's default. */
+  readonly shmSizeBytes?: number;
   /** True when `cpu` / `memory` are the spec's defaults rather than written (the runtime may then fit them to a small machine). */
   readonly cpuDefaulted?: boolean;
   readonly memoryDefaulted?: boolean;
@@ -118,6 +121,7 @@ export function resolveConstraints(attrs: TaskAttributes, overrides?: TaskAttrib
   const fpgaNeeded = read(req, "fpga", acceleratorRequired, false);
   const maxCpu = read<number | undefined>(hint, "max_cpu", cpuCount, undefined);
   const maxMemory = read<number | undefined>(hint, "max_memory", memoryBytes, undefined);
+  const shmSize = read<number | undefined>(hint, "shm_size", shmSizeBytes, undefined);
   return {
     containers: read(req, "container", containerCandidates, d.containers),
     cpu: read(req, "cpu", cpuCount, d.cpu),
@@ -129,6 +133,7 @@ export function resolveConstraints(attrs: TaskAttributes, overrides?: TaskAttrib
     returnCodes: read(req, "return_codes", returnCodes, d.returnCodes),
     ...(maxCpu !== undefined ? { maxCpu } : {}),
     ...(maxMemory !== undefined ? { maxMemoryBytes: maxMemory } : {}),
+    ...(shmSize !== undefined ? { shmSizeBytes: shmSize } : {}),
     ...(given(req, "cpu") ? {} : { cpuDefaulted: true }),
     ...(given(req, "memory") ? {} : { memoryDefaulted: true }),
   };

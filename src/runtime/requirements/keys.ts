@@ -63,6 +63,15 @@ export function memoryBytes(key: string, v: WdlValue): number {
   return Math.ceil(bytes);
 }
 
+/**
+ * `shm_size` (a wdlrun hint, not the spec's): the size of the container's
+ * `/dev/shm`, as `memory` is written (Int bytes, or a String with a unit).
+ * Deep-learning data loaders need more than an engine's default (64 MiB on Docker).
+ */
+export function shmSizeBytes(key: string, v: WdlValue): number {
+  return memoryBytes(key, v);
+}
+
 /** `gpu`, `fpga` (requirements): whether at least one accelerator is needed. Older `runtime` sections may write a count. */
 export function acceleratorRequired(key: string, v: WdlValue): boolean {
   if (v.kind === "Int") return v.value > 0n;

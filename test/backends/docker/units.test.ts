@@ -259,6 +259,8 @@ describe("container definition", () => {
     expect(o.HostConfig?.Memory).toBe(2 ** 29);
     expect(o.HostConfig?.MemorySwap).toBe(2 ** 29);
     expect(o.HostConfig?.DeviceRequests).toEqual([{ Driver: "", DeviceIDs: ["0", "3"], Capabilities: [["gpu"]] }]);
+    expect(o.HostConfig?.ShmSize).toBeUndefined();
+    expect(createOptions(ctx, { ...request, resources: { ...request.resources, shmSizeBytes: 2 ** 33 } }, "x").HostConfig?.ShmSize).toBe(2 ** 33);
     expect(o.HostConfig?.Mounts).toEqual([
       { Type: "bind", Source: "/r/a/work", Target: "/mnt/wdlrun/work", ReadOnly: false },
       { Type: "bind", Source: "/r/a/command", Target: "/mnt/wdlrun/command", ReadOnly: true },
