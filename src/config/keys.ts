@@ -21,7 +21,7 @@
  * | resources.limits     | "enforce"              | WDLRUN_RESOURCES_LIMITS      | enforce (a task asking more than the backend has fails) or try_with_max (clamp and run) |
  * | resources.cpu        | 0                      | WDLRUN_RESOURCES_CPU         | CPUs wdlrun may use; 0 = what the backend reports |
  * | resources.memory     | ""                     | WDLRUN_RESOURCES_MEMORY      | memory wdlrun may use ("16 GiB", bytes); "" = what the backend reports |
- * | resources.gpus       | []                     | WDLRUN_RESOURCES_GPUS        | GPU device ids to hand out; [] = detect (`nvidia-smi -L`) |
+ * | resources.gpus       | []                     | WDLRUN_RESOURCES_GPUS        | GPU device ids to hand out; [] = detect (`nvidia-smi`) |
  * | swarm.gpu_kind       | "NVIDIA-GPU"           | WDLRUN_SWARM_GPU_KIND        | generic-resource kind that swarm nodes advertise GPUs as |
  * | cache.enabled        | false                  | WDLRUN_CACHE_ENABLED         | reuse the results of calls whose key is unchanged (`--cache`) |
  * | cache.dir            | ""                     | WDLRUN_CACHE_DIR             | the call cache folder; "" = $XDG_CACHE_HOME/wdlrun/calls (~/.cache/wdlrun/calls) |
@@ -94,7 +94,7 @@ export const KEYS: readonly KeySpec[] = [
   key("resources.memory", { kind: "bytes", default: "" },
     "Memory wdlrun may hand out, as bytes or a size such as `\"16 GiB\"`; empty = what the backend reports."),
   key("resources.gpus", { kind: "list", default: [] },
-    "GPU device ids wdlrun may hand out (e.g. `[\"0\", \"1\"]` or UUIDs); empty = detect with `nvidia-smi -L`."),
+    "GPU device ids wdlrun may hand out (e.g. `[\"0\", \"1\"]` or UUIDs); empty = every GPU `nvidia-smi` lists (its names and memory are read either way, for `gpu` hints naming a model)."),
   key("swarm.gpu_kind", { kind: "string", default: "NVIDIA-GPU", nonEmpty: true },
     "Generic-resource kind under which swarm nodes advertise GPUs (`dockerd --node-generic-resource KIND=ID`)."),
   key("cache.enabled", { kind: "bool", default: false },

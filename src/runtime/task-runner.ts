@@ -269,7 +269,8 @@ async function runAttempt(
     const cap = rt.pool.capacity;
     const cpu = constraints.cpuDefaulted ? Math.min(constraints.cpu, cap.cpu) : constraints.cpu;
     const memoryBytes = constraints.memoryDefaulted ? Math.min(constraints.memoryBytes, cap.memoryBytes) : constraints.memoryBytes;
-    lease = await rt.pool.acquire({ cpu, memoryBytes, gpuCount: constraints.gpuCount }, rt.control.stopSignal);
+    const gpuModel = constraints.gpuModel !== undefined ? { gpuModel: constraints.gpuModel } : {};
+    lease = await rt.pool.acquire({ cpu, memoryBytes, gpuCount: constraints.gpuCount, ...gpuModel }, rt.control.stopSignal);
   } catch (e) {
     if (e instanceof AcquireAbortedError) throw new StoppedError();
     if (e instanceof ResourceRefusedError) return fail(`cannot run here: it ${e.message}`);
@@ -422,6 +423,7 @@ function requirementsRecord(c: TaskConstraints): Record<string, unknown> {
     cpu: c.cpu,
     memory: c.memoryBytes,
     gpu: c.gpuCount,
+    ...(c.gpuModel !== undefined ? { gpu_model: c.gpuModel.text } : {}),
     disks: c.disks.map((d) => ({ mount_point: d.mountPoint, size: d.sizeBytes })),
     max_retries: c.maxRetries,
     return_codes: c.returnCodes.kind === "any" ? "*" : c.returnCodes.codes,

@@ -5,7 +5,8 @@
  * gets NVIDIA_VISIBLE_DEVICES, and a stand-in nvidia-smi on wdlrun's PATH
  * listing four GPUs): the ids a task sees are the ones it was given, tasks
  * overlapping in time never share a GPU, and a task asking more than exists
- * is refused before anything runs.
+ * is refused before anything runs. The `gpu` hint's model (`"H100"`,
+ * `"A100-80GB"`) is matched against the names and memory nvidia-smi reports.
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
@@ -117,5 +118,43 @@ task one {
     );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/needs 1 GPU but the backend has none/);
+  });
+
+  it("gives a task naming a model only GPUs of that model, memory included", async () => {
+    const r = await run(`version 1.2
+task pick {
+  input { String model }
+  command <<< echo "$NVIDIA_VISIBLE_DEVICES" > seen >>>
+  requirements { container: "ubuntu:latest" gpu: true }
+  hints { gpu: model }
+  output { String seen = read_string("seen") Array[String] ids = task.gpu }
+}
+workflow w {
+  scatter (m in ["H100", "H100", "H100", "A100-80GB", "A100-40GB", "a100"]) { call pick { input: model = m } }
+  output { Array[String] seen = pick.seen }
+}
+`);
+    expect(r.code, r.stderr).toBe(0);
+    const [h1, h2, h3, a80, a40, any100] = r.outputs["w.seen"] as string[];
+    for (const h of [h1, h2, h3]) expect([ALL[0], ALL[1]]).toContain(h);
+    expect(a80).toBe(ALL[2]);
+    // 40 GB asks at least 40 GB: the 80 GB A100 is one too.
+    expect([ALL[2], ALL[3]]).toContain(a40);
+    expect([ALL[2], ALL[3]]).toContain(any100);
+  });
+
+  it("refuses a model that is not there before anything runs, listing the GPUs with their names", async () => {
+    const r = await run(`version 1.2
+task old {
+  command <<< echo ran >>>
+  requirements { container: "ubuntu:latest" gpu: true }
+  hints { gpu: "V100" }
+}
+`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/nothing was run/);
+    expect(r.stderr).toMatch(/needs 1 GPU "V100" but the backend has none of that model; its 4 GPUs: GPU-\S+ \(NVIDIA H100 80GB HBM3, 79\.6 GiB\)/);
+    expect(r.stderr).toContain(`${ALL[3]} (NVIDIA A100-SXM4-40GB, 40 GiB)`);
+    expect(r.runDir).toBe("");
   });
 });

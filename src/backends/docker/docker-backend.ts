@@ -12,7 +12,7 @@ import type Docker from "dockerode";
 import type { AttemptFiles, AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, ImageIdentity, InputSpec } from "../backend.js";
 import type { PullPolicy, WdlrunConfig } from "../../config/load.js";
 import { asBackendError, connect, engineUrl, engineUsable } from "../engine/client.js";
-import { detectGpuIds } from "../engine/gpus.js";
+import { detectGpus, gpuCapacity } from "../engine/gpus.js";
 import type { ImageResolver } from "../engine/images.js";
 import { LABEL_COMMON, LABEL_SESSION } from "../engine/labels.js";
 import { dockerLayout } from "../engine/layout.js";
@@ -36,7 +36,7 @@ export interface DockerBackendOptions {
   /** Capacity overrides (default: the engine's CPUs and memory). */
   readonly cpu?: number;
   readonly memoryBytes?: number;
-  /** GPU ids to hand out (default: `nvidia-smi -L` on this host). */
+  /** GPU ids to hand out (default: every GPU `nvidia-smi` lists on this host; their models come from it either way). */
   readonly gpuIds?: readonly string[];
   /**
    * Who owns the files tasks write: default the user running wdlrun (nothing
@@ -164,11 +164,12 @@ export class DockerBackend implements Backend {
       throw asBackendError(e, this.url, "reading the engine's capacity");
     }
     this.engineCpus = info.NCPU;
-    const gpuIds = this.options.gpuIds ?? (await detectGpuIds());
+    // Read once per backend (per run): the GPUs and their models, for the `gpu` hint.
+    const gpus = gpuCapacity(await detectGpus(), this.options.gpuIds);
     return {
       cpu: this.options.cpu ?? info.NCPU ?? 1,
       memoryBytes: this.options.memoryBytes ?? info.MemTotal ?? 0,
-      gpuIds: [...gpuIds],
+      ...gpus,
     };
   }
 

@@ -4,12 +4,14 @@
  * spec's defaults and aliases. Each key is read by one function in ./keys.ts.
  */
 import type { WdlValue } from "../../values/value.js";
+import type { GpuModel } from "../gpu-models.js";
 import {
   acceleratorCount,
   acceleratorRequired,
   containerCandidates,
   cpuCount,
   diskRequests,
+  gpuModelHint,
   maxRetries,
   memoryBytes,
   returnCodes,
@@ -26,6 +28,8 @@ export interface TaskConstraints {
   readonly memoryBytes: number;
   /** Number of GPUs needed (0 = none): `gpu: true` asks for one, or the `gpu` hint's count. */
   readonly gpuCount: number;
+  /** The GPU model the `gpu` hint names (`"H100"`, `"A100-80GB"`); absent = any GPU. */
+  readonly gpuModel?: GpuModel;
   /** Number of FPGAs needed. */
   readonly fpgaCount: number;
   readonly disks: readonly DiskRequest[];
@@ -121,6 +125,7 @@ export function resolveConstraints(attrs: TaskAttributes, overrides?: TaskAttrib
   const fpgaNeeded = read(req, "fpga", acceleratorRequired, false);
   const maxCpu = read<number | undefined>(hint, "max_cpu", cpuCount, undefined);
   const maxMemory = read<number | undefined>(hint, "max_memory", memoryBytes, undefined);
+  const gpuModel = gpuNeeded ? read<GpuModel | undefined>(hint, "gpu", gpuModelHint, undefined) : undefined;
   const shmSize = read<number | undefined>(hint, "shm_size", shmSizeBytes, undefined);
   return {
     containers: read(req, "container", containerCandidates, d.containers),
@@ -134,6 +139,7 @@ export function resolveConstraints(attrs: TaskAttributes, overrides?: TaskAttrib
     ...(maxCpu !== undefined ? { maxCpu } : {}),
     ...(maxMemory !== undefined ? { maxMemoryBytes: maxMemory } : {}),
     ...(shmSize !== undefined ? { shmSizeBytes: shmSize } : {}),
+    ...(gpuModel !== undefined ? { gpuModel } : {}),
     ...(given(req, "cpu") ? {} : { cpuDefaulted: true }),
     ...(given(req, "memory") ? {} : { memoryDefaulted: true }),
   };

@@ -12,7 +12,7 @@ import { containerPath, hostPath, type AttemptRequest } from "../../../src/backe
 import { createOptions, type AttemptContext } from "../../../src/backends/docker/attempt.js";
 import { maxCpuWithin } from "../../../src/backends/engine/attempt-files.js";
 import { engineUrl, explainConnection, engineMessage } from "../../../src/backends/engine/client.js";
-import { gpuDeviceRequest, isNoGpuRuntime, parseNvidiaSmiList } from "../../../src/backends/engine/gpus.js";
+import { gpuCapacity, gpuDeviceRequest, isNoGpuRuntime, parseGpuInventory } from "../../../src/backends/engine/gpus.js";
 import { usableCandidates } from "../../../src/backends/engine/images.js";
 import { LABEL_OWNER_PID, attemptLabels, currentOwner, ownerState, processStart } from "../../../src/backends/engine/labels.js";
 import { CONTAINER_WORK_DIR, bindMounts, dockerLayout } from "../../../src/backends/engine/layout.js";
@@ -195,9 +195,21 @@ describe("images", () => {
 });
 
 describe("gpus", () => {
-  it("parses nvidia-smi -L", () => {
-    const text = "GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-0c6fa3c5-1111)\nGPU 1: Tesla T4 (UUID: GPU-abc)\nGPU 2: Old card\n";
-    expect(parseNvidiaSmiList(text)).toEqual(["GPU-0c6fa3c5-1111", "GPU-abc", "2"]);
+  it("reads nvidia-smi's inventory: ids (UUID, else index), names, memory", () => {
+    const text = "0, GPU-0c6fa3c5-1111, NVIDIA H100 80GB HBM3, 81559\n1, GPU-abc, Tesla T4, 15360\n2, [N/A], Old card, [N/A]\nnot a line\n";
+    const inv = parseGpuInventory(text);
+    expect(inv).toEqual([
+      { id: "GPU-0c6fa3c5-1111", index: "0", name: "NVIDIA H100 80GB HBM3", memoryBytes: 81559 * 2 ** 20 },
+      { id: "GPU-abc", index: "1", name: "Tesla T4", memoryBytes: 15360 * 2 ** 20 },
+      { id: "2", index: "2", name: "Old card" },
+    ]);
+    expect(gpuCapacity(inv).gpuIds).toEqual(["GPU-0c6fa3c5-1111", "GPU-abc", "2"]);
+    // Configured ids (indices or UUIDs) keep what the inventory says of them.
+    expect(gpuCapacity(inv, ["1", "GPU-0c6fa3c5-1111", "9"])).toEqual({
+      gpuIds: ["1", "GPU-0c6fa3c5-1111", "9"],
+      gpuModels: { "1": { name: "Tesla T4", memoryBytes: 15360 * 2 ** 20 }, "GPU-0c6fa3c5-1111": { name: "NVIDIA H100 80GB HBM3", memoryBytes: 81559 * 2 ** 20 } },
+    });
+    expect(gpuCapacity([], ["a"])).toEqual({ gpuIds: ["a"] });
   });
 
   it("asks for exactly the granted devices and recognises a missing NVIDIA runtime", () => {
