@@ -42,9 +42,10 @@ export async function cleanCommand(opts: CleanOptions, out: (line: string) => vo
     }
     throw e;
   }
-  const url = engineUrl(host);
+  let url: string;
   let swept: SweptContainer[];
   try {
+    url = engineUrl(host);
     swept = await sweepContainers(connect(url), url, {
       ...(opts.all ? { all: true } : {}),
       ...(opts.run !== undefined ? { runId: opts.run } : {}),

@@ -12,7 +12,7 @@
  * | cleanup              | true                   | WDLRUN_CLEANUP               | remove containers/services when an attempt ends |
  * | shell                | "bash"                 | WDLRUN_SHELL                 | shell that runs each task's command |
  * | strict               | false                  | WDLRUN_STRICT                | leniency warnings (what the spec forbids but other engines accept) are errors |
- * | docker.host          | ""                     | WDLRUN_DOCKER_HOST           | engine URL; "" = DOCKER_HOST, else unix:///var/run/docker.sock |
+ * | docker.host          | ""                     | WDLRUN_DOCKER_HOST           | engine URL, unix:// or tcp:// (TLS by DOCKER_TLS_VERIFY/DOCKER_CERT_PATH); "" = DOCKER_HOST, else unix:///var/run/docker.sock |
  * | docker.pull          | "if-not-present"       | WDLRUN_DOCKER_PULL           | if-not-present, always or never |
  * | docker.default_image | "debian:bookworm-slim" | WDLRUN_DOCKER_DEFAULT_IMAGE  | image for tasks that name no container (or "*") |
  * | docker.pids_limit    | 4096                   | WDLRUN_DOCKER_PIDS_LIMIT     | most processes in one task container; 0 = no limit |
@@ -35,6 +35,8 @@ export type KeyKind =
   | { readonly kind: "number"; readonly default: number }
   | { readonly kind: "string"; readonly default: string; readonly nonEmpty: boolean }
   | { readonly kind: "bytes"; readonly default: string }
+  /** A Docker Engine address: empty, `unix:///path` or `tcp://host:port`. */
+  | { readonly kind: "engine"; readonly default: string }
   | { readonly kind: "list"; readonly default: readonly string[] };
 
 /** One documented key. `name` is the dotted TOML path (`docker.pull` = key `pull` in table `[docker]`). */
@@ -75,8 +77,8 @@ export const KEYS: readonly KeySpec[] = [
     "Shell that runs each task's command (inside the container for docker/swarm)."),
   key("strict", { kind: "bool", default: false },
     "Treat leniency warnings (constructs the spec forbids that other engines accept) as errors, in `check` and `run`; same as `--strict`."),
-  key("docker.host", { kind: "string", default: "", nonEmpty: false },
-    "Docker Engine URL (`unix:///path/docker.sock`, `tcp://host:2375`); empty = `DOCKER_HOST`, else `unix:///var/run/docker.sock`."),
+  key("docker.host", { kind: "engine", default: "" },
+    "Docker Engine URL: `unix:///path/docker.sock` or `tcp://host:port` (no other scheme); empty = `DOCKER_HOST`, else `unix:///var/run/docker.sock`. A `tcp://` engine is spoken to over TLS when `DOCKER_TLS_VERIFY` is set, with `ca.pem`, `cert.pem`, `key.pem` from `DOCKER_CERT_PATH` (default `~/.docker`)."),
   key("docker.pull", { kind: "enum", values: PULL_POLICIES, default: "if-not-present" },
     "When to pull a task's image: `if-not-present`, `always` or `never`."),
   key("docker.default_image", { kind: "string", default: "debian:bookworm-slim", nonEmpty: true },

@@ -122,6 +122,17 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("accepts only unix:// and tcp:// engine addresses for docker.host", () => {
+    const cwd = dir();
+    writeFileSync(join(cwd, "wdlrun.toml"), '[docker]\nhost = "https://engine:2376"\n');
+    const expected = "must be empty, or an engine address: unix:///path/to/docker.sock or tcp://host:port (no other scheme)";
+    expect(problemsOf(() => loadConfig({ cwd, home: cwd, env: {} }))).toEqual([`${join(cwd, "wdlrun.toml")}:2: docker.host = "https://engine:2376": ${expected}`]);
+    expect(problemsOf(() => loadConfig({ cwd, home: cwd, env: { WDLRUN_DOCKER_HOST: "/var/run/docker.sock" }, skipFiles: true }))).toEqual([
+      `environment variable WDLRUN_DOCKER_HOST="/var/run/docker.sock": docker.host ${expected}`,
+    ]);
+    expect(loadConfig({ cwd, home: cwd, env: { WDLRUN_DOCKER_HOST: "tcp://10.1.2.3:2376" }, skipFiles: true }).docker.host).toBe("tcp://10.1.2.3:2376");
+  });
+
   it("reads comma-separated GPU lists from the environment", () => {
     const c = loadConfig({ skipFiles: true, env: { WDLRUN_RESOURCES_GPUS: "GPU-a, GPU-b" } });
     expect(c.resources.gpus).toEqual(["GPU-a", "GPU-b"]);

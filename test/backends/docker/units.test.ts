@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { containerPath, hostPath, type AttemptRequest } from "../../../src/backends/backend.js";
 import { createOptions, type AttemptContext } from "../../../src/backends/docker/attempt.js";
 import { maxCpuWithin } from "../../../src/backends/engine/attempt-files.js";
-import { engineUrl, explainConnection, engineMessage } from "../../../src/backends/engine/client.js";
+import { engineUrl, explainConnection, engineMessage, tlsFromEnv } from "../../../src/backends/engine/client.js";
 import { gpuCapacity, gpuDeviceRequest, isNoGpuRuntime, parseGpuInventory } from "../../../src/backends/engine/gpus.js";
 import { usableCandidates } from "../../../src/backends/engine/images.js";
 import { LABEL_OWNER_PID, attemptLabels, currentOwner, ownerState, processStart } from "../../../src/backends/engine/labels.js";
@@ -322,6 +322,26 @@ describe("engine errors", () => {
     expect(engineUrl("tcp://a:1", { DOCKER_HOST: "unix:///b" })).toBe("tcp://a:1");
     expect(engineUrl(undefined, { DOCKER_HOST: "unix:///b" })).toBe("unix:///b");
     expect(engineUrl(undefined, {})).toBe("unix:///var/run/docker.sock");
+  });
+
+  it("accepts unix:// and tcp:// engine addresses only, naming where a bad one was set", () => {
+    expect(engineUrl(" tcp://10.0.0.5:2376 ", {})).toBe("tcp://10.0.0.5:2376");
+    expect(() => engineUrl("http://a:2375", {})).toThrow('docker.host = "http://a:2375" uses a scheme wdlrun does not accept: use unix:///path/to/docker.sock or tcp://host:port');
+    expect(() => engineUrl(undefined, { DOCKER_HOST: "ssh://me@host" })).toThrow(/^DOCKER_HOST = "ssh:\/\/me@host" uses a scheme wdlrun does not accept: use unix:/);
+    expect(() => engineUrl("/var/run/docker.sock", {})).toThrow(/is not an engine address: use unix:/);
+    expect(() => engineUrl("unix://docker.sock", {})).toThrow(/does not name a socket by its absolute path/);
+    expect(() => engineUrl("tcp://a:1/path", {})).toThrow(/is not an engine address/);
+  });
+
+  it("reads TLS settings as the docker CLI does, and names a missing certificate", () => {
+    expect(tlsFromEnv({})).toBeUndefined();
+    expect(tlsFromEnv({ DOCKER_TLS_VERIFY: "0", DOCKER_CERT_PATH: "/nowhere" })).toBeUndefined();
+    expect(() => tlsFromEnv({ DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: "/nowhere" })).toThrow(
+      /^DOCKER_TLS_VERIFY is set but \/nowhere\/ca\.pem cannot be read \(ENOENT\): point DOCKER_CERT_PATH at the folder/,
+    );
+    expect(explainConnection(new Error("(HTTP code 400) unexpected - Client sent an HTTP request to an HTTPS server."), "tcp://a:2376")).toMatch(
+      /^the Docker Engine at tcp:\/\/a:2376 speaks TLS: set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH/,
+    );
   });
 
   it("explains unreachable engines and socket permissions with the fix", () => {
