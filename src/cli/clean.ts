@@ -29,12 +29,14 @@ export async function cleanCommand(opts: CleanOptions, out: (line: string) => vo
     import("../config/index.js"),
   ]);
   let host: string | undefined;
+  let tls = {};
   try {
     const config = loadConfig({
       ...(opts.config !== undefined ? { configFile: opts.config } : {}),
       flags: { ...(opts.host !== undefined ? { "docker.host": opts.host } : {}) },
     });
     host = config.docker.host;
+    tls = config.docker.tls;
   } catch (e) {
     if (e instanceof ConfigError) {
       out(`wdlrun: invalid configuration:\n${e.problems.map((p) => `  ${p}`).join("\n")}`);
@@ -46,7 +48,7 @@ export async function cleanCommand(opts: CleanOptions, out: (line: string) => vo
   let swept: SweptContainer[];
   try {
     url = engineUrl(host);
-    swept = await sweepContainers(connect(url), url, {
+    swept = await sweepContainers(connect(url, tls), url, {
       ...(opts.all ? { all: true } : {}),
       ...(opts.run !== undefined ? { runId: opts.run } : {}),
       ...(opts.dryRun ? { dryRun: true } : {}),

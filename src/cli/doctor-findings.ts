@@ -72,7 +72,7 @@ async function engineFindings(config: WdlrunConfig, out: Finding[]): Promise<Eng
   let docker: Docker;
   let version: { Version?: string; ApiVersion?: string };
   try {
-    docker = connect(url);
+    docker = connect(url, config.docker.tls);
     version = (await within(docker.version())) as { Version?: string; ApiVersion?: string };
   } catch (e) {
     const why = explainConnection(e, url) ?? `the Docker Engine at ${url} does not answer: ${engineMessage(e)}`;

@@ -13,6 +13,8 @@
  * | shell                | "bash"                 | WDLRUN_SHELL                 | shell that runs each task's command |
  * | strict               | false                  | WDLRUN_STRICT                | leniency warnings (what the spec forbids but other engines accept) are errors |
  * | docker.host          | ""                     | WDLRUN_DOCKER_HOST           | engine URL, unix:// or tcp:// (TLS by DOCKER_TLS_VERIFY/DOCKER_CERT_PATH); "" = DOCKER_HOST, else unix:///var/run/docker.sock |
+ * | docker.tls_verify    | false                  | WDLRUN_DOCKER_TLS_VERIFY     | speak TLS to a tcp:// engine and verify it; false = as DOCKER_TLS_VERIFY says |
+ * | docker.cert_path     | ""                     | WDLRUN_DOCKER_CERT_PATH      | folder with ca.pem, cert.pem, key.pem; "" = DOCKER_CERT_PATH, else ~/.docker |
  * | docker.pull          | "if-not-present"       | WDLRUN_DOCKER_PULL           | if-not-present, always or never |
  * | docker.default_image | "debian:bookworm-slim" | WDLRUN_DOCKER_DEFAULT_IMAGE  | image for tasks that name no container (or "*") |
  * | docker.pids_limit    | 4096                   | WDLRUN_DOCKER_PIDS_LIMIT     | most processes in one task container; 0 = no limit |
@@ -78,7 +80,11 @@ export const KEYS: readonly KeySpec[] = [
   key("strict", { kind: "bool", default: false },
     "Treat leniency warnings (constructs the spec forbids that other engines accept) as errors, in `check` and `run`; same as `--strict`."),
   key("docker.host", { kind: "engine", default: "" },
-    "Docker Engine URL: `unix:///path/docker.sock` or `tcp://host:port` (no other scheme); empty = `DOCKER_HOST`, else `unix:///var/run/docker.sock`. A `tcp://` engine is spoken to over TLS when `DOCKER_TLS_VERIFY` is set, with `ca.pem`, `cert.pem`, `key.pem` from `DOCKER_CERT_PATH` (default `~/.docker`)."),
+    "Docker Engine URL: `unix:///path/docker.sock` or `tcp://host:port` (no other scheme); empty = `DOCKER_HOST`, else `unix:///var/run/docker.sock`. A `tcp://` engine is spoken to over TLS when `docker.tls_verify` or `DOCKER_TLS_VERIFY` says so."),
+  key("docker.tls_verify", { kind: "bool", default: false },
+    "Speak TLS to a `tcp://` engine and verify its certificate, with your client certificate; `false` = as `DOCKER_TLS_VERIFY` says."),
+  key("docker.cert_path", { kind: "string", default: "", nonEmpty: false },
+    "Folder with the engine's `ca.pem` and your `cert.pem` and `key.pem`; empty = `DOCKER_CERT_PATH`, else `~/.docker`."),
   key("docker.pull", { kind: "enum", values: PULL_POLICIES, default: "if-not-present" },
     "When to pull a task's image: `if-not-present`, `always` or `never`."),
   key("docker.default_image", { kind: "string", default: "debian:bookworm-slim", nonEmpty: true },

@@ -27,7 +27,7 @@ describe("loadConfig", () => {
     expect(c.shell).toBe("bash");
     expect(c.concurrency).toBe(0);
     expect(c.outputDir).toBe(join(cwd, "wdlrun-runs"));
-    expect(c.docker).toEqual({ pull: "if-not-present", defaultImage: "debian:bookworm-slim", pidsLimit: 4096, network: "default", user: "root" });
+    expect(c.docker).toEqual({ tls: {}, pull: "if-not-present", defaultImage: "debian:bookworm-slim", pidsLimit: 4096, network: "default", user: "root" });
     expect(c.resources).toEqual({ limits: "enforce", gpus: [] });
     expect(c.swarm.gpuKind).toBe("NVIDIA-GPU");
     expect(c.file).toBeUndefined();
@@ -131,6 +131,9 @@ describe("loadConfig", () => {
       `environment variable WDLRUN_DOCKER_HOST="/var/run/docker.sock": docker.host ${expected}`,
     ]);
     expect(loadConfig({ cwd, home: cwd, env: { WDLRUN_DOCKER_HOST: "tcp://10.1.2.3:2376" }, skipFiles: true }).docker.host).toBe("tcp://10.1.2.3:2376");
+    // TLS keys: a relative or ~ certificate folder is resolved.
+    const tls = loadConfig({ cwd, home: "/home/me", env: { WDLRUN_DOCKER_TLS_VERIFY: "true", WDLRUN_DOCKER_CERT_PATH: "~/certs" }, skipFiles: true }).docker.tls;
+    expect(tls).toEqual({ verify: true, certPath: "/home/me/certs" });
   });
 
   it("reads comma-separated GPU lists from the environment", () => {

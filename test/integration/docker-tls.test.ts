@@ -62,21 +62,27 @@ describe.skipIf(skip !== "")(`a Docker Engine with TLS${skip ? ` (skipped: ${ski
     expect(r.stderr).toContain(`at ${url}`);
   });
 
+  it("runs a workflow with docker.tls_verify and docker.cert_path from the config", async () => {
+    const r = await runWdl(WDL, [], { backend: "docker", host: url, env: { WDLRUN_DOCKER_TLS_VERIFY: "true", WDLRUN_DOCKER_CERT_PATH: certs.client, DOCKER_CERT_PATH: certs.strangerCa } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.outputs["hello.said"]).toBe("over TLS");
+  });
+
   it("says the engine speaks TLS when DOCKER_TLS_VERIFY is not set", async () => {
     const r = await runWdl(WDL, [], { backend: "docker", host: url, env: { DOCKER_CERT_PATH: certs.client } });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`the Docker Engine at ${url} speaks TLS: set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH`);
+    expect(r.stderr).toContain(`the Docker Engine at ${url} speaks TLS: set DOCKER_TLS_VERIFY=1 (or docker.tls_verify = true) and DOCKER_CERT_PATH (or docker.cert_path)`);
   });
 
   it("says what to check when the CA did not sign the engine's certificate", async () => {
     const r = await runWdl(WDL, [], { backend: "docker", host: url, env: { DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: certs.strangerCa } });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`TLS with the Docker Engine at ${url.replace(/[.]/g, "\\.")} failed \\(.+\\): check that DOCKER_CERT_PATH holds the ca\\.pem`));
+    expect(r.stderr).toMatch(new RegExp(`TLS with the Docker Engine at ${url.replace(/[.]/g, "\\.")} failed \\(.+\\): check that DOCKER_CERT_PATH \\(or docker\\.cert_path\\) holds the ca\\.pem`));
   });
 
   it("names a missing certificate file", async () => {
     const r = await runWdl(WDL, [], { backend: "docker", host: url, env: { DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: tempDir("wdlrun-nocerts-") } });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/DOCKER_TLS_VERIFY is set but \S+\/ca\.pem cannot be read \(ENOENT\)/);
+    expect(r.stderr).toMatch(/TLS is asked for \(docker\.tls_verify or DOCKER_TLS_VERIFY\) but \S+\/ca\.pem cannot be read \(ENOENT\)/);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The thin Docker Engine client: which engine to talk to (config, then
  * DOCKER_HOST, then the default socket; `unix://` or `tcp://`), how (TLS with
- * client certificates when DOCKER_TLS_VERIFY is set, from DOCKER_CERT_PATH),
+ * client certificates when docker.tls_verify or DOCKER_TLS_VERIFY asks for it,
+ * from docker.cert_path, DOCKER_CERT_PATH or ~/.docker),
  * a dockerode instance for it, whether it answers, and one-line explanations
  * (with the fix) for the engine errors a user can do something about.
  */
@@ -71,24 +72,32 @@ export interface EngineTls {
   readonly key: Buffer;
 }
 
+/** TLS as the config asks for it (`docker.tls_verify`, `docker.cert_path`); the environment fills in the rest. */
+export interface TlsSettings {
+  /** Speak TLS and verify the engine; false or absent = as DOCKER_TLS_VERIFY says. */
+  readonly verify?: boolean;
+  /** The certificates' folder; absent = DOCKER_CERT_PATH, else `~/.docker`. */
+  readonly certPath?: string;
+}
+
 /**
- * The TLS settings the environment asks for, as the docker CLI reads them:
- * DOCKER_TLS_VERIFY set (to anything but "" or "0") turns TLS on, with
- * `ca.pem`, `cert.pem` and `key.pem` from DOCKER_CERT_PATH (default
- * `~/.docker`). Undefined when TLS is off; throws a DockerBackendError naming
- * the missing file.
+ * The client certificates to speak TLS with, or undefined when TLS is off.
+ * TLS is on when `settings.verify` is true or DOCKER_TLS_VERIFY is set (to
+ * anything but "" or "0", as the docker CLI reads it), with `ca.pem`,
+ * `cert.pem` and `key.pem` from `settings.certPath`, else DOCKER_CERT_PATH,
+ * else `~/.docker`. Throws a DockerBackendError naming a missing file.
  */
-export function tlsFromEnv(env: Env = process.env): EngineTls | undefined {
+export function engineTls(settings: TlsSettings = {}, env: Env = process.env): EngineTls | undefined {
   const verify = env.DOCKER_TLS_VERIFY?.trim() ?? "";
-  if (verify === "" || verify === "0") return undefined;
-  const dir = env.DOCKER_CERT_PATH?.trim() || path.join(env.HOME ?? homedir(), ".docker");
+  if (settings.verify !== true && (verify === "" || verify === "0")) return undefined;
+  const dir = settings.certPath || env.DOCKER_CERT_PATH?.trim() || path.join(env.HOME ?? homedir(), ".docker");
   const read = (name: string): Buffer => {
     try {
       return readFileSync(path.join(dir, name));
     } catch (e) {
       throw new DockerBackendError(
-        `DOCKER_TLS_VERIFY is set but ${path.join(dir, name)} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): ` +
-          `point DOCKER_CERT_PATH at the folder with the engine's ca.pem and your cert.pem and key.pem, or unset DOCKER_TLS_VERIFY`,
+        `TLS is asked for (docker.tls_verify or DOCKER_TLS_VERIFY) but ${path.join(dir, name)} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): ` +
+          `point docker.cert_path or DOCKER_CERT_PATH at the folder with the engine's ca.pem and your cert.pem and key.pem`,
       );
     }
   };
@@ -97,18 +106,18 @@ export function tlsFromEnv(env: Env = process.env): EngineTls | undefined {
 
 /**
  * Opens a client for an engine URL (`unix:///path`, `tcp://host:port`; see
- * `checkEngineUrl`). A `tcp://` engine is spoken to over TLS when the
- * environment asks for it (`tlsFromEnv`), on port 2376 by default, else over
- * plain HTTP on 2375.
+ * `checkEngineUrl`). A `tcp://` engine is spoken to over TLS when the config
+ * or the environment asks for it (`engineTls`), on port 2376 by default, else
+ * over plain HTTP on 2375.
  */
-export function connect(url: string, env: Env = process.env): Docker {
+export function connect(url: string, settings: TlsSettings = {}, env: Env = process.env): Docker {
   // No custom keep-alive agent: measured here, one makes each container cycle
   // cost ~80 ms of CPU at 8 in flight (vs ~4 ms with Node's default).
   const Docker = loadDockerode();
   const socketPath = socketPathOf(url);
   if (socketPath !== undefined) return new Docker({ socketPath });
   const u = new URL(url);
-  const tls = tlsFromEnv(env);
+  const tls = engineTls(settings, env);
   if (tls === undefined) return new Docker({ host: u.hostname, port: u.port || "2375", protocol: "http" });
   return new Docker({ host: u.hostname, port: u.port || "2376", protocol: "https", ca: tls.ca, cert: tls.cert, key: tls.key });
 }
@@ -183,9 +192,9 @@ export function explainConnection(e: unknown, url: string): string | undefined {
   const socket = url.startsWith("unix://") ? url.slice("unix://".length) : url;
   const said = e instanceof Error ? e.message : String(e);
   if (/HTTP request to an HTTPS server/i.test(said))
-    return `the Docker Engine at ${url} speaks TLS: set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the folder with its ca.pem and your cert.pem and key.pem`;
+    return `the Docker Engine at ${url} speaks TLS: set DOCKER_TLS_VERIFY=1 (or docker.tls_verify = true) and DOCKER_CERT_PATH (or docker.cert_path) to the folder with its ca.pem and your cert.pem and key.pem`;
   if (typeof code === "string" && (/^ERR_SSL|^ERR_TLS|CERT|SELF_SIGNED|UNABLE_TO_VERIFY|^EPROTO$/.test(code) || /certificate|ssl|tls/i.test(said)))
-    return `TLS with the Docker Engine at ${url} failed (${said}): check that DOCKER_CERT_PATH holds the ca.pem that signed the engine's certificate and a cert.pem/key.pem it accepts, and that the engine listens with TLS (dockerd --tlsverify)`;
+    return `TLS with the Docker Engine at ${url} failed (${said}): check that DOCKER_CERT_PATH (or docker.cert_path) holds the ca.pem that signed the engine's certificate and a cert.pem/key.pem it accepts, and that the engine listens with TLS (dockerd --tlsverify)`;
   switch (code) {
     case "EACCES":
     case "EPERM":

@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { containerPath, hostPath, type AttemptRequest } from "../../../src/backends/backend.js";
 import { createOptions, type AttemptContext } from "../../../src/backends/docker/attempt.js";
 import { maxCpuWithin } from "../../../src/backends/engine/attempt-files.js";
-import { engineUrl, explainConnection, engineMessage, tlsFromEnv } from "../../../src/backends/engine/client.js";
+import { engineUrl, explainConnection, engineMessage, engineTls } from "../../../src/backends/engine/client.js";
 import { gpuCapacity, gpuDeviceRequest, isNoGpuRuntime, parseGpuInventory } from "../../../src/backends/engine/gpus.js";
 import { usableCandidates } from "../../../src/backends/engine/images.js";
 import { LABEL_OWNER_PID, attemptLabels, currentOwner, ownerState, processStart } from "../../../src/backends/engine/labels.js";
@@ -333,14 +333,16 @@ describe("engine errors", () => {
     expect(() => engineUrl("tcp://a:1/path", {})).toThrow(/is not an engine address/);
   });
 
-  it("reads TLS settings as the docker CLI does, and names a missing certificate", () => {
-    expect(tlsFromEnv({})).toBeUndefined();
-    expect(tlsFromEnv({ DOCKER_TLS_VERIFY: "0", DOCKER_CERT_PATH: "/nowhere" })).toBeUndefined();
-    expect(() => tlsFromEnv({ DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: "/nowhere" })).toThrow(
-      /^DOCKER_TLS_VERIFY is set but \/nowhere\/ca\.pem cannot be read \(ENOENT\): point DOCKER_CERT_PATH at the folder/,
+  it("reads TLS settings from the config, else as the docker CLI does, and names a missing certificate", () => {
+    expect(engineTls({}, {})).toBeUndefined();
+    expect(engineTls({}, { DOCKER_TLS_VERIFY: "0", DOCKER_CERT_PATH: "/nowhere" })).toBeUndefined();
+    expect(() => engineTls({}, { DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: "/nowhere" })).toThrow(
+      /^TLS is asked for \(docker\.tls_verify or DOCKER_TLS_VERIFY\) but \/nowhere\/ca\.pem cannot be read \(ENOENT\): point docker\.cert_path or DOCKER_CERT_PATH at the folder/,
     );
+    // The config's folder wins over the environment's.
+    expect(() => engineTls({ verify: true, certPath: "/from-config" }, { DOCKER_CERT_PATH: "/nowhere" })).toThrow(/\/from-config\/ca\.pem cannot be read/);
     expect(explainConnection(new Error("(HTTP code 400) unexpected - Client sent an HTTP request to an HTTPS server."), "tcp://a:2376")).toMatch(
-      /^the Docker Engine at tcp:\/\/a:2376 speaks TLS: set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH/,
+      /^the Docker Engine at tcp:\/\/a:2376 speaks TLS: set DOCKER_TLS_VERIFY=1 \(or docker\.tls_verify = true\) and DOCKER_CERT_PATH/,
     );
   });
 
