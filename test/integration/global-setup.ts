@@ -5,7 +5,8 @@
  * engine URL to the tests (`inject("dockerHost")`, and DOCKER_HOST). Next to
  * it, the GPU test engine (scripts/setup-gpu-engine.sh: its own dockerd with
  * stand-ins for the NVIDIA hook and nvidia-smi) is handed over as
- * `inject("gpuEngine")`, and stopped at teardown when this setup started it.
+ * `inject("gpuEngine")` (and WDLRUN_TEST_GPU_DOCKER_HOST, WDLRUN_TEST_GPU_BIN),
+ * and stopped at teardown when this setup started it.
  *
  * If no engine can be started the Docker tests are skipped with the reason,
  * unless WDLRUN_REQUIRE_DOCKER=1 (CI sets it): then the test run fails.
@@ -56,6 +57,7 @@ function startGpuEngine(project: TestProject, mainHost: string): (() => void) | 
   const bin = lines.get("GPU_BIN");
   if (run.status === 0 && host && bin) {
     project.provide("gpuEngine", { host, bin, skipReason: "" });
+    Object.assign(process.env, { WDLRUN_TEST_GPU_DOCKER_HOST: host, WDLRUN_TEST_GPU_BIN: bin });
     if (lines.get("STARTED") !== "1") return undefined;
     return () => void spawnSync("bash", [script, "stop"], { cwd: root, stdio: "ignore", timeout: 60_000 });
   }

@@ -40,7 +40,9 @@ export interface GpuEngine {
 
 /** The GPU test engine the global setup started or found. */
 export function gpuEngine(): GpuEngine {
-  return inject("gpuEngine") ?? { host: "", bin: "", skipReason: "no GPU test engine" };
+  const host = process.env.WDLRUN_TEST_GPU_DOCKER_HOST ?? "";
+  const bin = process.env.WDLRUN_TEST_GPU_BIN ?? "";
+  return inject("gpuEngine") ?? (host !== "" && bin !== "" ? { host, bin, skipReason: "" } : { host: "", bin: "", skipReason: "no GPU test engine" });
 }
 
 /** The engine URL for tests; "" when no engine could be started. */
