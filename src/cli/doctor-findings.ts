@@ -47,7 +47,8 @@ function within<T>(p: Promise<T>, ms = ASK_MS): Promise<T> {
 export async function findings(config: WdlrunConfig, documents: readonly CheckedDocument[]): Promise<Finding[]> {
   const out: Finding[] = [];
   const engine = config.backend === "local" ? undefined : await engineFindings(config, out);
-  out.push(...(await gpuFindings(config, engine)));
+  // On swarm the GPUs are the nodes' generic resources (listed with the nodes), not this machine's.
+  if (config.backend !== "swarm") out.push(...(await gpuFindings(config, engine)));
   if (engine) out.push(...(await imageFindings(config, engine.docker, documents)));
   else if (documents.length > 0) out.push(note("images", "no Docker Engine to check the document's images against (the local backend ignores them)"));
   out.push(await diskFinding(config.outputDir));
@@ -124,7 +125,10 @@ async function swarmFindings(config: WdlrunConfig, docker: Docker, url: string):
   return out;
 }
 
-/** nvidia-smi's inventory against `resources.gpus`, and whether the engine carries out device requests. */
+/**
+ * nvidia-smi's inventory against `resources.gpus`, and whether the engine
+ * carries out device requests (local: only `resources.gpus` is handed out).
+ */
 async function gpuFindings(config: WdlrunConfig, engine: Engine | undefined): Promise<Finding[]> {
   const inventory = await detectGpus();
   const configured = config.resources.gpus;
@@ -135,9 +139,13 @@ async function gpuFindings(config: WdlrunConfig, engine: Engine | undefined): Pr
     const unknown = inventory.length === 0 ? [] : configured.filter((id) => !inventory.some((g: InventoryGpu) => g.id === id || g.index === id));
     for (const id of unknown) out.push(problem("gpus", `resources.gpus names ${id}, which nvidia-smi does not list`, "use the indices or UUIDs nvidia-smi -L prints, or leave resources.gpus empty to use every GPU it lists"));
   }
+  if (config.backend === "local" && configured.length === 0) {
+    out.push(note("gpus", "resources.gpus is empty: the local backend hands out no GPUs (tasks that need one are refused); list the GPUs there to use them"));
+    return out;
+  }
   const ids = configured.length > 0 ? [...configured] : inventory.map((g) => g.id);
   if (ids.length === 0) {
-    out.push(note("gpus", "no GPUs (nvidia-smi lists none and resources.gpus is empty): tasks that need a GPU are refused on docker"));
+    out.push(note("gpus", "no GPUs (nvidia-smi lists none and resources.gpus is empty): tasks that need a GPU are refused"));
     return out;
   }
   // Tried with a GPU nvidia-smi lists when there is one (a wrong configured id is reported above).
