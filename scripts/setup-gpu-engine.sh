@@ -12,6 +12,9 @@
 #       HostConfig.DeviceRequests are accepted and the container's environment holds
 #       NVIDIA_VISIBLE_DEVICES=<the requested ids> (the variable the real hook reads). No
 #       device is attached: the scheduling and the ids are what can be tested this way.
+#       dockerd runs the hook only for a container with a device request; it appends the
+#       container's NVIDIA_VISIBLE_DEVICES=… line to $STATE_DIR/hook.log, so tests see that
+#       the request reached the runtime.
 #   nvidia-smi  answers `-L` and the query wdlrun makes
 #       (`--query-gpu=index,uuid,name,memory.total --format=csv,noheader,nounits`) from an
 #       inventory file: $WDLRUN_FAKE_GPUS_FILE when set, else $STATE_DIR/gpus.csv (written
@@ -62,8 +65,13 @@ flock 9
 cat >"$BIN/nvidia-container-runtime-hook" <<'EOF'
 #!/bin/sh
 # wdlrun's stand-in for the NVIDIA container runtime hook (scripts/setup-gpu-engine.sh):
-# the OCI runtime hands it the container's state on stdin; it attaches nothing.
-cat >/dev/null
+# the OCI runtime hands it the container's state on stdin; it attaches nothing and logs
+# the devices asked for (the last NVIDIA_VISIBLE_DEVICES of the bundle's config.json).
+state="$(cat)"
+bundle="$(printf '%s' "$state" | sed -n 's/.*"bundle":"\([^"]*\)".*/\1/p')"
+if [ -n "$bundle" ] && [ -r "$bundle/config.json" ]; then
+  grep -o 'NVIDIA_VISIBLE_DEVICES=[^"]*' "$bundle/config.json" | tail -n 1 >>"$(dirname "$0")/../hook.log"
+fi
 exit 0
 EOF
 cat >"$BIN/nvidia-smi" <<'EOF'

@@ -11,7 +11,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { gpuEngine, maxOverlap, runWdl, tempDir } from "./kit.js";
+import { gpuEngine, gpuHookLines, maxOverlap, runWdl, tempDir } from "./kit.js";
 
 const engine = gpuEngine();
 const skip = engine.skipReason;
@@ -30,7 +30,9 @@ function run(wdl: string, args: string[] = [], env: Record<string, string> = {})
 }
 
 describe.skipIf(skip !== "")(`GPUs on one Docker Engine${skip ? ` (skipped: ${skip})` : ""}`, () => {
-  it("gives the command exactly its devices: NVIDIA_VISIBLE_DEVICES inside is task.gpu", async () => {
+  it("gives the command exactly its devices: NVIDIA_VISIBLE_DEVICES inside is task.gpu, and the device request reached the runtime", async () => {
+    const hooked = (line: string) => gpuHookLines(engine).filter((l) => l === line).length;
+    const before = new Map(ALL.flatMap((a) => ALL.map((b) => `NVIDIA_VISIBLE_DEVICES=${a},${b}`)).map((l) => [l, hooked(l)]));
     const r = await run(`version 1.2
 task two {
   command <<<
@@ -49,6 +51,9 @@ task two {
     expect(new Set(ids).size).toBe(2);
     expect(r.outputs["two.seen"]).toBe(ids.join(","));
     expect(r.outputs["two.given"]).toBe(ids.join(","));
+    // The stand-in hook runs only for a container with a device request, and logs what it asked for.
+    const line = `NVIDIA_VISIBLE_DEVICES=${ids.join(",")}`;
+    expect(hooked(line)).toBeGreaterThan(before.get(line) ?? 0);
   });
 
   it("never lets tasks overlapping in time share a GPU, and runs at most as many as there are GPUs", async () => {

@@ -4,7 +4,7 @@
  * run` as a child process, and the overlap of time intervals.
  */
 import { spawn, type ChildProcessByStdio } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -36,6 +36,15 @@ export interface GpuEngine {
   readonly bin: string;
   /** Why GPU tests are skipped ("" when they run). */
   readonly skipReason: string;
+}
+
+/**
+ * The lines the GPU test engine's stand-in hook logged: one
+ * `NVIDIA_VISIBLE_DEVICES=<ids>` per container started with a device request.
+ */
+export function gpuHookLines(engine: GpuEngine): string[] {
+  const file = path.join(engine.bin, "..", "hook.log");
+  return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter((l) => l !== "") : [];
 }
 
 /** The GPU test engine the global setup started or found. */
