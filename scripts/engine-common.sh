@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# engine-common.sh: what setup-docker.sh and setup-swarm.sh share, sourced by
-# both: the names of the offline test images, and starting a private dockerd.
+# engine-common.sh: what setup-docker.sh, setup-swarm.sh and setup-gpu-engine.sh
+# share, sourced by each: the names of the offline test images, starting and
+# stopping a private dockerd, and copying the test images between engines.
 # The sourcing script defines say() and die().
 
 # The test images. One Debian bookworm root (debootstrap) is imported as
@@ -83,4 +84,30 @@ start_dockerd() {
     fi
     sleep 0.5
   done
+}
+
+# Stops the dockerd whose state folder is $1 (SIGTERM, then SIGKILL after 15 s).
+stop_dockerd() {
+  [ -s "$1/pid" ] || return 0
+  local pid; pid="$(cat "$1/pid")"
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill "$pid"
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.25; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+# Copies every test image name from the engine at $1 to the engine at $2 (one
+# docker save | docker load, a few seconds) when any is missing there or differs.
+copy_test_images() {
+  local from="$1" to="$2" name want stale=() names=()
+  mapfile -t names < <(test_image_names)
+  for name in "${names[@]}"; do
+    want="$(DOCKER_HOST="$from" docker image inspect --format '{{.Id}}' "$name" 2>/dev/null || true)"
+    [ -n "$want" ] || die "$name is not in the main engine ($from): run scripts/setup-docker.sh"
+    [ "$(DOCKER_HOST="$to" docker image inspect --format '{{.Id}}' "$name" 2>/dev/null || true)" = "$want" ] || stale+=("$name")
+  done
+  if [ ${#stale[@]} -gt 0 ]; then
+    say "copying the test images from $from (docker save | docker load): ${stale[*]}"
+    DOCKER_HOST="$from" docker save "${names[@]}" | DOCKER_HOST="$to" docker load >/dev/null
+  fi
 }

@@ -6,6 +6,7 @@
 #
 # Steps, each skipped when already done (a second run takes about a second):
 #   0. install Debian's chromium (headless, for the tests of the report and graph pages)
+#      and openssl (the TLS engine test makes its certificates with it)
 #   1. find an engine: DOCKER_HOST, then /var/run/docker.sock, then wdlrun's own
 #      dockerd socket; if none answers, install docker.io (apt) when dockerd is
 #      missing and start dockerd with its own data/exec root under
@@ -70,6 +71,7 @@ apt_install() {
 
 # --- 0. a browser for the tests of wdlrun's HTML pages (report, graph) ------------
 command -v chromium >/dev/null || apt_install chromium fonts-liberation
+command -v openssl >/dev/null || apt_install openssl
 
 # --- 1. an engine ----------------------------------------------------------------
 command -v docker >/dev/null || apt_install docker.io

@@ -29,14 +29,27 @@ export interface Capacity {
   readonly cpu: number;
   /** Memory in bytes. */
   readonly memoryBytes: number;
-  /** GPU device ids (e.g. from `nvidia-smi -L`, the config, or swarm generic resources). */
+  /** GPU device ids (e.g. from `nvidia-smi`, the config, or swarm generic resources). */
   readonly gpuIds: readonly string[];
+  /**
+   * What is known of each GPU id (model name, memory), for tasks whose `gpu`
+   * hint names a model; an id missing here matches no model.
+   */
+  readonly gpuModels?: Readonly<Record<string, GpuDescription>>;
   /**
    * The machines behind the totals, for backends that run attempts on several
    * (swarm); absent = one machine. An attempt must fit on one node: a pool
    * that reads this can admit per node instead of against the totals.
    */
   readonly nodes?: readonly NodeCapacity[];
+}
+
+/** What a backend knows of one GPU. */
+export interface GpuDescription {
+  /** The model name (`NVIDIA H100 80GB HBM3`, or a swarm generic-resource kind such as `NVIDIA-H100`). */
+  readonly name: string;
+  /** Its memory in bytes, when known. */
+  readonly memoryBytes?: number;
 }
 
 /** What one node of a multi-node backend can give. */
@@ -60,6 +73,8 @@ export interface GrantedResources {
   /** Hard limits for the container (from `max_cpu`/`max_memory` hints or the config); absent = no limit. */
   readonly maxCpu?: number;
   readonly maxMemoryBytes?: number;
+  /** Size of the container's `/dev/shm` in bytes (wdlrun's `shm_size` hint); absent = the engine's default. */
+  readonly shmSizeBytes?: number;
   /** The exact GPU ids given to this attempt (empty when the task needs none). */
   readonly gpuIds: readonly string[];
   /** Number of FPGAs requested (no backend provides them yet). */

@@ -29,12 +29,14 @@ export async function cleanCommand(opts: CleanOptions, out: (line: string) => vo
     import("../config/index.js"),
   ]);
   let host: string | undefined;
+  let tls = {};
   try {
     const config = loadConfig({
       ...(opts.config !== undefined ? { configFile: opts.config } : {}),
       flags: { ...(opts.host !== undefined ? { "docker.host": opts.host } : {}) },
     });
     host = config.docker.host;
+    tls = config.docker.tls;
   } catch (e) {
     if (e instanceof ConfigError) {
       out(`wdlrun: invalid configuration:\n${e.problems.map((p) => `  ${p}`).join("\n")}`);
@@ -42,10 +44,11 @@ export async function cleanCommand(opts: CleanOptions, out: (line: string) => vo
     }
     throw e;
   }
-  const url = engineUrl(host);
+  let url: string;
   let swept: SweptContainer[];
   try {
-    swept = await sweepContainers(connect(url), url, {
+    url = engineUrl(host);
+    swept = await sweepContainers(connect(url, tls), url, {
       ...(opts.all ? { all: true } : {}),
       ...(opts.run !== undefined ? { runId: opts.run } : {}),
       ...(opts.dryRun ? { dryRun: true } : {}),

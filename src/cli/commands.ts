@@ -9,3 +9,4 @@ import "./inputs.js";
 import "./cache.js";
 import "./graph.js";
 import "./report.js";
+import "./doctor.js";

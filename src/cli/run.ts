@@ -216,7 +216,8 @@ function report(outcome: RunOutcome, streams: RunStreams, err: (line: string) =>
 /**
  * What to do about requests the backend can never satisfy: cpu and memory can
  * be lowered or clamped (try_with_max); GPUs are never clamped, they have to
- * exist (the config's list, `nvidia-smi -L`, or swarm generic resources).
+ * exist (the config's list, `nvidia-smi`, or swarm generic resources), of
+ * the model the task names.
  */
 export function unsatisfiableHints(problems: readonly string[]): string[] {
   const gpu = problems.some((p) => /GPU/.test(p));
@@ -225,8 +226,8 @@ export function unsatisfiableHints(problems: readonly string[]): string[] {
   if (other) hints.push(`lower the requirement, override it in the inputs as <call>.requirements.<key>, or set resources.limits = "try_with_max"`);
   if (gpu)
     hints.push(
-      "GPUs are never clamped: list the host's GPUs with resources.gpus in the config (docker detects them with nvidia-smi -L), " +
-        "give swarm nodes GPU generic resources, or lower the task's gpu count",
+      "GPUs are never clamped: list the host's GPUs with resources.gpus in the config (docker detects them with nvidia-smi), " +
+        "give swarm nodes GPU generic resources, or lower the task's gpu count or name a model listed",
     );
   return hints;
 }

@@ -12,7 +12,9 @@
  * | cleanup              | true                   | WDLRUN_CLEANUP               | remove containers/services when an attempt ends |
  * | shell                | "bash"                 | WDLRUN_SHELL                 | shell that runs each task's command |
  * | strict               | false                  | WDLRUN_STRICT                | leniency warnings (what the spec forbids but other engines accept) are errors |
- * | docker.host          | ""                     | WDLRUN_DOCKER_HOST           | engine URL; "" = DOCKER_HOST, else unix:///var/run/docker.sock |
+ * | docker.host          | ""                     | WDLRUN_DOCKER_HOST           | engine URL, unix:// or tcp:// (TLS by DOCKER_TLS_VERIFY/DOCKER_CERT_PATH); "" = DOCKER_HOST, else unix:///var/run/docker.sock |
+ * | docker.tls_verify    | false                  | WDLRUN_DOCKER_TLS_VERIFY     | speak TLS to a tcp:// engine and verify it; false = as DOCKER_TLS_VERIFY says |
+ * | docker.cert_path     | ""                     | WDLRUN_DOCKER_CERT_PATH      | folder with ca.pem, cert.pem, key.pem; "" = DOCKER_CERT_PATH, else ~/.docker |
  * | docker.pull          | "if-not-present"       | WDLRUN_DOCKER_PULL           | if-not-present, always or never |
  * | docker.default_image | "debian:bookworm-slim" | WDLRUN_DOCKER_DEFAULT_IMAGE  | image for tasks that name no container (or "*") |
  * | docker.pids_limit    | 4096                   | WDLRUN_DOCKER_PIDS_LIMIT     | most processes in one task container; 0 = no limit |
@@ -21,7 +23,7 @@
  * | resources.limits     | "enforce"              | WDLRUN_RESOURCES_LIMITS      | enforce (a task asking more than the backend has fails) or try_with_max (clamp and run) |
  * | resources.cpu        | 0                      | WDLRUN_RESOURCES_CPU         | CPUs wdlrun may use; 0 = what the backend reports |
  * | resources.memory     | ""                     | WDLRUN_RESOURCES_MEMORY      | memory wdlrun may use ("16 GiB", bytes); "" = what the backend reports |
- * | resources.gpus       | []                     | WDLRUN_RESOURCES_GPUS        | GPU device ids to hand out; [] = detect (`nvidia-smi -L`) |
+ * | resources.gpus       | []                     | WDLRUN_RESOURCES_GPUS        | GPU device ids to hand out; [] = detect (`nvidia-smi`) |
  * | swarm.gpu_kind       | "NVIDIA-GPU"           | WDLRUN_SWARM_GPU_KIND        | generic-resource kind that swarm nodes advertise GPUs as |
  * | cache.enabled        | false                  | WDLRUN_CACHE_ENABLED         | reuse the results of calls whose key is unchanged (`--cache`) |
  * | cache.dir            | ""                     | WDLRUN_CACHE_DIR             | the call cache folder; "" = $XDG_CACHE_HOME/wdlrun/calls (~/.cache/wdlrun/calls) |
@@ -35,6 +37,8 @@ export type KeyKind =
   | { readonly kind: "number"; readonly default: number }
   | { readonly kind: "string"; readonly default: string; readonly nonEmpty: boolean }
   | { readonly kind: "bytes"; readonly default: string }
+  /** A Docker Engine address: empty, `unix:///path` or `tcp://host:port`. */
+  | { readonly kind: "engine"; readonly default: string }
   | { readonly kind: "list"; readonly default: readonly string[] };
 
 /** One documented key. `name` is the dotted TOML path (`docker.pull` = key `pull` in table `[docker]`). */
@@ -75,8 +79,12 @@ export const KEYS: readonly KeySpec[] = [
     "Shell that runs each task's command (inside the container for docker/swarm)."),
   key("strict", { kind: "bool", default: false },
     "Treat leniency warnings (constructs the spec forbids that other engines accept) as errors, in `check` and `run`; same as `--strict`."),
-  key("docker.host", { kind: "string", default: "", nonEmpty: false },
-    "Docker Engine URL (`unix:///path/docker.sock`, `tcp://host:2375`); empty = `DOCKER_HOST`, else `unix:///var/run/docker.sock`."),
+  key("docker.host", { kind: "engine", default: "" },
+    "Docker Engine URL: `unix:///path/docker.sock` or `tcp://host:port` (no other scheme); empty = `DOCKER_HOST`, else `unix:///var/run/docker.sock`. A `tcp://` engine is spoken to over TLS when `docker.tls_verify` or `DOCKER_TLS_VERIFY` says so."),
+  key("docker.tls_verify", { kind: "bool", default: false },
+    "Speak TLS to a `tcp://` engine and verify its certificate, with your client certificate; `false` = as `DOCKER_TLS_VERIFY` says."),
+  key("docker.cert_path", { kind: "string", default: "", nonEmpty: false },
+    "Folder with the engine's `ca.pem` and your `cert.pem` and `key.pem`; empty = `DOCKER_CERT_PATH`, else `~/.docker`."),
   key("docker.pull", { kind: "enum", values: PULL_POLICIES, default: "if-not-present" },
     "When to pull a task's image: `if-not-present`, `always` or `never`."),
   key("docker.default_image", { kind: "string", default: "debian:bookworm-slim", nonEmpty: true },
@@ -94,7 +102,7 @@ export const KEYS: readonly KeySpec[] = [
   key("resources.memory", { kind: "bytes", default: "" },
     "Memory wdlrun may hand out, as bytes or a size such as `\"16 GiB\"`; empty = what the backend reports."),
   key("resources.gpus", { kind: "list", default: [] },
-    "GPU device ids wdlrun may hand out (e.g. `[\"0\", \"1\"]` or UUIDs); empty = detect with `nvidia-smi -L`."),
+    "GPU device ids wdlrun may hand out (e.g. `[\"0\", \"1\"]` or UUIDs); empty = every GPU `nvidia-smi` lists (its names and memory are read either way, for `gpu` hints naming a model)."),
   key("swarm.gpu_kind", { kind: "string", default: "NVIDIA-GPU", nonEmpty: true },
     "Generic-resource kind under which swarm nodes advertise GPUs (`dockerd --node-generic-resource KIND=ID`)."),
   key("cache.enabled", { kind: "bool", default: false },

@@ -44,6 +44,8 @@ export interface WdlrunConfig {
   readonly docker: {
     /** Engine URL; absent = `DOCKER_HOST`, else the default socket (see backends/engine/client.ts). */
     readonly host?: string;
+    /** TLS to a `tcp://` engine (`docker.tls_verify`, `docker.cert_path`); the environment fills in what is not set. */
+    readonly tls: { readonly verify?: boolean; readonly certPath?: string };
     readonly pull: PullPolicy;
     readonly defaultImage: string;
     /** Most processes in one task container; 0 = no limit. */
@@ -254,6 +256,7 @@ function suggest(name: string): string {
 function build(values: Map<string, ConfigValue>, origins: Record<string, Origin>, cwd: string, file: string | undefined, cacheDir: string, homeDir: string): WdlrunConfig {
   const get = <T extends ConfigValue>(name: string): T => values.get(name) as T;
   const host = get<string>("docker.host");
+  const certPath = get<string>("docker.cert_path").trim();
   const cpu = get<number>("resources.cpu");
   const memoryBytes = get<number | undefined>("resources.memory");
   const dir = get<string>("cache.dir");
@@ -266,6 +269,7 @@ function build(values: Map<string, ConfigValue>, origins: Record<string, Origin>
     strict: get<boolean>("strict"),
     docker: {
       ...(host !== "" ? { host } : {}),
+      tls: { ...(get<boolean>("docker.tls_verify") ? { verify: true } : {}), ...(certPath !== "" ? { certPath: resolve(cwd, certPath.replace(/^~(?=\/|$)/, homeDir)) } : {}) },
       pull: get<PullPolicy>("docker.pull"),
       defaultImage: get<string>("docker.default_image"),
       pidsLimit: get<number>("docker.pids_limit"),

@@ -62,6 +62,12 @@ export function convert(type: KeyKind, raw: unknown, fromText: boolean): Convert
       if (typeof raw !== "string") return bad(type.nonEmpty ? "a non-empty string" : "a string");
       if (type.nonEmpty && raw.trim() === "") return bad("a non-empty string");
       return ok(raw);
+    case "engine": {
+      const expected = "empty, or an engine address: unix:///path/to/docker.sock or tcp://host:port (no other scheme)";
+      if (typeof raw !== "string") return bad(expected);
+      const t = raw.trim();
+      return t === "" || /^unix:\/\/\/./.test(t) || /^tcp:\/\/[^/]+\/?$/.test(t) ? ok(t) : bad(expected);
+    }
     case "bytes": {
       const expected = 'a size in bytes (a whole number) or a string such as "16 GiB" or "512 MB"';
       if (typeof raw === "number" || typeof raw === "bigint") {

@@ -69,6 +69,7 @@ function checkTask(task: CheckedTask, overrides: InputTree, pool: ResourcePool, 
     cpu: constraints.cpuDefaulted ? Math.min(constraints.cpu, cap.cpu) : constraints.cpu,
     memoryBytes: constraints.memoryDefaulted ? Math.min(constraints.memoryBytes, cap.memoryBytes) : constraints.memoryBytes,
     gpuCount: constraints.gpuCount,
+    ...(constraints.gpuModel !== undefined ? { gpuModel: constraints.gpuModel } : {}),
   });
   return admission.kind === "refused" ? admission.reason : undefined;
 }

@@ -16,8 +16,12 @@
  * a request must also fit on one of them: one above the largest node is
  * refused (or clamped to a node) even when the totals could hold it. Which
  * node an admitted attempt runs on is the backend's business.
+ *
+ * A request may name a GPU model (`gpu` hint `"H100"`): only GPUs of that
+ * model (`Capacity.gpuModels`, matched by ./gpu-models.ts) count for it.
  */
 import type { Capacity, NodeCapacity } from "../backends/backend.js";
+import { describeGpu, gpuMatches, type GpuModel } from "./gpu-models.js";
 import { formatBytes } from "./units.js";
 
 /** What one attempt asks for. */
@@ -25,6 +29,8 @@ export interface ResourceRequest {
   readonly cpu: number;
   readonly memoryBytes: number;
   readonly gpuCount: number;
+  /** Only GPUs of this model will do; absent = any GPU. */
+  readonly gpuModel?: GpuModel;
 }
 
 /** What the pool granted; `release` gives it back (idempotent). */
@@ -110,16 +116,13 @@ export class ResourcePool {
     const whole = this.admitTotals(request);
     const nodes = this.capacity.nodes;
     if (whole.kind === "refused" || nodes === undefined || nodes.length === 0) return whole;
-    return admitOnNode(request, whole, nodes, this.options.tryWithMax === true);
+    return admitOnNode(request, whole, nodes, this.options.tryWithMax === true, (ids) => this.usable(request, ids).length);
   }
 
   private admitTotals(request: ResourceRequest): Admission {
     const cap = this.capacity;
-    if (request.gpuCount > cap.gpuIds.length)
-      return {
-        kind: "refused",
-        reason: `needs ${request.gpuCount} GPU${request.gpuCount === 1 ? "" : "s"} but the backend has ${cap.gpuIds.length === 0 ? "none" : cap.gpuIds.length}`,
-      };
+    const short = gpuShortfall(request, cap.gpuIds, cap);
+    if (short !== undefined) return { kind: "refused", reason: short };
     const over: string[] = [];
     if (request.cpu > cap.cpu + EPS) over.push(`${request.cpu} CPUs (capacity ${cap.cpu})`);
     if (request.memoryBytes > cap.memoryBytes) over.push(`${formatBytes(request.memoryBytes)} of memory (capacity ${formatBytes(cap.memoryBytes)})`);
@@ -129,8 +132,13 @@ export class ResourcePool {
     return {
       kind: "clamped",
       reason: `${reason}; clamped to the capacity (try_with_max)`,
-      request: { cpu: Math.min(request.cpu, cap.cpu), memoryBytes: Math.min(request.memoryBytes, cap.memoryBytes), gpuCount: request.gpuCount },
+      request: { ...request, cpu: Math.min(request.cpu, cap.cpu), memoryBytes: Math.min(request.memoryBytes, cap.memoryBytes) },
     };
+  }
+
+  /** The GPU ids among `ids` that `r` may be given. */
+  private usable(r: ResourceRequest, ids: readonly string[]): readonly string[] {
+    return usableGpus(r, ids, this.capacity);
   }
 
   /**
@@ -167,13 +175,14 @@ export class ResourcePool {
   private fits(r: ResourceRequest): boolean {
     const cap = this.options.maxActive ?? 0;
     if (cap > 0 && this.inUse >= cap) return false;
-    return r.cpu <= this.freeCpu + EPS && r.memoryBytes <= this.freeMemory && r.gpuCount <= this.freeGpus.length;
+    return r.cpu <= this.freeCpu + EPS && r.memoryBytes <= this.freeMemory && r.gpuCount <= this.usable(r, this.freeGpus).length;
   }
 
   private grant(r: ResourceRequest, clamped: boolean): Lease {
     this.freeCpu -= r.cpu;
     this.freeMemory -= r.memoryBytes;
-    const gpuIds = this.freeGpus.splice(0, r.gpuCount);
+    const gpuIds = this.usable(r, this.freeGpus).slice(0, r.gpuCount);
+    for (const id of gpuIds) this.freeGpus.splice(this.freeGpus.indexOf(id), 1);
     this.inUse++;
     let released = false;
     return {
@@ -231,16 +240,22 @@ export class ResourcePool {
  * an attempt runs on one node, so it must fit on one. GPUs are never
  * clamped; cpu and memory are clamped to the best node with `tryWithMax`.
  */
-function admitOnNode(request: ResourceRequest, whole: Admission & { readonly kind: "fits" | "clamped" }, nodes: readonly NodeCapacity[], tryWithMax: boolean): Admission {
+function admitOnNode(
+  request: ResourceRequest,
+  whole: Admission & { readonly kind: "fits" | "clamped" },
+  nodes: readonly NodeCapacity[],
+  tryWithMax: boolean,
+  usableCount: (ids: readonly string[]) => number,
+): Admission {
   const r = whole.request;
-  const holds = (n: NodeCapacity) => r.cpu <= n.cpu + EPS && r.memoryBytes <= n.memoryBytes && r.gpuCount <= n.gpuIds.length;
+  const holds = (n: NodeCapacity) => r.cpu <= n.cpu + EPS && r.memoryBytes <= n.memoryBytes && r.gpuCount <= usableCount(n.gpuIds);
   if (nodes.some(holds)) return whole;
-  const withGpus = nodes.filter((n) => n.gpuIds.length >= r.gpuCount);
+  const withGpus = nodes.filter((n) => usableCount(n.gpuIds) >= r.gpuCount);
   if (withGpus.length === 0) {
-    const most = largestBy(nodes, (n) => n.gpuIds.length);
+    const most = largestBy(nodes, (n) => usableCount(n.gpuIds));
     return {
       kind: "refused",
-      reason: `needs ${request.gpuCount} GPU${request.gpuCount === 1 ? "" : "s"} on one node but the most any node has is ${most.gpuIds.length} (${nodeName(most)})`,
+      reason: `needs ${gpusAsked(request)} on one node but the most any node has is ${usableCount(most.gpuIds)} (${nodeName(most)})`,
     };
   }
   const byCpu = largestBy(withGpus, (n) => n.cpu);
@@ -261,8 +276,30 @@ function admitOnNode(request: ResourceRequest, whole: Admission & { readonly kin
   return {
     kind: "clamped",
     reason: `${reason}; clamped to node ${nodeName(best)} (try_with_max)`,
-    request: { cpu: Math.min(r.cpu, best.cpu), memoryBytes: Math.min(r.memoryBytes, best.memoryBytes), gpuCount: r.gpuCount },
+    request: { ...r, cpu: Math.min(r.cpu, best.cpu), memoryBytes: Math.min(r.memoryBytes, best.memoryBytes) },
   };
+}
+
+/** The ids among `ids` a request may be given: all, or those of its model. */
+function usableGpus(r: ResourceRequest, ids: readonly string[], cap: Capacity): readonly string[] {
+  const model = r.gpuModel;
+  return model === undefined ? ids : ids.filter((id) => gpuMatches(model, cap.gpuModels?.[id]));
+}
+
+/** `2 GPUs`, `1 GPU "H100"`. */
+function gpusAsked(r: ResourceRequest): string {
+  return `${r.gpuCount} GPU${r.gpuCount === 1 ? "" : "s"}${r.gpuModel ? ` ${JSON.stringify(r.gpuModel.text)}` : ""}`;
+}
+
+/** Why `ids` can never hold the request's GPUs, listing what there is; undefined when they can. */
+function gpuShortfall(r: ResourceRequest, ids: readonly string[], cap: Capacity): string | undefined {
+  const usable = usableGpus(r, ids, cap);
+  if (r.gpuCount <= usable.length) return undefined;
+  const listed = ids.map((id) => describeGpu(id, cap.gpuModels?.[id])).join(", ");
+  if (ids.length === 0) return `needs ${gpusAsked(r)} but the backend has none`;
+  if (r.gpuModel === undefined) return `needs ${gpusAsked(r)} but the backend has ${ids.length}: ${listed}`;
+  const of = usable.length === 0 ? "none of that model" : `only ${usable.length} of that model`;
+  return `needs ${gpusAsked(r)} but the backend has ${of}; its ${ids.length === 1 ? "GPU" : `${ids.length} GPUs`}: ${listed}`;
 }
 
 /** The first node with the most of `f`. */
@@ -276,5 +313,5 @@ function nodeName(n: NodeCapacity): string {
 }
 
 function shapeKey(r: ResourceRequest): string {
-  return `${r.cpu}/${r.memoryBytes}/${r.gpuCount}`;
+  return `${r.cpu}/${r.memoryBytes}/${r.gpuCount}/${r.gpuModel?.text ?? ""}`;
 }

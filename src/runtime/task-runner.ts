@@ -327,6 +327,7 @@ function grantedResources(constraints: TaskConstraints, cpu: number, memoryBytes
     disks: constraints.disks.map((d) => ({ mountPoint: containerPath(d.mountPoint), sizeBytes: d.sizeBytes })),
     ...(constraints.maxCpu !== undefined ? { maxCpu: constraints.maxCpu } : {}),
     ...(constraints.maxMemoryBytes !== undefined ? { maxMemoryBytes: constraints.maxMemoryBytes } : {}),
+    ...(constraints.shmSizeBytes !== undefined ? { shmSizeBytes: constraints.shmSizeBytes } : {}),
   };
 }
 
@@ -363,7 +364,8 @@ async function admit(a: Attempt, req: AttemptRequirements): Promise<Lease> {
     const cap = pool.capacity;
     const cpu = constraints.cpuDefaulted ? Math.min(constraints.cpu, cap.cpu) : constraints.cpu;
     const memoryBytes = constraints.memoryDefaulted ? Math.min(constraints.memoryBytes, cap.memoryBytes) : constraints.memoryBytes;
-    return await pool.acquire({ cpu, memoryBytes, gpuCount: constraints.gpuCount }, control.stopSignal);
+    const gpuModel = constraints.gpuModel !== undefined ? { gpuModel: constraints.gpuModel } : {};
+    return await pool.acquire({ cpu, memoryBytes, gpuCount: constraints.gpuCount, ...gpuModel }, control.stopSignal);
   } catch (e) {
     if (e instanceof AcquireAbortedError) throw new StoppedError();
     if (e instanceof ResourceRefusedError) fail(a, `cannot run here: it ${e.message}`);

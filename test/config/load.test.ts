@@ -27,7 +27,7 @@ describe("loadConfig", () => {
     expect(c.shell).toBe("bash");
     expect(c.concurrency).toBe(0);
     expect(c.outputDir).toBe(join(cwd, "wdlrun-runs"));
-    expect(c.docker).toEqual({ pull: "if-not-present", defaultImage: "debian:bookworm-slim", pidsLimit: 4096, network: "default", user: "root" });
+    expect(c.docker).toEqual({ tls: {}, pull: "if-not-present", defaultImage: "debian:bookworm-slim", pidsLimit: 4096, network: "default", user: "root" });
     expect(c.resources).toEqual({ limits: "enforce", gpus: [] });
     expect(c.swarm.gpuKind).toBe("NVIDIA-GPU");
     expect(c.file).toBeUndefined();
@@ -120,6 +120,20 @@ describe("loadConfig", () => {
       'command line: docker.pull = "no": must be one of "if-not-present", "always", "never"',
       'command line: unknown configuration key "colour" (known keys: ' + KEYS.map((k) => k.name).join(", ") + ")",
     ]);
+  });
+
+  it("accepts only unix:// and tcp:// engine addresses for docker.host", () => {
+    const cwd = dir();
+    writeFileSync(join(cwd, "wdlrun.toml"), '[docker]\nhost = "https://engine:2376"\n');
+    const expected = "must be empty, or an engine address: unix:///path/to/docker.sock or tcp://host:port (no other scheme)";
+    expect(problemsOf(() => loadConfig({ cwd, home: cwd, env: {} }))).toEqual([`${join(cwd, "wdlrun.toml")}:2: docker.host = "https://engine:2376": ${expected}`]);
+    expect(problemsOf(() => loadConfig({ cwd, home: cwd, env: { WDLRUN_DOCKER_HOST: "/var/run/docker.sock" }, skipFiles: true }))).toEqual([
+      `environment variable WDLRUN_DOCKER_HOST="/var/run/docker.sock": docker.host ${expected}`,
+    ]);
+    expect(loadConfig({ cwd, home: cwd, env: { WDLRUN_DOCKER_HOST: "tcp://10.1.2.3:2376" }, skipFiles: true }).docker.host).toBe("tcp://10.1.2.3:2376");
+    // TLS keys: a relative or ~ certificate folder is resolved.
+    const tls = loadConfig({ cwd, home: "/home/me", env: { WDLRUN_DOCKER_TLS_VERIFY: "true", WDLRUN_DOCKER_CERT_PATH: "~/certs" }, skipFiles: true }).docker.tls;
+    expect(tls).toEqual({ verify: true, certPath: "/home/me/certs" });
   });
 
   it("reads comma-separated GPU lists from the environment", () => {

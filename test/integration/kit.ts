@@ -4,7 +4,7 @@
  * run` as a child process, and the overlap of time intervals.
  */
 import { spawn, type ChildProcessByStdio } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -18,7 +18,40 @@ declare module "vitest" {
     dockerHost: string;
     /** Why there is no engine (when dockerHost is ""). */
     dockerUnavailable: string;
+    /** The GPU test engine (scripts/setup-gpu-engine.sh). */
+    gpuEngine: GpuEngine;
   }
+}
+
+/**
+ * The GPU test engine: a dockerd with a stand-in NVIDIA hook (device requests
+ * work, no device is attached), and the folder holding the stand-in
+ * `nvidia-smi` (answering from an inventory file: $WDLRUN_FAKE_GPUS_FILE, else
+ * four GPUs: two H100 80GB, an A100 80GB, an A100 40GB).
+ */
+export interface GpuEngine {
+  /** Its engine URL; "" when there is none. */
+  readonly host: string;
+  /** The stand-ins' folder, to put first on wdlrun's PATH. */
+  readonly bin: string;
+  /** Why GPU tests are skipped ("" when they run). */
+  readonly skipReason: string;
+}
+
+/**
+ * The lines the GPU test engine's stand-in hook logged: one
+ * `NVIDIA_VISIBLE_DEVICES=<ids>` per container started with a device request.
+ */
+export function gpuHookLines(engine: GpuEngine): string[] {
+  const file = path.join(engine.bin, "..", "hook.log");
+  return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter((l) => l !== "") : [];
+}
+
+/** The GPU test engine the global setup started or found. */
+export function gpuEngine(): GpuEngine {
+  const host = process.env.WDLRUN_TEST_GPU_DOCKER_HOST ?? "";
+  const bin = process.env.WDLRUN_TEST_GPU_BIN ?? "";
+  return inject("gpuEngine") ?? (host !== "" && bin !== "" ? { host, bin, skipReason: "" } : { host: "", bin: "", skipReason: "no GPU test engine" });
 }
 
 /** The engine URL for tests; "" when no engine could be started. */

@@ -84,6 +84,20 @@ describe("resolveConstraints", () => {
     expect(c.maxCpu).toBe(4);
     expect(c.maxMemoryBytes).toBe(8 * GiB);
   });
+  it("reads wdlrun's shm_size hint as a size, like memory", () => {
+    expect(resolveConstraints(attrs({}, { shm_size: V.string("8 GiB") })).shmSizeBytes).toBe(8 * GiB);
+    expect(resolveConstraints(attrs({}, { shm_size: V.int(1024) })).shmSizeBytes).toBe(1024);
+    expect(resolveConstraints(attrs())).not.toHaveProperty("shmSizeBytes");
+    expect(() => resolveConstraints(attrs({}, { shm_size: V.string("lots") }))).toThrow(/hints\.shm_size.*"lots" is not a size/);
+  });
+  it("reads a GPU model from a String gpu hint (one GPU of that model)", () => {
+    const c = resolveConstraints(attrs({ gpu: V.bool(true) }, { gpu: V.string("A100-80GB") }));
+    expect(c.gpuCount).toBe(1);
+    expect(c.gpuModel).toEqual({ text: "A100-80GB", words: ["A100"], memoryBytes: 80e9 });
+    expect(resolveConstraints(attrs({ gpu: V.bool(true) }, { gpu: V.string("2") }))).not.toHaveProperty("gpuModel");
+    expect(resolveConstraints(attrs({ gpu: V.bool(false) }, { gpu: V.string("H100") }))).not.toHaveProperty("gpuModel");
+    expect(() => resolveConstraints(attrs({ gpu: V.bool(true) }, { gpu: V.string(" ") }))).toThrow(/hints\.gpu.*neither a GPU count nor a model/);
+  });
   it("gpu: true asks for one GPU, or the gpu hint's count", () => {
     expect(resolveConstraints(attrs({ gpu: V.bool(true) })).gpuCount).toBe(1);
     expect(resolveConstraints(attrs({ gpu: V.bool(true) }, { gpu: V.int(2) })).gpuCount).toBe(2);

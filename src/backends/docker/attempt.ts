@@ -140,6 +140,9 @@ export function createOptions(ctx: AttemptContext, request: AttemptRequest, imag
       .map((d): Docker.MountSettings => ({ Type: "volume", Source: "", Target: d.mountPoint })),
   ];
   const env = Object.entries(request.env).map(([k, v]) => `${k}=${v}`);
+  // CUDA_VISIBLE_DEVICES is left to the NVIDIA runtime: it attaches only the
+  // granted devices and CUDA numbers them from 0 inside the container, so the
+  // host's indices would name the wrong GPUs there (or none at all).
   if (r.gpuIds.length > 0) env.push(`NVIDIA_VISIBLE_DEVICES=${r.gpuIds.join(",")}`);
   const hostConfig: Docker.HostConfig = { Mounts: mounts, ...hardeningHostConfig(ctx.hardening) };
   if (r.maxCpu !== undefined) hostConfig.NanoCpus = Math.round(r.maxCpu * 1e9);
@@ -147,6 +150,7 @@ export function createOptions(ctx: AttemptContext, request: AttemptRequest, imag
     hostConfig.Memory = Math.round(r.maxMemoryBytes);
     hostConfig.MemorySwap = Math.round(r.maxMemoryBytes);
   }
+  if (r.shmSizeBytes !== undefined) hostConfig.ShmSize = Math.round(r.shmSizeBytes);
   if (r.gpuIds.length > 0) hostConfig.DeviceRequests = [gpuDeviceRequest(r.gpuIds)];
   return {
     name: containerName(request),

@@ -11,8 +11,8 @@ import { setMaxListeners } from "node:events";
 import type Docker from "dockerode";
 import type { AttemptFiles, AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, ImageIdentity, InputSpec } from "../backend.js";
 import type { PullPolicy, WdlrunConfig } from "../../config/load.js";
-import { asBackendError, connect, engineUrl, engineUsable } from "../engine/client.js";
-import { detectGpuIds } from "../engine/gpus.js";
+import { asBackendError, connect, engineUrl, engineUsable, type TlsSettings } from "../engine/client.js";
+import { detectGpus, gpuCapacity } from "../engine/gpus.js";
 import type { ImageResolver } from "../engine/images.js";
 import { LABEL_COMMON, LABEL_SESSION } from "../engine/labels.js";
 import { dockerLayout } from "../engine/layout.js";
@@ -28,6 +28,8 @@ import type { FileOwner } from "../engine/wrapper.js";
 export interface DockerBackendOptions {
   /** Engine URL; default: DOCKER_HOST, else unix:///var/run/docker.sock. */
   readonly host?: string;
+  /** TLS to a `tcp://` engine (default: as DOCKER_TLS_VERIFY / DOCKER_CERT_PATH say). */
+  readonly tls?: TlsSettings;
   readonly pull?: PullPolicy;
   readonly shell?: string;
   readonly defaultImage?: string;
@@ -36,7 +38,7 @@ export interface DockerBackendOptions {
   /** Capacity overrides (default: the engine's CPUs and memory). */
   readonly cpu?: number;
   readonly memoryBytes?: number;
-  /** GPU ids to hand out (default: `nvidia-smi -L` on this host). */
+  /** GPU ids to hand out (default: every GPU `nvidia-smi` lists on this host; their models come from it either way). */
   readonly gpuIds?: readonly string[];
   /**
    * Who owns the files tasks write: default the user running wdlrun (nothing
@@ -57,6 +59,7 @@ export interface DockerBackendOptions {
 export function dockerOptionsFromConfig(config: WdlrunConfig): DockerBackendOptions {
   return {
     ...(config.docker.host !== undefined ? { host: config.docker.host } : {}),
+    tls: config.docker.tls,
     pull: config.docker.pull,
     shell: config.shell,
     defaultImage: config.docker.defaultImage,
@@ -73,9 +76,9 @@ export function dockerOptionsFromConfig(config: WdlrunConfig): DockerBackendOpti
  * (DOCKER_HOST, else the default socket), false when none does; rejects with
  * one line (and the fix) when one is there but its socket refuses this user.
  */
-export async function dockerEngineAnswers(host?: string, timeoutMs = 2000): Promise<boolean> {
+export async function dockerEngineAnswers(host?: string, tls: TlsSettings = {}, timeoutMs = 2000): Promise<boolean> {
   const url = engineUrl(host);
-  return engineUsable(connect(url), url, timeoutMs);
+  return engineUsable(connect(url, tls), url, timeoutMs);
 }
 
 const DEFAULT_DISK = 1024 ** 3;
@@ -140,7 +143,7 @@ export class DockerBackend implements Backend {
    */
   static async open(options: DockerBackendOptions = {}): Promise<DockerBackend> {
     const url = engineUrl(options.host);
-    const docker = await openEngine(url);
+    const docker = await openEngine(url, options.tls);
     const backend = new DockerBackend(docker, url, options, await describeEngine(docker, url));
     if (options.sweep !== false) {
       const swept = await sweepLeftovers(docker, url);
@@ -164,11 +167,12 @@ export class DockerBackend implements Backend {
       throw asBackendError(e, this.url, "reading the engine's capacity");
     }
     this.engineCpus = info.NCPU;
-    const gpuIds = this.options.gpuIds ?? (await detectGpuIds());
+    // Read once per backend (per run): the GPUs and their models, for the `gpu` hint.
+    const gpus = gpuCapacity(await detectGpus(), this.options.gpuIds);
     return {
       cpu: this.options.cpu ?? info.NCPU ?? 1,
       memoryBytes: this.options.memoryBytes ?? info.MemTotal ?? 0,
-      gpuIds: [...gpuIds],
+      ...gpus,
     };
   }
 

@@ -15,6 +15,6 @@ export const dockerProvider = {
   },
   /** True when an engine answers within two seconds; rejects with the fix when its socket refuses this user. */
   probe(config: WdlrunConfig): Promise<boolean> {
-    return dockerEngineAnswers(config.docker.host);
+    return dockerEngineAnswers(config.docker.host, config.docker.tls);
   },
 };

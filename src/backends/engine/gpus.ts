@@ -1,27 +1,61 @@
 /**
- * GPUs for containers: finding the host's GPU ids (`nvidia-smi -L`), the
- * engine's device request for the ids an attempt was granted, and the one
- * clear error when the engine cannot give containers GPUs.
+ * GPUs for containers: the host's GPU inventory (`nvidia-smi --query-gpu`:
+ * index, UUID, model name, memory), the engine's device request for the ids
+ * an attempt was granted, and the one clear error when the engine cannot give
+ * containers GPUs.
  */
 import { execFile } from "node:child_process";
+import type { GpuDescription } from "../backend.js";
 
-/** Parses `nvidia-smi -L` output into GPU ids: the UUID when printed, else the index. */
-export function parseNvidiaSmiList(text: string): string[] {
-  const ids: string[] = [];
-  for (const line of text.split("\n")) {
-    const m = /^GPU\s+(\d+):.*?(?:\(UUID:\s*([^)\s]+)\s*\))?\s*$/.exec(line.trim());
-    if (m) ids.push(m[2] ?? m[1]!);
-  }
-  return ids;
+/** One GPU as `nvidia-smi` reports it. */
+export interface InventoryGpu extends GpuDescription {
+  /** The id wdlrun hands out: the UUID, else the index. */
+  readonly id: string;
+  readonly index: string;
 }
 
-/** The GPU ids `nvidia-smi -L` lists on this host; empty when it is absent or fails. */
-export function detectGpuIds(timeoutMs = 5000): Promise<string[]> {
+/** The query wdlrun makes (the stand-in of scripts/setup-gpu-engine.sh answers exactly this). */
+export const NVIDIA_SMI_QUERY = ["--query-gpu=index,uuid,name,memory.total", "--format=csv,noheader,nounits"];
+
+/** Parses the answer to NVIDIA_SMI_QUERY: `index, uuid, name, memory MiB` per line. */
+export function parseGpuInventory(text: string): InventoryGpu[] {
+  const gpus: InventoryGpu[] = [];
+  for (const line of text.split("\n")) {
+    const cells = line.split(",").map((c) => c.trim());
+    if (cells.length < 4 || !/^\d+$/.test(cells[0]!)) continue;
+    const [index, uuid] = [cells[0]!, cells[1]!];
+    const mib = Number(cells[cells.length - 1]);
+    gpus.push({
+      id: /^GPU-/i.test(uuid) ? uuid : index,
+      index,
+      name: cells.slice(2, -1).join(","),
+      ...(Number.isFinite(mib) && mib > 0 ? { memoryBytes: mib * 1024 ** 2 } : {}),
+    });
+  }
+  return gpus;
+}
+
+/** The GPUs `nvidia-smi` lists on this host; empty when it is absent or fails. */
+export function detectGpus(timeoutMs = 5000): Promise<InventoryGpu[]> {
   return new Promise((resolve) => {
-    execFile("nvidia-smi", ["-L"], { timeout: timeoutMs }, (err, stdout) => {
-      resolve(err ? [] : parseNvidiaSmiList(String(stdout)));
+    execFile("nvidia-smi", NVIDIA_SMI_QUERY, { timeout: timeoutMs }, (err, stdout) => {
+      resolve(err ? [] : parseGpuInventory(String(stdout)));
     });
   });
+}
+
+/**
+ * The GPU ids to hand out (`configured`, else every GPU of the inventory) and
+ * what the inventory says of each (an id given as an index or a UUID).
+ */
+export function gpuCapacity(inventory: readonly InventoryGpu[], configured?: readonly string[]): { gpuIds: string[]; gpuModels?: Record<string, GpuDescription> } {
+  const gpuIds = [...(configured ?? inventory.map((g) => g.id))];
+  const gpuModels: Record<string, GpuDescription> = {};
+  for (const id of gpuIds) {
+    const g = inventory.find((x) => x.id === id || x.index === id);
+    if (g) gpuModels[id] = { name: g.name, ...(g.memoryBytes !== undefined ? { memoryBytes: g.memoryBytes } : {}) };
+  }
+  return Object.keys(gpuModels).length > 0 ? { gpuIds, gpuModels } : { gpuIds };
 }
 
 /** The engine's device request for exactly these GPUs. */

@@ -6,7 +6,7 @@
  */
 import type Docker from "dockerode";
 import type { PullPolicy } from "../../config/load.js";
-import { DockerBackendError, connect, explainConnection, statusOf } from "./client.js";
+import { DockerBackendError, ENGINE_URL_FORMS, connect, explainConnection, statusOf, type TlsSettings } from "./client.js";
 import { ImageResolver } from "./images.js";
 import { countSwept, sweepContainers } from "./sweep.js";
 import type { FileOwner } from "./wrapper.js";
@@ -16,12 +16,13 @@ import type { FileOwner } from "./wrapper.js";
  * the fix) when the URL is malformed, nothing answers, or the socket is not
  * accessible.
  */
-export async function openEngine(url: string): Promise<Docker> {
+export async function openEngine(url: string, tls: TlsSettings = {}): Promise<Docker> {
   let docker: Docker;
   try {
-    docker = connect(url);
+    docker = connect(url, tls);
   } catch (e) {
-    throw new DockerBackendError(`bad Docker Engine URL ${url}: ${(e as Error).message} (expected unix:///path/docker.sock or tcp://host:port)`);
+    if (e instanceof DockerBackendError) throw e;
+    throw new DockerBackendError(`bad Docker Engine URL ${url}: ${(e as Error).message} (expected ${ENGINE_URL_FORMS})`);
   }
   try {
     await docker.ping();

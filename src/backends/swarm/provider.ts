@@ -20,6 +20,6 @@ export const swarmProvider = {
   },
   /** True when the engine answers within two seconds and is an active swarm manager. */
   probe(config: WdlrunConfig): Promise<boolean> {
-    return swarmManagerAnswers(config.docker.host);
+    return swarmManagerAnswers(config.docker.host, config.docker.tls);
   },
 };

@@ -16,10 +16,12 @@ import { swarmWrapperScript } from "./wrapper.js";
 
 /** A bind or volume mount (Engine API `Mount`). */
 export interface SpecMount {
-  readonly Type: "bind" | "volume";
+  readonly Type: "bind" | "volume" | "tmpfs";
   readonly Source: string;
   readonly Target: string;
   readonly ReadOnly?: boolean;
+  /** For a tmpfs mount: its size in bytes. */
+  readonly TmpfsOptions?: { readonly SizeBytes: number };
 }
 
 /** A generic resource request (Engine API `GenericResources` item). */
@@ -111,6 +113,8 @@ export function serviceSpec(request: AttemptRequest, o: SpecOptions): SwarmServi
     ...r.disks
       .filter((d) => d.mountPoint !== "/" && d.mountPoint !== layout.workDir)
       .map((d): SpecMount => ({ Type: "volume", Source: "", Target: d.mountPoint })),
+    // A service has no ShmSize: /dev/shm of the asked size is a tmpfs mounted over the engine's.
+    ...(r.shmSizeBytes !== undefined ? [{ Type: "tmpfs", Source: "", Target: "/dev/shm", TmpfsOptions: { SizeBytes: Math.round(r.shmSizeBytes) } } as const] : []),
   ];
   const labels = { ...attemptLabels(request.runId, request.callId, request.attempt, o.session), ...(o.cleanup ? {} : { [LABEL_KEEP]: "1" }) };
   const nanoCpus = r.maxCpu !== undefined ? Math.round(r.maxCpu * 1e9) : undefined;

@@ -13,7 +13,7 @@ import type Docker from "dockerode";
 import type { AttemptFiles, AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, ImageIdentity, InputSpec, NodeCapacity } from "../backend.js";
 import type { LimitPolicy, PullPolicy, WdlrunConfig } from "../../config/load.js";
 import { formatBytes } from "../../runtime/units.js";
-import { connect, engineAnswers, engineUrl } from "../engine/client.js";
+import { connect, engineAnswers, engineUrl, type TlsSettings } from "../engine/client.js";
 import type { ImageResolver } from "../engine/images.js";
 import { LABEL_COMMON, LABEL_SESSION } from "../engine/labels.js";
 import { dockerLayout } from "../engine/layout.js";
@@ -32,6 +32,8 @@ import { taskOutcome, type RawTask } from "./status.js";
 export interface SwarmBackendOptions {
   /** The manager's engine URL; default: DOCKER_HOST, else unix:///var/run/docker.sock. */
   readonly host?: string;
+  /** TLS to a `tcp://` manager (default: as DOCKER_TLS_VERIFY / DOCKER_CERT_PATH say). */
+  readonly tls?: TlsSettings;
   readonly pull?: PullPolicy;
   readonly shell?: string;
   readonly defaultImage?: string;
@@ -62,6 +64,7 @@ export interface SwarmBackendOptions {
 export function swarmOptionsFromConfig(config: WdlrunConfig): SwarmBackendOptions {
   return {
     ...(config.docker.host !== undefined ? { host: config.docker.host } : {}),
+    tls: config.docker.tls,
     pull: config.docker.pull,
     shell: config.shell,
     defaultImage: config.docker.defaultImage,
@@ -75,8 +78,8 @@ export function swarmOptionsFromConfig(config: WdlrunConfig): SwarmBackendOption
 }
 
 /** Resolves true when the engine at the configured URL answers and is an active swarm manager (for `--backend auto`). */
-export async function swarmManagerAnswers(host?: string, timeoutMs = 2000): Promise<boolean> {
-  const docker = connect(engineUrl(host));
+export async function swarmManagerAnswers(host?: string, tls: TlsSettings = {}, timeoutMs = 2000): Promise<boolean> {
+  const docker = connect(engineUrl(host), tls);
   if (!(await engineAnswers(docker, timeoutMs))) return false;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
@@ -155,7 +158,7 @@ export class SwarmBackend implements Backend {
       );
     }
     const url = engineUrl(options.host);
-    const docker = await openEngine(url);
+    const docker = await openEngine(url, options.tls);
     const role = await readRole(docker, url);
     const problem = roleProblem(role, url);
     if (problem !== undefined || role.kind !== "manager") throw new SwarmBackendError(problem ?? "not a swarm manager");

@@ -74,6 +74,7 @@ export const RESULT_NEUTRAL_KEYS: ReadonlySet<string> = new Set([
   "short_task",
   "max_cpu",
   "max_memory",
+  "shm_size",
   "localization_optional",
 ]);
 

@@ -4,15 +4,18 @@
  * spec's defaults and aliases. Each key is read by one function in ./keys.ts.
  */
 import type { WdlValue } from "../../values/value.js";
+import type { GpuModel } from "../gpu-models.js";
 import {
   acceleratorCount,
   acceleratorRequired,
   containerCandidates,
   cpuCount,
   diskRequests,
+  gpuModelHint,
   maxRetries,
   memoryBytes,
   returnCodes,
+  shmSizeBytes,
   type DiskRequest,
   type ReturnCodes,
 } from "./keys.js";
@@ -25,6 +28,8 @@ export interface TaskConstraints {
   readonly memoryBytes: number;
   /** Number of GPUs needed (0 = none): `gpu: true` asks for one, or the `gpu` hint's count. */
   readonly gpuCount: number;
+  /** The GPU model the `gpu` hint names (`"H100"`, `"A100-80GB"`); absent = any GPU. */
+  readonly gpuModel?: GpuModel;
   /** Number of FPGAs needed. */
   readonly fpgaCount: number;
   readonly disks: readonly DiskRequest[];
@@ -33,6 +38,8 @@ export interface TaskConstraints {
   /** From the `max_cpu` / `max_memory` hints. */
   readonly maxCpu?: number;
   readonly maxMemoryBytes?: number;
+  /** From wdlrun's `shm_size` hint: the size of `/dev/shm` in bytes; absent = the engine's default. */
+  readonly shmSizeBytes?: number;
   /** True when `cpu` / `memory` are the spec's defaults rather than written (the runtime may then fit them to a small machine). */
   readonly cpuDefaulted?: boolean;
   readonly memoryDefaulted?: boolean;
@@ -118,6 +125,8 @@ export function resolveConstraints(attrs: TaskAttributes, overrides?: TaskAttrib
   const fpgaNeeded = read(req, "fpga", acceleratorRequired, false);
   const maxCpu = read<number | undefined>(hint, "max_cpu", cpuCount, undefined);
   const maxMemory = read<number | undefined>(hint, "max_memory", memoryBytes, undefined);
+  const gpuModel = gpuNeeded ? read<GpuModel | undefined>(hint, "gpu", gpuModelHint, undefined) : undefined;
+  const shmSize = read<number | undefined>(hint, "shm_size", shmSizeBytes, undefined);
   return {
     containers: read(req, "container", containerCandidates, d.containers),
     cpu: read(req, "cpu", cpuCount, d.cpu),
@@ -129,6 +138,8 @@ export function resolveConstraints(attrs: TaskAttributes, overrides?: TaskAttrib
     returnCodes: read(req, "return_codes", returnCodes, d.returnCodes),
     ...(maxCpu !== undefined ? { maxCpu } : {}),
     ...(maxMemory !== undefined ? { maxMemoryBytes: maxMemory } : {}),
+    ...(shmSize !== undefined ? { shmSizeBytes: shmSize } : {}),
+    ...(gpuModel !== undefined ? { gpuModel } : {}),
     ...(given(req, "cpu") ? {} : { cpuDefaulted: true }),
     ...(given(req, "memory") ? {} : { memoryDefaulted: true }),
   };

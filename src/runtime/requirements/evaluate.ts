@@ -106,10 +106,12 @@ export function requirementsRecord(c: TaskConstraints): Record<string, unknown> 
     cpu: c.cpu,
     memory: c.memoryBytes,
     gpu: c.gpuCount,
+    ...(c.gpuModel !== undefined ? { gpu_model: c.gpuModel.text } : {}),
     disks: c.disks.map((d) => ({ mount_point: d.mountPoint, size: d.sizeBytes })),
     max_retries: c.maxRetries,
     return_codes: c.returnCodes.kind === "any" ? "*" : c.returnCodes.codes,
     ...(c.maxCpu !== undefined ? { max_cpu: c.maxCpu } : {}),
     ...(c.maxMemoryBytes !== undefined ? { max_memory: c.maxMemoryBytes } : {}),
+    ...(c.shmSizeBytes !== undefined ? { shm_size: c.shmSizeBytes } : {}),
   };
 }

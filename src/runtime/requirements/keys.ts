@@ -4,6 +4,7 @@
  * value the runtime uses, or throws a RequirementError naming the key.
  */
 import type { WdlValue } from "../../values/value.js";
+import { parseGpuModel, type GpuModel } from "../gpu-models.js";
 import { parseStorage } from "../units.js";
 import { describeValue, readBoolean, readInt, readNumber, readString, readStringList, RequirementError } from "./read-value.js";
 
@@ -63,6 +64,15 @@ export function memoryBytes(key: string, v: WdlValue): number {
   return Math.ceil(bytes);
 }
 
+/**
+ * `shm_size` (a wdlrun hint, not the spec's): the size of the container's
+ * `/dev/shm`, as `memory` is written (Int bytes, or a String with a unit).
+ * Deep-learning data loaders need more than an engine's default (64 MiB on Docker).
+ */
+export function shmSizeBytes(key: string, v: WdlValue): number {
+  return memoryBytes(key, v);
+}
+
 /** `gpu`, `fpga` (requirements): whether at least one accelerator is needed. Older `runtime` sections may write a count. */
 export function acceleratorRequired(key: string, v: WdlValue): boolean {
   if (v.kind === "Int") return v.value > 0n;
@@ -79,6 +89,19 @@ export function acceleratorCount(key: string, v: WdlValue): number {
   const n = readInt(key, v);
   if (n < 0) throw new RequirementError(key, `must not be negative, got ${n}`);
   return n;
+}
+
+/**
+ * `gpu` (hints): the model a String names (`"H100"`, `"A100-80GB"`: model
+ * words, then optionally memory with a unit); undefined for a count.
+ */
+export function gpuModelHint(key: string, v: WdlValue): GpuModel | undefined {
+  if (v.kind !== "String") return undefined;
+  const n = Number(v.value);
+  if (v.value.trim() !== "" && Number.isInteger(n) && n > 0) return undefined;
+  const model = parseGpuModel(v.value);
+  if (model === undefined) throw new RequirementError(key, `${JSON.stringify(v.value)} is neither a GPU count nor a model such as "H100" or "A100-80GB"`);
+  return model;
 }
 
 /**

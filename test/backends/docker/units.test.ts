@@ -11,8 +11,8 @@ import { describe, expect, it } from "vitest";
 import { containerPath, hostPath, type AttemptRequest } from "../../../src/backends/backend.js";
 import { createOptions, type AttemptContext } from "../../../src/backends/docker/attempt.js";
 import { maxCpuWithin } from "../../../src/backends/engine/attempt-files.js";
-import { engineUrl, explainConnection, engineMessage } from "../../../src/backends/engine/client.js";
-import { gpuDeviceRequest, isNoGpuRuntime, parseNvidiaSmiList } from "../../../src/backends/engine/gpus.js";
+import { engineUrl, explainConnection, engineMessage, engineTls } from "../../../src/backends/engine/client.js";
+import { gpuCapacity, gpuDeviceRequest, isNoGpuRuntime, parseGpuInventory } from "../../../src/backends/engine/gpus.js";
 import { usableCandidates } from "../../../src/backends/engine/images.js";
 import { LABEL_OWNER_PID, attemptLabels, currentOwner, ownerState, processStart } from "../../../src/backends/engine/labels.js";
 import { CONTAINER_WORK_DIR, bindMounts, dockerLayout } from "../../../src/backends/engine/layout.js";
@@ -195,9 +195,21 @@ describe("images", () => {
 });
 
 describe("gpus", () => {
-  it("parses nvidia-smi -L", () => {
-    const text = "GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-0c6fa3c5-1111)\nGPU 1: Tesla T4 (UUID: GPU-abc)\nGPU 2: Old card\n";
-    expect(parseNvidiaSmiList(text)).toEqual(["GPU-0c6fa3c5-1111", "GPU-abc", "2"]);
+  it("reads nvidia-smi's inventory: ids (UUID, else index), names, memory", () => {
+    const text = "0, GPU-0c6fa3c5-1111, NVIDIA H100 80GB HBM3, 81559\n1, GPU-abc, Tesla T4, 15360\n2, [N/A], Old card, [N/A]\nnot a line\n";
+    const inv = parseGpuInventory(text);
+    expect(inv).toEqual([
+      { id: "GPU-0c6fa3c5-1111", index: "0", name: "NVIDIA H100 80GB HBM3", memoryBytes: 81559 * 2 ** 20 },
+      { id: "GPU-abc", index: "1", name: "Tesla T4", memoryBytes: 15360 * 2 ** 20 },
+      { id: "2", index: "2", name: "Old card" },
+    ]);
+    expect(gpuCapacity(inv).gpuIds).toEqual(["GPU-0c6fa3c5-1111", "GPU-abc", "2"]);
+    // Configured ids (indices or UUIDs) keep what the inventory says of them.
+    expect(gpuCapacity(inv, ["1", "GPU-0c6fa3c5-1111", "9"])).toEqual({
+      gpuIds: ["1", "GPU-0c6fa3c5-1111", "9"],
+      gpuModels: { "1": { name: "Tesla T4", memoryBytes: 15360 * 2 ** 20 }, "GPU-0c6fa3c5-1111": { name: "NVIDIA H100 80GB HBM3", memoryBytes: 81559 * 2 ** 20 } },
+    });
+    expect(gpuCapacity([], ["a"])).toEqual({ gpuIds: ["a"] });
   });
 
   it("asks for exactly the granted devices and recognises a missing NVIDIA runtime", () => {
@@ -259,6 +271,8 @@ describe("container definition", () => {
     expect(o.HostConfig?.Memory).toBe(2 ** 29);
     expect(o.HostConfig?.MemorySwap).toBe(2 ** 29);
     expect(o.HostConfig?.DeviceRequests).toEqual([{ Driver: "", DeviceIDs: ["0", "3"], Capabilities: [["gpu"]] }]);
+    expect(o.HostConfig?.ShmSize).toBeUndefined();
+    expect(createOptions(ctx, { ...request, resources: { ...request.resources, shmSizeBytes: 2 ** 33 } }, "x").HostConfig?.ShmSize).toBe(2 ** 33);
     expect(o.HostConfig?.Mounts).toEqual([
       { Type: "bind", Source: "/r/a/work", Target: "/mnt/wdlrun/work", ReadOnly: false },
       { Type: "bind", Source: "/r/a/command", Target: "/mnt/wdlrun/command", ReadOnly: true },
@@ -308,6 +322,28 @@ describe("engine errors", () => {
     expect(engineUrl("tcp://a:1", { DOCKER_HOST: "unix:///b" })).toBe("tcp://a:1");
     expect(engineUrl(undefined, { DOCKER_HOST: "unix:///b" })).toBe("unix:///b");
     expect(engineUrl(undefined, {})).toBe("unix:///var/run/docker.sock");
+  });
+
+  it("accepts unix:// and tcp:// engine addresses only, naming where a bad one was set", () => {
+    expect(engineUrl(" tcp://10.0.0.5:2376 ", {})).toBe("tcp://10.0.0.5:2376");
+    expect(() => engineUrl("http://a:2375", {})).toThrow('docker.host = "http://a:2375" uses a scheme wdlrun does not accept: use unix:///path/to/docker.sock or tcp://host:port');
+    expect(() => engineUrl(undefined, { DOCKER_HOST: "ssh://me@host" })).toThrow(/^DOCKER_HOST = "ssh:\/\/me@host" uses a scheme wdlrun does not accept: use unix:/);
+    expect(() => engineUrl("/var/run/docker.sock", {})).toThrow(/is not an engine address: use unix:/);
+    expect(() => engineUrl("unix://docker.sock", {})).toThrow(/does not name a socket by its absolute path/);
+    expect(() => engineUrl("tcp://a:1/path", {})).toThrow(/is not an engine address/);
+  });
+
+  it("reads TLS settings from the config, else as the docker CLI does, and names a missing certificate", () => {
+    expect(engineTls({}, {})).toBeUndefined();
+    expect(engineTls({}, { DOCKER_TLS_VERIFY: "0", DOCKER_CERT_PATH: "/nowhere" })).toBeUndefined();
+    expect(() => engineTls({}, { DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: "/nowhere" })).toThrow(
+      /^TLS is asked for \(docker\.tls_verify or DOCKER_TLS_VERIFY\) but \/nowhere\/ca\.pem cannot be read \(ENOENT\): point docker\.cert_path or DOCKER_CERT_PATH at the folder/,
+    );
+    // The config's folder wins over the environment's.
+    expect(() => engineTls({ verify: true, certPath: "/from-config" }, { DOCKER_CERT_PATH: "/nowhere" })).toThrow(/\/from-config\/ca\.pem cannot be read/);
+    expect(explainConnection(new Error("(HTTP code 400) unexpected - Client sent an HTTP request to an HTTPS server."), "tcp://a:2376")).toMatch(
+      /^the Docker Engine at tcp:\/\/a:2376 speaks TLS: set DOCKER_TLS_VERIFY=1 \(or docker\.tls_verify = true\) and DOCKER_CERT_PATH/,
+    );
   });
 
   it("explains unreachable engines and socket permissions with the fix", () => {

@@ -226,6 +226,12 @@ describe("service spec", () => {
     expect(s.Labels[LABEL_KEEP]).toBe("1");
   });
 
+  it("mounts a tmpfs of the shm_size hint's size at /dev/shm", () => {
+    const s = serviceSpec(request({ shmSizeBytes: 8 * GiB }), OPTS);
+    expect(s.TaskTemplate.ContainerSpec.Mounts).toContainEqual({ Type: "tmpfs", Source: "", Target: "/dev/shm", TmpfsOptions: { SizeBytes: 8 * GiB } });
+    expect(serviceSpec(request({}), OPTS).TaskTemplate.ContainerSpec.Mounts.some((m) => m.Target === "/dev/shm")).toBe(false);
+  });
+
   it("makes names DNS-safe and at most 63 characters", () => {
     expect(serviceName("call-Sub.Wf_x--0001", 1, "abc123")).toBe("wdlrun-call-sub-wf-x-0001-a1-abc123");
     const long = serviceName(`call-${"very-long-name-".repeat(10)}0001`, 12, "abc123");

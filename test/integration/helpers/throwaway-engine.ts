@@ -16,16 +16,20 @@ export class ThrowawayEngine {
   /** The dockerd's pid (read at start: a dockerd that shuts down removes its pid file). */
   private dockerdPid = 0;
 
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    /** More dockerd arguments (e.g. a TLS listener). */
+    private readonly args: readonly string[],
+  ) {}
 
   /** The engine URL. */
   get host(): string {
     return `unix://${this.dir}/docker.sock`;
   }
 
-  /** Starts a dockerd in a fresh folder and copies the test image from the engine at `main`. */
-  static start(main: string): ThrowawayEngine {
-    const engine = new ThrowawayEngine(tempDir("wdlrun-engine-"));
+  /** Starts a dockerd (with `args` added) in a fresh folder and copies the test image from the engine at `main`. */
+  static start(main: string, args: readonly string[] = []): ThrowawayEngine {
+    const engine = new ThrowawayEngine(tempDir("wdlrun-engine-"), args);
     engine.boot(main);
     return engine;
   }
@@ -35,7 +39,7 @@ export class ThrowawayEngine {
       `say() { printf 'engine: %s\\n' "$*" >&2; }`,
       `die() { printf 'engine: %s\\n' "$*" >&2; exit 1; }`,
       `. ${JSON.stringify(path.join(root, "scripts", "engine-common.sh"))}`,
-      `start_dockerd ${JSON.stringify(this.dir)}`,
+      `start_dockerd ${[this.dir, ...this.args].map((a) => JSON.stringify(a)).join(" ")}`,
       `if ! DOCKER_HOST=${this.host} docker image inspect ubuntu:latest >/dev/null 2>&1; then`,
       `  DOCKER_HOST=${main} docker save ${IMAGE} | DOCKER_HOST=${this.host} docker load >/dev/null`,
       `  DOCKER_HOST=${this.host} docker tag ${IMAGE} ubuntu:latest`,
