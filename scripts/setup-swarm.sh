@@ -81,16 +81,6 @@ discard_dockerd() {
   rm -rf "$1"
 }
 
-# Stops the dockerd whose state folder is $1.
-stop_dockerd() {
-  [ -s "$1/pid" ] || return 0
-  local pid; pid="$(cat "$1/pid")"
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill "$pid"
-  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.25; done
-  kill -9 "$pid" 2>/dev/null || true
-}
-
 wk() { DOCKER_HOST="$WORKER_HOST" docker "$@"; }
 
 if [ "$ACTION" = worker-start ]; then
