@@ -10,7 +10,7 @@ import { connect, engineUrl } from "../src/backends/engine/index.js";
 import { SwarmBackend } from "../src/backends/swarm/index.js";
 
 /** The swarm test engine's socket (scripts/setup-swarm.sh). */
-const SWARM_TEST_ENGINE = "unix:///tmp/wdlrun-swarmd/docker.sock";
+const SWARM_TEST_ENGINE = "unix:///tmp/wdlrun-swarm-1/docker.sock";
 
 /** Opens the swarm backend on DOCKER_HOST when it is a manager, else on the swarm test engine. */
 export async function openSwarm(): Promise<{ url: string; backend: SwarmBackend; cpuPerNode: number }> {

@@ -20,9 +20,9 @@ import { defaultConfig } from "../../../src/config/index.js";
 import { cleanCommand } from "../../../src/cli/clean.js";
 import { createBackend } from "../../../src/runtime/backend-factory.js";
 import { dockerHost, makeRequest, maxOverlap, spawnRun, tempDir, writeHostFile } from "../kit.js";
-import { runWdl, startSwarmEngine, startWorker, stopSwarmEngine, stopWorker } from "./kit.js";
+import { runWdl, startWorker, stopWorker, swarmEngine } from "./kit.js";
 
-const engine = startSwarmEngine();
+const engine = swarmEngine();
 const skip = engine.skipReason;
 const host = engine.host;
 const never = new AbortController().signal;
@@ -56,7 +56,6 @@ describe.skipIf(skip !== "")(`swarm backend${skip ? ` (${skip})` : ""}`, () => {
   afterAll(async () => {
     await backend?.close();
     await sweepContainers(connect(host), host, { all: true }).catch(() => undefined);
-    stopSwarmEngine();
   });
 
   it("reports the node's cpu, memory and generic-resource GPUs as its capacity", async () => {
