@@ -87,6 +87,16 @@ export interface InputSpec {
   readonly directory: boolean;
 }
 
+/** What a backend learned as the attempt's container started (see `AttemptRequest.onStart`). */
+export interface StartFacts {
+  /**
+   * The GPU devices the attempt really got, when the backend rather than the
+   * pool picked them (swarm: the generic resources swarm assigned its task);
+   * absent when they are the granted `gpuIds`.
+   */
+  readonly gpuIds?: readonly string[];
+}
+
 /** Everything needed to run one attempt of one call. */
 export interface AttemptRequest extends AttemptFiles {
   /** Identifies the run; used for labels so leftovers can be swept. */
@@ -102,6 +112,14 @@ export interface AttemptRequest extends AttemptFiles {
   /** Container image candidates in order of preference (ignored by `local`). */
   readonly containers: readonly string[];
   readonly resources: GrantedResources;
+  /**
+   * Called once when the attempt's container (or process) really starts:
+   * the runtime then reports the attempt started. With `gpuIds` it renders
+   * the command file again for them (`task.gpu`), so a backend that passes
+   * them holds the command back until this resolves. An attempt that never
+   * starts never calls it.
+   */
+  readonly onStart?: (facts: StartFacts) => Promise<void>;
 }
 
 /**

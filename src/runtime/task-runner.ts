@@ -10,7 +10,7 @@
 import { open, realpath, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { CheckedTask } from "../analysis/index.js";
-import { containerPath, hostPath, type AttemptResult, type ContainerPath, type GrantedResources, type HostPath, type InputSpec } from "../backends/backend.js";
+import { containerPath, hostPath, type AttemptResult, type ContainerPath, type GrantedResources, type HostPath, type InputSpec, type StartFacts } from "../backends/backend.js";
 import { ContainmentError, kindProblem, nodeType } from "../backends/layout.js";
 import type { EvalContext, FileIO } from "../eval/context.js";
 import { nodeFileIO } from "../eval/node-io.js";
@@ -284,14 +284,29 @@ async function runAttempt(
         if (problem !== undefined) return fail(problem);
       }
       if (rt.control.stopped) throw new StoppedError();
-      onStart();
-      rt.emit({
-        kind: "attempt-started",
-        callId,
-        attempt,
-        dir: paths.dir,
-        resources: { ...resources, cpuDefaulted: constraints.cpuDefaulted === true, memoryDefaulted: constraints.memoryDefaulted === true },
-      });
+      // Reported when the backend says the container really started (an attempt that never starts is recorded as it ends).
+      let reported = false;
+      const reportStarted = () => {
+        if (reported) return;
+        reported = true;
+        onStart();
+        rt.emit({
+          kind: "attempt-started",
+          callId,
+          attempt,
+          dir: paths.dir,
+          resources: { ...resources, cpuDefaulted: constraints.cpuDefaulted === true, memoryDefaulted: constraints.memoryDefaulted === true },
+        });
+      };
+      // The backend picked the devices (swarm): `task.gpu` in the command names those.
+      const started = async (facts: StartFacts): Promise<void> => {
+        if (facts.gpuIds !== undefined && facts.gpuIds.join(",") !== resources.gpuIds.join(",")) {
+          resources = { ...resources, gpuIds: facts.gpuIds };
+          const problem = await prepare(resources);
+          if (problem !== undefined) throw new Error(problem);
+        }
+        reportStarted();
+      };
       result = await rt.backend.execute(
         {
           runId: rt.runDir.runId,
@@ -306,9 +321,10 @@ async function runAttempt(
           env: envVars,
           containers: constraints.containers,
           resources,
+          onStart: started,
         },
         rt.cancellation.abortSignal,
-      );
+      ).finally(reportStarted);
       // A failure for good stops new work before this call's resources go back to the pool.
       if (!isSuccessCode(constraints.returnCodes, result.exitCode) && attempt > constraints.maxRetries) rt.control.failing();
     } catch (e) {

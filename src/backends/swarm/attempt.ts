@@ -11,7 +11,7 @@
  * and SIGKILL), collects its logs, then removes the service, and waits for
  * the container to go before it ends.
  */
-import { mkdir, open } from "node:fs/promises";
+import { mkdir, open, writeFile } from "node:fs/promises";
 import type Docker from "dockerode";
 import type { AttemptRequest, AttemptResult, AttemptUsage, ContainerPath, HostPath } from "../backend.js";
 import { asBackendError, engineMessage, statusOf } from "../engine/client.js";
@@ -26,9 +26,9 @@ import type { FileOwner } from "../engine/wrapper.js";
 import { SwarmBackendError } from "./errors.js";
 import { collectServiceLogs } from "./logs.js";
 import { PlacementAbortedError, type NodeLedger, type Placement } from "./placement.js";
-import { serviceSpec } from "./spec.js";
+import { gpusFile, serviceSpec } from "./spec.js";
 import { nodeLabel } from "./cluster.js";
-import { explainFailure, explainUnschedulable, taskOutcome } from "./status.js";
+import { assignedIds, explainFailure, explainUnschedulable, taskOutcome, type RawTask } from "./status.js";
 import type { TaskWatcher } from "./watch.js";
 
 /** What an attempt needs from its backend. */
@@ -192,6 +192,7 @@ function waitForEnd(
     let unschedulableSince: number | undefined;
     let checking = false;
     let noticed = false;
+    let started = false;
     let done = false;
     const finish = (end: End) => {
       if (done) return;
@@ -211,6 +212,13 @@ function waitForEnd(
         switch (o.kind) {
           case "waiting":
             unschedulableSince = undefined;
+            if (!started && (o.state === "starting" || o.state === "running")) {
+              started = true;
+              announceStart(ctx, request, task).catch((e: unknown) => {
+                const message = `${request.callId} could not start on swarm node ${nodeLabel(node)}: ${e instanceof Error ? e.message : String(e)}`;
+                finish({ kind: "failed", state: o.state, err: message, message });
+              });
+            }
             return;
           case "exited":
             finish({ kind: "exited", exitCode: o.exitCode, containerId: o.containerId });
@@ -337,10 +345,27 @@ async function mountedToHost(request: AttemptRequest, p: ContainerPath, kind: "F
   return r.host;
 }
 
-/** Creates the working directory and empty stdout/stderr files (they exist even when the task never starts). */
+/**
+ * Tells the runtime the task's container has started, with the GPU ids swarm
+ * assigned it (the runtime renders the command again for them), then gives a
+ * GPU task's wrapper the go-ahead: the ids, written in place into the file it
+ * waits on (./wrapper.ts).
+ */
+async function announceStart(ctx: SwarmAttemptContext, request: AttemptRequest, task: RawTask): Promise<void> {
+  if (request.resources.gpuIds.length === 0) {
+    await request.onStart?.({});
+    return;
+  }
+  const ids = assignedIds(task, ctx.gpuKind);
+  await request.onStart?.({ gpuIds: ids });
+  await writeFile(gpusFile(request), `${ids.join(",")}\n`);
+}
+
+/** Creates the working directory and empty stdout/stderr files (they exist even when the task never starts), and a GPU task's empty go-ahead file. */
 async function prepareHostFiles(request: AttemptRequest): Promise<void> {
   await mkdir(request.workDir, { recursive: true });
-  await Promise.all([request.stdoutFile, request.stderrFile].map(async (f) => (await open(f, "w")).close()));
+  const empty = [request.stdoutFile, request.stderrFile, ...(request.resources.gpuIds.length > 0 ? [gpusFile(request)] : [])];
+  await Promise.all(empty.map(async (f) => (await open(f, "w")).close()));
 }
 
 function abortedResult(image: string): AttemptResult {
