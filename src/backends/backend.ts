@@ -37,6 +37,8 @@ export interface Capacity {
    * that reads this can admit per node instead of against the totals.
    */
   readonly nodes?: readonly NodeCapacity[];
+  /** What the GPUs are, for messages (swarm: their generic-resource kind, `NVIDIA-GPU`). */
+  readonly gpuKind?: string;
 }
 
 /** What one node of a multi-node backend can give. */
@@ -49,6 +51,8 @@ export interface NodeCapacity {
   readonly memoryBytes: number;
   /** This node's share of `Capacity.gpuIds`. */
   readonly gpuIds: readonly string[];
+  /** The node of the engine wdlrun talks to (wdlrun sees its containers best: usage, OOM kills, files outside the mounts). */
+  readonly local?: boolean;
 }
 
 /** Resources granted to one attempt by the resource pool. */
@@ -62,6 +66,8 @@ export interface GrantedResources {
   readonly maxMemoryBytes?: number;
   /** The exact GPU ids given to this attempt (empty when the task needs none). */
   readonly gpuIds: readonly string[];
+  /** The node the pool chose for it (`NodeCapacity.id`), on a backend with several; the backend runs it there. */
+  readonly node?: string;
   /** Number of FPGAs requested (no backend provides them yet). */
   readonly fpga: number;
   /** Disk mount points to create, with requested sizes in bytes (`/` = the working disk). */
@@ -172,6 +178,22 @@ export interface ImageIdentity {
   readonly name: string;
   /** The engine's content-addressed image id (`sha256:…`): a retagged name gives another id. */
   readonly id: string;
+}
+
+/**
+ * Rejected by `execute` when the node an attempt was running on went down
+ * (multi-node backends): the attempt failed through no fault of its own, and
+ * may be retried on another node. The message is one line for the user.
+ */
+export class NodeLostError extends Error {
+  constructor(
+    /** The node (`NodeCapacity.id`) that went down. */
+    readonly nodeId: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "NodeLostError";
+  }
 }
 
 /** A backend: runs single attempts. */

@@ -10,7 +10,7 @@
 import { open, realpath, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { CheckedTask } from "../analysis/index.js";
-import { containerPath, hostPath, type AttemptResult, type ContainerPath, type GrantedResources, type HostPath, type InputSpec, type StartFacts } from "../backends/backend.js";
+import { containerPath, hostPath, type AttemptResult, type ContainerPath, type GrantedResources, type HostPath, type InputSpec, type StartFacts, NodeLostError } from "../backends/backend.js";
 import { ContainmentError, kindProblem, nodeType } from "../backends/layout.js";
 import type { EvalContext, FileIO } from "../eval/context.js";
 import { nodeFileIO } from "../eval/node-io.js";
@@ -278,8 +278,9 @@ async function runAttempt(
   try {
     try {
       if (lease.clamped) rt.emit({ kind: "notice", message: `${callId}: resources clamped to the backend's capacity (try_with_max)` });
+      const node = lease.node ? { node: lease.node.id } : {};
+      resources = { ...(lease.clamped || lease.gpuIds.length > 0 ? resourcesOf(lease.cpu, lease.memoryBytes, lease.gpuIds) : resources), ...node };
       if (lease.clamped || lease.gpuIds.length > 0) {
-        resources = resourcesOf(lease.cpu, lease.memoryBytes, lease.gpuIds);
         const problem = await prepare(resources);
         if (problem !== undefined) return fail(problem);
       }
@@ -329,6 +330,13 @@ async function runAttempt(
       if (!isSuccessCode(constraints.returnCodes, result.exitCode) && attempt > constraints.maxRetries) rt.control.failing();
     } catch (e) {
       if (e instanceof StoppedError) throw e;
+      if (e instanceof NodeLostError) {
+        // Not the task's fault: nothing more goes to that node, and the attempt may be retried elsewhere.
+        rt.pool.nodeDown(e.nodeId);
+        if (attempt > constraints.maxRetries) rt.control.failing();
+        rt.emit({ kind: "attempt-finished", callId, attempt });
+        return fail(`${e.message}${attempt > 1 ? ` (attempt ${attempt})` : ""}`, {}, true, constraints.maxRetries);
+      }
       rt.control.failing();
       rt.emit({ kind: "attempt-finished", callId, attempt });
       return fail(`the ${rt.backend.kind} backend could not run it: ${describeError(e)}`);
