@@ -158,12 +158,24 @@ task greedy {
         await new Promise((r) => setTimeout(r, 100));
       }
       const fresh = await SwarmBackend.open({ host, sweep: false, notice: (l) => notices.push(l) });
-      const req = makeRequest(fresh, { runId, command: "echo got it", resources: { gpuIds: ["x"], cpu: 0.25 } });
+      let startedAt = 0;
+      let given: readonly string[] | undefined;
+      const req = {
+        ...makeRequest(fresh, { runId, command: "echo got it", resources: { gpuIds: ["x"], cpu: 0.25 } }),
+        onStart: async (facts: { gpuIds?: readonly string[] }) => {
+          startedAt = Date.now();
+          given = facts.gpuIds;
+        },
+      };
       const t0 = Date.now();
       const r = await fresh.execute(req, never);
       expect(r.exitCode).toBe(0);
       expect(readFileSync(req.stdoutFile, "utf8")).toBe("got it\n");
       expect(Date.now() - t0).toBeGreaterThan(2_000);
+      // Reported started when its container started (after the hog), not while it waited for the GPUs; with the GPU swarm gave it.
+      expect(startedAt - t0).toBeGreaterThan(2_000);
+      expect(given).toHaveLength(1);
+      expect(given![0]).toMatch(/^GPU-node1-[ab]$/);
       expect(notices.some((n) => /call-test: swarm found no suitable node .*waiting/.test(n))).toBe(true);
       await r.release();
       await fresh.close();
@@ -348,7 +360,12 @@ workflow w { scatter (i in range(3)) { call long { input: i = i } } }
       await docker.createService({
         Name: `wdlrun-clean-${process.pid}-${i}`,
         Labels: labels,
-        TaskTemplate: { ContainerSpec: { Image: "ubuntu:latest", Command: ["sleep", "300"], Labels: labels }, RestartPolicy: { Condition: "none" } },
+        // On the manager's own node, whose containers this engine lists.
+        TaskTemplate: {
+          ContainerSpec: { Image: "ubuntu:latest", Command: ["sleep", "300"], Labels: labels },
+          RestartPolicy: { Condition: "none" },
+          Placement: { Constraints: ["node.role==manager"] },
+        },
       } as never);
     }
     const containers = () => docker.listContainers({ all: true, filters: { label: [`${LABEL_RUN}=${crashed}`] } });
