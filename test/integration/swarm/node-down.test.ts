@@ -64,11 +64,11 @@ workflow w {
     expect(code, stderr).toBe(0);
     expect(stderr).toMatch(/call-t-000\d: swarm node \S+ \([0-9a-z]{12}\) went down \(node state down: its engine stopped answering the manager\) while the attempt was on it/);
     expect(stderr).toContain(node3Id.slice(0, 12));
-    // The lost one ran again (attempt 2) elsewhere; the others ran once.
+    // The lost one ran again elsewhere (task.attempt counts from 0); the others ran once.
     const outputs = JSON.parse(stdout) as { "w.lines": string[] };
     const lines = outputs["w.lines"];
-    expect(lines.filter((l) => l.endsWith("attempt 2"))).toHaveLength(1);
-    expect(lines.filter((l) => l.endsWith("attempt 1"))).toHaveLength(2);
+    expect(lines.filter((l) => l.endsWith("attempt 1"))).toHaveLength(1);
+    expect(lines.filter((l) => l.endsWith("attempt 0"))).toHaveLength(2);
     // No service of the run is left, on the manager's side (node 3's own engine is down).
     expect(await docker.listServices({ filters: { label: [`${LABEL_OWNER_PID}=${child.pid}`] } })).toEqual([]);
   }, 150_000);
