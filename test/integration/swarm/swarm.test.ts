@@ -6,8 +6,10 @@
  * limits and OOM, clear failures (bind source missing, not a manager),
  * waiting out resources used outside wdlrun, cleanup=false, Ctrl-C and crash
  * recovery leaving no service, the same outputs as the Docker backend, and a
- * throw-away fourth node without the image. GPUs: ./gpus.test.ts; a node
- * going away: ./node-down.test.ts.
+ * throw-away fourth node without the image. GPUs: ./gpus.suite.ts; a node
+ * going away: ./node-down.suite.ts. Those suites run in this file, before
+ * its own: the swarm suites share the one test swarm (and one stops a node),
+ * so they must run one after another, never beside each other as test files do.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
@@ -22,6 +24,8 @@ import { cleanCommand } from "../../../src/cli/clean.js";
 import { createBackend } from "../../../src/runtime/backend-factory.js";
 import { dockerHost, makeRequest, spawnRun, tempDir, writeHostFile } from "../kit.js";
 import { runWdl, startWorker, stopWorker, swarmEngine } from "./kit.js";
+import "./gpus.suite.js";
+import "./node-down.suite.js";
 
 const engine = swarmEngine();
 const skip = engine.skipReason;
