@@ -270,7 +270,7 @@ function waitForEnd(
             checkNode(() => finish({ kind: "failed", state: o.state, err: o.err }));
             return;
           case "unschedulable": {
-            // Right after a release swarm may briefly lag behind wdlrun's ledger; then look at the nodes again.
+            // Right after a release swarm may briefly lag behind wdlrun's resource pool; then look at the nodes again.
             unschedulableSince ??= Date.now();
             if (Date.now() - unschedulableSince < grace) return;
             checkNode(() => {

@@ -108,7 +108,7 @@ export function explainFailure(outcome: { readonly state: string; readonly err: 
   }
 }
 
-/** One line for a task swarm cannot place although wdlrun's ledger found room. */
+/** One line for a task swarm cannot place although wdlrun's resource pool found room on the node. */
 export function explainUnschedulable(reason: string, c: { readonly callId: string; readonly node: string }): string {
   return `swarm found no suitable node for ${c.callId} (pinned to ${c.node}): ${reason}`;
 }
