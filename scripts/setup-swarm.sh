@@ -86,9 +86,14 @@ discard_dockerd() {
     [ -s "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null || true
   done
   sleep 0.2
-  umount -R "$1/exec" 2>/dev/null || true
-  umount "$1/data" 2>/dev/null || true
-  rm -rf "$1"
+  unmount_under "$1"
+  rm -rf "$1" 2>/dev/null || say "could not remove all of $1"
+}
+
+# Unmounts (lazily, deepest first) whatever a killed dockerd left mounted under folder $1 (netns, overlays).
+unmount_under() {
+  local m
+  awk -v d="$1/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
 }
 
 # Stops the dockerd whose state folder is $1 (SIGTERM, SIGKILL after 15 s).
@@ -109,9 +114,8 @@ stop_all() {
     say "stopping node $n's dockerd"
     stop_dockerd "$(dir_of "$n")"
     if [ "${1:-}" = "--purge" ]; then
-      umount -R "$(dir_of "$n")/exec" 2>/dev/null || true
-      umount "$(dir_of "$n")/data" 2>/dev/null || true
-      rm -rf "$(dir_of "$n")"
+      unmount_under "$(dir_of "$n")"
+      rm -rf "$(dir_of "$n")" 2>/dev/null || say "could not remove all of $(dir_of "$n")"
     fi
   done
   say "stopped"
