@@ -278,9 +278,10 @@ async function runAttempt(
   try {
     try {
       if (lease.clamped) rt.emit({ kind: "notice", message: `${callId}: resources clamped to the backend's capacity (try_with_max)` });
-      const node = lease.node ? { node: lease.node.id } : {};
-      resources = { ...(lease.clamped || lease.gpuIds.length > 0 ? resourcesOf(lease.cpu, lease.memoryBytes, lease.gpuIds) : resources), ...node };
-      if (lease.clamped || lease.gpuIds.length > 0) {
+      // The grant differs from the request (clamped, GPU ids): the command is rendered again. The node the pool chose goes with it.
+      const regranted = lease.clamped || lease.gpuIds.length > 0;
+      resources = { ...(regranted ? resourcesOf(lease.cpu, lease.memoryBytes, lease.gpuIds) : resources), ...(lease.node ? { node: lease.node.id } : {}) };
+      if (regranted) {
         const problem = await prepare(resources);
         if (problem !== undefined) return fail(problem);
       }
