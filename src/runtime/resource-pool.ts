@@ -134,7 +134,12 @@ export class ResourcePool {
   admit(request: ResourceRequest): Admission {
     const multi = this.slots[0]!.node !== undefined;
     const whole = this.admitTotals(request, multi);
-    if (whole.kind === "refused" || !multi) return whole;
+    if (!multi) return whole;
+    if (whole.kind === "refused") {
+      // More than every node too: say so node by node.
+      const onNode = admitOnNode(request, { kind: "fits", request }, this.liveNodes, false, this.capacity.gpuKind);
+      return onNode.kind === "refused" ? onNode : whole;
+    }
     return admitOnNode(request, whole, this.liveNodes, this.options.tryWithMax === true, this.capacity.gpuKind);
   }
 
@@ -298,15 +303,13 @@ function admitOnNode(
   if (nodes.length === 0) return { kind: "refused", reason: "needs a node to run on, and every node of the backend has gone down" };
   const holds = (n: NodeCapacity) => r.cpu <= n.cpu + EPS && r.memoryBytes <= n.memoryBytes && r.gpuCount <= n.gpuIds.length;
   if (nodes.some(holds)) return whole;
+  const kind = gpuKind !== undefined ? ` (${gpuKind})` : "";
+  const has = (n: NodeCapacity) =>
+    `${nodeName(n)}: ${n.gpuIds.length === 0 ? "no GPU" : plural(n.gpuIds.length, "GPU")}${kind}, ${plural(n.cpu, "CPU")}, ${formatBytes(n.memoryBytes)}`;
+  const listing = nodes.map(has).join("; ");
   const withGpus = nodes.filter((n) => n.gpuIds.length >= r.gpuCount);
   if (withGpus.length === 0) {
-    const kind = gpuKind !== undefined ? ` (${gpuKind})` : "";
-    const has = (n: NodeCapacity) =>
-      `${nodeName(n)}: ${n.gpuIds.length === 0 ? "no GPU" : plural(n.gpuIds.length, "GPU")}${kind}, ${plural(n.cpu, "CPU")}, ${formatBytes(n.memoryBytes)}`;
-    return {
-      kind: "refused",
-      reason: `needs ${plural(request.gpuCount, "GPU")} on one node, and no node has that many: ${nodes.map(has).join("; ")}`,
-    };
+    return { kind: "refused", reason: `needs ${plural(request.gpuCount, "GPU")} on one node, and no node has that many: ${listing}` };
   }
   const byCpu = largestBy(withGpus, (n) => n.cpu);
   const byMemory = largestBy(withGpus, (n) => n.memoryBytes);
@@ -319,7 +322,7 @@ function admitOnNode(
     over.length > 0
       ? `requests ${over.join(" and ")}; a task runs on one node, and that is more than any node can give`
       : `requests ${request.cpu} CPUs and ${formatBytes(request.memoryBytes)} of memory together, which no single node has (largest: ${nodeName(byCpu)} with ${byCpu.cpu} CPUs, ${nodeName(byMemory)} with ${formatBytes(byMemory.memoryBytes)})`;
-  if (!tryWithMax) return { kind: "refused", reason };
+  if (!tryWithMax) return { kind: "refused", reason: `${reason}; the nodes: ${listing}` };
   // The node that keeps the most of the request (as a share of each resource).
   const kept = (n: NodeCapacity) => Math.min(r.cpu, n.cpu) / Math.max(r.cpu, EPS) + Math.min(r.memoryBytes, n.memoryBytes) / Math.max(r.memoryBytes, 1);
   const best = largestBy(withGpus, kept);

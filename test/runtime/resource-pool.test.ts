@@ -139,13 +139,16 @@ describe("ResourcePool", () => {
       const pool = new ResourcePool(swarm);
       expect(pool.admit(req(5, 1))).toEqual({
         kind: "refused",
-        reason: "requests 5 CPUs (the largest node, big (aaaaaaaaaaaa), has 4); a task runs on one node, and that is more than any node can give",
+        reason:
+          "requests 5 CPUs (the largest node, big (aaaaaaaaaaaa), has 4); a task runs on one node, and that is more than any node can give; " +
+          "the nodes: big (aaaaaaaaaaaa): 2 GPUs, 4 CPUs, 4 GiB; wide (bbbbbbbbbbbb): 1 GPU, 2 CPUs, 16 GiB",
       });
       expect(pool.admit(req(1, 17)).kind).toBe("refused");
       expect(pool.admit(req(3, 8))).toEqual({
         kind: "refused",
         reason:
-          "requests 3 CPUs and 8 GiB of memory together, which no single node has (largest: big (aaaaaaaaaaaa) with 4 CPUs, wide (bbbbbbbbbbbb) with 16 GiB)",
+          "requests 3 CPUs and 8 GiB of memory together, which no single node has (largest: big (aaaaaaaaaaaa) with 4 CPUs, wide (bbbbbbbbbbbb) with 16 GiB); " +
+          "the nodes: big (aaaaaaaaaaaa): 2 GPUs, 4 CPUs, 4 GiB; wide (bbbbbbbbbbbb): 1 GPU, 2 CPUs, 16 GiB",
       });
       expect(pool.admit(req(1, 1, 3))).toEqual({
         kind: "refused",

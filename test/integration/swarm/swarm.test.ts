@@ -528,6 +528,9 @@ workflow w {
         new RegExp(`w\\.wide \\(task wide\\) requests ${largest + 1} CPUs \\(the largest node, ${hostname()} \\([0-9a-z]{12}\\), has ${largest}\\); a task runs on one node`),
       );
       expect(r.stderr).toContain("nothing was run");
+      // What each of the four nodes has.
+      expect(r.stderr).toMatch(/; the nodes: ([^;\n]+ \([0-9a-z]{12}\): (no GPU|\d GPUs?) \(NVIDIA-GPU\), \d+ CPUs, [\d.]+ GiB(; |\n)){4}/);
+      expect(r.stderr).not.toContain("GPUs are never clamped");
       // With cleanup = false any service it had created would still be there.
       expect(await servicesOf(`${LABEL_OWNER_PID}=${process.pid}`)).toEqual([]);
       // The GPU count too: 4 in all, at most 2 on one node.
