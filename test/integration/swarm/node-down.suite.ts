@@ -23,8 +23,10 @@ describe.skipIf(skip !== "")(`a swarm node going away${skip ? ` (${skip})` : ""}
 
   it("fails the attempts on a worker whose dockerd stops with 'went down', retries them elsewhere under max_retries, and leaves no service", async () => {
     const node3 = testNodes().find((n) => n.n === 3)!;
-    const node3Id = ((await connect(node3.host).info()) as { Swarm: { NodeID: string } }).Swarm.NodeID;
-    // One CPU each: two fill the manager's node (2 CPUs); the third goes to node 3 (no NVIDIA-GPU to spare).
+    const info = (await connect(node3.host).info()) as { Swarm: { NodeID: string }; NCPU: number };
+    const node3Id = info.Swarm.NodeID;
+    // Each task takes a whole node (all three are this machine): the first goes to the manager's own
+    // node, the second to node 3 (no NVIDIA-GPU to spare), the third to node 2.
     const dir = tempDir("wdlrun-swarm-down-");
     const file = writeHostFile(
       path.join(dir, "main.wdl"),
@@ -36,7 +38,7 @@ task t {
     sleep 10
   >>>
   output { String line = read_string(stdout()) }
-  requirements { container: "ubuntu:latest" cpu: 1 memory: "32 MiB" max_retries: 1 }
+  requirements { container: "ubuntu:latest" cpu: ${info.NCPU} memory: "32 MiB" max_retries: 1 }
 }
 workflow w {
   scatter (i in range(3)) { call t { input: i = i } }
