@@ -247,7 +247,7 @@ task stats {
     File nested = "outdir/n.txt"
     File name = "/tmp/name.txt"
   }
-  runtime { docker: "ubuntu:latest" cpu: 0.5 memory: "128 MiB" }
+  runtime { docker: "ubuntu:latest" cpu: 0.25 memory: "128 MiB" }
 }
 workflow cmp {
   input { File data }
@@ -262,7 +262,8 @@ workflow cmp {
   }
 }
 `;
-    // Files are compared by name and content (their paths are in different run directories).
+    // Files are compared by name and content (their paths are in different run directories). The three
+    // tasks fit the manager's own node together, from whose containers /tmp/name.txt can be copied.
     const norm = (v: unknown): unknown =>
       Array.isArray(v)
         ? v.map(norm)
