@@ -113,6 +113,8 @@ stop_all() {
     if answers "$n"; then d "$n" swarm leave --force >/dev/null 2>&1 || true; fi
     say "stopping node $n's dockerd"
     stop_dockerd "$(dir_of "$n")"
+    # The swarm's ingress network leaves a network namespace mounted per swarm the node was in.
+    unmount_under "$(dir_of "$n")/exec/netns"
     if [ "${1:-}" = "--purge" ]; then
       unmount_under "$(dir_of "$n")"
       rm -rf "$(dir_of "$n")" 2>/dev/null || say "could not remove all of $(dir_of "$n")"
