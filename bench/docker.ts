@@ -216,23 +216,29 @@ async function main(): Promise<void> {
 
 // ── swarm (npm run bench:swarm): same three rows against a swarm manager ──
 async function swarmMain(o: Options): Promise<void> {
-  const { url, backend, cpuPerNode } = await openSwarm();
+  const { url, backend, cpuPerNode, nodes } = await openSwarm();
   process.env.DOCKER_HOST = url;
   // Each task reserves its share of a node so that `concurrency` fit at once on one node.
   const cpu = Math.floor((cpuPerNode / o.concurrency) * 1000) / 1000;
-  process.stdout.write(`swarm manager ${url}; ${o.tasks} tasks, ${o.concurrency} in flight (${cpu} CPU each), image ${o.image}, ${o.rounds} round(s)\n`);
+  process.stdout.write(
+    `swarm manager ${url} (${nodes} node${nodes === 1 ? "" : "s"}); ${o.tasks} tasks, ${o.concurrency} in flight (${cpu} CPU each), image ${o.image}, ${o.rounds} round(s)\n`,
+  );
   await swarmFloor(url, { ...o, tasks: Math.min(o.tasks, o.concurrency * 2) }, cpu);
+  const ratios: number[] = [];
   for (let round = 1; round <= o.rounds; round++) {
     const root = mkdtempSync(path.join(tmpdir(), "wdlrun-bench-"));
     try {
       const f = await timed(() => swarmFloor(url, o, cpu));
       const b = await timed(() => backendLoop(backend, o, root, cpu));
       const w = await timed(() => wdlrun(o, root, cpu));
+      ratios.push(w.ms / f.ms);
       process.stdout.write(`round ${round}\n${row("floor", f, o, f.ms)}\n${row("backend", b, o, f.ms)}\n${row("wdlrun", w, o, f.ms)}\n`);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
   }
+  const median = [...ratios].sort((a, b) => a - b)[Math.floor((ratios.length - 1) / 2)]!;
+  process.stdout.write(`wdlrun on ${nodes} swarm node${nodes === 1 ? "" : "s"}: ${median.toFixed(3)}x its floor${o.rounds > 1 ? ` (median of ${o.rounds} rounds)` : ""}\n`);
   await backend.close();
 }
 

@@ -2,25 +2,26 @@
  * The swarm half of bench:docker (`npm run bench:swarm` = bench/docker.ts
  * --backend swarm): the floor for swarm — a bare dockerode loop that creates
  * a one-replica, restart-none service running `true`, polls its task until it
- * ends and removes the service — and the engine to use (DOCKER_HOST when it is
- * a swarm manager, else the swarm test engine of scripts/setup-swarm.sh).
+ * ends and removes the service (placed by swarm, over every node) — and the
+ * engine to use (DOCKER_HOST when it is a swarm manager, else the manager of
+ * the three-node test swarm of scripts/setup-swarm.sh).
  */
 import type Docker from "dockerode";
 import { connect, engineUrl } from "../src/backends/engine/index.js";
 import { SwarmBackend } from "../src/backends/swarm/index.js";
 
-/** The swarm test engine's socket (scripts/setup-swarm.sh). */
-const SWARM_TEST_ENGINE = "unix:///tmp/wdlrun-swarmd/docker.sock";
+/** The test swarm manager's socket (scripts/setup-swarm.sh). */
+const SWARM_TEST_ENGINE = "unix:///tmp/wdlrun-swarm-1/docker.sock";
 
 /** Opens the swarm backend on DOCKER_HOST when it is a manager, else on the swarm test engine. */
-export async function openSwarm(): Promise<{ url: string; backend: SwarmBackend; cpuPerNode: number }> {
+export async function openSwarm(): Promise<{ url: string; backend: SwarmBackend; cpuPerNode: number; nodes: number }> {
   const candidates = process.env.DOCKER_HOST ? [engineUrl(undefined)] : [SWARM_TEST_ENGINE, engineUrl(undefined)];
   let last: unknown;
   for (const url of candidates) {
     try {
       const backend = await SwarmBackend.open({ host: url, sweep: false, notice: () => undefined });
       const cap = await backend.capacity();
-      return { url, backend, cpuPerNode: Math.min(...(cap.nodes ?? []).map((n) => n.cpu)) };
+      return { url, backend, cpuPerNode: Math.min(...(cap.nodes ?? []).map((n) => n.cpu)), nodes: cap.nodes?.length ?? 1 };
     } catch (e) {
       last = e;
     }

@@ -42,6 +42,8 @@ export interface Capacity {
    * that reads this can admit per node instead of against the totals.
    */
   readonly nodes?: readonly NodeCapacity[];
+  /** What the GPUs are, for messages (swarm: their generic-resource kind, `NVIDIA-GPU`). */
+  readonly gpuKind?: string;
 }
 
 /** What a backend knows of one GPU. */
@@ -62,6 +64,8 @@ export interface NodeCapacity {
   readonly memoryBytes: number;
   /** This node's share of `Capacity.gpuIds`. */
   readonly gpuIds: readonly string[];
+  /** The node of the engine wdlrun talks to (wdlrun sees its containers best: usage, OOM kills, files outside the mounts). */
+  readonly local?: boolean;
 }
 
 /** Resources granted to one attempt by the resource pool. */
@@ -77,6 +81,8 @@ export interface GrantedResources {
   readonly shmSizeBytes?: number;
   /** The exact GPU ids given to this attempt (empty when the task needs none). */
   readonly gpuIds: readonly string[];
+  /** The node the pool chose for it (`NodeCapacity.id`), on a backend with several; the backend runs it there. */
+  readonly node?: string;
   /** Number of FPGAs requested (no backend provides them yet). */
   readonly fpga: number;
   /** Disk mount points to create, with requested sizes in bytes (`/` = the working disk). */
@@ -102,6 +108,16 @@ export interface InputSpec {
   readonly directory: boolean;
 }
 
+/** What a backend learned as the attempt's container started (see `AttemptRequest.onStart`). */
+export interface StartFacts {
+  /**
+   * The GPU devices the attempt really got, when the backend rather than the
+   * pool picked them (swarm: the generic resources swarm assigned its task);
+   * absent when they are the granted `gpuIds`.
+   */
+  readonly gpuIds?: readonly string[];
+}
+
 /** Everything needed to run one attempt of one call. */
 export interface AttemptRequest extends AttemptFiles {
   /** Identifies the run; used for labels so leftovers can be swept. */
@@ -117,6 +133,14 @@ export interface AttemptRequest extends AttemptFiles {
   /** Container image candidates in order of preference (ignored by `local`). */
   readonly containers: readonly string[];
   readonly resources: GrantedResources;
+  /**
+   * Called once when the attempt's container (or process) really starts:
+   * the runtime then reports the attempt started. With `gpuIds` it renders
+   * the command file again for them (`task.gpu`), so a backend that passes
+   * them holds the command back until this resolves. An attempt that never
+   * starts never calls it.
+   */
+  readonly onStart?: (facts: StartFacts) => Promise<void>;
 }
 
 /**
@@ -169,6 +193,22 @@ export interface ImageIdentity {
   readonly name: string;
   /** The engine's content-addressed image id (`sha256:…`): a retagged name gives another id. */
   readonly id: string;
+}
+
+/**
+ * Rejected by `execute` when the node an attempt was running on went down
+ * (multi-node backends): the attempt failed through no fault of its own, and
+ * may be retried on another node. The message is one line for the user.
+ */
+export class NodeLostError extends Error {
+  constructor(
+    /** The node (`NodeCapacity.id`) that went down. */
+    readonly nodeId: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "NodeLostError";
+  }
 }
 
 /** A backend: runs single attempts. */

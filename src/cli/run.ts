@@ -220,8 +220,10 @@ function report(outcome: RunOutcome, streams: RunStreams, err: (line: string) =>
  * the model the task names.
  */
 export function unsatisfiableHints(problems: readonly string[]): string[] {
-  const gpu = problems.some((p) => /GPU/.test(p));
-  const other = problems.some((p) => !/GPU/.test(p) || /CPU|memory/.test(p));
+  // The pool's GPU refusals say "needs N GPU(s)"; its others "requests …" (either may list nodes with GPUs, CPUs and memory).
+  const isGpu = (p: string) => /\bneeds \d+ GPUs?\b/.test(p);
+  const gpu = problems.some(isGpu);
+  const other = problems.some((p) => !isGpu(p));
   const hints: string[] = [];
   if (other) hints.push(`lower the requirement, override it in the inputs as <call>.requirements.<key>, or set resources.limits = "try_with_max"`);
   if (gpu)

@@ -1,10 +1,10 @@
 /**
- * The resource pool: admits task attempts against a backend's capacity. It
- * counts CPUs, memory and individual GPU ids; an attempt whose request does
- * not fit right now is parked until enough is released. A request larger
- * than the whole capacity is refused at once (or clamped to the capacity
- * when `tryWithMax` is set), so nothing waits forever. One GPU id is never
- * given to two attempts at the same time.
+ * The resource pool: admits task attempts against a backend's capacity, and
+ * decides where each one runs. It counts CPUs, memory and individual GPU
+ * ids; an attempt whose request does not fit right now is parked until
+ * enough is released. A request larger than the whole capacity is refused at
+ * once (or clamped to the capacity when `tryWithMax` is set), so nothing
+ * waits forever. One GPU id is never given to two attempts at the same time.
  *
  * Parked requests are grouped by shape (cpu, memory, gpus); on each release
  * the pool walks the shapes in order of their oldest waiter and grants what
@@ -12,16 +12,21 @@
  * (backfilling), so a release costs O(number of distinct shapes), not
  * O(number of parked attempts).
  *
- * When the capacity lists the machines behind it (`Capacity.nodes`, swarm),
- * a request must also fit on one of them: one above the largest node is
- * refused (or clamped to a node) even when the totals could hold it. Which
- * node an admitted attempt runs on is the backend's business.
+ * It is node-aware. When the capacity lists the machines behind it
+ * (`Capacity.nodes`, swarm) it keeps what is free on each: a request must fit
+ * on one of them (one above every node is refused, listing what each node
+ * has, or clamped to a node), and each lease names the node it runs on,
+ * chosen by ./node-choice.ts; the backend only carries that out. Without
+ * nodes the backend is one machine, and the lease names its device ids. A
+ * node that went down (`nodeDown`) gets nothing more; what no other node can
+ * hold is then refused.
  *
  * A request may name a GPU model (`gpu` hint `"H100"`): only GPUs of that
  * model (`Capacity.gpuModels`, matched by ./gpu-models.ts) count for it.
  */
 import type { Capacity, NodeCapacity } from "../backends/backend.js";
 import { describeGpu, gpuMatches, type GpuModel } from "./gpu-models.js";
+import { chooseNode } from "./node-choice.js";
 import { formatBytes } from "./units.js";
 
 /** What one attempt asks for. */
@@ -38,6 +43,8 @@ export interface Lease {
   readonly cpu: number;
   readonly memoryBytes: number;
   readonly gpuIds: readonly string[];
+  /** The node it runs on, when the capacity lists nodes. */
+  readonly node?: NodeCapacity;
   /** True when the request was clamped to the capacity (`tryWithMax`). */
   readonly clamped: boolean;
   release(): void;
@@ -78,11 +85,20 @@ interface Waiter {
 
 const EPS = 1e-9;
 
+/** What is free on one machine (a node, or the whole backend when it lists none). */
+interface Slot {
+  readonly node: NodeCapacity | undefined;
+  freeCpu: number;
+  freeMemory: number;
+  readonly freeGpus: string[];
+  down: boolean;
+}
+
 /** Counts free resources and parks requests until they fit. */
 export class ResourcePool {
   private freeCpu: number;
   private freeMemory: number;
-  private readonly freeGpus: string[];
+  private readonly slots: Slot[];
   private readonly shapes = new Map<string, Waiter[]>();
   private seq = 0;
   private parkedCount = 0;
@@ -98,7 +114,11 @@ export class ResourcePool {
   ) {
     this.freeCpu = capacity.cpu;
     this.freeMemory = capacity.memoryBytes;
-    this.freeGpus = [...capacity.gpuIds].sort();
+    const nodes = capacity.nodes ?? [];
+    this.slots =
+      nodes.length > 0
+        ? nodes.map((n) => ({ node: n, freeCpu: n.cpu, freeMemory: n.memoryBytes, freeGpus: [...n.gpuIds].sort(), down: false }))
+        : [{ node: undefined, freeCpu: capacity.cpu, freeMemory: capacity.memoryBytes, freeGpus: [...capacity.gpuIds].sort(), down: false }];
   }
 
   /** Number of requests parked right now. */
@@ -111,17 +131,28 @@ export class ResourcePool {
     return this.inUse;
   }
 
-  /** Checks a request against the whole capacity, and one node of it when it lists nodes (not what is free now). Pure. */
-  admit(request: ResourceRequest): Admission {
-    const whole = this.admitTotals(request);
-    const nodes = this.capacity.nodes;
-    if (whole.kind === "refused" || nodes === undefined || nodes.length === 0) return whole;
-    return admitOnNode(request, whole, nodes, this.options.tryWithMax === true, (ids) => this.usable(request, ids).length);
+  /** The nodes still up (empty when the capacity lists none). */
+  private get liveNodes(): NodeCapacity[] {
+    return this.slots.flatMap((s) => (s.node !== undefined && !s.down ? [s.node] : []));
   }
 
-  private admitTotals(request: ResourceRequest): Admission {
+  /** Checks a request against the whole capacity, and one node of it when it lists nodes (not what is free now). Pure. */
+  admit(request: ResourceRequest): Admission {
+    const multi = this.slots[0]!.node !== undefined;
+    const whole = this.admitTotals(request, multi);
+    if (!multi) return whole;
+    if (whole.kind === "refused") {
+      // More than every node too: say so node by node.
+      const onNode = admitOnNode(request, { kind: "fits", request }, this.liveNodes, false, this.capacity.gpuKind, this.usableCount(request));
+      return onNode.kind === "refused" ? onNode : whole;
+    }
+    return admitOnNode(request, whole, this.liveNodes, this.options.tryWithMax === true, this.capacity.gpuKind, this.usableCount(request));
+  }
+
+  private admitTotals(request: ResourceRequest, multi: boolean): Admission {
     const cap = this.capacity;
-    const short = gpuShortfall(request, cap.gpuIds, cap);
+    // With nodes, GPUs are checked per node (listing what each has).
+    const short = multi ? undefined : gpuShortfall(request, cap.gpuIds, cap);
     if (short !== undefined) return { kind: "refused", reason: short };
     const over: string[] = [];
     if (request.cpu > cap.cpu + EPS) over.push(`${request.cpu} CPUs (capacity ${cap.cpu})`);
@@ -141,6 +172,11 @@ export class ResourcePool {
     return usableGpus(r, ids, this.capacity);
   }
 
+  /** How many of a node's GPU ids `r` may be given. */
+  private usableCount(r: ResourceRequest): (ids: readonly string[]) => number {
+    return (ids) => this.usable(r, ids).length;
+  }
+
   /**
    * Waits until `request` fits and reserves it. Rejects with
    * ResourceRefusedError when it can never fit, and with AcquireAbortedError
@@ -152,11 +188,14 @@ export class ResourcePool {
     if (signal?.aborted) return Promise.reject(new AcquireAbortedError());
     const req = admission.request;
     const clamped = admission.kind === "clamped";
-    if (this.parkedCount === 0 && this.fits(req)) return Promise.resolve(this.grant(req, clamped));
+    if (this.parkedCount === 0) {
+      const slot = this.slotFor(req);
+      if (slot) return Promise.resolve(this.grant(req, clamped, slot));
+    }
     return new Promise<Lease>((resolve, reject) => {
       const w: Waiter = { seq: this.seq++, request: req, clamped, resolve, reject, done: false, ...(signal ? { signal } : {}) };
       if (signal) {
-        w.onAbort = () => this.cancelWaiter(w);
+        w.onAbort = () => this.cancelWaiter(w, new AcquireAbortedError());
         signal.addEventListener("abort", w.onAbort, { once: true });
       }
       const key = shapeKey(req);
@@ -172,23 +211,47 @@ export class ResourcePool {
     });
   }
 
-  private fits(r: ResourceRequest): boolean {
-    const cap = this.options.maxActive ?? 0;
-    if (cap > 0 && this.inUse >= cap) return false;
-    return r.cpu <= this.freeCpu + EPS && r.memoryBytes <= this.freeMemory && r.gpuCount <= this.usable(r, this.freeGpus).length;
+  /**
+   * Node `id` went down: nothing more is placed there (what runs there now
+   * releases as usual). Parked requests that no other node can ever hold are
+   * refused.
+   */
+  nodeDown(id: string): void {
+    const slot = this.slots.find((s) => s.node?.id === id);
+    if (slot === undefined || slot.down) return;
+    slot.down = true;
+    for (const q of [...this.shapes.values()])
+      for (const w of [...q]) {
+        const a = this.admit(w.request);
+        if (a.kind === "refused") this.cancelWaiter(w, new ResourceRefusedError(a.reason));
+      }
+    this.drain();
   }
 
-  private grant(r: ResourceRequest, clamped: boolean): Lease {
+  /** The machine to run `r` on now, or undefined when none has room (or the cap on leases is reached). */
+  private slotFor(r: ResourceRequest): Slot | undefined {
+    const cap = this.options.maxActive ?? 0;
+    if (cap > 0 && this.inUse >= cap) return undefined;
+    if (r.cpu > this.freeCpu + EPS || r.memoryBytes > this.freeMemory) return undefined;
+    const room = this.slots.filter((s) => !s.down && r.cpu <= s.freeCpu + EPS && r.memoryBytes <= s.freeMemory && r.gpuCount <= this.usable(r, s.freeGpus).length);
+    if (room.length <= 1 || room[0]!.node === undefined) return room[0];
+    return room[chooseNode(r.gpuCount, room.map((s) => ({ node: s.node!, freeCpu: s.freeCpu, freeMemory: s.freeMemory })))];
+  }
+
+  private grant(r: ResourceRequest, clamped: boolean, slot: Slot): Lease {
     this.freeCpu -= r.cpu;
     this.freeMemory -= r.memoryBytes;
-    const gpuIds = this.usable(r, this.freeGpus).slice(0, r.gpuCount);
-    for (const id of gpuIds) this.freeGpus.splice(this.freeGpus.indexOf(id), 1);
+    slot.freeCpu -= r.cpu;
+    slot.freeMemory -= r.memoryBytes;
+    const gpuIds = this.usable(r, slot.freeGpus).slice(0, r.gpuCount);
+    for (const id of gpuIds) slot.freeGpus.splice(slot.freeGpus.indexOf(id), 1);
     this.inUse++;
     let released = false;
     return {
       cpu: r.cpu,
       memoryBytes: r.memoryBytes,
       gpuIds,
+      ...(slot.node !== undefined ? { node: slot.node } : {}),
       clamped,
       release: () => {
         if (released) return;
@@ -196,8 +259,10 @@ export class ResourcePool {
         this.inUse--;
         this.freeCpu += r.cpu;
         this.freeMemory += r.memoryBytes;
-        for (const id of gpuIds) this.freeGpus.push(id);
-        this.freeGpus.sort();
+        slot.freeCpu += r.cpu;
+        slot.freeMemory += r.memoryBytes;
+        for (const id of gpuIds) slot.freeGpus.push(id);
+        slot.freeGpus.sort();
         this.drain();
       },
     };
@@ -208,20 +273,21 @@ export class ResourcePool {
     if (this.parkedCount === 0) return;
     const order = [...this.shapes.values()].sort((a, b) => a[0]!.seq - b[0]!.seq);
     for (const q of order) {
-      while (q.length > 0 && this.fits(q[0]!.request)) {
+      for (let slot = q.length > 0 ? this.slotFor(q[0]!.request) : undefined; slot !== undefined; slot = q.length > 0 ? this.slotFor(q[0]!.request) : undefined) {
         const w = q.shift()!;
         this.parkedCount--;
         w.done = true;
         if (w.signal && w.onAbort) w.signal.removeEventListener("abort", w.onAbort);
-        w.resolve(this.grant(w.request, w.clamped));
+        w.resolve(this.grant(w.request, w.clamped, slot));
       }
     }
     for (const [k, q] of this.shapes) if (q.length === 0) this.shapes.delete(k);
   }
 
-  private cancelWaiter(w: Waiter): void {
+  private cancelWaiter(w: Waiter, error: Error): void {
     if (w.done) return;
     w.done = true;
+    if (w.signal && w.onAbort) w.signal.removeEventListener("abort", w.onAbort);
     const key = shapeKey(w.request);
     const q = this.shapes.get(key);
     if (q) {
@@ -230,7 +296,7 @@ export class ResourcePool {
       if (q.length === 0) this.shapes.delete(key);
     }
     this.parkedCount--;
-    w.reject(new AcquireAbortedError());
+    w.reject(error);
     this.drain();
   }
 }
@@ -245,18 +311,21 @@ function admitOnNode(
   whole: Admission & { readonly kind: "fits" | "clamped" },
   nodes: readonly NodeCapacity[],
   tryWithMax: boolean,
+  gpuKind: string | undefined,
   usableCount: (ids: readonly string[]) => number,
 ): Admission {
   const r = whole.request;
+  if (nodes.length === 0) return { kind: "refused", reason: "needs a node to run on, and every node of the backend has gone down" };
   const holds = (n: NodeCapacity) => r.cpu <= n.cpu + EPS && r.memoryBytes <= n.memoryBytes && r.gpuCount <= usableCount(n.gpuIds);
   if (nodes.some(holds)) return whole;
+  const kind = gpuKind !== undefined ? ` (${gpuKind})` : "";
+  const ofModel = (n: NodeCapacity) => (r.gpuModel !== undefined && n.gpuIds.length > 0 ? ` (${usableCount(n.gpuIds)} of model ${JSON.stringify(r.gpuModel.text)})` : "");
+  const has = (n: NodeCapacity) =>
+    `${nodeName(n)}: ${n.gpuIds.length === 0 ? "no GPU" : plural(n.gpuIds.length, "GPU")}${kind}${ofModel(n)}, ${plural(n.cpu, "CPU")}, ${formatBytes(n.memoryBytes)}`;
+  const listing = nodes.map(has).join("; ");
   const withGpus = nodes.filter((n) => usableCount(n.gpuIds) >= r.gpuCount);
   if (withGpus.length === 0) {
-    const most = largestBy(nodes, (n) => usableCount(n.gpuIds));
-    return {
-      kind: "refused",
-      reason: `needs ${gpusAsked(request)} on one node but the most any node has is ${usableCount(most.gpuIds)} (${nodeName(most)})`,
-    };
+    return { kind: "refused", reason: `needs ${gpusAsked(request)} on one node, and no node has that many: ${listing}` };
   }
   const byCpu = largestBy(withGpus, (n) => n.cpu);
   const byMemory = largestBy(withGpus, (n) => n.memoryBytes);
@@ -269,7 +338,7 @@ function admitOnNode(
     over.length > 0
       ? `requests ${over.join(" and ")}; a task runs on one node, and that is more than any node can give`
       : `requests ${request.cpu} CPUs and ${formatBytes(request.memoryBytes)} of memory together, which no single node has (largest: ${nodeName(byCpu)} with ${byCpu.cpu} CPUs, ${nodeName(byMemory)} with ${formatBytes(byMemory.memoryBytes)})`;
-  if (!tryWithMax) return { kind: "refused", reason };
+  if (!tryWithMax) return { kind: "refused", reason: `${reason}; the nodes: ${listing}` };
   // The node that keeps the most of the request (as a share of each resource).
   const kept = (n: NodeCapacity) => Math.min(r.cpu, n.cpu) / Math.max(r.cpu, EPS) + Math.min(r.memoryBytes, n.memoryBytes) / Math.max(r.memoryBytes, 1);
   const best = largestBy(withGpus, kept);
@@ -288,7 +357,7 @@ function usableGpus(r: ResourceRequest, ids: readonly string[], cap: Capacity): 
 
 /** `2 GPUs`, `1 GPU "H100"`. */
 function gpusAsked(r: ResourceRequest): string {
-  return `${r.gpuCount} GPU${r.gpuCount === 1 ? "" : "s"}${r.gpuModel ? ` ${JSON.stringify(r.gpuModel.text)}` : ""}`;
+  return `${plural(r.gpuCount, "GPU")}${r.gpuModel ? ` ${JSON.stringify(r.gpuModel.text)}` : ""}`;
 }
 
 /** Why `ids` can never hold the request's GPUs, listing what there is; undefined when they can. */
@@ -310,6 +379,10 @@ function largestBy(nodes: readonly NodeCapacity[], f: (n: NodeCapacity) => numbe
 /** `host (node id)`: host names alone may repeat. */
 function nodeName(n: NodeCapacity): string {
   return n.name !== "" && n.name !== n.id ? `${n.name} (${n.id.slice(0, 12)})` : n.id.slice(0, 12);
+}
+
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? "" : "s"}`;
 }
 
 function shapeKey(r: ResourceRequest): string {

@@ -16,12 +16,14 @@ import { taskHasRetryFacts } from "../analysis/task-variable.js";
 import {
   containerPath,
   hostPath,
+  NodeLostError,
   type AttemptLayout,
   type AttemptResult,
   type ContainerPath,
   type GrantedResources,
   type HostPath,
   type InputSpec,
+  type StartFacts,
 } from "../backends/backend.js";
 import { ContainmentError, kindProblem, nodeType } from "../backends/layout.js";
 import type { EvalContext, FileIO } from "../eval/context.js";
@@ -392,40 +394,60 @@ async function execute(a: Attempt, bound: Bound, req: AttemptRequirements, comma
   let result: AttemptResult;
   try {
     if (lease.clamped) rt.emit({ kind: "notice", message: `${callId}: resources clamped to the backend's capacity (try_with_max)` });
+    // The grant differs from the request (clamped, GPU ids): the command is rendered again. The node the pool chose goes with it.
     if (lease.clamped || lease.gpuIds.length > 0) {
       resources = grantedResources(constraints, lease.cpu, lease.memoryBytes, lease.gpuIds);
       await command.render(resources);
     }
+    if (lease.node) resources = { ...resources, node: lease.node.id };
     if (rt.control.stopped) throw new StoppedError();
-    onStart();
-    rt.emit({
-      kind: "attempt-started",
-      callId,
-      attempt,
-      dir: paths.dir,
-      resources: { ...resources, cpuDefaulted: constraints.cpuDefaulted === true, memoryDefaulted: constraints.memoryDefaulted === true },
-    });
-    result = await rt.backend.execute(
-      {
-        runId: rt.runDir.runId,
+    // Reported when the backend says the container really started (an attempt that never starts is recorded as it ends).
+    let reported = false;
+    const reportStarted = (): void => {
+      if (reported) return;
+      reported = true;
+      onStart();
+      rt.emit({
+        kind: "attempt-started",
         callId,
         attempt,
         dir: paths.dir,
-        workDir: paths.workDir,
-        commandFile: paths.commandFile,
-        stdoutFile: paths.stdoutFile,
-        stderrFile: paths.stderrFile,
-        layout: bound.layout,
-        env: command.envVars,
-        containers: constraints.containers,
-        resources,
-      },
-      rt.cancellation.abortSignal,
-    );
+        resources: { ...resources, cpuDefaulted: constraints.cpuDefaulted === true, memoryDefaulted: constraints.memoryDefaulted === true },
+      });
+    };
+    // The backend picked the devices (swarm): `task.gpu` in the command names those.
+    const started = async (facts: StartFacts): Promise<void> => {
+      if (facts.gpuIds !== undefined && facts.gpuIds.join(",") !== resources.gpuIds.join(",")) {
+        resources = { ...resources, gpuIds: facts.gpuIds };
+        await command.render(resources);
+      }
+      reportStarted();
+    };
+    result = await rt.backend
+      .execute(
+        {
+          runId: rt.runDir.runId,
+          callId,
+          attempt,
+          dir: paths.dir,
+          workDir: paths.workDir,
+          commandFile: paths.commandFile,
+          stdoutFile: paths.stdoutFile,
+          stderrFile: paths.stderrFile,
+          layout: bound.layout,
+          env: command.envVars,
+          containers: constraints.containers,
+          resources,
+          onStart: started,
+        },
+        rt.cancellation.abortSignal,
+      )
+      .finally(reportStarted);
     // A failure for good stops new work before this call's resources go back to the pool.
     if (!isSuccessCode(constraints.returnCodes, result.exitCode) && attempt > constraints.maxRetries) rt.control.failing();
   } catch (e) {
     if (e instanceof StoppedError || e instanceof AttemptFailure) throw e;
+    if (e instanceof NodeLostError) nodeLost(a, req, command, resources, e);
     rt.control.failing();
     rt.emit({ kind: "attempt-finished", callId, attempt });
     fail(a, `the ${rt.backend.kind} backend could not run it: ${describeError(e)}`);
@@ -435,6 +457,19 @@ async function execute(a: Attempt, bound: Bound, req: AttemptRequirements, comma
   }
   rt.emit({ kind: "attempt-finished", callId, attempt, exitCode: result.exitCode, ...(result.usage ? { usage: result.usage } : {}) });
   return { result, resources };
+}
+
+/**
+ * The node the attempt ran on went down: not the task's fault. Nothing more
+ * goes to that node, and the attempt may be retried elsewhere.
+ */
+function nodeLost(a: Attempt, req: AttemptRequirements, command: Command, resources: GrantedResources, e: NodeLostError): never {
+  const { rt, callId, attempt } = a;
+  const { maxRetries } = req.constraints;
+  rt.pool.nodeDown(e.nodeId);
+  if (attempt > maxRetries) rt.control.failing();
+  rt.emit({ kind: "attempt-finished", callId, attempt });
+  fail(a, `${e.message}${attempt > 1 ? ` (attempt ${attempt})` : ""}`, {}, { maxRetries, attempted: { container: command.container, resources, maxRetries, returnCode: undefined } });
 }
 
 /**

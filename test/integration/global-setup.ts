@@ -8,6 +8,12 @@
  * `inject("gpuEngine")` (and WDLRUN_TEST_GPU_DOCKER_HOST, WDLRUN_TEST_GPU_BIN),
  * and stopped at teardown when this setup started it.
  *
+ * When the selection includes the swarm tests (test/integration/swarm/), it
+ * also starts the three-node test swarm once (scripts/setup-swarm.sh: three
+ * dockerd of its own, the test images loaded into each) for every swarm test
+ * file to share (`inject("swarmHost")`, the manager's URL), and stops it when
+ * the run ends (unless WDLRUN_KEEP_SWARM=1, which keeps it for the next run).
+ *
  * If no engine can be started the Docker tests are skipped with the reason,
  * unless WDLRUN_REQUIRE_DOCKER=1 (CI sets it): then the test run fails.
  */
@@ -18,77 +24,89 @@ import type { TestProject } from "vitest/node";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-async function integrationSelected(project: TestProject): Promise<boolean> {
+/** Whether the selected test files include any under `folder`. */
+async function selected(project: TestProject, folder: string): Promise<boolean> {
   const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern ?? [];
   const { testFiles } = await project.globTestFiles(filters);
-  return testFiles.some((f) => path.relative(root, f).startsWith(path.join("test", "integration") + path.sep));
+  return testFiles.some((f) => path.relative(root, f).startsWith(folder + path.sep));
 }
 
-/** The last stdout lines of a setup script, as `KEY=value` pairs. */
-function scriptLines(stdout: string | null): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const line of (stdout ?? "").trim().split("\n")) {
-    const m = /^([A-Z_]+)=(.*)$/.exec(line);
-    if (m) out.set(m[1]!, m[2]!);
-  }
-  return out;
-}
+/** What a setup script printed last (`KEY=value` lines) when it succeeded; else why it failed. */
+type SetupOutcome = { readonly lines: ReadonlyMap<string, string> } | { readonly why: string };
 
-/** The last non-empty stderr line of a script run, or why it did not run. */
-function whyFailed(run: ReturnType<typeof spawnSync>): string {
-  return String(run.stderr ?? "").trim().split("\n").filter((l) => l.trim() !== "").pop() ?? run.error?.message ?? `exit status ${run.status}`;
-}
-
-/**
- * Starts (or finds) the GPU test engine; returns its teardown, which stops it
- * when this call started it.
- */
-function startGpuEngine(project: TestProject, mainHost: string): (() => void) | undefined {
-  const script = path.join(root, "scripts", "setup-gpu-engine.sh");
-  const run = spawnSync("bash", [script, "start"], {
+/** Runs `bash scripts/<script> args…`; succeeds when it exits 0 and printed `required=…`. */
+function runSetup(script: string, args: readonly string[], required: string, env: NodeJS.ProcessEnv = process.env): SetupOutcome {
+  const run = spawnSync("bash", [path.join(root, "scripts", script), ...args], {
     cwd: root,
     encoding: "utf8",
-    env: { ...process.env, WDLRUN_MAIN_DOCKER_HOST: mainHost },
+    env,
     stdio: ["ignore", "pipe", "pipe"],
-    timeout: 5 * 60_000,
+    timeout: 15 * 60_000,
   });
-  const lines = scriptLines(run.stdout);
-  const host = lines.get("DOCKER_HOST");
-  const bin = lines.get("GPU_BIN");
-  if (run.status === 0 && host && bin) {
+  const lines = new Map<string, string>();
+  for (const line of (run.stdout ?? "").trim().split("\n")) {
+    const m = /^([A-Z_]+)=(.*)$/.exec(line);
+    if (m) lines.set(m[1]!, m[2]!);
+  }
+  if (run.status === 0 && (lines.get(required) ?? "") !== "") return { lines };
+  return { why: (run.stderr ?? "").trim().split("\n").filter((l) => l.trim() !== "").pop() ?? run.error?.message ?? `exit status ${run.status}` };
+}
+
+/** Stops what `script` started, at teardown. */
+function stopper(script: string, timeoutMs: number): () => void {
+  return () => void spawnSync("bash", [path.join(root, "scripts", script), "stop"], { cwd: root, stdio: "ignore", timeout: timeoutMs });
+}
+
+/** Starts (or finds) the GPU test engine; returns its teardown when this call started it. */
+function startGpuEngine(project: TestProject, mainHost: string): (() => void) | undefined {
+  const started = runSetup("setup-gpu-engine.sh", ["start"], "DOCKER_HOST", { ...process.env, WDLRUN_MAIN_DOCKER_HOST: mainHost });
+  if ("lines" in started && started.lines.get("GPU_BIN")) {
+    const host = started.lines.get("DOCKER_HOST")!;
+    const bin = started.lines.get("GPU_BIN")!;
     project.provide("gpuEngine", { host, bin, skipReason: "" });
     Object.assign(process.env, { WDLRUN_TEST_GPU_DOCKER_HOST: host, WDLRUN_TEST_GPU_BIN: bin });
-    if (lines.get("STARTED") !== "1") return undefined;
-    return () => void spawnSync("bash", [script, "stop"], { cwd: root, stdio: "ignore", timeout: 60_000 });
+    return started.lines.get("STARTED") === "1" ? stopper("setup-gpu-engine.sh", 60_000) : undefined;
   }
-  const why = whyFailed(run);
+  const why = "why" in started ? started.why : "the script printed no GPU_BIN";
   if (process.env.WDLRUN_REQUIRE_DOCKER === "1") throw new Error(`the GPU test engine could not be started (WDLRUN_REQUIRE_DOCKER=1): ${why}`);
   process.stderr.write(`\nGPU integration tests are SKIPPED: the GPU test engine could not be started (${why}).\n\n`);
   project.provide("gpuEngine", { host: "", bin: "", skipReason: `no GPU test engine: ${why}` });
   return undefined;
 }
 
+/** Starts the three-node test swarm (its images from the engine at `mainHost`); returns its teardown. */
+function startSwarm(project: TestProject, mainHost: string): (() => void) | undefined {
+  const started = runSetup("setup-swarm.sh", ["start"], "DOCKER_HOST", { ...process.env, WDLRUN_MAIN_DOCKER_HOST: mainHost });
+  if ("why" in started) {
+    if (process.env.WDLRUN_REQUIRE_DOCKER === "1") throw new Error(`the swarm tests need the test swarm and it could not be started: ${started.why}`);
+    process.stderr.write(`\nSwarm integration tests are SKIPPED: the test swarm could not be started (${started.why}).\n\n`);
+    project.provide("swarmUnavailable", started.why);
+    return undefined;
+  }
+  project.provide("swarmHost", started.lines.get("DOCKER_HOST")!);
+  return process.env.WDLRUN_KEEP_SWARM === "1" ? undefined : stopper("setup-swarm.sh", 120_000);
+}
+
 export default async function setup(project: TestProject): Promise<(() => void) | undefined> {
   project.provide("dockerHost", "");
   project.provide("dockerUnavailable", "");
   project.provide("gpuEngine", { host: "", bin: "", skipReason: "integration tests not selected" });
-  if (!(await integrationSelected(project))) return undefined;
+  project.provide("swarmHost", "");
+  project.provide("swarmUnavailable", "no Docker Engine for the test images");
+  if (!(await selected(project, path.join("test", "integration")))) return undefined;
 
-  const run = spawnSync("bash", [path.join(root, "scripts", "setup-docker.sh")], {
-    cwd: root,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-    timeout: 15 * 60_000,
-  });
-  const last = run.stdout?.trim().split("\n").pop() ?? "";
-  const m = /^DOCKER_HOST=(.+)$/.exec(last);
-  if (run.status === 0 && m) {
-    const host = m[1]!;
+  const engine = runSetup("setup-docker.sh", [], "DOCKER_HOST");
+  if ("lines" in engine) {
+    const host = engine.lines.get("DOCKER_HOST")!;
     process.env.DOCKER_HOST = host;
     project.provide("dockerHost", host);
-    return startGpuEngine(project, host);
+    const teardowns = [startGpuEngine(project, host)];
+    if (await selected(project, path.join("test", "integration", "swarm"))) teardowns.push(startSwarm(project, host));
+    return () => {
+      for (const t of teardowns) t?.();
+    };
   }
-  const why = whyFailed(run);
+  const why = engine.why;
   if (process.env.WDLRUN_REQUIRE_DOCKER === "1") {
     throw new Error(`Docker integration tests need an engine and none could be started (WDLRUN_REQUIRE_DOCKER=1): ${why}`);
   }

@@ -139,15 +139,25 @@ describe("ResourcePool", () => {
       const pool = new ResourcePool(swarm);
       expect(pool.admit(req(5, 1))).toEqual({
         kind: "refused",
-        reason: "requests 5 CPUs (the largest node, big (aaaaaaaaaaaa), has 4); a task runs on one node, and that is more than any node can give",
+        reason:
+          "requests 5 CPUs (the largest node, big (aaaaaaaaaaaa), has 4); a task runs on one node, and that is more than any node can give; " +
+          "the nodes: big (aaaaaaaaaaaa): 2 GPUs, 4 CPUs, 4 GiB; wide (bbbbbbbbbbbb): 1 GPU, 2 CPUs, 16 GiB",
       });
       expect(pool.admit(req(1, 17)).kind).toBe("refused");
       expect(pool.admit(req(3, 8))).toEqual({
         kind: "refused",
         reason:
-          "requests 3 CPUs and 8 GiB of memory together, which no single node has (largest: big (aaaaaaaaaaaa) with 4 CPUs, wide (bbbbbbbbbbbb) with 16 GiB)",
+          "requests 3 CPUs and 8 GiB of memory together, which no single node has (largest: big (aaaaaaaaaaaa) with 4 CPUs, wide (bbbbbbbbbbbb) with 16 GiB); " +
+          "the nodes: big (aaaaaaaaaaaa): 2 GPUs, 4 CPUs, 4 GiB; wide (bbbbbbbbbbbb): 1 GPU, 2 CPUs, 16 GiB",
       });
-      expect(pool.admit(req(1, 1, 3))).toEqual({ kind: "refused", reason: "needs 3 GPUs on one node but the most any node has is 2 (big (aaaaaaaaaaaa))" });
+      expect(pool.admit(req(1, 1, 3))).toEqual({
+        kind: "refused",
+        reason: "needs 3 GPUs on one node, and no node has that many: big (aaaaaaaaaaaa): 2 GPUs, 4 CPUs, 4 GiB; wide (bbbbbbbbbbbb): 1 GPU, 2 CPUs, 16 GiB",
+      });
+      // More GPUs than all the nodes together: the same wording, with the kind when the backend names it.
+      expect(new ResourcePool({ ...swarm, gpuKind: "NVIDIA-GPU" }).admit(req(1, 1, 4))).toMatchObject({
+        reason: expect.stringMatching(/^needs 4 GPUs on one node, and no node has that many: big \(aaaaaaaaaaaa\): 2 GPUs \(NVIDIA-GPU\), 4 CPUs, 4 GiB; /),
+      });
       // GPUs narrow the nodes: 2 GPUs are only on "big", whose memory is 4 GiB.
       expect(pool.admit(req(1, 8, 2))).toMatchObject({ kind: "refused", reason: expect.stringMatching(/^requests 8 GiB of memory \(the largest node, big \(aaaaaaaaaaaa\), has 4 GiB\)/) });
     });
@@ -158,8 +168,57 @@ describe("ResourcePool", () => {
       expect(pool.admit(req(3, 8))).toMatchObject({ kind: "clamped", request: { cpu: 2, memoryBytes: 8 * GiB } });
       expect(pool.admit(req(1, 1, 3)).kind).toBe("refused");
       const lease = await pool.acquire(req(8, 1));
-      expect(lease).toMatchObject({ cpu: 4, clamped: true });
+      expect(lease).toMatchObject({ cpu: 4, clamped: true, node: { name: "big" } });
       lease.release();
+    });
+
+    it("chooses the node of every lease: GPUs from that node only, never shared, and a GPU task waits for a node with a free GPU", async () => {
+      const pool = new ResourcePool(swarm);
+      const a = await pool.acquire(req(1, 1, 2));
+      expect(a.node!.name).toBe("big");
+      expect(a.gpuIds).toEqual(["big/g#1", "big/g#2"]);
+      const b = await pool.acquire(req(1, 1, 1));
+      expect(b).toMatchObject({ node: { name: "wide" }, gpuIds: ["wide/g#1"] });
+      let c: Awaited<ReturnType<typeof pool.acquire>> | undefined;
+      const parked = pool.acquire(req(1, 1, 1)).then((l) => (c = l));
+      await tick();
+      expect(c).toBeUndefined();
+      a.release();
+      await parked;
+      expect(c).toMatchObject({ node: { name: "big" }, gpuIds: ["big/g#1"] });
+      // A node's own CPUs count: "wide" (2 CPUs) holds one more CPU task beside b, not two.
+      const d = await pool.acquire(req(3, 1));
+      expect(d.node!.name).toBe("big");
+      b.release();
+      c!.release();
+      d.release();
+    });
+
+    it("prefers the engine's own node, then spares GPU nodes for tasks without GPUs, then the most free CPUs", async () => {
+      const three = [
+        { id: "g".repeat(20), name: "gpu", cpu: 8, memoryBytes: 8 * GiB, gpuIds: ["g1"] },
+        { id: "c".repeat(20), name: "cpu", cpu: 4, memoryBytes: 8 * GiB, gpuIds: [] },
+        { id: "m".repeat(20), name: "manager", cpu: 1, memoryBytes: 8 * GiB, gpuIds: [], local: true },
+      ];
+      const pool = new ResourcePool({ cpu: 13, memoryBytes: 24 * GiB, gpuIds: ["g1"], nodes: three });
+      const order: string[] = [];
+      for (let i = 0; i < 6; i++) order.push((await pool.acquire(req(1, 1))).node!.name);
+      expect(order).toEqual(["manager", "cpu", "cpu", "cpu", "cpu", "gpu"]);
+      expect((await pool.acquire(req(1, 1, 1))).node!.name).toBe("gpu");
+    });
+
+    it("places nothing more on a node that went down, and refuses parked requests no other node can hold", async () => {
+      const pool = new ResourcePool(swarm);
+      const onBig = await pool.acquire(req(4, 1));
+      expect(onBig.node!.name).toBe("big");
+      const twoGpus = pool.acquire(req(1, 1, 2));
+      const small = pool.acquire(req(1, 1));
+      pool.nodeDown("aaaaaaaaaaaaaaaaaaaa");
+      await expect(twoGpus).rejects.toThrow(/needs 2 GPUs on one node, and no node has that many: wide \(bbbbbbbbbbbb\): 1 GPU/);
+      expect((await small).node!.name).toBe("wide");
+      onBig.release();
+      expect((await pool.acquire(req(1, 1))).node!.name).toBe("wide");
+      expect(pool.admit(req(3, 1)).kind).toBe("refused");
     });
   });
 });

@@ -88,6 +88,7 @@ export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, i
       if (gpuIds.length > 0 && isNoGpuRuntime(msg)) throw new DockerBackendError(noGpuRuntimeMessage(ctx.url, gpuIds, msg));
       throw asBackendError(e, ctx.url, `starting the container for ${request.callId} (image ${image})`);
     }
+    void request.onStart?.({}).catch(() => undefined);
     sampler = new ContainerStatsSampler(container);
     let exitCode: number;
     try {

@@ -105,6 +105,7 @@ export class LocalBackend implements Backend {
           detached: true,
           stdio: ["ignore", out.fd, err.fd],
         });
+        void request.onStart?.({}).catch(() => undefined);
         let killTimer: NodeJS.Timeout | undefined;
         const onAbort = () => {
           if (child.pid === undefined) return;

@@ -1,19 +1,22 @@
 /**
- * One task attempt as one swarm service: wait for room on a node (wdlrun's
- * own per-node admission), create the service pinned there, follow its task
- * until it ends, collect stdout/stderr through the service logs API, read the
- * exit code (and an out-of-memory kill, when the container is on this
- * engine), and hand back an AttemptResult whose `release` removes the
- * service. A task that ends without its command's exit status (image
- * missing on the node, bind source missing, no GPU runtime, node lost) is
- * reported as one clear line. Aborting stops the task's container in place
+ * One task attempt as one swarm service: create the service pinned to the
+ * node the runtime's resource pool chose (its GPUs requested as generic
+ * resources), follow its task until it ends, tell the runtime when its
+ * container starts (with the GPUs swarm assigned), collect stdout/stderr
+ * through the service logs API, read the exit code (and an out-of-memory
+ * kill, when the container is on this engine), and hand back an
+ * AttemptResult whose `release` removes the service. A task that ends
+ * without its command's exit status (image missing on the node, bind source
+ * missing, no GPU runtime) is reported as one clear line; a node that goes
+ * down under it fails it with NodeLostError (the runtime may retry it
+ * elsewhere) and its service is removed. Aborting stops the task's container in place
  * on this engine's node (SIGTERM, then after the grace the files handed back
  * and SIGKILL), collects its logs, then removes the service, and waits for
  * the container to go before it ends.
  */
-import { mkdir, open } from "node:fs/promises";
+import { mkdir, open, writeFile } from "node:fs/promises";
 import type Docker from "dockerode";
-import type { AttemptRequest, AttemptResult, AttemptUsage, ContainerPath, HostPath } from "../backend.js";
+import { NodeLostError, type AttemptRequest, type AttemptResult, type AttemptUsage, type ContainerPath, type HostPath } from "../backend.js";
 import { asBackendError, engineMessage, statusOf } from "../engine/client.js";
 import { maxCpuWithin, toHost as containerToHost } from "../engine/attempt-files.js";
 import { requireKind } from "../layout.js";
@@ -25,10 +28,9 @@ import { ContainerStatsSampler } from "../engine/usage.js";
 import type { FileOwner } from "../engine/wrapper.js";
 import { SwarmBackendError } from "./errors.js";
 import { collectServiceLogs } from "./logs.js";
-import { PlacementAbortedError, type NodeLedger, type Placement } from "./placement.js";
-import { serviceSpec } from "./spec.js";
-import { nodeLabel } from "./cluster.js";
-import { explainFailure, explainUnschedulable, taskOutcome } from "./status.js";
+import { gpusFile, serviceSpec } from "./spec.js";
+import { nodeLabel, type SwarmNode } from "./cluster.js";
+import { assignedIds, explainFailure, explainUnschedulable, taskOutcome, type RawTask } from "./status.js";
 import type { TaskWatcher } from "./watch.js";
 
 /** What an attempt needs from its backend. */
@@ -49,8 +51,9 @@ export interface SwarmAttemptContext {
   /** The node of the engine wdlrun talks to: its containers can be inspected and copied from. */
   readonly localNodeId: string;
   readonly watcher: TaskWatcher;
-  readonly ledger: NodeLedger;
-  /** Re-reads the nodes into the ledger (rate-limited by the backend). */
+  /** The swarm's nodes as last read (usable or not). */
+  readonly nodes: () => readonly SwarmNode[];
+  /** Re-reads the nodes (rate-limited by the backend). */
   readonly refreshNodes: () => Promise<void>;
   readonly notice: (line: string) => void;
   /** Called with each service id when created and when removed (the backend tracks live ones). */
@@ -63,7 +66,6 @@ export interface SwarmAttemptContext {
   readonly unschedulableGraceMs?: number;
 }
 
-
 /** The exit code reported for an attempt stopped by an abort. */
 const ABORTED_EXIT = 130;
 
@@ -71,6 +73,8 @@ const ABORTED_EXIT = 130;
 type End =
   | { readonly kind: "exited"; readonly exitCode: number; readonly containerId: string | undefined }
   | { readonly kind: "failed"; readonly state: string; readonly err: string; readonly message?: string }
+  /** Its node went down (or was drained) under it. */
+  | { readonly kind: "lost"; readonly node: SwarmNode }
   | { readonly kind: "aborted" };
 
 /** Runs one attempt of `request` as a service. */
@@ -78,18 +82,12 @@ export async function runSwarmAttempt(ctx: SwarmAttemptContext, request: Attempt
   await prepareHostFiles(request);
   if (signal.aborted) return abortedResult(image);
   const r = request.resources;
-  let placement: Placement;
+  const node = chosenNode(ctx, request);
   let sampler: ContainerStatsSampler | undefined;
   try {
-    placement = await ctx.ledger.acquire({ cpu: r.cpu, memoryBytes: r.memoryBytes, gpus: r.gpuIds.length }, signal);
-  } catch (e) {
-    if (e instanceof PlacementAbortedError) return abortedResult(image);
-    throw new SwarmBackendError(`${request.callId} cannot run on this swarm: it ${(e as Error).message}`);
-  }
-  try {
-    const spec = serviceSpec(maxCpuWithin(request, placement.node.cpu), {
-      image: await ctx.imageRef(image, placement.node.id),
-      nodeId: placement.node.id,
+    const spec = serviceSpec(maxCpuWithin(request, node.cpu), {
+      image: await ctx.imageRef(image, node.id),
+      nodeId: node.id,
       gpuKind: ctx.gpuKind,
       gpus: r.gpuIds.length,
       shell: ctx.shell,
@@ -111,35 +109,56 @@ export async function runSwarmAttempt(ctx: SwarmAttemptContext, request: Attempt
     let end: End;
     // The container's stats can be followed only on this engine's own node.
     const onContainer = (id: string) => {
-      if (sampler === undefined && placement.node.id === ctx.localNodeId) sampler = new ContainerStatsSampler(ctx.docker.getContainer(id));
+      if (sampler === undefined && node.id === ctx.localNodeId) sampler = new ContainerStatsSampler(ctx.docker.getContainer(id));
     };
     try {
-      end = await waitForEnd(ctx, serviceId, request, placement, signal, onContainer);
+      end = await waitForEnd(ctx, serviceId, request, node, signal, onContainer);
     } catch (e) {
       await remove();
       throw e;
     }
-    placement.release();
     switch (end.kind) {
       case "aborted":
         // Stopped in place first, so that the service (and its logs) outlive the command: what it printed is kept.
-        await stopLocalTask(ctx, serviceId, placement.node.id, request);
+        await stopLocalTask(ctx, serviceId, node.id, request);
         await withTimeout(collectServiceLogs(ctx.docker, ctx.url, serviceId, request, { idleMs: 5_000 }), 10_000, undefined);
         await remove();
-        await containersGone(ctx, serviceId, placement.node.id);
+        await containersGone(ctx, serviceId, node.id);
         return abortedResult(image);
       case "failed":
         if (ctx.cleanup) await remove();
-        throw new SwarmBackendError(end.message ?? explainFailure(end, { callId: request.callId, node: nodeLabel(placement.node), image }));
+        throw new SwarmBackendError(end.message ?? explainFailure(end, { callId: request.callId, node: nodeLabel(node), image }));
+      case "lost":
+        // Whatever cleanup says: the service would only wait for the node to come back.
+        await remove();
+        throw new NodeLostError(node.id, lostMessage(request.callId, end.node));
       case "exited":
-        return await finished(ctx, request, image, serviceId, placement, end, remove, sampler);
+        return await finished(ctx, request, image, serviceId, node, end, remove, sampler);
       default:
         return assertUnreachable(end);
     }
   } finally {
     sampler?.close();
-    placement.release();
   }
+}
+
+/**
+ * The node the pool chose for the attempt (without a choice, a caller
+ * outside the runtime: the engine's own node). One that is no longer ready
+ * and active fails the attempt as lost, so that it can go elsewhere.
+ */
+function chosenNode(ctx: SwarmAttemptContext, request: AttemptRequest): SwarmNode {
+  const id = request.resources.node ?? ctx.localNodeId;
+  const node = ctx.nodes().find((n) => n.id === id);
+  if (node === undefined) throw new NodeLostError(id, `${request.callId}: swarm node ${id.slice(0, 12)} has left the swarm`);
+  if (!node.usable) throw new NodeLostError(id, lostMessage(request.callId, node));
+  return node;
+}
+
+/** One line for an attempt whose node went away. */
+function lostMessage(callId: string, node: SwarmNode): string {
+  const what = node.state !== "ready" ? `went down (node state ${node.state}: its engine stopped answering the manager)` : `was set to ${node.availability}`;
+  return `${callId}: swarm node ${nodeLabel(node)} ${what} while the attempt was on it`;
 }
 
 /** Collects the logs and builds the result of a task whose command ended. */
@@ -148,13 +167,13 @@ async function finished(
   request: AttemptRequest,
   image: string,
   serviceId: string,
-  placement: Placement,
+  node: SwarmNode,
   end: { readonly exitCode: number; readonly containerId: string | undefined },
   remove: () => Promise<void>,
   sampler: ContainerStatsSampler | undefined,
 ): Promise<AttemptResult> {
-  const local = end.containerId !== undefined && placement.node.id === ctx.localNodeId ? ctx.docker.getContainer(end.containerId) : undefined;
-  const usage = await attemptUsage(sampler, local, nodeLabel(placement.node));
+  const local = end.containerId !== undefined && node.id === ctx.localNodeId ? ctx.docker.getContainer(end.containerId) : undefined;
+  const usage = await attemptUsage(sampler, local, nodeLabel(node));
   try {
     await collectServiceLogs(ctx.docker, ctx.url, serviceId, request, ctx.logIdleMs !== undefined ? { idleMs: ctx.logIdleMs } : {});
   } catch (e) {
@@ -182,16 +201,38 @@ function waitForEnd(
   ctx: SwarmAttemptContext,
   serviceId: string,
   request: AttemptRequest,
-  placement: Placement,
+  node: SwarmNode,
   signal: AbortSignal,
   onContainer: (containerId: string) => void,
 ): Promise<End> {
   const grace = ctx.unschedulableGraceMs ?? 2_000;
-  const node = placement.node;
   return new Promise<End>((resolve, reject) => {
     let unschedulableSince: number | undefined;
     let checking = false;
     let noticed = false;
+    /** The node as last read, when it can no longer run the task. */
+    const gone = () => {
+      const now = ctx.nodes().find((n) => n.id === node.id);
+      return now === undefined ? { ...node, state: "down" } : now.usable ? undefined : now;
+    };
+    /** Re-reads the nodes (rate-limited), then `then` unless the node is gone, which ends the attempt as lost. */
+    const checkNode = (then: () => void) => {
+      if (checking) return;
+      checking = true;
+      ctx.refreshNodes().then(
+        () => {
+          checking = false;
+          if (done) return;
+          const lost = gone();
+          if (lost !== undefined) finish({ kind: "lost", node: lost });
+          else then();
+        },
+        () => {
+          checking = false;
+        },
+      );
+    };
+    let started = false;
     let done = false;
     const finish = (end: End) => {
       if (done) return;
@@ -211,34 +252,32 @@ function waitForEnd(
         switch (o.kind) {
           case "waiting":
             unschedulableSince = undefined;
+            // A task on a node that went down stays "running" as last reported: the node's state tells.
+            checkNode(() => undefined);
+            if (!started && (o.state === "starting" || o.state === "running")) {
+              started = true;
+              announceStart(ctx, request, task).catch((e: unknown) => {
+                const message = `${request.callId} could not start on swarm node ${nodeLabel(node)}: ${e instanceof Error ? e.message : String(e)}`;
+                finish({ kind: "failed", state: o.state, err: message, message });
+              });
+            }
             return;
           case "exited":
             finish({ kind: "exited", exitCode: o.exitCode, containerId: o.containerId });
             return;
           case "failed":
-            finish({ kind: "failed", state: o.state, err: o.err });
+            // Shut down or orphaned because its node went away?
+            checkNode(() => finish({ kind: "failed", state: o.state, err: o.err }));
             return;
           case "unschedulable": {
-            // Right after a release swarm may briefly lag behind wdlrun's ledger; then look at the nodes again.
+            // Right after a release swarm may briefly lag behind wdlrun's resource pool; then look at the nodes again.
             unschedulableSince ??= Date.now();
-            if (checking || Date.now() - unschedulableSince < grace) return;
-            checking = true;
-            ctx.refreshNodes().then(
-              () => {
-                checking = false;
-                if (done) return;
-                if (!ctx.ledger.usableNodes.some((n) => n.id === node.id)) {
-                  const message = explainUnschedulable(`${o.reason}; the node is no longer ready and active`, { callId: request.callId, node: nodeLabel(node) });
-                  finish({ kind: "failed", state: "pending", err: o.reason, message });
-                } else if (!noticed) {
-                  noticed = true;
-                  ctx.notice(`${request.callId}: ${explainUnschedulable(o.reason, { callId: request.callId, node: nodeLabel(node) })}; waiting (other services may be using the node)`);
-                }
-              },
-              () => {
-                checking = false;
-              },
-            );
+            if (Date.now() - unschedulableSince < grace) return;
+            checkNode(() => {
+              if (noticed) return;
+              noticed = true;
+              ctx.notice(`${request.callId}: ${explainUnschedulable(o.reason, { callId: request.callId, node: nodeLabel(node) })}; waiting (other services may be using the node)`);
+            });
             return;
           }
         }
@@ -337,10 +376,27 @@ async function mountedToHost(request: AttemptRequest, p: ContainerPath, kind: "F
   return r.host;
 }
 
-/** Creates the working directory and empty stdout/stderr files (they exist even when the task never starts). */
+/**
+ * Tells the runtime the task's container has started, with the GPU ids swarm
+ * assigned it (the runtime renders the command again for them), then gives a
+ * GPU task's wrapper the go-ahead: the ids, written in place into the file it
+ * waits on (./wrapper.ts).
+ */
+async function announceStart(ctx: SwarmAttemptContext, request: AttemptRequest, task: RawTask): Promise<void> {
+  if (request.resources.gpuIds.length === 0) {
+    await request.onStart?.({});
+    return;
+  }
+  const ids = assignedIds(task, ctx.gpuKind);
+  await request.onStart?.({ gpuIds: ids });
+  await writeFile(gpusFile(request), `${ids.join(",")}\n`);
+}
+
+/** Creates the working directory and empty stdout/stderr files (they exist even when the task never starts), and a GPU task's empty go-ahead file. */
 async function prepareHostFiles(request: AttemptRequest): Promise<void> {
   await mkdir(request.workDir, { recursive: true });
-  await Promise.all([request.stdoutFile, request.stderrFile].map(async (f) => (await open(f, "w")).close()));
+  const empty = [request.stdoutFile, request.stderrFile, ...(request.resources.gpuIds.length > 0 ? [gpusFile(request)] : [])];
+  await Promise.all(empty.map(async (f) => (await open(f, "w")).close()));
 }
 
 function abortedResult(image: string): AttemptResult {

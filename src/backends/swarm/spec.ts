@@ -7,12 +7,18 @@
  * configured kind; labels for run, call, attempt and owner on both the
  * service and its container. Pure.
  */
+import path from "node:path";
 import type { AttemptRequest } from "../backend.js";
 import { LABEL_KEEP, attemptLabels } from "../engine/labels.js";
 import { bindMounts } from "../engine/layout.js";
 import { DROPPED_CAPABILITIES, type Hardening } from "../engine/hardening.js";
 import type { FileOwner } from "../engine/wrapper.js";
-import { swarmWrapperScript } from "./wrapper.js";
+import { CONTAINER_GPUS, swarmWrapperScript } from "./wrapper.js";
+
+/** The host file a GPU task's wrapper waits on: `<attempt dir>/gpus` (written in place: a bind mount holds the file, not its name). */
+export function gpusFile(request: Pick<AttemptRequest, "dir">): string {
+  return path.join(request.dir, "gpus");
+}
 
 /** A bind or volume mount (Engine API `Mount`). */
 export interface SpecMount {
@@ -110,6 +116,8 @@ export function serviceSpec(request: AttemptRequest, o: SpecOptions): SwarmServi
   const layout = request.layout;
   const mounts: SpecMount[] = [
     ...bindMounts(layout, false),
+    // The GPU ids wdlrun read back, and with them the go-ahead for the command (./wrapper.ts).
+    ...(o.gpus > 0 ? [{ Type: "bind" as const, Source: gpusFile(request), Target: CONTAINER_GPUS, ReadOnly: true }] : []),
     ...r.disks
       .filter((d) => d.mountPoint !== "/" && d.mountPoint !== layout.workDir)
       .map((d): SpecMount => ({ Type: "volume", Source: "", Target: d.mountPoint })),
@@ -136,7 +144,7 @@ export function serviceSpec(request: AttemptRequest, o: SpecOptions): SwarmServi
         Image: o.image,
         Labels: labels,
         Command: ["/bin/sh", "-c"],
-        Args: [swarmWrapperScript(o.shell, o.owner, [layout.workDir])],
+        Args: [swarmWrapperScript(o.shell, o.owner, [layout.workDir], o.gpus > 0 ? o.gpuKind : undefined)],
         Dir: layout.workDir,
         ...(user !== undefined ? { User: `${user.uid}:${user.gid}` } : {}),
         CapabilityDrop: DROPPED_CAPABILITIES.map((c) => `CAP_${c}`),

@@ -15,6 +15,8 @@ export interface RawTask {
   readonly NodeID?: string;
   readonly CreatedAt?: string;
   readonly DesiredState?: string;
+  /** What swarm assigned the task of the generic resources its service reserves. */
+  readonly GenericResources?: readonly { readonly NamedResourceSpec?: { readonly Kind?: string; readonly Value?: string } }[] | null;
   readonly Status?: {
     readonly State?: string;
     readonly Message?: string;
@@ -26,6 +28,11 @@ export interface RawTask {
 
 /** Task states before the command has ended. */
 const ON_ITS_WAY = new Set(["new", "allocated", "pending", "assigned", "accepted", "preparing", "ready", "starting", "running"]);
+
+/** The named resources of `kind` swarm assigned `task` (the GPU UUIDs a GPU node advertises), in swarm's order (that of DOCKER_RESOURCE_<KIND>). Pure. */
+export function assignedIds(task: RawTask, kind: string): string[] {
+  return (task.GenericResources ?? []).flatMap((g) => (g.NamedResourceSpec?.Kind === kind && g.NamedResourceSpec.Value ? [g.NamedResourceSpec.Value] : []));
+}
 
 /** Where a task stands. */
 export type TaskOutcome =
@@ -101,7 +108,7 @@ export function explainFailure(outcome: { readonly state: string; readonly err: 
   }
 }
 
-/** One line for a task swarm cannot place although wdlrun's ledger found room. */
+/** One line for a task swarm cannot place although wdlrun's resource pool found room on the node. */
 export function explainUnschedulable(reason: string, c: { readonly callId: string; readonly node: string }): string {
   return `swarm found no suitable node for ${c.callId} (pinned to ${c.node}): ${reason}`;
 }

@@ -4,15 +4,16 @@
  * module owns the backend's lifetime: opening the manager (one clear line
  * when the engine is unreachable, not in a swarm, or only a worker), reading
  * the nodes and their resources, sweeping leftovers of crashed runs, the
- * capacity the runtime's pool admits against, per-node admission (./placement.ts),
- * image choice shared by all attempts, and removing what is left at close().
+ * capacity the runtime's pool admits against and places by (each usable node
+ * with its CPUs, memory and GPUs: the pool chooses the node of every attempt,
+ * and this backend runs it there), image choice shared by all attempts, and
+ * removing what is left at close().
  */
 import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import type Docker from "dockerode";
 import type { AttemptFiles, AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, ImageIdentity, InputSpec, NodeCapacity } from "../backend.js";
-import type { LimitPolicy, PullPolicy, WdlrunConfig } from "../../config/load.js";
-import { formatBytes } from "../../runtime/units.js";
+import type { PullPolicy, WdlrunConfig } from "../../config/load.js";
 import { connect, engineAnswers, engineUrl, type TlsSettings } from "../engine/client.js";
 import type { ImageResolver } from "../engine/images.js";
 import { LABEL_COMMON, LABEL_SESSION } from "../engine/labels.js";
@@ -23,7 +24,6 @@ import type { FileOwner } from "../engine/wrapper.js";
 import { runSwarmAttempt, type SwarmAttemptContext } from "./attempt.js";
 import { advertisedKinds, readNodes, readRole, requireUsableNode, roleProblem, swarmRole, type SwarmInfo, type SwarmNode } from "./cluster.js";
 import { SwarmBackendError } from "./errors.js";
-import { NodeLedger } from "./placement.js";
 import { newestByService } from "./watch.js";
 import { TaskWatcher, type WatchTiming } from "./watch.js";
 import { taskOutcome, type RawTask } from "./status.js";
@@ -44,8 +44,6 @@ export interface SwarmBackendOptions {
   readonly memoryBytes?: number;
   /** The generic-resource kind nodes advertise GPUs as (default NVIDIA-GPU). */
   readonly gpuKind?: string;
-  /** `try_with_max`: a request larger than every node is clamped to the largest node instead of refused. */
-  readonly limits?: LimitPolicy;
   /** Who owns the files tasks write: default the user running wdlrun; null leaves them as written. */
   readonly owner?: FileOwner | null;
   /** Pids limit, network, user (default DEFAULT_HARDENING; no-new-privileges is not in the swarm API 1.41). */
@@ -71,7 +69,6 @@ export function swarmOptionsFromConfig(config: WdlrunConfig): SwarmBackendOption
     cleanup: config.cleanup,
     hardening: hardeningFromConfig(config),
     gpuKind: config.swarm.gpuKind,
-    limits: config.resources.limits,
     ...(config.resources.cpu !== undefined ? { cpu: config.resources.cpu } : {}),
     ...(config.resources.memoryBytes !== undefined ? { memoryBytes: config.resources.memoryBytes } : {}),
   };
@@ -103,12 +100,13 @@ export class SwarmBackend implements Backend {
   private readonly imageIds = new Map<string, Promise<{ id: string; digest: string | undefined }>>();
   private readonly live = new Set<string>();
   private readonly ctx: SwarmAttemptContext;
-  private readonly ledger: NodeLedger;
+  private readonly gpuKind: string;
   private readonly notice: (line: string) => void;
+  /** Every node as last read (usable or not). */
+  private nodes: readonly SwarmNode[];
   private lastRefresh = Date.now();
   private refreshing: Promise<void> | undefined;
   private capacityCache: Capacity | undefined;
-  private clampNoticed = false;
 
   private constructor(
     /** The dockerode client of the manager (for tests and tools). */
@@ -123,7 +121,8 @@ export class SwarmBackend implements Backend {
   ) {
     this.notice = noticeOption(options.notice);
     this.images = imageResolverFor(docker, url, options, this.notice);
-    this.ledger = new NodeLedger(nodes, options.gpuKind ?? "NVIDIA-GPU");
+    this.gpuKind = options.gpuKind ?? "NVIDIA-GPU";
+    this.nodes = nodes;
     this.ctx = {
       docker,
       url,
@@ -134,10 +133,10 @@ export class SwarmBackend implements Backend {
       hardening: options.hardening ?? DEFAULT_HARDENING,
       cleanup: options.cleanup ?? true,
       stopGraceSeconds: options.stopGraceSeconds ?? 2,
-      gpuKind: this.ledger.gpuKind,
+      gpuKind: this.gpuKind,
       localNodeId,
       watcher: new TaskWatcher(docker, url, this.session, options.timing),
-      ledger: this.ledger,
+      nodes: () => this.nodes,
       refreshNodes: () => this.refreshNodes(),
       notice: this.notice,
       track: (id, live) => (live ? this.live.add(id) : this.live.delete(id)),
@@ -178,37 +177,33 @@ export class SwarmBackend implements Backend {
   /** Says once, at start, when nodes advertise generic resources but none of the configured GPU kind. */
   private noticeGpuKind(nodes: readonly SwarmNode[]): void {
     const kinds = advertisedKinds(nodes.filter((n) => n.usable));
-    if (kinds.length === 0 || kinds.includes(this.ledger.gpuKind)) return;
+    if (kinds.length === 0 || kinds.includes(this.gpuKind)) return;
     this.notice(
-      `no swarm node advertises GPUs as ${this.ledger.gpuKind} (swarm.gpu_kind); the nodes advertise ${kinds.join(", ")}: ` +
+      `no swarm node advertises GPUs as ${this.gpuKind} (swarm.gpu_kind); the nodes advertise ${kinds.join(", ")}: ` +
         `tasks that need GPUs will be refused unless swarm.gpu_kind names the kind your nodes use`,
     );
   }
 
   /**
-   * The sum over the usable nodes (capped by the `cpu`/`memoryBytes`
-   * options), with the nodes themselves in `nodes`. GPU ids are wdlrun's
-   * names for the GPUs a node advertises (`KIND#n`, prefixed with the host
-   * name when there are several nodes): swarm picks the device itself and
-   * tells the container in DOCKER_RESOURCE_<KIND>.
+   * The usable nodes, each with its CPUs, memory and GPUs (the ids it
+   * advertises as generic resources of `swarm.gpu_kind`; a count without
+   * ids gives `KIND#n`), and their sum (capped by the `cpu`/`memoryBytes`
+   * options). Read once: the runtime's pool places every attempt on one of
+   * these nodes.
    */
   capacity(): Promise<Capacity> {
     if (this.capacityCache === undefined) {
-      const usable = this.ledger.usableNodes;
-      const kind = this.ledger.gpuKind;
-      const nodes: NodeCapacity[] = usable.map((n) => ({
-        id: n.id,
-        name: n.hostname,
-        cpu: n.cpu,
-        memoryBytes: n.memoryBytes,
-        gpuIds: Array.from({ length: this.ledger.gpusOf(n) }, (_, i) => (usable.length > 1 ? `${n.hostname}/${kind}#${i + 1}` : `${kind}#${i + 1}`)),
-      }));
+      const kind = this.gpuKind;
+      const nodes: NodeCapacity[] = this.nodes
+        .filter((n) => n.usable)
+        .map((n) => ({ id: n.id, name: n.hostname, cpu: n.cpu, memoryBytes: n.memoryBytes, gpuIds: gpuIdsOf(n, kind), ...(n.id === this.localNodeId ? { local: true } : {}) }));
       const sum = (f: (n: NodeCapacity) => number) => nodes.reduce((a, n) => a + f(n), 0);
       this.capacityCache = {
         cpu: Math.min(sum((n) => n.cpu), this.options.cpu ?? Infinity),
         memoryBytes: Math.min(sum((n) => n.memoryBytes), this.options.memoryBytes ?? Infinity),
         gpuIds: nodes.flatMap((n) => n.gpuIds),
         nodes,
+        gpuKind: kind,
       };
     }
     return Promise.resolve(this.capacityCache);
@@ -222,35 +217,21 @@ export class SwarmBackend implements Backend {
     // Every running attempt listens on the run's one signal: no listener limit (0 = unlimited).
     setMaxListeners(0, signal);
     const image = await this.images.resolve(request.containers);
-    return runSwarmAttempt(this.ctx, this.clamped(request), image, signal);
+    return runSwarmAttempt(this.ctx, request, image, signal);
   }
 
   imageIdentity(containers: readonly string[]): Promise<ImageIdentity | undefined> {
     return this.images.identity(containers);
   }
 
-  /** With `try_with_max`, a request no node can hold is clamped to the largest node (GPUs cannot be clamped). */
-  private clamped(request: AttemptRequest): AttemptRequest {
-    if (this.options.limits !== "try_with_max") return request;
-    const r = request.resources;
-    if (this.ledger.never({ cpu: r.cpu, memoryBytes: r.memoryBytes, gpus: r.gpuIds.length }) === undefined) return request;
-    const big = this.ledger.largest();
-    const cpu = Math.min(r.cpu, big.cpu);
-    const memoryBytes = Math.min(r.memoryBytes, big.memoryBytes);
-    if (cpu === r.cpu && memoryBytes === r.memoryBytes) return request;
-    if (!this.clampNoticed) {
-      this.clampNoticed = true;
-      this.notice(`${request.callId}: requests ${r.cpu} CPUs and ${formatBytes(r.memoryBytes)}; clamped to the largest swarm node (${big.cpu} CPUs, ${formatBytes(big.memoryBytes)}) (try_with_max)`);
-    }
-    return { ...request, resources: { ...r, cpu, memoryBytes } };
-  }
-
-  /** Re-reads the nodes into the ledger, at most every NODE_REFRESH_MS. */
+  /** Re-reads the nodes, at most every NODE_REFRESH_MS. */
   private refreshNodes(): Promise<void> {
     if (this.refreshing) return this.refreshing;
     if (Date.now() - this.lastRefresh < NODE_REFRESH_MS) return Promise.resolve();
     this.refreshing = readNodes(this.docker, this.url)
-      .then((nodes) => this.ledger.setNodes(nodes))
+      .then((nodes) => {
+        this.nodes = nodes;
+      })
       .finally(() => {
         this.lastRefresh = Date.now();
         this.refreshing = undefined;
@@ -303,6 +284,13 @@ export class SwarmBackend implements Backend {
     }
     await removeTracked(ids, this.live, (id) => this.docker.getService(id).remove());
   }
+}
+
+/** A node's GPUs: the ids it advertises as generic resources of `kind`, then `KIND#n` for a count without ids. Pure. */
+export function gpuIdsOf(node: SwarmNode, kind: string): string[] {
+  const pool = node.generic.get(kind);
+  if (pool === undefined) return [];
+  return [...pool.ids, ...Array.from({ length: pool.count - pool.ids.length }, (_, i) => `${kind}#${pool.ids.length + i + 1}`)];
 }
 
 /** The `repo@sha256:…` of `name` among an image's RepoDigests, if it came from a registry. Pure. */

@@ -1,7 +1,6 @@
 /**
- * The swarm backend's pure parts: swarm role and node parsing, the per-node
- * ledger (admission, refusal with what is missing, spreading, waiting), the
- * service spec, task status interpretation and failure messages, the log
+ * The swarm backend's pure parts: swarm role and node parsing, a node's
+ * GPUs, the service spec (with the GPU wrapper's read-back and go-ahead), task status interpretation and failure messages, the log
  * frame demuxer, newest task per service, and image digest choice.
  */
 import { describe, expect, it } from "vitest";
@@ -11,10 +10,9 @@ import { DEFAULT_HARDENING } from "../../../src/backends/engine/hardening.js";
 import { dockerLayout } from "../../../src/backends/engine/layout.js";
 import { parseNode, roleProblem, swarmRole, type RawNode, type SwarmNode } from "../../../src/backends/swarm/cluster.js";
 import { FrameDemuxer } from "../../../src/backends/swarm/logs.js";
-import { NodeLedger, PlacementAbortedError } from "../../../src/backends/swarm/placement.js";
 import { serviceName, serviceSpec, type SpecOptions } from "../../../src/backends/swarm/spec.js";
 import { explainFailure, taskOutcome } from "../../../src/backends/swarm/status.js";
-import { repoDigest } from "../../../src/backends/swarm/swarm-backend.js";
+import { gpuIdsOf, repoDigest } from "../../../src/backends/swarm/swarm-backend.js";
 import { newestByService } from "../../../src/backends/swarm/watch.js";
 
 const GiB = 2 ** 30;
@@ -72,76 +70,16 @@ describe("node parsing", () => {
   });
 });
 
-describe("node ledger", () => {
-  it("admits on one node until it is full, then waits, and grants on release", async () => {
-    const ledger = new NodeLedger([node("a", 2, 4, ["g1", "g2"])], "NVIDIA-GPU");
-    const one = { cpu: 0.25, memoryBytes: 0.1 * GiB, gpus: 1 };
-    const p1 = await ledger.acquire(one);
-    const p2 = await ledger.acquire(one);
-    expect(ledger.tryTake(one)).toBeUndefined();
-    let third: string | undefined;
-    const waiting = ledger.acquire(one).then((p) => (third = p.node.id));
-    await Promise.resolve();
-    expect(third).toBeUndefined();
-    expect(ledger.waiting).toBe(1);
-    p1.release();
-    p1.release(); // idempotent
-    await waiting;
-    expect(third).toBe("a");
-    expect(ledger.tryTake(one)).toBeUndefined();
-    p2.release();
-    expect(ledger.tryTake(one)).toBeDefined();
-  });
-
-  it("refuses up front what no node could ever hold, saying what is missing", async () => {
-    const ledger = new NodeLedger([node("a", 2, 4, ["g1", "g2"]), node("b", 4, 8, ["g3"])], "NVIDIA-GPU");
-    expect(ledger.never({ cpu: 1, memoryBytes: GiB, gpus: 3 })).toMatch(/requests 3 GPUs \(NVIDIA-GPU; the most on one node is 2\); more than any swarm node can give/);
-    expect(ledger.never({ cpu: 5, memoryBytes: GiB, gpus: 0 })).toMatch(/5 CPUs \(the largest node has 4\)/);
-    expect(ledger.never({ cpu: 1, memoryBytes: 9 * GiB, gpus: 0 })).toMatch(/of memory \(the largest node has 8 GiB\)/);
-    // Each alone fits some node, together none.
-    expect(ledger.never({ cpu: 3, memoryBytes: GiB, gpus: 2 })).toMatch(/together, which no single swarm node has/);
-    await expect(ledger.acquire({ cpu: 1, memoryBytes: GiB, gpus: 3 })).rejects.toThrow(/3 GPUs/);
-    expect(ledger.never({ cpu: 4, memoryBytes: 8 * GiB, gpus: 1 })).toBeUndefined();
-  });
-
-  it("says when no node advertises the GPU kind, naming the kinds they do advertise", () => {
-    const other = parseNode({
-      ID: "x",
-      Spec: { Availability: "active" },
+describe("node GPUs", () => {
+  it("are the ids a node advertises as the configured kind, then KIND#n for a count without ids", () => {
+    expect(gpuIdsOf(node("a", 2, 4, ["GPU-b", "GPU-a"]), "NVIDIA-GPU")).toEqual(["GPU-a", "GPU-b"]);
+    expect(gpuIdsOf(node("a", 2, 4, ["GPU-a"]), "NVIDIA-H100")).toEqual([]);
+    const counted = parseNode({
+      ID: "c",
       Status: { State: "ready" },
-      Description: { Hostname: "h", Resources: { NanoCPUs: 4e9, MemoryBytes: GiB, GenericResources: [{ NamedResourceSpec: { Kind: "gpu", Value: "0" } }] } },
+      Description: { Resources: { NanoCPUs: 1e9, MemoryBytes: GiB, GenericResources: [{ NamedResourceSpec: { Kind: "gpu", Value: "u1" } }, { DiscreteResourceSpec: { Kind: "gpu", Value: 2 } }] } },
     });
-    const why = new NodeLedger([other], "NVIDIA-GPU").never({ cpu: 1, memoryBytes: 1, gpus: 1 });
-    expect(why).toMatch(/no ready swarm node advertises generic resource NVIDIA-GPU \(swarm.gpu_kind\); the nodes advertise gpu: start dockerd .*--node-generic-resource NVIDIA-GPU=/);
-  });
-
-  it("spreads work: most free CPUs first, and keeps GPU nodes for GPU tasks", () => {
-    const ledger = new NodeLedger([node("gpu", 8, 8, ["g1"]), node("cpu1", 4, 8), node("cpu2", 4, 8)], "NVIDIA-GPU");
-    const cpuTask = { cpu: 1, memoryBytes: GiB, gpus: 0 };
-    const placed = [1, 2, 3, 4].map(() => ledger.tryTake(cpuTask)!.node.id);
-    expect(placed.sort()).toEqual(["cpu1", "cpu1", "cpu2", "cpu2"]);
-    expect(ledger.tryTake({ cpu: 1, memoryBytes: GiB, gpus: 1 })!.node.id).toBe("gpu");
-  });
-
-  it("drops nodes that leave, fails waiters that can no longer fit anywhere, and honours abort", async () => {
-    const big = node("big", 8, 8);
-    const ledger = new NodeLedger([big, node("small", 1, 1)], "NVIDIA-GPU");
-    const hog = ledger.tryTake({ cpu: 8, memoryBytes: GiB, gpus: 0 })!;
-    const waiter = ledger.acquire({ cpu: 4, memoryBytes: GiB, gpus: 0 });
-    ledger.setNodes([node("small", 1, 1)]);
-    await expect(waiter).rejects.toThrow(/4 CPUs \(the largest node has 1\)/);
-    hog.release();
-    const one = { cpu: 1, memoryBytes: 0.5 * GiB, gpus: 0 };
-    const first = ledger.tryTake(one)!;
-    expect(first.node.id).toBe("small");
-    const ac = new AbortController();
-    const parked = ledger.acquire(one, ac.signal);
-    expect(ledger.waiting).toBe(1);
-    ac.abort();
-    await expect(parked).rejects.toBeInstanceOf(PlacementAbortedError);
-    expect(ledger.waiting).toBe(0);
-    first.release();
-    expect(ledger.tryTake(one)).toBeDefined();
+    expect(gpuIdsOf(counted, "gpu")).toEqual(["u1", "gpu#2", "gpu#3"]);
   });
 });
 
@@ -224,6 +162,16 @@ describe("service spec", () => {
       Limits: { NanoCPUs: 1e9, MemoryBytes: 2 * GiB, Pids: 4096 },
     });
     expect(s.Labels[LABEL_KEEP]).toBe("1");
+    // The GPU task waits for wdlrun's go-ahead, a file of its attempt directory, after reading its ids from swarm's variable.
+    expect(s.TaskTemplate.ContainerSpec.Mounts).toContainEqual({ Type: "bind", Source: "/runs/r/call-align-0007/attempt-2/gpus", Target: "/mnt/wdlrun/gpus", ReadOnly: true });
+    const script = s.TaskTemplate.ContainerSpec.Args[0]!;
+    expect(script).toContain(`sed -n 's/^DOCKER_RESOURCE_NVIDIA-GPU=//p'`);
+    expect(script).toContain(`while [ ! -s '/mnt/wdlrun/gpus' ]; do`);
+    expect(script.indexOf("export NVIDIA_VISIBLE_DEVICES")).toBeLessThan(script.indexOf("bash /mnt/wdlrun/command"));
+    // Without GPUs: neither.
+    const plain = serviceSpec(request(), OPTS);
+    expect(plain.TaskTemplate.ContainerSpec.Args[0]).not.toContain("NVIDIA_VISIBLE_DEVICES");
+    expect(plain.TaskTemplate.ContainerSpec.Mounts.some((m) => m.Target === "/mnt/wdlrun/gpus")).toBe(false);
   });
 
   it("mounts a tmpfs of the shm_size hint's size at /dev/shm", () => {

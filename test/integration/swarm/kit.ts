@@ -1,45 +1,77 @@
 /**
- * Test kit for the swarm integration tests: a single-node swarm on its own
- * dockerd (scripts/setup-swarm.sh: separate socket and data root from the
- * Docker tests' engine, two fake GPUs advertised as generic resources, the
- * test image loaded), and `wdlrun run` in this process against it.
+ * Test kit for the swarm integration tests: the three-node test swarm that
+ * the global setup starts once (scripts/setup-swarm.sh: three dockerd of its
+ * own on 127.0.0.11-13, apart from the Docker tests' engine; node 1, the
+ * manager, advertises NVIDIA-GPU=GPU-node1-a and -b, node 2 NVIDIA-GPU=GPU-node2-a,
+ * node 3 NVIDIA-H100=GPU-node3-h100; the test images in each), its nodes,
+ * stopping and restarting a worker, a throw-away fourth worker, and
+ * `wdlrun run` in this process against it.
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
+import { inject } from "vitest";
 import { dockerHost, root, runWdl as runWdlIn } from "../kit.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The test swarm's manager URL, or "" when it could not be started. */
+    swarmHost: string;
+    /** Why there is no test swarm (when swarmHost is ""). */
+    swarmUnavailable: string;
+  }
+}
 
 const script = path.join(root, "scripts", "setup-swarm.sh");
 
-/** The swarm test engine: its URL, or why there is none. */
+/** The test swarm: its manager's URL, or why there is none. */
 export interface SwarmEngine {
   readonly host: string;
   readonly skipReason: string;
 }
 
-/** Starts (or reuses) the swarm test engine. Needs the Docker tests' engine for the image. */
-export function startSwarmEngine(): SwarmEngine {
-  const main = dockerHost();
-  if (main === "") return { host: "", skipReason: "no Docker Engine for the test image" };
-  const run = spawnSync("bash", [script, "start"], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, WDLRUN_MAIN_DOCKER_HOST: main },
-    stdio: ["ignore", "pipe", "pipe"],
-    timeout: 5 * 60_000,
-  });
-  const m = /^DOCKER_HOST=(.+)$/.exec(run.stdout?.trim().split("\n").pop() ?? "");
-  if (run.status === 0 && m) return { host: m[1]!, skipReason: "" };
-  const why = (run.stderr ?? "").trim().split("\n").pop() ?? `exit status ${run.status}`;
-  if (process.env.WDLRUN_REQUIRE_DOCKER === "1") throw new Error(`the swarm test engine could not be started: ${why}`);
-  return { host: "", skipReason: `no swarm test engine: ${why}` };
+/** The test swarm the global setup started. */
+export function swarmEngine(): SwarmEngine {
+  const host = inject("swarmHost") ?? "";
+  return { host, skipReason: host === "" ? `no test swarm: ${inject("swarmUnavailable") || "unknown reason"}` : "" };
 }
 
-/** Leaves the swarm and stops the swarm test engine's dockerd. */
-export function stopSwarmEngine(): void {
-  spawnSync("bash", [script, "stop"], { cwd: root, stdio: "ignore", timeout: 60_000 });
+/** One node of the test swarm (scripts/setup-swarm.sh nodes). */
+export interface TestNode {
+  /** 1 (the manager), 2, 3. */
+  readonly n: number;
+  readonly address: string;
+  /** Its own engine's URL. */
+  readonly host: string;
+  /** `KIND=ID` generic resources it advertises. */
+  readonly resources: readonly string[];
 }
 
-/** Starts a worker dockerd that joins the swarm test engine (one fake GPU, no image); resolves its engine URL. */
+/** The three nodes of the test swarm. */
+export function testNodes(): TestNode[] {
+  const run = spawnSync("bash", [script, "nodes"], { cwd: root, encoding: "utf8" });
+  return run.stdout
+    .trim()
+    .split("\n")
+    .map((line) => {
+      const [n, address, host, ...resources] = line.split(" ");
+      return { n: Number(n), address: address!, host: host!, resources };
+    });
+}
+
+/** Stops node `n`'s dockerd (a worker: 2 or 3), as a node going away. */
+export function stopNode(n: 2 | 3): void {
+  const run = spawnSync("bash", [script, "node-stop", String(n)], { cwd: root, encoding: "utf8", timeout: 60_000 });
+  if (run.status !== 0) throw new Error(`node ${n} could not be stopped: ${run.stderr}`);
+}
+
+/** Starts again whatever node of the test swarm is down, and waits until all three are Ready. */
+export function restartNodes(): void {
+  const env = { ...process.env, WDLRUN_MAIN_DOCKER_HOST: dockerHost() };
+  const run = spawnSync("bash", [script, "start"], { cwd: root, encoding: "utf8", env, timeout: 5 * 60_000 });
+  if (run.status !== 0) throw new Error(`the test swarm could not be started again: ${(run.stderr ?? "").trim().split("\n").pop()}`);
+}
+
+/** Starts a throw-away fourth dockerd that joins the test swarm (one NVIDIA-GPU, no image); resolves its engine URL. */
 export function startWorker(): string {
   const run = spawnSync("bash", [script, "worker-start"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 2 * 60_000 });
   const m = /^WORKER_HOST=(.+)$/.exec(run.stdout?.trim().split("\n").pop() ?? "");

@@ -1,12 +1,15 @@
 /**
- * The swarm backend against a real single-node swarm on its own dockerd
- * (./kit.ts; two fake GPUs advertised as generic resources NVIDIA-GPU):
- * exact stdout/stderr through the service logs API, exit codes, limits and
- * OOM, clear failures (bind source missing, not a manager), GPU admission
- * (a scatter of 4 one-GPU tasks runs 2 at a time with distinct GPU ids, 3 GPUs
- * are refused before anything runs), waiting out resources used outside
- * wdlrun, cleanup=false, Ctrl-C and crash recovery leaving no service, and
- * the same outputs as the Docker backend. The engine is stopped at the end.
+ * The swarm backend against the real three-node test swarm (./kit.ts; the
+ * manager's own node advertises two stand-in GPUs as generic resources
+ * NVIDIA-GPU, the workers one NVIDIA-GPU and one NVIDIA-H100): its capacity
+ * node by node, exact stdout/stderr through the service logs API, exit codes,
+ * limits and OOM, clear failures (bind source missing, not a manager),
+ * waiting out resources used outside wdlrun, cleanup=false, Ctrl-C and crash
+ * recovery leaving no service, the same outputs as the Docker backend, and a
+ * throw-away fourth node without the image. GPUs: ./gpus.suite.ts; a node
+ * going away: ./node-down.suite.ts. Those suites run in this file, before
+ * its own: the swarm suites share the one test swarm (and one stops a node),
+ * so they must run one after another, never beside each other as test files do.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
@@ -19,26 +22,15 @@ import { SwarmBackend, SwarmBackendError } from "../../../src/backends/swarm/ind
 import { defaultConfig } from "../../../src/config/index.js";
 import { cleanCommand } from "../../../src/cli/clean.js";
 import { createBackend } from "../../../src/runtime/backend-factory.js";
-import { dockerHost, makeRequest, maxOverlap, spawnRun, tempDir, writeHostFile } from "../kit.js";
-import { runWdl, startSwarmEngine, startWorker, stopSwarmEngine, stopWorker } from "./kit.js";
+import { dockerHost, makeRequest, spawnRun, tempDir, writeHostFile } from "../kit.js";
+import { runWdl, startWorker, stopWorker, swarmEngine } from "./kit.js";
+import "./gpus.suite.js";
+import "./node-down.suite.js";
 
-const engine = startSwarmEngine();
+const engine = swarmEngine();
 const skip = engine.skipReason;
 const host = engine.host;
 const never = new AbortController().signal;
-
-/** The container (and its Config.Env, state) of each task of the services of run `runId`. */
-async function taskContainers(runId: string) {
-  const docker = connect(host);
-  const services = (await docker.listServices({ filters: { label: [`${LABEL_RUN}=${runId}`] } })) as { ID: string }[];
-  return Promise.all(
-    services.map(async (s) => {
-      const [task] = (await docker.listTasks({ filters: { service: [s.ID] } })) as { Status: { ContainerStatus: { ContainerID: string } } }[];
-      const info = await docker.getContainer(task!.Status.ContainerStatus.ContainerID).inspect();
-      return { env: info.Config.Env, start: Date.parse(info.State.StartedAt), end: Date.parse(info.State.FinishedAt) };
-    }),
-  );
-}
 
 async function servicesOf(label: string): Promise<string[]> {
   const list = (await connect(host).listServices({ filters: { label: [label] } })) as { Spec: { Name: string } }[];
@@ -56,15 +48,18 @@ describe.skipIf(skip !== "")(`swarm backend${skip ? ` (${skip})` : ""}`, () => {
   afterAll(async () => {
     await backend?.close();
     await sweepContainers(connect(host), host, { all: true }).catch(() => undefined);
-    stopSwarmEngine();
   });
 
-  it("reports the node's cpu, memory and generic-resource GPUs as its capacity", async () => {
+  it("reports each node's cpu, memory and generic-resource GPUs (their ids) as its capacity, marking the engine's own node", async () => {
     const cap = await backend.capacity();
-    expect(cap.gpuIds).toEqual(["NVIDIA-GPU#1", "NVIDIA-GPU#2"]);
-    expect(cap.cpu).toBeGreaterThan(0);
-    expect(cap.nodes).toHaveLength(1);
-    expect(cap.nodes![0]!.gpuIds).toEqual(cap.gpuIds);
+    expect(cap.nodes).toHaveLength(3);
+    expect(cap.gpuKind).toBe("NVIDIA-GPU");
+    expect([...cap.gpuIds].sort()).toEqual(["GPU-node1-a", "GPU-node1-b", "GPU-node2-a"]);
+    const own = cap.nodes!.filter((n) => n.local);
+    expect(own).toHaveLength(1);
+    expect(own[0]!.gpuIds).toEqual(["GPU-node1-a", "GPU-node1-b"]);
+    expect(cap.nodes!.map((n) => n.gpuIds.length).sort()).toEqual([0, 1, 2]);
+    expect(cap.cpu).toBe(cap.nodes!.reduce((a, n) => a + n.cpu, 0));
   });
 
   it("collects stdout and stderr byte for byte through the service logs API and reports the exit code", async () => {
@@ -167,12 +162,24 @@ task greedy {
         await new Promise((r) => setTimeout(r, 100));
       }
       const fresh = await SwarmBackend.open({ host, sweep: false, notice: (l) => notices.push(l) });
-      const req = makeRequest(fresh, { runId, command: "echo got it", resources: { gpuIds: ["x"], cpu: 0.25 } });
+      let startedAt = 0;
+      let given: readonly string[] | undefined;
+      const req = {
+        ...makeRequest(fresh, { runId, command: "echo got it", resources: { gpuIds: ["x"], cpu: 0.25 } }),
+        onStart: async (facts: { gpuIds?: readonly string[] }) => {
+          startedAt = Date.now();
+          given = facts.gpuIds;
+        },
+      };
       const t0 = Date.now();
       const r = await fresh.execute(req, never);
       expect(r.exitCode).toBe(0);
       expect(readFileSync(req.stdoutFile, "utf8")).toBe("got it\n");
       expect(Date.now() - t0).toBeGreaterThan(2_000);
+      // Reported started when its container started (after the hog), not while it waited for the GPUs; with the GPU swarm gave it.
+      expect(startedAt - t0).toBeGreaterThan(2_000);
+      expect(given).toHaveLength(1);
+      expect(given![0]).toMatch(/^GPU-node1-[ab]$/);
       expect(notices.some((n) => /call-test: swarm found no suitable node .*waiting/.test(n))).toBe(true);
       await r.release();
       await fresh.close();
@@ -219,54 +226,6 @@ task greedy {
     await plain.backend.close();
   });
 
-  it("runs a scatter of 4 one-GPU tasks at most 2 at a time, each container with its own GPU", async () => {
-    const wdl = `version development
-task gpu_nap {
-  input { Int i }
-  command <<<
-    sleep 1.5
-    echo ~{i}
-  >>>
-  output { Int i_out = read_int(stdout()) }
-  requirements { container: "ubuntu:latest" cpu: 0.25 memory: "64 MiB" gpu: true }
-}
-workflow gpus {
-  scatter (i in range(4)) { call gpu_nap { input: i = i } }
-  output { Array[Int] got = gpu_nap.i_out }
-}
-`;
-    const r = await runWdl(wdl, [], "swarm", host, { WDLRUN_CLEANUP: "false" });
-    try {
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.outputs["gpus.got"]).toEqual([0, 1, 2, 3]);
-      const tasks = await taskContainers(r.runId);
-      expect(tasks).toHaveLength(4);
-      expect(maxOverlap(tasks)).toBe(2);
-      const gpuOf = (env: string[]) => env.filter((e) => e.startsWith("DOCKER_RESOURCE_NVIDIA-GPU=")).map((e) => e.slice(e.indexOf("=") + 1));
-      for (const t of tasks) expect(["GPU-fake0001", "GPU-fake0002"]).toContain(gpuOf(t.env).join(","));
-      for (const a of tasks)
-        for (const b of tasks) if (a !== b && a.start < b.end && b.start < a.end) expect(gpuOf(a.env)).not.toEqual(gpuOf(b.env));
-    } finally {
-      await sweepContainers(connect(host), host, { runId: r.runId, all: true });
-    }
-  }, 60_000);
-
-  it("refuses a task that needs 3 GPUs before anything runs", async () => {
-    const wdl = `version development
-task greedy {
-  command <<< echo should not run >>>
-  requirements { container: "ubuntu:latest" gpu: true }
-  hints { gpu: 3 }
-}
-workflow w { call greedy }
-`;
-    const r = await runWdl(wdl, [], "swarm", host, { WDLRUN_CLEANUP: "false" });
-    expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(/needs 3 GPUs but the backend has 2/);
-    // With cleanup = false any service it had created would still be there.
-    expect(await servicesOf(`${LABEL_OWNER_PID}=${process.pid}`)).toEqual([]);
-  });
-
   it("gives the same outputs as the Docker backend for the same workflow", async () => {
     const data = writeHostFile(path.join(tempDir(), "data.txt"), "5\n3\n9\n1\n");
     const wdl = `version 1.1
@@ -288,7 +247,7 @@ task stats {
     File nested = "outdir/n.txt"
     File name = "/tmp/name.txt"
   }
-  runtime { docker: "ubuntu:latest" cpu: 0.5 memory: "128 MiB" }
+  runtime { docker: "ubuntu:latest" cpu: 0.25 memory: "128 MiB" }
 }
 workflow cmp {
   input { File data }
@@ -303,7 +262,8 @@ workflow cmp {
   }
 }
 `;
-    // Files are compared by name and content (their paths are in different run directories).
+    // Files are compared by name and content (their paths are in different run directories). The three
+    // tasks fit the manager's own node together, from whose containers /tmp/name.txt can be copied.
     const norm = (v: unknown): unknown =>
       Array.isArray(v)
         ? v.map(norm)
@@ -405,7 +365,12 @@ workflow w { scatter (i in range(3)) { call long { input: i = i } } }
       await docker.createService({
         Name: `wdlrun-clean-${process.pid}-${i}`,
         Labels: labels,
-        TaskTemplate: { ContainerSpec: { Image: "ubuntu:latest", Command: ["sleep", "300"], Labels: labels }, RestartPolicy: { Condition: "none" } },
+        // On the manager's own node, whose containers this engine lists.
+        TaskTemplate: {
+          ContainerSpec: { Image: "ubuntu:latest", Command: ["sleep", "300"], Labels: labels },
+          RestartPolicy: { Condition: "none" },
+          Placement: { Constraints: ["node.role==manager"] },
+        },
       } as never);
     }
     const containers = () => docker.listContainers({ all: true, filters: { label: [`${LABEL_RUN}=${crashed}`] } });
@@ -531,7 +496,7 @@ workflow w { call hog }
         () => undefined,
         (e: unknown) => e,
       );
-      expect((err as Error).message).toMatch(/is a swarm worker, not a manager: run wdlrun on a manager node .*managers: 127\.0\.0\.1:\d+/);
+      expect((err as Error).message).toMatch(/is a swarm worker, not a manager: run wdlrun on a manager node .*managers: 127\.0\.0\.11:\d+/);
       const auto = await createBackend({ ...defaultConfig(), docker: { ...defaultConfig().docker, host: worker } }, () => undefined, "auto");
       expect(auto.backend.kind).toBe("docker");
       await auto.backend.close();
@@ -564,9 +529,12 @@ workflow w {
         new RegExp(`w\\.wide \\(task wide\\) requests ${largest + 1} CPUs \\(the largest node, ${hostname()} \\([0-9a-z]{12}\\), has ${largest}\\); a task runs on one node`),
       );
       expect(r.stderr).toContain("nothing was run");
+      // What each of the four nodes has.
+      expect(r.stderr).toMatch(/; the nodes: ([^;\n]+ \([0-9a-z]{12}\): (no GPU|\d GPUs?) \(NVIDIA-GPU\), \d+ CPUs, [\d.]+ GiB(; |\n)){4}/);
+      expect(r.stderr).not.toContain("GPUs are never clamped");
       // With cleanup = false any service it had created would still be there.
       expect(await servicesOf(`${LABEL_OWNER_PID}=${process.pid}`)).toEqual([]);
-      // The GPU count too: 3 in all, at most 2 on one node.
+      // The GPU count too: 4 in all, at most 2 on one node.
       const gpus = await runWdl(
         `version development
 task greedy {
@@ -582,26 +550,26 @@ workflow w { call greedy }
         { WDLRUN_CLEANUP: "false" },
       );
       expect(gpus.code, gpus.stderr).toBe(2);
-      expect(gpus.stderr).toMatch(/w\.greedy \(task greedy\) needs 3 GPUs on one node but the most any node has is 2 /);
+      expect(gpus.stderr).toMatch(/w\.greedy \(task greedy\) needs 3 GPUs on one node, and no node has that many: /);
       expect(await servicesOf(`${LABEL_OWNER_PID}=${process.pid}`)).toEqual([]);
     }, 60_000);
 
-    it("places tasks on both nodes by their own GPUs, and names the node that lacks the image", async () => {
+    it("places tasks on every node by their own GPUs, and names the node that lacks the image", async () => {
       const workerId = ((await connect(worker).info()) as { Swarm: { NodeID: string } }).Swarm.NodeID;
       const fresh = await SwarmBackend.open({ host, sweep: false });
       const cap = await fresh.capacity();
-      expect(cap.nodes).toHaveLength(2);
-      expect(cap.gpuIds).toHaveLength(3);
-      expect(cap.nodes!.find((n) => n.id === workerId)!.gpuIds).toEqual([expect.stringMatching(/\/NVIDIA-GPU#1$/)]);
+      expect(cap.nodes).toHaveLength(4);
+      expect(cap.gpuIds).toHaveLength(4);
+      expect(cap.nodes!.find((n) => n.id === workerId)!.gpuIds).toEqual(["GPU-worker-a"]);
       await fresh.close();
-      // Three one-GPU tasks at once: two fit the manager's GPUs, the third goes to the worker, which has no image.
+      // Four one-GPU tasks at once: one on each NVIDIA-GPU, so one goes to the throw-away worker, which has no image.
       const wdl = `version development
 task g {
   input { Int i }
   command <<< sleep 3 >>>
   requirements { container: "ubuntu:latest" cpu: 0.25 memory: "32 MiB" gpu: true }
 }
-workflow w { scatter (i in range(3)) { call g { input: i = i } } }
+workflow w { scatter (i in range(4)) { call g { input: i = i } } }
 `;
       const r = await runWdl(wdl, [], "swarm", host);
       expect(r.code).toBe(1);
