@@ -24,7 +24,8 @@
  * | resources.cpu        | 0                      | WDLRUN_RESOURCES_CPU         | CPUs wdlrun may use; 0 = what the backend reports |
  * | resources.memory     | ""                     | WDLRUN_RESOURCES_MEMORY      | memory wdlrun may use ("16 GiB", bytes); "" = what the backend reports |
  * | resources.gpus       | []                     | WDLRUN_RESOURCES_GPUS        | GPU device ids to hand out; [] = detect (`nvidia-smi`) |
- * | swarm.gpu_kind       | "NVIDIA-GPU"           | WDLRUN_SWARM_GPU_KIND        | generic-resource kind that swarm nodes advertise GPUs as |
+ * | swarm.gpu_kind       | "NVIDIA-GPU"           | WDLRUN_SWARM_GPU_KIND        | generic-resource kind that swarm nodes advertise GPUs of no stated model as |
+ * | swarm.gpu_models     | []                     | WDLRUN_SWARM_GPU_MODELS      | more swarm GPU kinds with their model, as "KIND=MODEL" |
  * | cache.enabled        | false                  | WDLRUN_CACHE_ENABLED         | reuse the results of calls whose key is unchanged (`--cache`) |
  * | cache.dir            | ""                     | WDLRUN_CACHE_DIR             | the call cache folder; "" = $XDG_CACHE_HOME/wdlrun/calls (~/.cache/wdlrun/calls) |
  */
@@ -104,7 +105,9 @@ export const KEYS: readonly KeySpec[] = [
   key("resources.gpus", { kind: "list", default: [] },
     "GPU device ids wdlrun may hand out (e.g. `[\"0\", \"1\"]` or UUIDs); empty = every GPU `nvidia-smi` lists (its names and memory are read either way, for `gpu` hints naming a model)."),
   key("swarm.gpu_kind", { kind: "string", default: "NVIDIA-GPU", nonEmpty: true },
-    "Generic-resource kind under which swarm nodes advertise GPUs (`dockerd --node-generic-resource KIND=ID`)."),
+    "Generic-resource kind under which swarm nodes advertise GPUs of no stated model (`dockerd --node-generic-resource KIND=ID`); kinds `NVIDIA-<MODEL>` (`NVIDIA-H100`) are GPUs of that model."),
+  key("swarm.gpu_models", { kind: "list", default: [] },
+    "More swarm GPU kinds with their model, as `KIND=MODEL` (e.g. `[\"GPU-BIG=A100 80GB\"]`), matched against `gpu` hints naming a model."),
   key("cache.enabled", { kind: "bool", default: false },
     "Reuse the result of a call whose key (task definition, inputs and their content, image id, backend) is unchanged; `--cache` / `--no-cache` on `wdlrun run`."),
   key("cache.dir", { kind: "string", default: "", nonEmpty: false },

@@ -64,7 +64,7 @@ export interface WdlrunConfig {
     /** GPU ids to hand out; empty = detect. */
     readonly gpus: readonly string[];
   };
-  readonly swarm: { readonly gpuKind: string };
+  readonly swarm: { readonly gpuKind: string; readonly gpuModels: readonly string[] };
   readonly cache: {
     readonly enabled: boolean;
     /** Absolute path of the call cache folder. */
@@ -282,7 +282,7 @@ function build(values: Map<string, ConfigValue>, origins: Record<string, Origin>
       ...(memoryBytes !== undefined ? { memoryBytes } : {}),
       gpus: get<readonly string[]>("resources.gpus"),
     },
-    swarm: { gpuKind: get<string>("swarm.gpu_kind") },
+    swarm: { gpuKind: get<string>("swarm.gpu_kind"), gpuModels: get<readonly string[]>("swarm.gpu_models") },
     cache: { enabled: get<boolean>("cache.enabled"), dir: dir.trim() === "" ? cacheDir : resolve(cwd, dir.replace(/^~(?=\/|$)/, homeDir)) },
     ...(file !== undefined ? { file } : {}),
     origins,

@@ -143,10 +143,10 @@ export class ResourcePool {
     if (!multi) return whole;
     if (whole.kind === "refused") {
       // More than every node too: say so node by node.
-      const onNode = admitOnNode(request, { kind: "fits", request }, this.liveNodes, false, this.capacity.gpuKind, this.usableCount(request));
+      const onNode = admitOnNode(request, { kind: "fits", request }, this.liveNodes, false, (ids) => gpuListing(ids, this.capacity), this.usableCount(request));
       return onNode.kind === "refused" ? onNode : whole;
     }
-    return admitOnNode(request, whole, this.liveNodes, this.options.tryWithMax === true, this.capacity.gpuKind, this.usableCount(request));
+    return admitOnNode(request, whole, this.liveNodes, this.options.tryWithMax === true, (ids) => gpuListing(ids, this.capacity), this.usableCount(request));
   }
 
   private admitTotals(request: ResourceRequest, multi: boolean): Admission {
@@ -311,17 +311,14 @@ function admitOnNode(
   whole: Admission & { readonly kind: "fits" | "clamped" },
   nodes: readonly NodeCapacity[],
   tryWithMax: boolean,
-  gpuKind: string | undefined,
+  listGpus: (ids: readonly string[]) => string,
   usableCount: (ids: readonly string[]) => number,
 ): Admission {
   const r = whole.request;
   if (nodes.length === 0) return { kind: "refused", reason: "needs a node to run on, and every node of the backend has gone down" };
   const holds = (n: NodeCapacity) => r.cpu <= n.cpu + EPS && r.memoryBytes <= n.memoryBytes && r.gpuCount <= usableCount(n.gpuIds);
   if (nodes.some(holds)) return whole;
-  const kind = gpuKind !== undefined ? ` (${gpuKind})` : "";
-  const ofModel = (n: NodeCapacity) => (r.gpuModel !== undefined && n.gpuIds.length > 0 ? ` (${usableCount(n.gpuIds)} of model ${JSON.stringify(r.gpuModel.text)})` : "");
-  const has = (n: NodeCapacity) =>
-    `${nodeName(n)}: ${n.gpuIds.length === 0 ? "no GPU" : plural(n.gpuIds.length, "GPU")}${kind}${ofModel(n)}, ${plural(n.cpu, "CPU")}, ${formatBytes(n.memoryBytes)}`;
+  const has = (n: NodeCapacity) => `${nodeName(n)}: ${listGpus(n.gpuIds)}, ${plural(n.cpu, "CPU")}, ${formatBytes(n.memoryBytes)}`;
   const listing = nodes.map(has).join("; ");
   const withGpus = nodes.filter((n) => usableCount(n.gpuIds) >= r.gpuCount);
   if (withGpus.length === 0) {
@@ -353,6 +350,23 @@ function admitOnNode(
 function usableGpus(r: ResourceRequest, ids: readonly string[], cap: Capacity): readonly string[] {
   const model = r.gpuModel;
   return model === undefined ? ids : ids.filter((id) => gpuMatches(model, cap.gpuModels?.[id]));
+}
+
+/**
+ * A node's GPUs counted by model (or by the capacity's GPU kind when no
+ * model is known): `2 GPUs (NVIDIA-GPU)`, `2 GPUs (NVIDIA-GPU) and 1 GPU
+ * (H100, 80 GiB)`, `no GPU (NVIDIA-GPU)`.
+ */
+function gpuListing(ids: readonly string[], cap: Capacity): string {
+  const kind = cap.gpuKind !== undefined ? ` (${cap.gpuKind})` : "";
+  if (ids.length === 0) return `no GPU${kind}`;
+  const counts = new Map<string, number>();
+  for (const id of ids) {
+    const model = cap.gpuModels?.[id];
+    const label = model !== undefined ? ` (${model.name}${model.memoryBytes !== undefined ? `, ${formatBytes(model.memoryBytes)}` : ""})` : kind;
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  return [...counts].map(([label, n]) => `${plural(n, "GPU")}${label}`).join(" and ");
 }
 
 /** `2 GPUs`, `1 GPU "H100"`. */

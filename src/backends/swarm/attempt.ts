@@ -28,7 +28,7 @@ import { ContainerStatsSampler } from "../engine/usage.js";
 import type { FileOwner } from "../engine/wrapper.js";
 import { SwarmBackendError } from "./errors.js";
 import { collectServiceLogs } from "./logs.js";
-import { gpusFile, serviceSpec } from "./spec.js";
+import { gpusByKind, gpusFile, serviceSpec } from "./spec.js";
 import { nodeLabel, type SwarmNode } from "./cluster.js";
 import { assignedIds, explainFailure, explainUnschedulable, taskOutcome, type RawTask } from "./status.js";
 import type { TaskWatcher } from "./watch.js";
@@ -46,8 +46,8 @@ export interface SwarmAttemptContext {
   readonly cleanup: boolean;
   /** Seconds an aborted container gets between SIGTERM and SIGKILL. */
   readonly stopGraceSeconds: number;
-  /** The generic-resource kind of GPUs (`swarm.gpu_kind`). */
-  readonly gpuKind: string;
+  /** The generic-resource kind of GPU `id` of node `nodeId` (as the capacity listed it). */
+  readonly gpuKindOf: (nodeId: string, id: string) => string;
   /** The node of the engine wdlrun talks to: its containers can be inspected and copied from. */
   readonly localNodeId: string;
   readonly watcher: TaskWatcher;
@@ -88,8 +88,7 @@ export async function runSwarmAttempt(ctx: SwarmAttemptContext, request: Attempt
     const spec = serviceSpec(maxCpuWithin(request, node.cpu), {
       image: await ctx.imageRef(image, node.id),
       nodeId: node.id,
-      gpuKind: ctx.gpuKind,
-      gpus: r.gpuIds.length,
+      gpus: gpusByKind(r.gpuIds, (id) => ctx.gpuKindOf(node.id, id)),
       shell: ctx.shell,
       owner: ctx.owner,
       hardening: ctx.hardening,
@@ -387,7 +386,8 @@ async function announceStart(ctx: SwarmAttemptContext, request: AttemptRequest, 
     await request.onStart?.({});
     return;
   }
-  const ids = assignedIds(task, ctx.gpuKind);
+  const nodeId = request.resources.node ?? ctx.localNodeId;
+  const ids = assignedIds(task, new Set(request.resources.gpuIds.map((id) => ctx.gpuKindOf(nodeId, id))));
   await request.onStart?.({ gpuIds: ids });
   await writeFile(gpusFile(request), `${ids.join(",")}\n`);
 }

@@ -73,10 +73,8 @@ export interface SpecOptions {
   readonly image: string;
   /** The node the service is pinned to. */
   readonly nodeId: string;
-  /** The generic-resource kind of GPUs (`swarm.gpu_kind`). */
-  readonly gpuKind: string;
-  /** GPUs to request (generic resources of `gpuKind`). */
-  readonly gpus: number;
+  /** GPUs to request: generic resources, so many of each kind (empty = none). */
+  readonly gpus: readonly GpuKindCount[];
   readonly shell: string;
   readonly owner: FileOwner | undefined;
   /** Pids limit, network, user (no-new-privileges: not in the swarm API 1.41). */
@@ -110,6 +108,19 @@ export function serviceName(callId: string, attempt: number, suffix: string): st
   return `wdlrun-${call || "call"}${tail}`;
 }
 
+/** So many GPUs of one generic-resource kind. */
+export interface GpuKindCount {
+  readonly kind: string;
+  readonly count: number;
+}
+
+/** The GPUs of `ids` counted by kind (`kindOf`), in order of first appearance. Pure. */
+export function gpusByKind(ids: readonly string[], kindOf: (id: string) => string): GpuKindCount[] {
+  const counts = new Map<string, number>();
+  for (const id of ids) counts.set(kindOf(id), (counts.get(kindOf(id)) ?? 0) + 1);
+  return [...counts].map(([kind, count]) => ({ kind, count }));
+}
+
 /** The service that runs one attempt. */
 export function serviceSpec(request: AttemptRequest, o: SpecOptions): SwarmServiceSpec {
   const r = request.resources;
@@ -117,7 +128,7 @@ export function serviceSpec(request: AttemptRequest, o: SpecOptions): SwarmServi
   const mounts: SpecMount[] = [
     ...bindMounts(layout, false),
     // The GPU ids wdlrun read back, and with them the go-ahead for the command (./wrapper.ts).
-    ...(o.gpus > 0 ? [{ Type: "bind" as const, Source: gpusFile(request), Target: CONTAINER_GPUS, ReadOnly: true }] : []),
+    ...(o.gpus.length > 0 ? [{ Type: "bind" as const, Source: gpusFile(request), Target: CONTAINER_GPUS, ReadOnly: true }] : []),
     ...r.disks
       .filter((d) => d.mountPoint !== "/" && d.mountPoint !== layout.workDir)
       .map((d): SpecMount => ({ Type: "volume", Source: "", Target: d.mountPoint })),
@@ -144,7 +155,7 @@ export function serviceSpec(request: AttemptRequest, o: SpecOptions): SwarmServi
         Image: o.image,
         Labels: labels,
         Command: ["/bin/sh", "-c"],
-        Args: [swarmWrapperScript(o.shell, o.owner, [layout.workDir], o.gpus > 0 ? o.gpuKind : undefined)],
+        Args: [swarmWrapperScript(o.shell, o.owner, [layout.workDir], o.gpus.map((g) => g.kind))],
         Dir: layout.workDir,
         ...(user !== undefined ? { User: `${user.uid}:${user.gid}` } : {}),
         CapabilityDrop: DROPPED_CAPABILITIES.map((c) => `CAP_${c}`),
@@ -157,7 +168,7 @@ export function serviceSpec(request: AttemptRequest, o: SpecOptions): SwarmServi
         Reservations: {
           NanoCPUs: reserveCpu,
           MemoryBytes: reserveMemory,
-          ...(o.gpus > 0 ? { GenericResources: [{ DiscreteResourceSpec: { Kind: o.gpuKind, Value: o.gpus } }] } : {}),
+          ...(o.gpus.length > 0 ? { GenericResources: o.gpus.map((g) => ({ DiscreteResourceSpec: { Kind: g.kind, Value: g.count } })) } : {}),
         },
         ...(Object.keys(limits).length > 0 ? { Limits: limits } : {}),
       },

@@ -29,9 +29,9 @@ export interface RawTask {
 /** Task states before the command has ended. */
 const ON_ITS_WAY = new Set(["new", "allocated", "pending", "assigned", "accepted", "preparing", "ready", "starting", "running"]);
 
-/** The named resources of `kind` swarm assigned `task` (the GPU UUIDs a GPU node advertises), in swarm's order (that of DOCKER_RESOURCE_<KIND>). Pure. */
-export function assignedIds(task: RawTask, kind: string): string[] {
-  return (task.GenericResources ?? []).flatMap((g) => (g.NamedResourceSpec?.Kind === kind && g.NamedResourceSpec.Value ? [g.NamedResourceSpec.Value] : []));
+/** The named resources of the `kinds` swarm assigned `task` (the GPU UUIDs a GPU node advertises), in swarm's order (that of DOCKER_RESOURCE_<KIND>). Pure. */
+export function assignedIds(task: RawTask, kinds: ReadonlySet<string>): string[] {
+  return (task.GenericResources ?? []).flatMap((g) => (g.NamedResourceSpec?.Kind !== undefined && kinds.has(g.NamedResourceSpec.Kind) && g.NamedResourceSpec.Value ? [g.NamedResourceSpec.Value] : []));
 }
 
 /** Where a task stands. */

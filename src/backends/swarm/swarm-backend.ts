@@ -12,7 +12,7 @@
 import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import type Docker from "dockerode";
-import type { AttemptFiles, AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, ImageIdentity, InputSpec, NodeCapacity } from "../backend.js";
+import type { AttemptFiles, AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, GpuDescription, ImageIdentity, InputSpec, NodeCapacity } from "../backend.js";
 import type { PullPolicy, WdlrunConfig } from "../../config/load.js";
 import { connect, engineAnswers, engineUrl, type TlsSettings } from "../engine/client.js";
 import type { ImageResolver } from "../engine/images.js";
@@ -24,6 +24,7 @@ import type { FileOwner } from "../engine/wrapper.js";
 import { runSwarmAttempt, type SwarmAttemptContext } from "./attempt.js";
 import { advertisedKinds, readNodes, readRole, requireUsableNode, roleProblem, swarmRole, type SwarmInfo, type SwarmNode } from "./cluster.js";
 import { SwarmBackendError } from "./errors.js";
+import { gpuKinds, parseGpuModelEntries } from "./gpu-kinds.js";
 import { newestByService } from "./watch.js";
 import { TaskWatcher, type WatchTiming } from "./watch.js";
 import { taskOutcome, type RawTask } from "./status.js";
@@ -42,8 +43,10 @@ export interface SwarmBackendOptions {
   /** Caps on the total capacity handed to the runtime's pool (default: the sum over usable nodes). */
   readonly cpu?: number;
   readonly memoryBytes?: number;
-  /** The generic-resource kind nodes advertise GPUs as (default NVIDIA-GPU). */
+  /** The generic-resource kind nodes advertise GPUs of no stated model as (default NVIDIA-GPU); see ./gpu-kinds.ts. */
   readonly gpuKind?: string;
+  /** More GPU kinds with their model, as `KIND=MODEL` (`swarm.gpu_models`). */
+  readonly gpuModels?: readonly string[];
   /** Who owns the files tasks write: default the user running wdlrun; null leaves them as written. */
   readonly owner?: FileOwner | null;
   /** Pids limit, network, user (default DEFAULT_HARDENING; no-new-privileges is not in the swarm API 1.41). */
@@ -69,6 +72,7 @@ export function swarmOptionsFromConfig(config: WdlrunConfig): SwarmBackendOption
     cleanup: config.cleanup,
     hardening: hardeningFromConfig(config),
     gpuKind: config.swarm.gpuKind,
+    gpuModels: config.swarm.gpuModels,
     ...(config.resources.cpu !== undefined ? { cpu: config.resources.cpu } : {}),
     ...(config.resources.memoryBytes !== undefined ? { memoryBytes: config.resources.memoryBytes } : {}),
   };
@@ -101,6 +105,9 @@ export class SwarmBackend implements Backend {
   private readonly live = new Set<string>();
   private readonly ctx: SwarmAttemptContext;
   private readonly gpuKind: string;
+  private readonly gpuModels: ReadonlyMap<string, GpuDescription>;
+  /** The generic-resource kind of each GPU id of the capacity, by node. */
+  private readonly kindOfGpu = new Map<string, Map<string, string>>();
   private readonly notice: (line: string) => void;
   /** Every node as last read (usable or not). */
   private nodes: readonly SwarmNode[];
@@ -122,6 +129,7 @@ export class SwarmBackend implements Backend {
     this.notice = noticeOption(options.notice);
     this.images = imageResolverFor(docker, url, options, this.notice);
     this.gpuKind = options.gpuKind ?? "NVIDIA-GPU";
+    this.gpuModels = parseGpuModelEntries(options.gpuModels ?? []);
     this.nodes = nodes;
     this.ctx = {
       docker,
@@ -133,7 +141,7 @@ export class SwarmBackend implements Backend {
       hardening: options.hardening ?? DEFAULT_HARDENING,
       cleanup: options.cleanup ?? true,
       stopGraceSeconds: options.stopGraceSeconds ?? 2,
-      gpuKind: this.gpuKind,
+      gpuKindOf: (nodeId, id) => this.kindOfGpu.get(nodeId)?.get(id) ?? this.gpuKind,
       localNodeId,
       watcher: new TaskWatcher(docker, url, this.session, options.timing),
       nodes: () => this.nodes,
@@ -156,6 +164,11 @@ export class SwarmBackend implements Backend {
         `docker.network = "none" cannot be given to swarm services (the swarm API cannot attach a service to the "none" network): use --backend docker for tasks without a network, or docker.network = "default"`,
       );
     }
+    try {
+      parseGpuModelEntries(options.gpuModels ?? []);
+    } catch (e) {
+      throw new SwarmBackendError((e as Error).message);
+    }
     const url = engineUrl(options.host);
     const docker = await openEngine(url, options.tls);
     const role = await readRole(docker, url);
@@ -174,36 +187,47 @@ export class SwarmBackend implements Backend {
     return backend;
   }
 
-  /** Says once, at start, when nodes advertise generic resources but none of the configured GPU kind. */
+  /** Says once, at start, when nodes advertise generic resources but none of a GPU kind (./gpu-kinds.ts). */
   private noticeGpuKind(nodes: readonly SwarmNode[]): void {
-    const kinds = advertisedKinds(nodes.filter((n) => n.usable));
-    if (kinds.length === 0 || kinds.includes(this.gpuKind)) return;
+    const advertised = advertisedKinds(nodes.filter((n) => n.usable));
+    const gpus = gpuKinds(advertised, this.gpuKind, this.gpuModels);
+    if (advertised.length === 0 || advertised.some((k) => gpus.has(k))) return;
     this.notice(
-      `no swarm node advertises GPUs as ${this.gpuKind} (swarm.gpu_kind); the nodes advertise ${kinds.join(", ")}: ` +
-        `tasks that need GPUs will be refused unless swarm.gpu_kind names the kind your nodes use`,
+      `no swarm node advertises GPUs as ${this.gpuKind} (swarm.gpu_kind) or as NVIDIA-<MODEL>; the nodes advertise ${advertised.join(", ")}: ` +
+        `tasks that need GPUs will be refused unless swarm.gpu_kind or swarm.gpu_models names the kinds your nodes use`,
     );
   }
 
   /**
    * The usable nodes, each with its CPUs, memory and GPUs (the ids it
-   * advertises as generic resources of `swarm.gpu_kind`; a count without
-   * ids gives `KIND#n`), and their sum (capped by the `cpu`/`memoryBytes`
-   * options). Read once: the runtime's pool places every attempt on one of
-   * these nodes.
+   * advertises as generic resources of a GPU kind, ./gpu-kinds.ts; a count
+   * without ids gives `KIND#n`), the models of the GPUs whose kind names one,
+   * and their sum (capped by the `cpu`/`memoryBytes` options). Read once: the
+   * runtime's pool places every attempt on one of these nodes.
    */
   capacity(): Promise<Capacity> {
     if (this.capacityCache === undefined) {
-      const kind = this.gpuKind;
-      const nodes: NodeCapacity[] = this.nodes
-        .filter((n) => n.usable)
-        .map((n) => ({ id: n.id, name: n.hostname, cpu: n.cpu, memoryBytes: n.memoryBytes, gpuIds: gpuIdsOf(n, kind), ...(n.id === this.localNodeId ? { local: true } : {}) }));
+      const usable = this.nodes.filter((n) => n.usable);
+      const kinds = gpuKinds(advertisedKinds(usable), this.gpuKind, this.gpuModels);
+      const gpuModels: Record<string, GpuDescription> = {};
+      const nodes: NodeCapacity[] = usable.map((n) => {
+        const kindOf = new Map<string, string>();
+        for (const [kind, model] of kinds)
+          for (const id of gpuIdsOf(n, kind)) {
+            kindOf.set(id, kind);
+            if (model !== undefined) gpuModels[id] = model;
+          }
+        this.kindOfGpu.set(n.id, kindOf);
+        return { id: n.id, name: n.hostname, cpu: n.cpu, memoryBytes: n.memoryBytes, gpuIds: [...kindOf.keys()], ...(n.id === this.localNodeId ? { local: true } : {}) };
+      });
       const sum = (f: (n: NodeCapacity) => number) => nodes.reduce((a, n) => a + f(n), 0);
       this.capacityCache = {
         cpu: Math.min(sum((n) => n.cpu), this.options.cpu ?? Infinity),
         memoryBytes: Math.min(sum((n) => n.memoryBytes), this.options.memoryBytes ?? Infinity),
         gpuIds: nodes.flatMap((n) => n.gpuIds),
+        ...(Object.keys(gpuModels).length > 0 ? { gpuModels } : {}),
         nodes,
-        gpuKind: kind,
+        gpuKind: this.gpuKind,
       };
     }
     return Promise.resolve(this.capacityCache);

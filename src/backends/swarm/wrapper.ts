@@ -29,19 +29,19 @@ const GPU_WAIT_TENTHS = 1200;
  * are chowned recursively to `owner` after the command ends, whatever its
  * status. As PID 1 the wrapper gets no default signal handling, so it traps
  * TERM/INT and passes them on; `wait` is repeated until the command has ended.
- * `gpuKind`, for a task given GPUs: their generic-resource kind.
+ * `gpuKinds`, for a task given GPUs: their generic-resource kinds.
  */
-export function swarmWrapperScript(shell: string, owner: FileOwner | undefined, chownPaths: readonly ContainerPath[], gpuKind?: string): string {
+export function swarmWrapperScript(shell: string, owner: FileOwner | undefined, chownPaths: readonly ContainerPath[], gpuKinds: readonly string[] = []): string {
   const run = wrapAround(`${shell} ${CONTAINER_COMMAND} </dev/null`, owner, chownPaths);
-  return gpuKind === undefined ? run : `${gpuPrelude(gpuKind)}\n${run}`;
+  return gpuKinds.length === 0 ? run : `${gpuPrelude(gpuKinds)}\n${run}`;
 }
 
-/** Exports NVIDIA_VISIBLE_DEVICES from DOCKER_RESOURCE_<kind>, then waits for wdlrun's go-ahead. */
-function gpuPrelude(kind: string): string {
-  const pattern = `^DOCKER_RESOURCE_${kind.replace(/[.[\]*^$\\/]/g, "\\$&")}=`;
+/** Exports NVIDIA_VISIBLE_DEVICES from DOCKER_RESOURCE_<kind> of each kind (comma-separated), then waits for wdlrun's go-ahead. */
+function gpuPrelude(kinds: readonly string[]): string {
+  const scripts = kinds.map((kind) => `-e ${shQuote(`s/^DOCKER_RESOURCE_${kind.replace(/[.[\]*^$\\/]/g, "\\$&")}=//p`)}`).join(" ");
   const gate = shQuote(CONTAINER_GPUS);
   return [
-    `NVIDIA_VISIBLE_DEVICES="$(tr '\\000' '\\n' </proc/$$/environ | sed -n ${shQuote(`s/${pattern}//p`)})"`,
+    `NVIDIA_VISIBLE_DEVICES="$(tr '\\000' '\\n' </proc/$$/environ | sed -n ${scripts} | tr '\\n' ',' | sed 's/,$//')"`,
     `n=0`,
     `while [ ! -s ${gate} ]; do`,
     `  n=$((n + 1))`,

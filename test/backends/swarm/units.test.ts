@@ -10,7 +10,7 @@ import { DEFAULT_HARDENING } from "../../../src/backends/engine/hardening.js";
 import { dockerLayout } from "../../../src/backends/engine/layout.js";
 import { parseNode, roleProblem, swarmRole, type RawNode, type SwarmNode } from "../../../src/backends/swarm/cluster.js";
 import { FrameDemuxer } from "../../../src/backends/swarm/logs.js";
-import { serviceName, serviceSpec, type SpecOptions } from "../../../src/backends/swarm/spec.js";
+import { gpusByKind, serviceName, serviceSpec, type SpecOptions } from "../../../src/backends/swarm/spec.js";
 import { explainFailure, taskOutcome } from "../../../src/backends/swarm/status.js";
 import { gpuIdsOf, repoDigest } from "../../../src/backends/swarm/swarm-backend.js";
 import { newestByService } from "../../../src/backends/swarm/watch.js";
@@ -112,8 +112,7 @@ function request(over: Partial<AttemptRequest["resources"]> = {}, env: Record<st
 const OPTS: SpecOptions = {
   image: "sha256:abc",
   nodeId: "node-1",
-  gpuKind: "NVIDIA-GPU",
-  gpus: 0,
+  gpus: [],
   shell: "bash",
   owner: { uid: 1000, gid: 1000 },
   hardening: DEFAULT_HARDENING,
@@ -156,7 +155,7 @@ describe("service spec", () => {
   });
 
   it("requests GPUs as generic resources, max_* as limits (reservations capped by them), and marks kept services", () => {
-    const s = serviceSpec(request({ maxCpu: 1, maxMemoryBytes: 2 * GiB }), { ...OPTS, gpus: 2, cleanup: false });
+    const s = serviceSpec(request({ maxCpu: 1, maxMemoryBytes: 2 * GiB }), { ...OPTS, gpus: [{ kind: "NVIDIA-GPU", count: 2 }], cleanup: false });
     expect(s.TaskTemplate.Resources).toEqual({
       Reservations: { NanoCPUs: 1e9, MemoryBytes: 2 * GiB, GenericResources: [{ DiscreteResourceSpec: { Kind: "NVIDIA-GPU", Value: 2 } }] },
       Limits: { NanoCPUs: 1e9, MemoryBytes: 2 * GiB, Pids: 4096 },
@@ -165,9 +164,16 @@ describe("service spec", () => {
     // The GPU task waits for wdlrun's go-ahead, a file of its attempt directory, after reading its ids from swarm's variable.
     expect(s.TaskTemplate.ContainerSpec.Mounts).toContainEqual({ Type: "bind", Source: "/runs/r/call-align-0007/attempt-2/gpus", Target: "/mnt/wdlrun/gpus", ReadOnly: true });
     const script = s.TaskTemplate.ContainerSpec.Args[0]!;
-    expect(script).toContain(`sed -n 's/^DOCKER_RESOURCE_NVIDIA-GPU=//p'`);
+    expect(script).toContain(`sed -n -e 's/^DOCKER_RESOURCE_NVIDIA-GPU=//p' | tr`);
     expect(script).toContain(`while [ ! -s '/mnt/wdlrun/gpus' ]; do`);
     expect(script.indexOf("export NVIDIA_VISIBLE_DEVICES")).toBeLessThan(script.indexOf("bash /mnt/wdlrun/command"));
+    // GPUs of two kinds: so many of each, and the ids of both read back.
+    const two = serviceSpec(request(), { ...OPTS, gpus: gpusByKind(["a", "h", "b"], (id) => (id === "h" ? "NVIDIA-H100" : "NVIDIA-GPU")) });
+    expect(two.TaskTemplate.Resources.Reservations.GenericResources).toEqual([
+      { DiscreteResourceSpec: { Kind: "NVIDIA-GPU", Value: 2 } },
+      { DiscreteResourceSpec: { Kind: "NVIDIA-H100", Value: 1 } },
+    ]);
+    expect(two.TaskTemplate.ContainerSpec.Args[0]).toContain(`sed -n -e 's/^DOCKER_RESOURCE_NVIDIA-GPU=//p' -e 's/^DOCKER_RESOURCE_NVIDIA-H100=//p' | tr`);
     // Without GPUs: neither.
     const plain = serviceSpec(request(), OPTS);
     expect(plain.TaskTemplate.ContainerSpec.Args[0]).not.toContain("NVIDIA_VISIBLE_DEVICES");

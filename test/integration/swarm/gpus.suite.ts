@@ -1,12 +1,13 @@
 /**
  * GPUs on the three-node test swarm (./kit.ts: node 1 advertises two
- * NVIDIA-GPU, node 2 one, node 3 one NVIDIA-H100), from the CLI: the command
- * sees the GPUs its task got (`task.gpu` and NVIDIA_VISIBLE_DEVICES name the
- * ids swarm assigned, the same as the container's DOCKER_RESOURCE_NVIDIA-GPU),
- * tasks overlapping in time never share a GPU and at most as many run as
- * there are GPUs, a GPU kind only one node has puts the task there, and a
- * task asking more GPUs than any node has is refused before anything runs,
- * with what each node has.
+ * NVIDIA-GPU, node 2 one, node 3 one NVIDIA-H100: a GPU of model H100), from
+ * the CLI: the command sees the GPUs its task got (`task.gpu` and
+ * NVIDIA_VISIBLE_DEVICES name the ids swarm assigned, the same as the
+ * container's DOCKER_RESOURCE_<KIND>), tasks overlapping in time never share
+ * a GPU and at most as many run as there are GPUs, a `gpu` hint naming a
+ * model puts the task on the node whose kind names it (and one no node has
+ * is refused), and a task asking more GPUs than any node has is refused
+ * before anything runs, with what each node has.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { connect, sweepContainers } from "../../../src/backends/engine/index.js";
@@ -75,7 +76,7 @@ describe.skipIf(skip !== "")(`GPUs on the three-node swarm${skip ? ` (${skip})` 
     for (const node of testNodes()) await sweepContainers(connect(node.host), node.host, { all: true }).catch(() => undefined);
   });
 
-  it("runs 5 one-GPU tasks at most 3 at a time, never two on one GPU, each command seeing its GPU in task.gpu and NVIDIA_VISIBLE_DEVICES", async () => {
+  it("runs 5 one-GPU tasks at most 4 at a time (3 NVIDIA-GPU and the H100), never two on one GPU, each command seeing its GPU in task.gpu and NVIDIA_VISIBLE_DEVICES", async () => {
     const wdl = `${gpuTask()}
 workflow w {
   scatter (i in range(5)) { call g { input: i = i } }
@@ -89,20 +90,20 @@ workflow w {
       expect(lines).toHaveLength(5);
       const tasks = await tasksOf(r.runId);
       expect(tasks).toHaveLength(5);
-      expect(maxOverlap(tasks)).toBe(3);
+      expect(maxOverlap(tasks)).toBe(4);
       for (const [i, line] of lines.entries()) {
         const [n, taskGpu, visible] = line.split(" ");
         expect(n).toBe(String(i));
         // What the command saw is what the swarm gave its container.
         expect(taskGpu).toBe(visible);
-        expect(taskGpu).toMatch(/^GPU-node[12]-[ab]$/);
+        expect(taskGpu).toMatch(/^GPU-node([12]-[ab]|3-h100)$/);
       }
       const ids = new Set(lines.map((l) => l.split(" ")[1]!));
       for (const t of tasks) {
         expect(t.assigned).toHaveLength(1);
-        const id = t.assigned[0]!.replace(/^NVIDIA-GPU=/, "");
+        const [kind, id] = t.assigned[0]!.split("=") as [string, string];
         expect(ids).toContain(id);
-        expect(t.env).toContain(`DOCKER_RESOURCE_NVIDIA-GPU=${id}`);
+        expect(t.env).toContain(`DOCKER_RESOURCE_${kind}=${id}`);
         expect(id.startsWith(`GPU-node${t.node}-`)).toBe(true);
       }
       for (const a of tasks)
@@ -137,6 +138,24 @@ workflow w {
     }
   }, 60_000);
 
+  it("puts a task whose gpu hint names H100 on node 3 (kind NVIDIA-H100), and refuses an A100 before anything runs, listing each node's GPUs", async () => {
+    const r = await runWdl(`${gpuTask('hints { gpu: "H100" }')}\nworkflow w { call g { input: i = 1 } output { String line = g.line } }\n`, [], "swarm", host, {
+      WDLRUN_CLEANUP: "false",
+    });
+    try {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.outputs["w.line"]).toBe("1 GPU-node3-h100 GPU-node3-h100");
+      const [t] = await tasksOf(r.runId);
+      expect(t!.node).toBe(3);
+    } finally {
+      await sweepContainers(connect(host), host, { runId: r.runId, all: true });
+    }
+    const refused = await runWdl(`${gpuTask('hints { gpu: "A100" }')}\nworkflow w { call g { input: i = 1 } }\n`, [], "swarm", host);
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toMatch(/needs 1 GPU "A100" on one node, and no node has that many: .*1 GPU \(H100\), \d+ CPUs/);
+    expect(refused.stderr).toContain("nothing was run");
+  }, 60_000);
+
   it("refuses before anything runs a task that needs more GPUs than any node has, listing what each node has", async () => {
     const wdl = `version 1.2
 task first {
@@ -160,7 +179,7 @@ workflow w {
     // Every node, with its GPUs of the configured kind.
     expect(r.stderr).toMatch(/\([0-9a-z]{12}\): 2 GPUs \(NVIDIA-GPU\), \d+ CPUs, [\d.]+ GiB/);
     expect(r.stderr).toMatch(/\([0-9a-z]{12}\): 1 GPU \(NVIDIA-GPU\), \d+ CPUs/);
-    expect(r.stderr).toMatch(/\([0-9a-z]{12}\): no GPU \(NVIDIA-GPU\), \d+ CPUs/);
+    expect(r.stderr).toMatch(/\([0-9a-z]{12}\): 1 GPU \(H100\), \d+ CPUs/);
     expect(r.stderr).toContain("nothing was run");
     // With cleanup = false any service it had created would still be there.
     expect(await servicesOf(`${LABEL_OWNER_PID}=${process.pid}`)).toEqual([]);

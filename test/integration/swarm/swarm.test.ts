@@ -50,15 +50,16 @@ describe.skipIf(skip !== "")(`swarm backend${skip ? ` (${skip})` : ""}`, () => {
     await sweepContainers(connect(host), host, { all: true }).catch(() => undefined);
   });
 
-  it("reports each node's cpu, memory and generic-resource GPUs (their ids) as its capacity, marking the engine's own node", async () => {
+  it("reports each node's cpu, memory and generic-resource GPUs (their ids, and the model a kind names) as its capacity, marking the engine's own node", async () => {
     const cap = await backend.capacity();
     expect(cap.nodes).toHaveLength(3);
     expect(cap.gpuKind).toBe("NVIDIA-GPU");
-    expect([...cap.gpuIds].sort()).toEqual(["GPU-node1-a", "GPU-node1-b", "GPU-node2-a"]);
+    expect([...cap.gpuIds].sort()).toEqual(["GPU-node1-a", "GPU-node1-b", "GPU-node2-a", "GPU-node3-h100"]);
+    expect(cap.gpuModels).toEqual({ "GPU-node3-h100": { name: "H100" } });
     const own = cap.nodes!.filter((n) => n.local);
     expect(own).toHaveLength(1);
     expect(own[0]!.gpuIds).toEqual(["GPU-node1-a", "GPU-node1-b"]);
-    expect(cap.nodes!.map((n) => n.gpuIds.length).sort()).toEqual([0, 1, 2]);
+    expect(cap.nodes!.map((n) => n.gpuIds.length).sort()).toEqual([1, 1, 2]);
     expect(cap.cpu).toBe(cap.nodes!.reduce((a, n) => a + n.cpu, 0));
   });
 
@@ -530,7 +531,7 @@ workflow w {
       );
       expect(r.stderr).toContain("nothing was run");
       // What each of the four nodes has.
-      expect(r.stderr).toMatch(/; the nodes: ([^;\n]+ \([0-9a-z]{12}\): (no GPU|\d GPUs?) \(NVIDIA-GPU\), \d+ CPUs, [\d.]+ GiB(; |\n)){4}/);
+      expect(r.stderr).toMatch(/; the nodes: ([^;\n]+ \([0-9a-z]{12}\): (no GPU|\d GPUs?) \((NVIDIA-GPU|H100)\), \d+ CPUs, [\d.]+ GiB(; |\n)){4}/);
       expect(r.stderr).not.toContain("GPUs are never clamped");
       // With cleanup = false any service it had created would still be there.
       expect(await servicesOf(`${LABEL_OWNER_PID}=${process.pid}`)).toEqual([]);
@@ -559,17 +560,17 @@ workflow w { call greedy }
       const fresh = await SwarmBackend.open({ host, sweep: false });
       const cap = await fresh.capacity();
       expect(cap.nodes).toHaveLength(4);
-      expect(cap.gpuIds).toHaveLength(4);
+      expect(cap.gpuIds).toHaveLength(5);
       expect(cap.nodes!.find((n) => n.id === workerId)!.gpuIds).toEqual(["GPU-worker-a"]);
       await fresh.close();
-      // Four one-GPU tasks at once: one on each NVIDIA-GPU, so one goes to the throw-away worker, which has no image.
+      // Five one-GPU tasks at once: one on each GPU, so one goes to the throw-away worker, which has no image.
       const wdl = `version development
 task g {
   input { Int i }
   command <<< sleep 3 >>>
   requirements { container: "ubuntu:latest" cpu: 0.25 memory: "32 MiB" gpu: true }
 }
-workflow w { scatter (i in range(4)) { call g { input: i = i } } }
+workflow w { scatter (i in range(5)) { call g { input: i = i } } }
 `;
       const r = await runWdl(wdl, [], "swarm", host);
       expect(r.code).toBe(1);
