@@ -227,6 +227,21 @@ task greedy {
     await plain.backend.close();
   });
 
+  it("sizes /dev/shm as the shm_size hint asks (a tmpfs mount: a service has no ShmSize)", async () => {
+    const wdl = `version 1.2
+task shm {
+  command <<< stat -f -c '%b %S' /dev/shm > size >>>
+  requirements { container: "ubuntu:latest" cpu: 0.25 memory: "32 MiB" }
+  hints { shm_size: "256 MiB" }
+  output { String size = read_string("size") }
+}
+`;
+    const r = await runWdl(wdl, [], "swarm", host);
+    expect(r.code, r.stderr).toBe(0);
+    const [blocks, size] = String(r.outputs["shm.size"]).split(" ").map(Number);
+    expect(blocks! * size!).toBe(256 * 1024 ** 2);
+  }, 60_000);
+
   it("gives the same outputs as the Docker backend for the same workflow", async () => {
     const data = writeHostFile(path.join(tempDir(), "data.txt"), "5\n3\n9\n1\n");
     const wdl = `version 1.1
