@@ -13,7 +13,8 @@ import type { CheckedDocument } from "../analysis/index.js";
 import { connect, engineMessage, engineUrl, explainConnection } from "../backends/engine/client.js";
 import { detectGpus, gpuDeviceRequest, isNoGpuRuntime, noGpuRuntimeMessage, type InventoryGpu } from "../backends/engine/gpus.js";
 import { usableCandidates } from "../backends/engine/images.js";
-import { nodeLabel, readNodes, roleProblem, swarmRole, type SwarmInfo } from "../backends/swarm/cluster.js";
+import { advertisedKinds, nodeLabel, readNodes, roleProblem, swarmRole, type SwarmInfo } from "../backends/swarm/cluster.js";
+import { gpuKinds, parseGpuModelEntries, type GpuKinds } from "../backends/swarm/gpu-kinds.js";
 import type { WdlrunConfig } from "../config/index.js";
 import { nodeFileIO } from "../eval/node-io.js";
 import { describeGpu } from "../runtime/gpu-models.js";
@@ -121,7 +122,17 @@ async function swarmFindings(config: WdlrunConfig, docker: Docker, url: string):
     if (n.usable) out.push(ok("swarm", text));
     else out.push(problem("swarm", text, n.state !== "ready" ? "start the node's dockerd (or docker node rm it)" : `docker node update --availability active ${n.id.slice(0, 12)}`));
   }
-  if (nodes.length > 0 && !nodes.some((n) => n.generic.has(gpuKind))) out.push(note("swarm", `no node advertises GPUs as ${gpuKind} (swarm.gpu_kind): tasks that need a GPU are refused on swarm`));
+  let kinds: GpuKinds;
+  try {
+    kinds = gpuKinds(advertisedKinds(nodes), gpuKind, parseGpuModelEntries(config.swarm.gpuModels));
+  } catch (e) {
+    out.push(problem("swarm", (e as Error).message, "write each entry as KIND=MODEL"));
+    return out;
+  }
+  const modelled = [...kinds].flatMap(([kind, model]) => (model !== undefined && nodes.some((n) => n.generic.has(kind)) ? [`${kind} as ${model.name}`] : []));
+  if (modelled.length > 0) out.push(ok("swarm", `GPU models by kind: ${modelled.join(", ")}`));
+  if (nodes.length > 0 && !nodes.some((n) => [...kinds.keys()].some((k) => n.generic.has(k))))
+    out.push(note("swarm", `no node advertises GPUs as ${gpuKind} (swarm.gpu_kind), NVIDIA-<MODEL> or a swarm.gpu_models kind: tasks that need a GPU are refused on swarm`));
   return out;
 }
 

@@ -21,6 +21,7 @@ import { LABEL_OWNER_PID, LABEL_RUN, attemptLabels, currentOwner } from "../../.
 import { SwarmBackend, SwarmBackendError } from "../../../src/backends/swarm/index.js";
 import { defaultConfig } from "../../../src/config/index.js";
 import { cleanCommand } from "../../../src/cli/clean.js";
+import { doctorCommand } from "../../../src/cli/doctor.js";
 import { createBackend } from "../../../src/runtime/backend-factory.js";
 import { dockerHost, makeRequest, spawnRun, tempDir, writeHostFile } from "../kit.js";
 import { runWdl, startWorker, stopWorker, swarmEngine } from "./kit.js";
@@ -226,6 +227,20 @@ task greedy {
     expect(plain.backend.kind).toBe("docker");
     await plain.backend.close();
   });
+
+  it("wdlrun doctor lists the swarm's nodes with their generic resources and the GPU models their kinds name", async () => {
+    const lines: string[] = [];
+    const saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = host;
+    try {
+      await doctorCommand(undefined, { backend: "swarm" }, (line) => lines.push(line));
+    } finally {
+      process.env.DOCKER_HOST = saved;
+    }
+    expect(lines).toContainEqual(expect.stringMatching(/^ok {7}swarm: manager of a swarm of 3 nodes$/));
+    expect(lines.filter((l) => /^ok {7}swarm: node .*: ready, active, \d+ CPUs, .*NVIDIA-/.test(l))).toHaveLength(3);
+    expect(lines).toContainEqual("ok       swarm: GPU models by kind: NVIDIA-H100 as H100");
+  }, 60_000);
 
   it("sizes /dev/shm as the shm_size hint asks (a tmpfs mount: a service has no ShmSize)", async () => {
     const wdl = `version 1.2
