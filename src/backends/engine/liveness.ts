@@ -30,11 +30,11 @@ export class EngineGoneError extends DockerBackendError {
   }
 }
 
-/** The one line for an engine that stopped answering while `callId` ran. */
-export function engineGoneMessage(url: string, callId: string, why: string): string {
+/** The one line for an engine that stopped answering while `callId` ran (in a container, or a swarm service). */
+export function engineGoneMessage(url: string, callId: string, why: string, what: "container" | "service" = "container"): string {
   return (
     `the Docker Engine at ${url} stopped answering while ${callId} ran (${why}); ` +
-    `its container may still exist: the next run or wdlrun clean removes it once the engine is back`
+    `its ${what} may still exist: the next run or wdlrun clean removes it once the engine is back`
   );
 }
 

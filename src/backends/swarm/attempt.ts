@@ -22,6 +22,7 @@ import { maxCpuWithin, toHost as containerToHost } from "../engine/attempt-files
 import { requireKind } from "../layout.js";
 import type { Hardening } from "../engine/hardening.js";
 import { forceStop, withTimeout } from "../engine/stopping.js";
+import { EngineGoneError, engineGoneMessage } from "../engine/liveness.js";
 import { LABEL_SWARM_SERVICE } from "../engine/labels.js";
 import { assertUnreachable } from "../../diagnostics/diagnostic.js";
 import { ContainerStatsSampler } from "../engine/usage.js";
@@ -114,6 +115,7 @@ export async function runSwarmAttempt(ctx: SwarmAttemptContext, request: Attempt
       end = await waitForEnd(ctx, serviceId, request, node, signal, onContainer);
     } catch (e) {
       await remove();
+      if (e instanceof EngineGoneError) throw new EngineGoneError(engineGoneMessage(ctx.url, request.callId, e.message, "service"));
       throw e;
     }
     switch (end.kind) {

@@ -7,7 +7,8 @@
  * quickly) and more slowly once all have run for a while.
  */
 import type Docker from "dockerode";
-import { asBackendError } from "../engine/client.js";
+import { asBackendError, explainConnection } from "../engine/client.js";
+import { EngineGoneError } from "../engine/liveness.js";
 import { LABEL_SESSION } from "../engine/labels.js";
 import type { RawTask } from "./status.js";
 
@@ -79,7 +80,8 @@ export class TaskWatcher {
           failures = 0;
         } catch (e) {
           if (++failures >= this.maxFailures) {
-            const err = asBackendError(e, this.url, "following the swarm tasks");
+            // The manager stopped answering: each attempt says so with its own call (EngineGoneError carries the cause).
+            const err = explainConnection(e, this.url) !== undefined ? new EngineGoneError(e instanceof Error ? e.message : String(e)) : asBackendError(e, this.url, "following the swarm tasks");
             const all = [...this.watches.values()];
             this.watches.clear();
             for (const w of all) w.fail(err);
