@@ -1,10 +1,12 @@
 /**
  * The thin Docker Engine client: which engine to talk to (config, then
- * DOCKER_HOST, then the default socket), a dockerode instance for it, whether
+ * DOCKER_HOST, then the default socket, then Podman's sockets), a dockerode instance for it, whether
  * it answers, and one-line explanations (with the fix) for the engine errors a
  * user can do something about.
  */
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import path from "node:path";
 import type Docker from "dockerode";
 
 /**
@@ -20,11 +22,29 @@ function loadDockerode(): typeof Docker {
 /** The engine URL used when neither the config nor DOCKER_HOST names one. */
 export const DEFAULT_ENGINE_URL = "unix:///var/run/docker.sock";
 
-/** The engine URL to use: the config's `docker.host`, else DOCKER_HOST, else the default socket. */
-export function engineUrl(configured: string | undefined, env: Readonly<Record<string, string | undefined>> = process.env): string {
+/**
+ * The engine URL to use: the config's `docker.host`, else DOCKER_HOST, else
+ * the default Docker socket when it is there, else the first Podman socket
+ * that is there (the user's rootless `$XDG_RUNTIME_DIR/podman/podman.sock`,
+ * then the rootful `/run/podman/podman.sock`), else the default socket.
+ */
+export function engineUrl(
+  configured: string | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  exists: (socket: string) => boolean = existsSync,
+): string {
   if (configured) return configured;
   const fromEnv = env.DOCKER_HOST;
-  return fromEnv && fromEnv.trim() !== "" ? fromEnv.trim() : DEFAULT_ENGINE_URL;
+  if (fromEnv && fromEnv.trim() !== "") return fromEnv.trim();
+  const sockets = [socketPathOf(DEFAULT_ENGINE_URL)!, ...podmanSockets(env)];
+  const found = sockets.find((s) => exists(s));
+  return found === undefined ? DEFAULT_ENGINE_URL : `unix://${found}`;
+}
+
+/** Where Podman's API service listens by default: the user's rootless socket (when XDG_RUNTIME_DIR is set), then the rootful one. */
+export function podmanSockets(env: Readonly<Record<string, string | undefined>> = process.env): string[] {
+  const runtime = env.XDG_RUNTIME_DIR;
+  return [...(runtime ? [path.join(runtime, "podman", "podman.sock")] : []), "/run/podman/podman.sock"];
 }
 
 /** The socket file of a `unix://` (or bare path) engine URL; undefined for a network address. */
