@@ -94,6 +94,7 @@ export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, i
       await remove();
       const msg = engineMessage(e);
       if (gpuIds.length > 0 && isNoGpuRuntime(msg)) throw new DockerBackendError(noGpuRuntimeMessage(ctx.url, gpuIds, msg));
+      if (gpuIds.length > 0 && isUnresolvedCdi(msg)) throw new DockerBackendError(noCdiMessage(ctx.url, gpuIds, msg));
       throw asBackendError(e, ctx.url, `starting the container for ${request.callId} (image ${image})`);
     }
     sampler = new ContainerStatsSampler(container);
