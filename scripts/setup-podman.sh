@@ -14,7 +14,8 @@
 #      events to a file and cgroupfs (no systemd or journald needed);
 #   3. start `podman system service --time=0 unix://$STATE/podman.sock` in the
 #      background, with its own storage ($STATE/storage) and run root, unless it
-#      already answers;
+#      already answers; its socket is made 0660 for root and the docker group
+#      (when there is one), as Docker's is;
 #   4. the test images: every name setup-docker.sh gives them (engine-common.sh
 #      lists them), copied from the main Docker Engine (docker save | podman
 #      load, about 25 s) when any is missing or differs, and tagged under every
@@ -103,6 +104,9 @@ else
   done
   answers || die "podman system service did not answer within 60 s (log: $STATE_DIR/log)"
 fi
+# Like Docker's socket: root and the docker group (when there is one) may use it; podman makes it 0600.
+group=root; getent group docker >/dev/null && group=docker
+chgrp "$group" "$SOCK" && chmod 660 "$SOCK"
 
 # --- 4. the test images ----------------------------------------------------------
 # The fully qualified name Podman gives a short name (docker.io/library/debian:latest).

@@ -2,7 +2,9 @@
  * Which engine serves the Docker Engine API: Docker, or Podman through its
  * Docker-compatible service (`podman system service`), told apart by the
  * engine's version answer (Podman names a component "Podman Engine"), and
- * whether it runs rootless (its info's security options say `name=rootless`).
+ * whether it runs rootless (Docker's info lists the security option
+ * `name=rootless`; Podman's compatible info does not, its own info endpoint
+ * says `host.security.rootless`).
  * The docker backend reads it once when it opens the engine and adapts where
  * the two differ (see src/backends/docker/README.md, "Podman").
  */
@@ -56,7 +58,19 @@ export async function readFlavour(docker: Docker): Promise<EngineFlavour> {
       () => undefined,
     ),
   ]);
-  return flavourOf(version, info);
+  const flavour = flavourOf(version, info);
+  if (flavour.kind !== "podman" || flavour.rootless) return flavour;
+  return { ...flavour, rootless: await podmanRootless(docker) };
+}
+
+/** Podman's own `GET /libpod/info` answer's `host.security.rootless`; false when it does not say. */
+function podmanRootless(docker: Docker): Promise<boolean> {
+  return new Promise((resolve) => {
+    docker.modem.dial({ path: "/v4.0.0/libpod/info", method: "GET", statusCodes: { 200: true } }, (err: unknown, data: unknown) => {
+      const info = data as { host?: { security?: { rootless?: unknown } } } | null;
+      resolve(!err && info?.host?.security?.rootless === true);
+    });
+  });
 }
 
 /** The engine's name in words: `Docker Engine` or `Podman`. */
