@@ -21,7 +21,8 @@ const SHUTDOWN_WATCH_MS = 3000;
 /**
  * Waits for the container to stop and resolves with its exit status; rejects
  * with an EngineGoneError when the engine dies or hangs meanwhile (`watch`),
- * or with the wait's own error.
+ * with the wait's own error, or with the error the answer carries (the
+ * container removed from outside, as Podman reports it).
  */
 export async function waitForExit(container: Docker.Container, watch: EngineWatch, url: string, callId: string): Promise<number> {
   const hold = watch.hold();
@@ -29,7 +30,14 @@ export async function waitForExit(container: Docker.Container, watch: EngineWatc
     const gone = (e: Error) => Promise.reject(socketRemoved(url) ? shutDownWhile(url, callId) : new EngineGoneError(engineGoneMessage(url, callId, e.message)));
     const status = (await Promise.race([container.wait(), hold.lost.catch(gone)])) as {
       StatusCode?: number;
+      Error?: { Message?: string } | null;
     };
+    // Podman ends the wait of a container removed meanwhile with status 0 and the error in the answer.
+    const error = status.Error?.Message ?? "";
+    if (error !== "") {
+      if (/no such container/i.test(error)) throw removedFromOutside(callId);
+      throw new DockerBackendError(`waiting for the container of ${callId}: ${error}`);
+    }
     return typeof status.StatusCode === "number" ? status.StatusCode : 255;
   } finally {
     hold.release();
