@@ -3,8 +3,10 @@
  *
  *   npm run bench:docker [-- --tasks 200 --concurrency 8 --rounds 1]
  *
- * In one process and against one engine (DOCKER_HOST, else wdlrun's own
- * dockerd socket, else the default socket) it times, at the same concurrency:
+ * In one process and against one engine (`--host URL`, else DOCKER_HOST, else
+ * wdlrun's own dockerd socket, else the default socket; Docker or Podman, told
+ * apart by its version answer and named in the first line) it times, at the
+ * same concurrency:
  *   floor    a bare dockerode loop: create, start, wait, remove (`true` in ubuntu:latest);
  *   backend  DockerBackend.execute() + release() for the same number of attempts
  *            (attempt directories and command files made as the runtime makes them);
@@ -12,6 +14,9 @@
  *            trivial tasks with --backend docker, outputs read back.
  * and prints wall time, cost per task, and each ratio to the floor (target:
  * wdlrun within 1.15x). Needs an engine with the test images (npm run setup:docker).
+ *
+ * `npm run bench:podman` is `--host` at the Podman of scripts/setup-podman.sh:
+ * the floor is then the same bare loop on Podman's Docker-compatible API.
  *
  * `--backend swarm` (npm run bench:swarm) does the same on a swarm manager
  * (bench/swarm.ts: the floor is a bare service loop; tasks reserve the node's
@@ -34,10 +39,11 @@ interface Options {
   concurrency: number;
   rounds: number;
   image: string;
+  host: string | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { backend: "docker", tasks: 200, concurrency: 8, rounds: 1, image: "ubuntu:latest" };
+  const o: Options = { backend: "docker", tasks: 200, concurrency: 8, rounds: 1, image: "ubuntu:latest", host: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const v = argv[i + 1];
@@ -50,10 +56,13 @@ function parseArgs(argv: readonly string[]): Options {
       if (!Number.isInteger(n) || n <= 0) throw new Error(`${a} needs a positive whole number`);
       o[a.slice(2) as "tasks" | "concurrency" | "rounds"] = n;
       i++;
+    } else if (a === "--host") {
+      o.host = v;
+      i++;
     } else if (a === "--image") {
       o.image = v ?? o.image;
       i++;
-    } else throw new Error(`unknown option ${a} (options: --tasks N, --concurrency N, --rounds N, --image NAME)`);
+    } else throw new Error(`unknown option ${a} (options: --tasks N, --concurrency N, --rounds N, --image NAME, --host URL)`);
   }
   return o;
 }
@@ -173,11 +182,11 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   if (o.backend === "swarm") return swarmMain(o);
   const own = "unix:///tmp/wdlrun-dockerd/docker.sock";
-  const url = process.env.DOCKER_HOST ? engineUrl(undefined) : (await connect(own).ping().then(() => own, () => engineUrl(undefined)));
+  const url = o.host ?? process.env.DOCKER_HOST ? engineUrl(o.host) : (await connect(own).ping().then(() => own, () => engineUrl(undefined)));
   process.env.DOCKER_HOST = url;
   const docker = connect(url);
   const backend = await DockerBackend.open({ host: url, sweep: false, notice: () => undefined });
-  process.stdout.write(`engine ${url}; ${o.tasks} tasks, ${o.concurrency} in flight, image ${o.image}, ${o.rounds} round(s)\n`);
+  process.stdout.write(`${backend.engine}; ${o.tasks} tasks, ${o.concurrency} in flight, image ${o.image}, ${o.rounds} round(s)\n`);
   // Warm up: image cache, engine, connection pool.
   await floor(docker, { ...o, tasks: Math.min(o.tasks, o.concurrency * 2) });
   // Phases rotate from round to round so that drift in the machine's load

@@ -14,6 +14,15 @@
  * file to share (`inject("swarmHost")`, the manager's URL), and stops it when
  * the run ends (unless WDLRUN_KEEP_SWARM=1, which keeps it for the next run).
  *
+ * A rootful Podman serving the same API is started next by
+ * scripts/setup-podman.sh (fast when already done; the first time it installs
+ * Debian's podman and copies the test images, about a minute) and handed to
+ * the tests as `inject("podmanHost")` and WDLRUN_PODMAN_HOST; the tests that
+ * run on both engines skip their Podman half with the reason when it cannot be
+ * started, unless WDLRUN_REQUIRE_PODMAN=1 (CI sets it). WDLRUN_SKIP_PODMAN=1
+ * leaves it out. WDLRUN_TEST_ENGINE=podman runs every Docker test on Podman
+ * instead (DOCKER_HOST and `inject("dockerHost")` name the Podman socket).
+ *
  * If no engine can be started the Docker tests are skipped with the reason,
  * unless WDLRUN_REQUIRE_DOCKER=1 (CI sets it): then the test run fails.
  */
@@ -87,19 +96,42 @@ function startSwarm(project: TestProject, mainHost: string): (() => void) | unde
   return process.env.WDLRUN_KEEP_SWARM === "1" ? undefined : stopper("setup-swarm.sh", 120_000);
 }
 
+/** Starts (or finds) the tests' rootful Podman, its images copied from the engine at `mainHost`; its URL, or why there is none. */
+function startPodman(mainHost: string): { readonly host: string } | { readonly why: string } {
+  if (process.env.WDLRUN_SKIP_PODMAN === "1") return { why: "WDLRUN_SKIP_PODMAN=1" };
+  const started = runSetup("setup-podman.sh", [], "PODMAN_HOST", { ...process.env, WDLRUN_MAIN_DOCKER_HOST: mainHost });
+  if ("lines" in started) return { host: started.lines.get("PODMAN_HOST")! };
+  if (process.env.WDLRUN_REQUIRE_PODMAN === "1" || process.env.WDLRUN_TEST_ENGINE === "podman") {
+    throw new Error(`the Podman integration tests need a Podman and none could be started: ${started.why}`);
+  }
+  process.stderr.write(`\nPodman halves of the integration tests are SKIPPED: ${started.why}. Run \`bash scripts/setup-podman.sh\` as root to enable them.\n\n`);
+  return started;
+}
+
 export default async function setup(project: TestProject): Promise<(() => void) | undefined> {
   project.provide("dockerHost", "");
   project.provide("dockerUnavailable", "");
   project.provide("gpuEngine", { host: "", bin: "", skipReason: "integration tests not selected" });
   project.provide("swarmHost", "");
   project.provide("swarmUnavailable", "no Docker Engine for the test images");
+  project.provide("podmanHost", "");
+  project.provide("podmanUnavailable", "not set up (no integration test selected)");
   if (!(await selected(project, path.join("test", "integration")))) return undefined;
 
   const engine = runSetup("setup-docker.sh", [], "DOCKER_HOST");
   if ("lines" in engine) {
     const host = engine.lines.get("DOCKER_HOST")!;
-    process.env.DOCKER_HOST = host;
-    project.provide("dockerHost", host);
+    const podman = startPodman(host);
+    if ("host" in podman && process.env.WDLRUN_TEST_ENGINE !== "podman") {
+      process.env.WDLRUN_PODMAN_HOST = podman.host;
+      project.provide("podmanHost", podman.host);
+      project.provide("podmanUnavailable", "");
+    } else if ("why" in podman) {
+      project.provide("podmanUnavailable", podman.why);
+    }
+    const tested = "host" in podman && process.env.WDLRUN_TEST_ENGINE === "podman" ? podman.host : host;
+    process.env.DOCKER_HOST = tested;
+    project.provide("dockerHost", tested);
     const teardowns = [startGpuEngine(project, host)];
     if (await selected(project, path.join("test", "integration", "swarm"))) teardowns.push(startSwarm(project, host));
     return () => {

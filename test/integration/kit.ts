@@ -20,6 +20,10 @@ declare module "vitest" {
     dockerUnavailable: string;
     /** The GPU test engine (scripts/setup-gpu-engine.sh). */
     gpuEngine: GpuEngine;
+    /** The tests' rootful Podman (scripts/setup-podman.sh), or "" when none could be started. */
+    podmanHost: string;
+    /** Why there is no Podman (when podmanHost is ""). */
+    podmanUnavailable: string;
   }
 }
 
@@ -62,6 +66,28 @@ export function dockerHost(): string {
 /** Why Docker tests are skipped ("" when they run). */
 export function dockerSkipReason(): string {
   return dockerHost() === "" ? `no Docker Engine: ${inject("dockerUnavailable") || "unknown reason"}` : "";
+}
+
+/** The tests' Podman URL; "" when none could be started. */
+export function podmanHost(): string {
+  return inject("podmanHost") ?? process.env.WDLRUN_PODMAN_HOST ?? "";
+}
+
+/** One engine a test runs on: Docker, or Podman through its Docker-compatible API. */
+export interface TestEngine {
+  readonly name: "docker" | "podman";
+  readonly host: string;
+  /** Why the tests on it are skipped ("" when they run). */
+  readonly skip: string;
+}
+
+/** The engines tests that must behave the same on both run on (for `describe.each`). */
+export function testEngines(): TestEngine[] {
+  const podman = podmanHost();
+  return [
+    { name: "docker", host: dockerHost(), skip: dockerSkipReason() },
+    { name: "podman", host: podman, skip: podman === "" ? `no Podman: ${inject("podmanUnavailable") || "unknown reason"}` : "" },
+  ];
 }
 
 /** A fresh temporary folder. */

@@ -10,7 +10,7 @@
  * ./ending.ts tells ends nobody asked for apart: engine gone, container
  * removed).
  */
-import { mkdir, open } from "node:fs/promises";
+import { mkdir, open, lstat } from "node:fs/promises";
 import type Docker from "dockerode";
 import type { AttemptRequest, AttemptResult } from "../backend.js";
 import { toHost } from "../engine/attempt-files.js";
@@ -24,6 +24,8 @@ import { ContainerStatsSampler } from "../engine/usage.js";
 import { EngineGoneError, type EngineWatch } from "../engine/liveness.js";
 import { wrapperScript, type FileOwner } from "../engine/wrapper.js";
 import { explainExit, lostWait, removedFromOutside, waitForExit } from "./ending.js";
+import type { EngineFlavour } from "../engine/flavour.js";
+import { cdiDeviceNames, createWithCdi, isUnresolvedCdi, noCdiMessage } from "./podman.js";
 
 /** What an attempt needs from its backend. */
 export interface AttemptContext {
@@ -42,6 +44,8 @@ export interface AttemptContext {
   readonly track: (id: string, live: boolean) => void;
   /** Notices when the engine dies or hangs while containers run. */
   readonly watch: EngineWatch;
+  /** Docker or Podman (GPUs as device requests or as CDI devices). */
+  readonly flavour: EngineFlavour;
 }
 
 /** The exit code reported for an attempt stopped by an abort. */
@@ -56,7 +60,11 @@ export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, i
   const gpuIds = request.resources.gpuIds;
   let container: Docker.Container;
   try {
-    container = await ctx.docker.createContainer(createOptions(ctx, request, image));
+    const options = createOptions(ctx, request, image);
+    container =
+      ctx.flavour.kind === "podman" && gpuIds.length > 0
+        ? await createWithCdi(ctx.docker, options, cdiDeviceNames(gpuIds))
+        : await ctx.docker.createContainer(options);
   } catch (e) {
     throw createError(e, ctx.url, request, image);
   }
@@ -86,6 +94,7 @@ export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, i
       await remove();
       const msg = engineMessage(e);
       if (gpuIds.length > 0 && isNoGpuRuntime(msg)) throw new DockerBackendError(noGpuRuntimeMessage(ctx.url, gpuIds, msg));
+      if (gpuIds.length > 0 && isUnresolvedCdi(msg)) throw new DockerBackendError(noCdiMessage(ctx.url, gpuIds, msg));
       throw asBackendError(e, ctx.url, `starting the container for ${request.callId} (image ${image})`);
     }
     void request.onStart?.({}).catch(() => undefined);
@@ -152,7 +161,8 @@ export function createOptions(ctx: AttemptContext, request: AttemptRequest, imag
     hostConfig.MemorySwap = Math.round(r.maxMemoryBytes);
   }
   if (r.shmSizeBytes !== undefined) hostConfig.ShmSize = Math.round(r.shmSizeBytes);
-  if (r.gpuIds.length > 0) hostConfig.DeviceRequests = [gpuDeviceRequest(r.gpuIds)];
+  // On Podman the GPUs are CDI devices, given at create (./podman.ts).
+  if (r.gpuIds.length > 0 && ctx.flavour.kind === "docker") hostConfig.DeviceRequests = [gpuDeviceRequest(r.gpuIds)];
   return {
     name: containerName(request),
     Image: image,
@@ -176,10 +186,24 @@ function containerName(request: AttemptRequest): string {
   return `wdlrun-${call}-a${request.attempt}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** Creates stdout/stderr (owned by the caller; the container only appends) and checks the mount sources. */
+/**
+ * Creates stdout/stderr (owned by the caller; the container only appends) and
+ * checks the mount sources: a missing one is an error here, as Docker makes it
+ * (Podman would create it on the host as an empty folder).
+ */
 async function prepareHostFiles(request: AttemptRequest): Promise<void> {
   await mkdir(request.workDir, { recursive: true });
   await Promise.all([request.stdoutFile, request.stderrFile].map(async (f) => (await open(f, "w")).close()));
+  for (const m of request.layout.mounts) {
+    if (!(await lstat(m.source).then(() => true, () => false))) throw missingSource(request, m.source);
+  }
+}
+
+/** A bind mount source that is not there. */
+function missingSource(request: AttemptRequest, source: string): DockerBackendError {
+  return new DockerBackendError(
+    `cannot start ${request.callId}: ${source} does not exist on the engine's host (bind mount source missing; a remote engine cannot see local files, use a local engine)`,
+  );
 }
 
 function abortedResult(image: string): AttemptResult {
@@ -209,11 +233,8 @@ function onceRemover(ctx: AttemptContext, container: Docker.Container): () => Pr
 function createError(e: unknown, url: string, request: AttemptRequest, image: string): DockerBackendError {
   const msg = engineMessage(e);
   const missing = /bind source path does not exist:\s*(\S+)/.exec(msg);
-  if (missing) {
-    return new DockerBackendError(
-      `cannot start ${request.callId}: ${missing[1]} does not exist on the engine's host (bind mount source missing; a remote engine cannot see local files, use a local engine)`,
-    );
-  }
+  if (missing) return missingSource(request, missing[1]!);
+  if (request.resources.gpuIds.length > 0 && isUnresolvedCdi(msg)) return new DockerBackendError(noCdiMessage(url, request.resources.gpuIds, msg));
   if (statusOf(e) === 404 && /no such image/i.test(msg)) {
     return new DockerBackendError(`image ${image} is no longer in the Docker Engine (removed during the run?): load or pull it again`);
   }

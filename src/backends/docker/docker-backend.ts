@@ -21,8 +21,10 @@ import { withTimeout } from "../engine/stopping.js";
 import { EngineWatch } from "../engine/liveness.js";
 import { maxCpuWithin } from "../engine/attempt-files.js";
 import { runAttempt, type AttemptContext } from "./attempt.js";
-import { describeEngine, imageResolverFor, keptNotice, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "../engine/opening.js";
+import { imageResolverFor, keptNotice, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "../engine/opening.js";
 import type { FileOwner } from "../engine/wrapper.js";
+import { describeFlavour, readFlavour, type EngineFlavour } from "../engine/flavour.js";
+import { podmanNotices } from "./podman.js";
 
 /** Options of the Docker backend; `dockerOptionsFromConfig` derives them from the config. */
 export interface DockerBackendOptions {
@@ -106,6 +108,8 @@ export class DockerBackend implements Backend {
   private readonly live = new Set<string>();
   private readonly ctx: AttemptContext;
   private readonly notice: (line: string) => void;
+  /** The engine in words (`Podman 4.3.1 at unix:///…`), for the run's first line. */
+  readonly engine: string;
   private noticedDisks = false;
   private capacityCache: Promise<Capacity> | undefined;
   /** The engine's own CPU count (`docker info` NCPU), once read: no container limit can exceed it. */
@@ -117,8 +121,10 @@ export class DockerBackend implements Backend {
     /** The engine URL in use. */
     readonly url: string,
     private readonly options: DockerBackendOptions,
-    readonly engine: string,
+    /** Docker or Podman, and whether it runs rootless. */
+    readonly flavour: EngineFlavour,
   ) {
+    this.engine = describeFlavour(flavour, url);
     this.notice = noticeOption(options.notice);
     this.images = imageResolverFor(docker, url, options, this.notice);
     this.ctx = {
@@ -126,9 +132,12 @@ export class DockerBackend implements Backend {
       url,
       shell: options.shell ?? "bash",
       cleanup: options.cleanup ?? true,
-      // A command run as the invoking user writes files that are already theirs.
-      owner: options.hardening?.user !== undefined ? undefined : ownerOption(options.owner),
-      hardening: options.hardening ?? DEFAULT_HARDENING,
+      // A command run as the invoking user writes files that are already theirs; so does any
+      // command on a rootless engine (its root is the user), where a chown would give them away.
+      owner: options.hardening?.user !== undefined || flavour.rootless ? undefined : ownerOption(options.owner),
+      // On a rootless engine the invoking user is the container's root: a uid:gid there would be a subordinate id.
+      hardening: flavour.rootless ? { ...(options.hardening ?? DEFAULT_HARDENING), user: undefined } : (options.hardening ?? DEFAULT_HARDENING),
+      flavour,
       session: this.session,
       stopGraceSeconds: options.stopGraceSeconds ?? 2,
       track: (id, live) => (live ? this.live.add(id) : this.live.delete(id)),
@@ -144,7 +153,8 @@ export class DockerBackend implements Backend {
   static async open(options: DockerBackendOptions = {}): Promise<DockerBackend> {
     const url = engineUrl(options.host);
     const docker = await openEngine(url, options.tls);
-    const backend = new DockerBackend(docker, url, options, await describeEngine(docker, url));
+    const backend = new DockerBackend(docker, url, options, await readFlavour(docker));
+    for (const line of podmanNotices(backend.flavour, options.hardening)) backend.notice(line);
     if (options.sweep !== false) {
       const swept = await sweepLeftovers(docker, url);
       if (swept !== undefined) backend.notice(swept);

@@ -11,6 +11,7 @@ import type Docker from "dockerode";
 import { DockerBackendError, explainConnection, socketPathOf, statusOf } from "../engine/client.js";
 import { EngineGoneError, engineGoneMessage, type EngineWatch } from "../engine/liveness.js";
 import { withTimeout } from "../engine/stopping.js";
+import { OOM_MARK } from "../engine/wrapper.js";
 
 /** Exit codes of a command ended by a signal the engine sends when it stops a container (SIGTERM, then SIGKILL). */
 const STOP_EXITS = new Set([143, 137]);
@@ -20,7 +21,8 @@ const SHUTDOWN_WATCH_MS = 3000;
 /**
  * Waits for the container to stop and resolves with its exit status; rejects
  * with an EngineGoneError when the engine dies or hangs meanwhile (`watch`),
- * or with the wait's own error.
+ * with the wait's own error, or with the error the answer carries (the
+ * container removed from outside, as Podman reports it).
  */
 export async function waitForExit(container: Docker.Container, watch: EngineWatch, url: string, callId: string): Promise<number> {
   const hold = watch.hold();
@@ -28,7 +30,14 @@ export async function waitForExit(container: Docker.Container, watch: EngineWatc
     const gone = (e: Error) => Promise.reject(socketRemoved(url) ? shutDownWhile(url, callId) : new EngineGoneError(engineGoneMessage(url, callId, e.message)));
     const status = (await Promise.race([container.wait(), hold.lost.catch(gone)])) as {
       StatusCode?: number;
+      Error?: { Message?: string } | null;
     };
+    // Podman ends the wait of a container removed meanwhile with status 0 and the error in the answer.
+    const error = status.Error?.Message ?? "";
+    if (error !== "") {
+      if (/no such container/i.test(error)) throw removedFromOutside(callId);
+      throw new DockerBackendError(`waiting for the container of ${callId}: ${error}`);
+    }
     return typeof status.StatusCode === "number" ? status.StatusCode : 255;
   } finally {
     hold.release();
@@ -56,9 +65,22 @@ export async function explainExit(docker: Docker, container: Docker.Container, u
     return { oomKilled: false };
   }
   if (info.State.Status === "removing" || info.State.Dead === true) throw removedFromOutside(callId, exitCode);
-  if (info.State.OOMKilled === true) return { oomKilled: true };
+  if (info.State.OOMKilled === true || (exitCode === 137 && (await markedOom(container)))) return { oomKilled: true };
   if (STOP_EXITS.has(exitCode) && (await goesDown(docker, url))) throw shutDownWhile(url, callId, exitCode);
   return { oomKilled: false };
+}
+
+/** True when the wrapper marked an out-of-memory kill in the container's log (engines that do not report one: Podman). */
+async function markedOom(container: Docker.Container): Promise<boolean> {
+  const log = await withTimeout(
+    container.logs({ stdout: true, stderr: false, follow: false, tail: 5 }).then(
+      (b) => String(b),
+      () => "",
+    ),
+    2000,
+    "",
+  );
+  return log.includes(OOM_MARK);
 }
 
 /** The container of `callId` was removed by someone else while its command ran (`exitCode`: what wait gave, when it gave one). */

@@ -76,7 +76,9 @@ async function statInContainer(
   res.resume?.();
   const header = res.headers?.["x-docker-container-path-stat"];
   const stat = header ? (JSON.parse(Buffer.from(header, "base64").toString("utf8")) as { mode?: number; linkTarget?: string }) : {};
-  return { type: goModeType(stat.mode ?? 0), linkTarget: stat.linkTarget ?? "" };
+  // Podman names every path's resolved self as its link target (`/tmp/a` -> `/tmp/a`); only another path is a link.
+  const target = stat.linkTarget ?? "";
+  return { type: goModeType(stat.mode ?? 0), linkTarget: target === p ? "" : target };
 }
 
 /** The node type of a Go `os.FileMode` (the engine's path stat). */

@@ -1,12 +1,13 @@
 /**
  * The thin Docker Engine client: which engine to talk to (config, then
- * DOCKER_HOST, then the default socket; `unix://` or `tcp://`), how (TLS with
+ * DOCKER_HOST, then the default socket, then Podman's sockets; `unix://` or
+ * `tcp://`), how (TLS with
  * client certificates when docker.tls_verify or DOCKER_TLS_VERIFY asks for it,
  * from docker.cert_path, DOCKER_CERT_PATH or ~/.docker),
  * a dockerode instance for it, whether it answers, and one-line explanations
  * (with the fix) for the engine errors a user can do something about.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import path from "node:path";
@@ -51,11 +52,26 @@ export function checkEngineUrl(url: string, key: string): string {
   return url;
 }
 
-/** The engine URL to use: the config's `docker.host`, else DOCKER_HOST, else the default socket; checked (`checkEngineUrl`). */
-export function engineUrl(configured: string | undefined, env: Env = process.env): string {
+/**
+ * The engine URL to use, checked (`checkEngineUrl`): the config's
+ * `docker.host`, else DOCKER_HOST, else the default Docker socket when it is
+ * there, else the first Podman socket that is there (the user's rootless
+ * `$XDG_RUNTIME_DIR/podman/podman.sock`, then the rootful
+ * `/run/podman/podman.sock`), else the default socket.
+ */
+export function engineUrl(configured: string | undefined, env: Env = process.env, exists: (socket: string) => boolean = existsSync): string {
   if (configured) return checkEngineUrl(configured.trim(), "docker.host");
   const fromEnv = env.DOCKER_HOST;
-  return fromEnv && fromEnv.trim() !== "" ? checkEngineUrl(fromEnv.trim(), "DOCKER_HOST") : DEFAULT_ENGINE_URL;
+  if (fromEnv && fromEnv.trim() !== "") return checkEngineUrl(fromEnv.trim(), "DOCKER_HOST");
+  const sockets = [socketPathOf(DEFAULT_ENGINE_URL)!, ...podmanSockets(env)];
+  const found = sockets.find((s) => exists(s));
+  return found === undefined ? DEFAULT_ENGINE_URL : `unix://${found}`;
+}
+
+/** Where Podman's API service listens by default: the user's rootless socket (when XDG_RUNTIME_DIR is set), then the rootful one. */
+export function podmanSockets(env: Env = process.env): string[] {
+  const runtime = env.XDG_RUNTIME_DIR;
+  return [...(runtime ? [path.join(runtime, "podman", "podman.sock")] : []), "/run/podman/podman.sock"];
 }
 
 /** The socket file of a `unix://` engine URL; undefined for a network address. */

@@ -140,11 +140,15 @@ export class ImageResolver {
     say?.(`pulling image ${image}`);
     const stream = await this.docker.pull(image);
     let last = 0;
+    // An engine may answer 200 and report the failure in the stream (Podman does, for any pull error).
+    let failed: string | undefined;
     await new Promise<void>((resolve, reject) => {
       this.docker.modem.followProgress(
         stream,
-        (err: Error | null) => (err ? reject(err) : resolve()),
-        (event: { status?: string; progress?: string; id?: string }) => {
+        (err: Error | null) => (err ? reject(err) : failed !== undefined ? reject(new Error(failed)) : resolve()),
+        (event: { status?: string; progress?: string; id?: string; error?: string; errorDetail?: { message?: string } }) => {
+          const error = event.errorDetail?.message ?? event.error;
+          if (typeof error === "string" && error !== "") failed ??= error;
           const now = Date.now();
           if (!say || now - last < 1000 || !event.status) return;
           last = now;

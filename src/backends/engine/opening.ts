@@ -9,6 +9,7 @@ import type { PullPolicy } from "../../config/load.js";
 import { DockerBackendError, ENGINE_URL_FORMS, connect, explainConnection, statusOf, type TlsSettings } from "./client.js";
 import { ImageResolver } from "./images.js";
 import { countSwept, sweepContainers } from "./sweep.js";
+import { describeFlavour, readFlavour } from "./flavour.js";
 import type { FileOwner } from "./wrapper.js";
 
 /**
@@ -32,13 +33,9 @@ export async function openEngine(url: string, tls: TlsSettings = {}): Promise<Do
   return docker;
 }
 
-/** The engine in words, `Docker Engine 20.10.24 at unix:///…` (the version left out when the engine does not say). */
+/** The engine in words, `Docker Engine 20.10.24 at unix:///…` or `Podman 4.3.1 at …` (the version left out when the engine does not say). */
 export async function describeEngine(docker: Docker, url: string): Promise<string> {
-  const version = await docker.version().then(
-    (v) => v.Version,
-    () => undefined,
-  );
-  return `Docker Engine${version ? ` ${version}` : ""} at ${url}`;
+  return describeFlavour(await readFlavour(docker), url);
 }
 
 /**

@@ -4,7 +4,8 @@
  * removing a service makes its node stop and remove the task container. The
  * Docker backend's `sweepContainers` (used by `wdlrun clean` and at the start
  * of every Docker or swarm run) calls it first, so one sweep covers both.
- * An engine that is not a swarm manager has no services to sweep.
+ * An engine that is not a swarm manager has no services to sweep, nor has
+ * one without the swarm API at all (Podman answers `GET /services` with 404).
  */
 import type Docker from "dockerode";
 import { asBackendError, statusOf } from "./client.js";
@@ -29,8 +30,8 @@ export async function sweepServices(docker: Docker, url: string, options: SweepO
   try {
     list = (await docker.listServices({ filters: { label } })) as RawService[];
   } catch (e) {
-    // 503: not a swarm manager (no swarm, or a worker): there are no services here to sweep.
-    if (statusOf(e) === 503) return [];
+    // 503: not a swarm manager (no swarm, or a worker); 404: no swarm API (Podman): there are no services here to sweep.
+    if (statusOf(e) === 503 || statusOf(e) === 404) return [];
     throw asBackendError(e, url, "listing wdlrun services");
   }
   return Promise.all(

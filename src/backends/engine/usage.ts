@@ -5,8 +5,9 @@
  * the container runs (one sample a second) and keeps:
  *
  * - peak memory: the cgroup's own high-water mark (`memory_stats.max_usage`,
- *   cgroup v1) or, where the engine has none (cgroup v2), the largest
- *   `usage` sampled; both count the page cache, as the memory limit does;
+ *   cgroup v1) or, where the engine has none (cgroup v2; Podman, which
+ *   reports only `usage`), the largest `usage` sampled; both count the page
+ *   cache, as the memory limit does;
  * - CPU time: the cgroup's total CPU time (`cpu_usage.total_usage`) at the
  *   last sample;
  * - wall time: from the container's StartedAt and FinishedAt.

@@ -3,7 +3,8 @@
  * runs the command file with the configured shell (stdout/stderr into the
  * mounted files), forwards a stop signal to it, then hands the files the task
  * wrote back to the user who ran wdlrun (chown, same container, no second
- * one), clears set-id bits on them, and exits with the command's exit status.
+ * one), clears set-id bits on them, marks an out-of-memory kill the engine
+ * may not report, and exits with the command's exit status.
  */
 import { CONTAINER_COMMAND, CONTAINER_STDERR, CONTAINER_STDOUT } from "./layout.js";
 import type { ContainerPath } from "../backend.js";
@@ -38,16 +39,29 @@ export function handBackScript(owner: FileOwner | undefined, paths: readonly Con
  * and passes them on; `wait` is repeated until the command has really ended.
  */
 export function wrapperScript(shell: string, owner: FileOwner | undefined, chownPaths: readonly ContainerPath[]): string {
-  return wrapAround(`${shell} ${CONTAINER_COMMAND} >${CONTAINER_STDOUT} 2>${CONTAINER_STDERR} </dev/null`, owner, chownPaths);
+  return wrapAround(`${shell} ${CONTAINER_COMMAND} >${CONTAINER_STDOUT} 2>${CONTAINER_STDERR} </dev/null`, owner, chownPaths, [OOM_MARK_SCRIPT]);
 }
+
+/** What the wrapper prints on its own stdout (the container's log) when its command was killed for memory. */
+export const OOM_MARK = "wdlrun: oom-kill";
+
+/**
+ * Marks an out-of-memory kill where the engine does not report one (Podman on
+ * cgroup v1 never sets OOMKilled): the command died by SIGKILL (status 137)
+ * and the container's memory cgroup counted an OOM kill (cgroup v1
+ * `memory.oom_control`, v2 `memory.events`).
+ */
+const OOM_MARK_SCRIPT =
+  `[ "$rc" = 137 ] && grep -qs '^oom_kill [1-9]' /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events && echo '${OOM_MARK}'`;
 
 /**
  * The wrapper around one command line `run` (started in the background): it
  * traps TERM/INT and passes them on, waits until the command has really
  * ended, chowns `chownPaths` recursively to `owner` (when given) whatever the
- * status, and exits with the command's status. Shared with the swarm wrapper.
+ * status, and exits with the command's status; `after` are lines run once the
+ * command has ended (before the hand-back). Shared with the swarm wrapper.
  */
-export function wrapAround(run: string, owner: FileOwner | undefined, chownPaths: readonly ContainerPath[]): string {
+export function wrapAround(run: string, owner: FileOwner | undefined, chownPaths: readonly ContainerPath[], after: readonly string[] = []): string {
   const lines = [
     `trap 'kill -TERM "$child" 2>/dev/null' TERM INT`,
     `${run} &`,
@@ -55,6 +69,7 @@ export function wrapAround(run: string, owner: FileOwner | undefined, chownPaths
     `wait "$child"; rc=$?`,
     `while kill -0 "$child" 2>/dev/null; do wait "$child"; rc=$?; done`,
   ];
+  lines.push(...after);
   if (chownPaths.length > 0) lines.push(handBackScript(owner, chownPaths));
   lines.push(`exit "$rc"`);
   return lines.join("\n");

@@ -230,6 +230,7 @@ describe("container definition", () => {
     session: "sess",
     stopGraceSeconds: 1,
     track: () => undefined,
+    flavour: { kind: "docker", version: undefined, rootless: false },
     watch: undefined as never,
   };
   const request: AttemptRequest = {
