@@ -137,6 +137,7 @@ describe("service spec", () => {
       { Type: "bind", Source: "/runs/r/call-align-0007/attempt-2/work", Target: "/mnt/wdlrun/work", ReadOnly: false },
       { Type: "bind", Source: "/runs/r/call-align-0007/attempt-2/command", Target: "/mnt/wdlrun/command", ReadOnly: true },
       { Type: "bind", Source: "/data/x.bam", Target: "/mnt/wdlrun/inputs/0/x.bam", ReadOnly: true },
+      { Type: "bind", Source: "/runs/r/call-align-0007/attempt-2/stop", Target: "/mnt/wdlrun/stop", ReadOnly: true },
       { Type: "volume", Source: "", Target: "/scratch" },
     ]);
     expect(c.User).toBeUndefined();
