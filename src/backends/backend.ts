@@ -141,6 +141,18 @@ export interface AttemptRequest extends AttemptFiles {
    * starts never calls it.
    */
   readonly onStart?: (facts: StartFacts) => Promise<void>;
+  /**
+   * What `Backend.prepare` made ready for this attempt before its resources
+   * were granted: `execute` uses it when the attempt, as granted, needs the
+   * same (else it discards it and makes its own).
+   */
+  readonly prepared?: PreparedAttempt;
+}
+
+/** What a backend made ready ahead for one attempt (`Backend.prepare`). */
+export interface PreparedAttempt {
+  /** Gives up what was made ahead (the attempt did not run, or ran without it). Idempotent; never rejects. */
+  discard(): Promise<void>;
 }
 
 /**
@@ -227,6 +239,15 @@ export interface Backend {
    * stops the attempt and resolves (or rejects) promptly.
    */
   execute(request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult>;
+  /**
+   * Optional: makes ready ahead what an attempt will need, while it waits for
+   * the resource pool (docker: creates its container, not started), so that
+   * `execute` of `{ ...request, prepared }` starts it at once. `request`
+   * carries the resources the runtime expects to grant. Resolves undefined
+   * when there is nothing to make ahead; rejects like `execute` (the runtime
+   * then leaves the failure to `execute`).
+   */
+  prepare?(request: AttemptRequest): Promise<PreparedAttempt | undefined>;
   /**
    * The image that an attempt with these container candidates would run
    * (the same choice `execute` makes, pulling under the pull policy), by its

@@ -28,6 +28,7 @@ import { NodesFailedError, StoppedError } from "./scheduler.js";
 import { chooseTarget } from "./target.js";
 import { runTask } from "./task-runner.js";
 import { runWorkflow, WorkflowError } from "./workflow-runner.js";
+import { AheadPlaces } from "./prepare-ahead.js";
 
 /** What to run and how. */
 export interface RunRequest {
@@ -220,7 +221,9 @@ async function runIn(
       }),
     { once: true },
   );
-  const rt: RunContext = { runDir, backend: request.backend, pool, cancellation, control, emit, ...(request.cache ? { cache: request.cache } : {}) };
+  // As many made ready ahead as can run at once (one-CPU tasks): the next ones the pool grants.
+  const ahead = new AheadPlaces(request.concurrency ? request.concurrency : pool.capacity.cpu);
+  const rt: RunContext = { runDir, backend: request.backend, pool, cancellation, control, emit, ahead, ...(request.cache ? { cache: request.cache } : {}) };
   emit({ kind: "run-started", runDir: runDir.dir, target: target.name, backend: request.backend.kind });
   request.notices?.attach((message) => emit({ kind: "notice", message: message.replace(/^wdlrun: /, "") }));
   for (const w of warnings) emit({ kind: "notice", message: w });

@@ -11,6 +11,7 @@ import type { RunEvent } from "./events.js";
 import type { ResourcePool } from "./resource-pool.js";
 import type { RunDir } from "./run-dir.js";
 import type { RunControl } from "./scheduler.js";
+import type { AheadPlaces } from "./prepare-ahead.js";
 
 /** Everything the runners of one run share. */
 export interface RunContext {
@@ -21,6 +22,8 @@ export interface RunContext {
   readonly control: FailurePolicy;
   /** The call cache, when it is on. */
   readonly cache?: CallCache;
+  /** Places for attempts made ready while they wait in the pool (./prepare-ahead.ts). */
+  readonly ahead?: AheadPlaces;
   /** Reports an event (to the log file and the observer). */
   emit(event: RunEvent): void;
 }

@@ -18,11 +18,13 @@ import {
   hostPath,
   NodeLostError,
   type AttemptLayout,
+  type AttemptRequest,
   type AttemptResult,
   type ContainerPath,
   type GrantedResources,
   type HostPath,
   type InputSpec,
+  type PreparedAttempt,
   type StartFacts,
 } from "../backends/backend.js";
 import { ContainmentError, kindProblem, nodeType } from "../backends/layout.js";
@@ -48,6 +50,7 @@ import { isSuccessCode } from "./requirements/keys.js";
 import { RequirementError } from "./requirements/read-value.js";
 import { AcquireAbortedError, ResourceRefusedError, type Lease } from "./resource-pool.js";
 import type { RunContext } from "./run-context.js";
+import { prepareAhead } from "./prepare-ahead.js";
 import { attemptPaths, callIdOf, createAttemptDir, writeRunFile, type AttemptPaths } from "./run-dir.js";
 import { StoppedError } from "./scheduler.js";
 import { taskVariable, type PreviousAttempt } from "./task-variable.js";
@@ -167,8 +170,13 @@ async function runAttempt(
       rt.emit({ kind: "call-cached", callId, origin: probe.origin });
       return { kind: "succeeded", outputs: probe.outputs };
     }
-    const lease = await admit(a, req);
-    const ran = await execute(a, bound, req, command, lease, onStart);
+    // Made ready (docker: its container created) while it waits for the pool; GPUs are the pool's to pick.
+    const ahead = req.constraints.gpuCount === 0 ? prepareAhead(rt.backend, rt.ahead, attemptRequest(a, bound, req, command, command.requested)) : undefined;
+    const lease = await admit(a, req).catch(async (e: unknown) => {
+      await (await ahead?.settle())?.discard();
+      throw e;
+    });
+    const ran = await execute(a, bound, req, command, lease, onStart, await ahead?.settle());
     try {
       await checkExitCode(a, req, command, ran);
       const outputs = await collectOutputs(a, bound, req, command, ran);
@@ -387,7 +395,15 @@ interface Ran {
  * (rendered again when the grant differs from the request), then gives them
  * back to the pool. The result's `release` is the caller's.
  */
-async function execute(a: Attempt, bound: Bound, req: AttemptRequirements, command: Command, lease: Lease, onStart: () => void): Promise<Ran> {
+async function execute(
+  a: Attempt,
+  bound: Bound,
+  req: AttemptRequirements,
+  command: Command,
+  lease: Lease,
+  onStart: () => void,
+  prepared: PreparedAttempt | undefined,
+): Promise<Ran> {
   const { rt, callId, attempt, paths } = a;
   const { constraints } = req;
   let resources = command.requested;
@@ -425,21 +441,7 @@ async function execute(a: Attempt, bound: Bound, req: AttemptRequirements, comma
     };
     result = await rt.backend
       .execute(
-        {
-          runId: rt.runDir.runId,
-          callId,
-          attempt,
-          dir: paths.dir,
-          workDir: paths.workDir,
-          commandFile: paths.commandFile,
-          stdoutFile: paths.stdoutFile,
-          stderrFile: paths.stderrFile,
-          layout: bound.layout,
-          env: command.envVars,
-          containers: constraints.containers,
-          resources,
-          onStart: started,
-        },
+        { ...attemptRequest(a, bound, req, command, resources), onStart: started, ...(prepared ? { prepared } : {}) },
         rt.cancellation.abortSignal,
       )
       .finally(reportStarted);
@@ -454,9 +456,29 @@ async function execute(a: Attempt, bound: Bound, req: AttemptRequirements, comma
   } finally {
     // The command has ended: its cpu/memory/GPUs go back to the pool before outputs are read.
     lease.release();
+    await prepared?.discard(); // when it was not used (stopped before the backend ran it); else nothing
   }
   rt.emit({ kind: "attempt-finished", callId, attempt, exitCode: result.exitCode, ...(result.usage ? { usage: result.usage } : {}) });
   return { result, resources };
+}
+
+/** The backend's request for attempt `a` with `resources` (the command as rendered, its files, the image candidates). */
+function attemptRequest(a: Attempt, bound: Bound, req: AttemptRequirements, command: Command, resources: GrantedResources): AttemptRequest {
+  const { paths } = a;
+  return {
+    runId: a.rt.runDir.runId,
+    callId: a.callId,
+    attempt: a.attempt,
+    dir: paths.dir,
+    workDir: paths.workDir,
+    commandFile: paths.commandFile,
+    stdoutFile: paths.stdoutFile,
+    stderrFile: paths.stderrFile,
+    layout: bound.layout,
+    env: command.envVars,
+    containers: req.constraints.containers,
+    resources,
+  };
 }
 
 /**

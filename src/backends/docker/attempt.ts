@@ -12,7 +12,7 @@
  */
 import { mkdir, open, lstat } from "node:fs/promises";
 import type Docker from "dockerode";
-import type { AttemptRequest, AttemptResult } from "../backend.js";
+import type { AttemptRequest, AttemptResult, PreparedAttempt } from "../backend.js";
 import { toHost } from "../engine/attempt-files.js";
 import { DockerBackendError, asBackendError, engineMessage, explainConnection, statusOf } from "../engine/client.js";
 import { gpuDeviceRequest, isNoGpuRuntime, noGpuRuntimeMessage } from "../engine/gpus.js";
@@ -53,22 +53,80 @@ const ABORTED_EXIT = 130;
 /** The most one container removal may take. */
 const REMOVE_TIMEOUT_MS = 10_000;
 
+/**
+ * A container created ahead for an attempt (DockerBackend.prepare), not
+ * started: `runAttempt` takes it when the attempt, as granted, would be
+ * created with the same definition (its name aside), else removes it.
+ */
+export class PreparedContainer implements PreparedAttempt {
+  private state: "ready" | "taken" | "discarded" = "ready";
+  private constructor(
+    private readonly container: Docker.Container,
+    private readonly image: string,
+    private readonly definition: string,
+    private readonly remove: () => Promise<void>,
+  ) {}
+
+  /** Creates the container of `request` in `image` (its host files first, as `runAttempt` makes them). */
+  static async create(ctx: AttemptContext, request: AttemptRequest, image: string): Promise<PreparedContainer> {
+    await prepareHostFiles(request);
+    const options = createOptions(ctx, request, image);
+    let container: Docker.Container;
+    try {
+      container = await ctx.docker.createContainer(options);
+    } catch (e) {
+      throw createError(e, ctx.url, request, image);
+    }
+    ctx.track(container.id, true);
+    return new PreparedContainer(container, image, sameness(options), onceRemover(ctx, container));
+  }
+
+  /** The container, once, when `options` in `image` is what it was created with; else undefined, and it is removed. */
+  async take(image: string, options: Docker.ContainerCreateOptions): Promise<Docker.Container | undefined> {
+    if (this.state === "ready" && image === this.image && sameness(options) === this.definition) {
+      this.state = "taken";
+      return this.container;
+    }
+    await this.discard();
+    return undefined;
+  }
+
+  async discard(): Promise<void> {
+    if (this.state !== "ready") return;
+    this.state = "discarded";
+    await this.remove();
+  }
+}
+
+/** A container definition without its (random) name, to compare two. */
+function sameness(options: Docker.ContainerCreateOptions): string {
+  return JSON.stringify({ ...options, name: undefined });
+}
+
 /** Runs one attempt of `request` in image `image`. */
 export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, image: string, signal: AbortSignal): Promise<AttemptResult> {
-  await prepareHostFiles(request);
-  if (signal.aborted) return abortedResult(image);
   const gpuIds = request.resources.gpuIds;
-  let container: Docker.Container;
-  try {
-    const options = createOptions(ctx, request, image);
-    container =
-      ctx.flavour.kind === "podman" && gpuIds.length > 0
-        ? await createWithCdi(ctx.docker, options, cdiDeviceNames(gpuIds))
-        : await ctx.docker.createContainer(options);
-  } catch (e) {
-    throw createError(e, ctx.url, request, image);
+  const options = createOptions(ctx, request, image);
+  // Made ahead (its host files with it) when the attempt, as granted, is created the same.
+  const ahead = request.prepared instanceof PreparedContainer ? await request.prepared.take(image, options) : undefined;
+  if (!ahead) await prepareHostFiles(request);
+  if (signal.aborted) {
+    if (ahead) await onceRemover(ctx, ahead)();
+    return abortedResult(image);
   }
-  ctx.track(container.id, true);
+  let container: Docker.Container;
+  if (ahead) container = ahead;
+  else {
+    try {
+      container =
+        ctx.flavour.kind === "podman" && gpuIds.length > 0
+          ? await createWithCdi(ctx.docker, options, cdiDeviceNames(gpuIds))
+          : await ctx.docker.createContainer(options);
+    } catch (e) {
+      throw createError(e, ctx.url, request, image);
+    }
+    ctx.track(container.id, true);
+  }
   const remove = onceRemover(ctx, container);
 
   let aborted = false;

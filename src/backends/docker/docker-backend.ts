@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import type Docker from "dockerode";
-import type { AttemptFiles, AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, ImageIdentity, InputSpec } from "../backend.js";
+import type { AttemptFiles, AttemptLayout, AttemptRequest, AttemptResult, Backend, Capacity, ImageIdentity, InputSpec, PreparedAttempt } from "../backend.js";
 import type { PullPolicy, WdlrunConfig } from "../../config/load.js";
 import { asBackendError, connect, engineUrl, engineUsable, type TlsSettings } from "../engine/client.js";
 import { detectGpus, gpuCapacity } from "../engine/gpus.js";
@@ -20,7 +20,7 @@ import { DEFAULT_HARDENING, hardeningFromConfig, type Hardening } from "../engin
 import { withTimeout } from "../engine/stopping.js";
 import { EngineWatch } from "../engine/liveness.js";
 import { maxCpuWithin } from "../engine/attempt-files.js";
-import { createOptions, runAttempt, type AttemptContext } from "./attempt.js";
+import { PreparedContainer, createOptions, runAttempt, type AttemptContext } from "./attempt.js";
 import { imageResolverFor, keptNotice, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "../engine/opening.js";
 import type { FileOwner } from "../engine/wrapper.js";
 import { describeFlavour, readFlavour, type EngineFlavour } from "../engine/flavour.js";
@@ -193,9 +193,27 @@ export class DockerBackend implements Backend {
   async execute(request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {
     liftListenerLimit(signal);
     this.noticeDisks(request);
+    try {
+      const image = await this.images.resolve(request.containers);
+      if (request.resources.maxCpu !== undefined) await this.capacity().catch(() => undefined);
+      return await runAttempt(this.ctx, maxCpuWithin(request, this.engineCpus), image, signal);
+    } finally {
+      // A container made ahead that the attempt did not take (aborted first, image gone) goes now.
+      await request.prepared?.discard();
+    }
+  }
+
+  /**
+   * Creates the attempt's container ahead (not started) while the attempt
+   * waits for the pool: creating is then off the path between one task's end
+   * and the next one's start. Not for an attempt given GPUs (the pool picks
+   * them when it grants).
+   */
+  async prepare(request: AttemptRequest): Promise<PreparedAttempt | undefined> {
+    if (request.resources.gpuIds.length > 0) return undefined;
     const image = await this.images.resolve(request.containers);
     if (request.resources.maxCpu !== undefined) await this.capacity().catch(() => undefined);
-    return runAttempt(this.ctx, maxCpuWithin(request, this.engineCpus), image, signal);
+    return PreparedContainer.create(this.ctx, maxCpuWithin(request, this.engineCpus), image);
   }
 
   imageIdentity(containers: readonly string[]): Promise<ImageIdentity | undefined> {
