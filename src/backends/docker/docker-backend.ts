@@ -102,6 +102,8 @@ function liftListenerLimit(signal: AbortSignal): void {
 /** Runs attempts in containers on one Docker Engine. */
 export class DockerBackend implements Backend {
   readonly kind = "docker" as const;
+  /** Each rank of a gang is a container of its own, on one network per attempt (./gang.ts). */
+  readonly gangs = true;
   /** Labels this instance's containers, so close() removes exactly them. */
   readonly session = randomBytes(6).toString("hex");
   private readonly images: ImageResolver;
