@@ -158,7 +158,7 @@ export class ResourcePool {
     const ranks = request.ranks ?? 1;
     if (ranks <= 1) return this.admitWhole(request);
     const a = this.admitWhole(gangTotal(request, ranks));
-    return a.kind === "fits" ? a : { ...a, reason: `runs ${ranks} ranks (hints.nodes) on one machine, together: it ${a.reason}` };
+    return a.kind === "fits" ? a : { ...a, reason: `runs ${ranks} ranks (hints.nodes), on one machine, and all together ${a.reason}` };
   }
 
   private admitWhole(request: ResourceRequest): Admission {

@@ -269,7 +269,7 @@ describe("ResourcePool gangs (ranks > 1)", () => {
   it("refuses at once a gang larger than the capacity, saying it is one", async () => {
     const pool = new ResourcePool(cap(4, 16));
     await expect(pool.acquire({ ...req(2, 1), ranks: 3 })).rejects.toThrow(
-      /^runs 3 ranks \(hints\.nodes\) on one machine, together: it requests 6 CPUs \(capacity 4\); more than the backend can ever give$/,
+      /^runs 3 ranks \(hints\.nodes\), on one machine, and all together requests 6 CPUs \(capacity 4\); more than the backend can ever give$/,
     );
     expect(pool.admit({ ...req(1, 1), ranks: 4 }).kind).toBe("fits");
     await expect(pool.acquire({ ...req(1, 1, 1), ranks: 2 })).rejects.toThrow(ResourceRefusedError);

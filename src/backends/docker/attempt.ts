@@ -8,7 +8,8 @@
  * wrapper passes SIGTERM on and still fixes file ownership), then, after a
  * short grace, hands the files back and removes it (../engine/stopping.ts;
  * ./ending.ts tells ends nobody asked for apart: engine gone, container
- * removed).
+ * removed). A rank of a gang (./gang.ts) is such an attempt too, placed on
+ * the gang's network under its rank's name.
  */
 import { mkdir, open, lstat } from "node:fs/promises";
 import type Docker from "dockerode";
@@ -16,7 +17,7 @@ import type { AttemptRequest, AttemptResult } from "../backend.js";
 import { toHost } from "../engine/attempt-files.js";
 import { DockerBackendError, asBackendError, engineMessage, explainConnection, statusOf } from "../engine/client.js";
 import { gpuDeviceRequest, isNoGpuRuntime, noGpuRuntimeMessage } from "../engine/gpus.js";
-import { LABEL_KEEP, attemptLabels, handBackLabel } from "../engine/labels.js";
+import { LABEL_KEEP, LABEL_RANK, attemptLabels, handBackLabel } from "../engine/labels.js";
 import { bindMounts } from "../engine/layout.js";
 import { hardeningHostConfig, type Hardening } from "../engine/hardening.js";
 import { forceStop, withTimeout } from "../engine/stopping.js";
@@ -53,14 +54,23 @@ const ABORTED_EXIT = 130;
 /** The most one container removal may take. */
 const REMOVE_TIMEOUT_MS = 10_000;
 
-/** Runs one attempt of `request` in image `image`. */
-export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, image: string, signal: AbortSignal): Promise<AttemptResult> {
+/** Where a rank of a gang goes: its container's name, the gang's network, and the name the other ranks reach it by. */
+export interface RankPlacement {
+  readonly rank: number;
+  readonly containerName: string;
+  readonly network: string;
+  /** Its host name and network alias (`rank-1`). */
+  readonly host: string;
+}
+
+/** Runs one attempt of `request` in image `image` (one rank of a gang, with `rank`). */
+export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, image: string, signal: AbortSignal, rank?: RankPlacement): Promise<AttemptResult> {
   await prepareHostFiles(request);
   if (signal.aborted) return abortedResult(image);
   const gpuIds = request.resources.gpuIds;
   let container: Docker.Container;
   try {
-    const options = createOptions(ctx, request, image);
+    const options = createOptions(ctx, request, image, rank);
     container =
       ctx.flavour.kind === "podman" && gpuIds.length > 0
         ? await createWithCdi(ctx.docker, options, cdiDeviceNames(gpuIds))
@@ -139,8 +149,8 @@ export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, i
   }
 }
 
-/** The container definition of one attempt. */
-export function createOptions(ctx: AttemptContext, request: AttemptRequest, image: string): Docker.ContainerCreateOptions {
+/** The container definition of one attempt (one rank of a gang, with `rank`). */
+export function createOptions(ctx: AttemptContext, request: AttemptRequest, image: string, rank?: RankPlacement): Docker.ContainerCreateOptions {
   const r = request.resources;
   const layout = request.layout;
   const mounts: Docker.MountSettings[] = [
@@ -163,8 +173,11 @@ export function createOptions(ctx: AttemptContext, request: AttemptRequest, imag
   if (r.shmSizeBytes !== undefined) hostConfig.ShmSize = Math.round(r.shmSizeBytes);
   // On Podman the GPUs are CDI devices, given at create (./podman.ts).
   if (r.gpuIds.length > 0 && ctx.flavour.kind === "docker") hostConfig.DeviceRequests = [gpuDeviceRequest(r.gpuIds)];
+  // A rank is on its gang's network (internal when the config says `network = none`), known there by its alias.
+  if (rank !== undefined) hostConfig.NetworkMode = rank.network;
   return {
-    name: containerName(request),
+    name: rank?.containerName ?? containerName(request),
+    ...(rank !== undefined ? { Hostname: rank.host, NetworkingConfig: { EndpointsConfig: { [rank.network]: { Aliases: [rank.host] } } } } : {}),
     Image: image,
     Entrypoint: ["/bin/sh", "-c"],
     Cmd: [wrapperScript(ctx.shell, ctx.owner, [layout.workDir])],
@@ -174,14 +187,15 @@ export function createOptions(ctx: AttemptContext, request: AttemptRequest, imag
     Labels: {
       ...attemptLabels(request.runId, request.callId, request.attempt, ctx.session),
       ...handBackLabel(ctx.owner),
+      ...(rank !== undefined ? { [LABEL_RANK]: String(rank.rank) } : {}),
       ...(ctx.cleanup ? {} : { [LABEL_KEEP]: "1" }),
     },
     HostConfig: hostConfig,
   };
 }
 
-/** A readable, unique container name: `wdlrun-<call>-a<attempt>-<random>`. */
-function containerName(request: AttemptRequest): string {
+/** A readable, unique container name: `wdlrun-<call>-a<attempt>-<random>` (a gang's network's, its ranks' with `-rank-K`). */
+export function containerName(request: AttemptRequest): string {
   const call = request.callId.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 100);
   return `wdlrun-${call}-a${request.attempt}-${Math.random().toString(36).slice(2, 8)}`;
 }

@@ -1,6 +1,7 @@
 /**
  * The Docker backend: each task attempt runs in its own container on one
- * Docker Engine (see ./attempt.ts for a single attempt). This module owns the
+ * Docker Engine (see ./attempt.ts for a single attempt), or a gang of them
+ * on a network of its own (./gang.ts, the `nodes` hint). This module owns the
  * backend's lifetime: opening the engine (with a clear error when it cannot
  * be reached), sweeping leftovers of crashed runs, capacity from the engine,
  * image choice shared by all attempts, once-per-run notices, and removing
@@ -21,6 +22,7 @@ import { withTimeout } from "../engine/stopping.js";
 import { EngineWatch } from "../engine/liveness.js";
 import { maxCpuWithin } from "../engine/attempt-files.js";
 import { runAttempt, type AttemptContext } from "./attempt.js";
+import { runGang } from "./gang.js";
 import { imageResolverFor, keptNotice, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "../engine/opening.js";
 import type { FileOwner } from "../engine/wrapper.js";
 import { describeFlavour, readFlavour, type EngineFlavour } from "../engine/flavour.js";
@@ -197,7 +199,8 @@ export class DockerBackend implements Backend {
     this.noticeDisks(request);
     const image = await this.images.resolve(request.containers);
     if (request.resources.maxCpu !== undefined) await this.capacity().catch(() => undefined);
-    return runAttempt(this.ctx, maxCpuWithin(request, this.engineCpus), image, signal);
+    const within = maxCpuWithin(request, this.engineCpus);
+    return (request.resources.ranks ?? 1) > 1 ? runGang(this.ctx, within, image, signal) : runAttempt(this.ctx, within, image, signal);
   }
 
   imageIdentity(containers: readonly string[]): Promise<ImageIdentity | undefined> {
@@ -215,7 +218,8 @@ export class DockerBackend implements Backend {
 
   /**
    * Removes every container this backend instance created that is still
-   * there (with cleanup=false, only those still running). Idempotent.
+   * there (with cleanup=false, only those still running), then its gangs'
+   * networks. Idempotent.
    */
   async close(): Promise<void> {
     // Bounded: a hung engine must not keep wdlrun from ending (the next run's sweep removes what is left).
@@ -231,5 +235,7 @@ export class DockerBackend implements Backend {
       ids = [...this.live];
     }
     await removeTracked(ids, this.live, (id) => this.docker.getContainer(id).remove({ force: true, v: true }));
+    const networks = await this.docker.listNetworks({ filters: { label: [LABEL_COMMON, `${LABEL_SESSION}=${this.session}`] } }).catch(() => []);
+    await Promise.all(networks.map((n) => this.docker.getNetwork(n.Id).remove().catch(() => undefined)));
   }
 }
