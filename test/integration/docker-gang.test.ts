@@ -152,52 +152,41 @@ workflow w { scatter (i in range(2)) { call gang { i } } output { Array[Array[St
   }, 120_000);
 
   it("Ctrl-C twice stops every rank and removes the containers and the network", async () => {
-    const dir = tempDir("wdlrun-gang-");
-    const file = path.join(dir, "main.wdl");
-    writeFileSync(file, ENV_TASK(2, "sleep 300"));
-    const child = spawnRun(file, "docker", path.join(dir, "runs"), { DOCKER_HOST: dockerHost(), WDLRUN_RESOURCES_CPU: "2" });
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const closed = new Promise<number | null>((resolve) => child.once("close", resolve));
-    const pid = child.pid!;
-    const running = async () => (await connect(dockerHost()).listContainers({ filters: { label: [`${LABEL_OWNER_PID}=${pid}`], status: ["running"] } })).length;
-    const t0 = Date.now();
-    while ((await running()) < 2) {
-      if (child.exitCode !== null || Date.now() - t0 > 60_000) throw new Error(`the ranks never started: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect((await leftovers({ pid })).networks).toHaveLength(1);
+    const gang = await startSleepingGang();
+    expect((await leftovers({ pid: gang.pid })).networks).toHaveLength(1);
     // The first lets running tasks finish; the second aborts them.
-    child.kill("SIGINT");
+    gang.child.kill("SIGINT");
     await new Promise((r) => setTimeout(r, 300));
-    child.kill("SIGINT");
-    expect(await closed, stderr).toBe(130);
-    expect(await leftovers({ pid })).toEqual(NOTHING);
+    gang.child.kill("SIGINT");
+    expect(await gang.closed, gang.stderr()).toBe(130);
+    expect(await leftovers({ pid: gang.pid })).toEqual(NOTHING);
   }, 90_000);
 
   it("wdlrun clean removes the ranks and the network a killed run left", async () => {
-    const dir = tempDir("wdlrun-gang-");
-    const file = path.join(dir, "main.wdl");
-    writeFileSync(file, ENV_TASK(2, "sleep 300"));
-    const child = spawnRun(file, "docker", path.join(dir, "runs"), { DOCKER_HOST: dockerHost(), WDLRUN_RESOURCES_CPU: "2" });
-    const closed = new Promise<number | null>((resolve) => child.once("close", resolve));
-    const pid = child.pid!;
-    const t0 = Date.now();
-    while ((await connect(dockerHost()).listContainers({ filters: { label: [`${LABEL_OWNER_PID}=${pid}`], status: ["running"] } })).length < 2) {
-      if (child.exitCode !== null || Date.now() - t0 > 60_000) throw new Error("the ranks never started");
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    child.kill("SIGKILL");
-    await closed;
-    const left = await leftovers({ pid });
+    const gang = await startSleepingGang();
+    gang.child.kill("SIGKILL");
+    await gang.closed;
+    const left = await leftovers({ pid: gang.pid });
     expect(left.containers).toHaveLength(2);
     expect(left.networks).toHaveLength(1);
-    const runId = path.basename(realpathSync(path.join(dir, "runs", "latest")));
+    const runId = gang.runId();
     const lines: string[] = [];
     expect(await cleanCommand({ run: runId, host: dockerHost() }, (l) => lines.push(l))).toBe(0);
-    expect(lines).toContain(`removed network ${left.networks[0]!} (run ${runId}, call-t): its owner (pid ${pid}) has exited`);
+    expect(lines).toContain(`removed network ${left.networks[0]!} (run ${runId}, call-t): its owner (pid ${gang.pid}) has exited`);
     expect(lines[lines.length - 1]).toBe(`removed 2 container(s) and 1 network(s), kept 0 (engine ${dockerHost()})`);
-    expect(await leftovers({ pid })).toEqual(NOTHING);
+    expect(await leftovers({ pid: gang.pid })).toEqual(NOTHING);
+  }, 90_000);
+
+  it("the next run's start-of-run sweep removes the ranks and the network a killed run left", async () => {
+    const gang = await startSleepingGang();
+    gang.child.kill("SIGKILL");
+    await gang.closed;
+    expect((await leftovers({ pid: gang.pid })).networks).toHaveLength(1);
+    const next = await runWdl(ENV_TASK(1, "echo next"), [], { backend: "docker" });
+    expect(next.code, next.stderr).toBe(0);
+    // The engine may be shared: other leftovers may be counted too, and another run's sweep may take some of these first.
+    expect(next.stderr).toMatch(/removed (\d+ container\(s\)|\d+ network\(s\)|\d+ container\(s\) and \d+ network\(s\)) left by earlier wdlrun runs that did not finish/);
+    expect(await leftovers({ pid: gang.pid })).toEqual(NOTHING);
   }, 90_000);
 
   it("the local backend refuses a gang before running anything, naming the task and the hint", async () => {
@@ -209,3 +198,25 @@ workflow w { scatter (i in range(2)) { call gang { i } } output { Array[Array[St
     expect(run.runDir).toBe("");
   }, 60_000);
 });
+
+/** Starts `wdlrun run` of a two-rank gang whose ranks sleep, and resolves once both ranks run. */
+async function startSleepingGang() {
+  const dir = tempDir("wdlrun-gang-");
+  const file = path.join(dir, "main.wdl");
+  writeFileSync(file, ENV_TASK(2, "sleep 300"));
+  const child = spawnRun(file, "docker", path.join(dir, "runs"), { DOCKER_HOST: dockerHost(), WDLRUN_RESOURCES_CPU: "2" });
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const closed = new Promise<number | null>((resolve) => child.once("close", resolve));
+  const pid = child.pid!;
+  const running = async () => (await connect(dockerHost()).listContainers({ filters: { label: [`${LABEL_OWNER_PID}=${pid}`], status: ["running"] } })).length;
+  const t0 = Date.now();
+  while ((await running()) < 2) {
+    if (child.exitCode !== null || Date.now() - t0 > 60_000) {
+      child.kill("SIGHUP");
+      throw new Error(`the ranks never started: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, pid, closed, stderr: () => stderr, runId: () => path.basename(realpathSync(path.join(dir, "runs", "latest"))) };
+}
