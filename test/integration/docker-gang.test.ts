@@ -50,6 +50,7 @@ describe.skipIf(skip !== "")(`gangs on Docker${skip ? ` (${skip})` : ""}`, () =>
     const run = await runWdl(EXAMPLE, ["ranks=2"], { backend: "docker", env: { WDLRUN_RESOURCES_CPU: "2" } });
     expect(run.code, run.stderr).toBe(0);
     expect(run.outputs).toEqual({ "gang_ping.heard": ["hello from rank 1 of 2 (rank-1)"] });
+    expect(run.stderr).toContain("call-ping: attempt 1 started (2 ranks)");
     const attempt = path.join(run.runDir, "call-ping", "attempt-1");
     expect(readFileSync(path.join(attempt, "rank-1", "stdout"), "utf8")).toBe("ack from rank 0\n");
     expect(existsSync(path.join(attempt, "rank-0"))).toBe(false);
