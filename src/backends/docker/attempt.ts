@@ -61,6 +61,11 @@ export interface RankPlacement {
   readonly network: string;
   /** Its host name and network alias (`rank-1`). */
   readonly host: string;
+  /**
+   * Where the engine has no DNS on the network (Podman with CNI): the address
+   * wdlrun gives this rank, and every rank's `name:address` as hosts entries.
+   */
+  readonly addressing?: { readonly address: string; readonly hosts: readonly string[] };
 }
 
 /** Runs one attempt of `request` in image `image` (one rank of a gang, with `rank`). */
@@ -175,9 +180,11 @@ export function createOptions(ctx: AttemptContext, request: AttemptRequest, imag
   if (r.gpuIds.length > 0 && ctx.flavour.kind === "docker") hostConfig.DeviceRequests = [gpuDeviceRequest(r.gpuIds)];
   // A rank is on its gang's network (internal when the config says `network = none`), known there by its alias.
   if (rank !== undefined) hostConfig.NetworkMode = rank.network;
+  if (rank?.addressing !== undefined) hostConfig.ExtraHosts = [...rank.addressing.hosts];
+  const endpoint = rank?.addressing !== undefined ? { IPAMConfig: { IPv4Address: rank.addressing.address } } : {};
   return {
     name: rank?.containerName ?? containerName(request),
-    ...(rank !== undefined ? { Hostname: rank.host, NetworkingConfig: { EndpointsConfig: { [rank.network]: { Aliases: [rank.host] } } } } : {}),
+    ...(rank !== undefined ? { Hostname: rank.host, NetworkingConfig: { EndpointsConfig: { [rank.network]: { Aliases: [rank.host], ...endpoint } } } } : {}),
     Image: image,
     Entrypoint: ["/bin/sh", "-c"],
     Cmd: [wrapperScript(ctx.shell, ctx.owner, [layout.workDir])],

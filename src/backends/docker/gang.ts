@@ -7,7 +7,9 @@
  * is `none`). The network is named as the ranks' containers are
  * (`<name>` and `<name>-rank-K`) and carries the attempt's labels, so
  * close(), the start-of-run sweep and `wdlrun clean` find it too. On it rank
- * K is reachable as `rank-K` (its host name and alias).
+ * K is reachable as `rank-K` (its host name and alias): by the engine's DNS
+ * on Docker; on Podman, whose CNI networks have no DNS without a plugin, by
+ * hosts entries for addresses wdlrun gives the ranks in the network's subnet.
  *
  * Every rank runs the same command in the same working directory, with
  * RANK, WORLD_SIZE, LOCAL_RANK (0: one rank per container), NODE_RANK,
@@ -25,7 +27,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { hostPath, type AttemptRequest, type AttemptResult, type HostPath } from "../backend.js";
 import { AttemptLayout, type Mount } from "../layout.js";
-import { asBackendError } from "../engine/client.js";
+import { DockerBackendError, asBackendError } from "../engine/client.js";
 import { attemptLabels } from "../engine/labels.js";
 import { CONTAINER_HOSTFILE, CONTAINER_STDERR, CONTAINER_STDOUT } from "../engine/layout.js";
 import { withTimeout } from "../engine/stopping.js";
@@ -44,13 +46,19 @@ export async function runGang(ctx: AttemptContext, request: AttemptRequest, imag
   const ranks = request.resources.ranks ?? 1;
   const name = containerName(request);
   const hostfile = await writeHostfile(request, ranks);
-  const network = await createNetwork(ctx, request, name);
+  const network = await createNetwork(ctx, request, name, ranks);
   // The first rank to fail stops the others; so does the run's own abort.
   const stopAll = new AbortController();
   const rankSignal = AbortSignal.any([signal, stopAll.signal]);
   let firstFailed: number | undefined;
   const runRank = async (rank: number): Promise<RankEnd> => {
-    const placement: RankPlacement = { rank, containerName: `${name}-rank-${rank}`, network, host: rankHost(rank) };
+    const placement: RankPlacement = {
+      rank,
+      containerName: `${name}-rank-${rank}`,
+      network: network.name,
+      host: rankHost(rank),
+      ...(network.addresses !== undefined ? { addressing: { address: network.addresses[rank]!, hosts: network.addresses.map((a, k) => `${rankHost(k)}:${a}`) } } : {}),
+    };
     try {
       const result = await runAttempt(ctx, await rankRequest(request, rank, ranks, hostfile), image, rankSignal, placement);
       if (result.exitCode !== 0 && !rankSignal.aborted) {
@@ -64,7 +72,7 @@ export async function runGang(ctx: AttemptContext, request: AttemptRequest, imag
     }
   };
   const ends = await Promise.all(Array.from({ length: ranks }, (_, rank) => runRank(rank)));
-  const release = onceReleaser(ctx, ends, network);
+  const release = onceReleaser(ctx, ends, network.name);
   const results: AttemptResult[] = [];
   for (const end of ends) {
     if (end.kind === "broke") {
@@ -147,8 +155,18 @@ async function rankRequest(request: AttemptRequest, rank: number, ranks: number,
   };
 }
 
-/** Creates the gang's network, labelled as its containers are; internal (no way out) when the config's network is `none`. */
-async function createNetwork(ctx: AttemptContext, request: AttemptRequest, name: string): Promise<string> {
+/** A gang's network: its name, and the ranks' addresses when wdlrun gives them (Podman). */
+interface GangNetwork {
+  readonly name: string;
+  readonly addresses?: readonly string[];
+}
+
+/**
+ * Creates the gang's network, labelled as its containers are; internal (no
+ * way out) when the config's network is `none`. On Podman, also picks the
+ * ranks' addresses in the subnet it chose.
+ */
+async function createNetwork(ctx: AttemptContext, request: AttemptRequest, name: string, ranks: number): Promise<GangNetwork> {
   try {
     await ctx.docker.createNetwork({
       Name: name,
@@ -160,7 +178,34 @@ async function createNetwork(ctx: AttemptContext, request: AttemptRequest, name:
   } catch (e) {
     throw asBackendError(e, ctx.url, `creating the network for the gang of ${request.callId}`);
   }
-  return name;
+  if (ctx.flavour.kind !== "podman") return { name };
+  const network = ctx.docker.getNetwork(name);
+  const info = (await network.inspect().catch(() => ({}))) as { IPAM?: { Config?: readonly { Subnet?: string; Gateway?: string }[] } };
+  const addresses = rankAddresses(info.IPAM?.Config ?? [], ranks);
+  if (addresses === undefined) {
+    await withTimeout(network.remove(), NETWORK_TIMEOUT_MS, undefined);
+    throw new DockerBackendError(`the network Podman made for the gang of ${request.callId} has no IPv4 subnet with room for ${ranks} ranks`);
+  }
+  return { name, addresses };
+}
+
+/** `ranks` host addresses in the first IPv4 subnet of `configs`, from its second host address on, never its gateway; undefined when none has room. Pure. */
+export function rankAddresses(configs: readonly { readonly Subnet?: string; readonly Gateway?: string }[], ranks: number): string[] | undefined {
+  for (const c of configs) {
+    const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(c.Subnet ?? "");
+    if (m === null) continue;
+    const bits = Number(m[5]);
+    const size = 2 ** (32 - bits);
+    const base = Math.floor(m.slice(1, 5).reduce((n, octet) => n * 256 + Number(octet), 0) / size) * size;
+    const out: string[] = [];
+    // Host addresses are base+1 … base+size-2; base+1 is the usual gateway.
+    for (let n = base + 2; n < base + size - 1 && out.length < ranks; n++) {
+      const ip = [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
+      if (ip !== c.Gateway) out.push(ip);
+    }
+    if (out.length === ranks) return out;
+  }
+  return undefined;
 }
 
 /** Releases every rank's result (removing its container), then removes the network; once, bounded in time, never rejects. */
