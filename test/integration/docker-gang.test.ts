@@ -1,8 +1,9 @@
 /**
- * Gangs on Docker (wdlrun's `nodes` hint), end to end from the CLI on a real
- * engine: two and three ranks reach each other by name over TCP on the
- * attempt's own network with the variables wdlrun sets; a failing rank stops
- * the others and fails the attempt, which is retried whole; a gang that does
+ * Gangs on the docker backend (wdlrun's `nodes` hint), end to end from the
+ * CLI on a real engine, Docker and Podman: two and three ranks reach each
+ * other by name over TCP on the attempt's own network with the variables
+ * wdlrun sets; a failing rank stops the others and fails the attempt, which
+ * is retried whole; Ctrl-C leaves nothing. On Docker also: a gang that does
  * not fit yet waits and then starts whole (never a rank before the others),
  * and two gangs that cannot run together take turns; nothing (containers,
  * networks) is left after success, failure or Ctrl-C; `wdlrun clean` removes
@@ -15,14 +16,14 @@ import { describe, expect, it } from "vitest";
 import { cleanCommand } from "../../src/cli/clean.js";
 import { connect } from "../../src/backends/engine/index.js";
 import { LABEL_OWNER_PID, LABEL_RUN } from "../../src/backends/engine/labels.js";
-import { dockerHost, dockerSkipReason, root, runWdl, spawnRun, tempDir } from "./kit.js";
+import { dockerHost, dockerSkipReason, root, runWdl, spawnRun, tempDir, testEngines, type TestEngine } from "./kit.js";
 
 const skip = dockerSkipReason();
 const EXAMPLE = readFileSync(path.join(root, "examples/gang-ping/gang-ping.wdl"), "utf8");
 
-/** What the engine still holds of run `runId` (or of the wdlrun process `pid`): containers and networks. */
-async function leftovers(filter: { runId: string } | { pid: number }): Promise<{ containers: string[]; networks: string[] }> {
-  const docker = connect(dockerHost());
+/** What the engine at `host` still holds of run `runId` (or of the wdlrun process `pid`): containers and networks. */
+async function leftovers(filter: { runId: string } | { pid: number }, host = dockerHost()): Promise<{ containers: string[]; networks: string[] }> {
+  const docker = connect(host);
   const label = "runId" in filter ? `${LABEL_RUN}=${filter.runId}` : `${LABEL_OWNER_PID}=${filter.pid}`;
   const containers = await docker.listContainers({ all: true, filters: { label: [label] } });
   const networks = await docker.listNetworks({ filters: { label: [label] } });
@@ -45,9 +46,13 @@ task t {
 }
 `;
 
-describe.skipIf(skip !== "")(`gangs on Docker${skip ? ` (${skip})` : ""}`, () => {
-  it("two ranks exchange a message over TCP (the example), each rank's stdout kept, nothing left", async () => {
-    const run = await runWdl(EXAMPLE, ["ranks=2"], { backend: "docker", env: { WDLRUN_RESOURCES_CPU: "2" } });
+describe.each(testEngines())("gangs on $name", (engine: TestEngine) => {
+  const on = { backend: "docker" as const, host: engine.host };
+  const left = (filter: { runId: string } | { pid: number }) => leftovers(filter, engine.host);
+  const onEngine = it.skipIf(engine.skip !== "");
+
+  onEngine("two ranks exchange a message over TCP (the example), each rank's stdout kept, nothing left", async () => {
+    const run = await runWdl(EXAMPLE, ["ranks=2"], { ...on, env: { WDLRUN_RESOURCES_CPU: "2" } });
     expect(run.code, run.stderr).toBe(0);
     expect(run.outputs).toEqual({ "gang_ping.heard": ["hello from rank 1 of 2 (rank-1)"] });
     expect(run.stderr).toContain("call-ping: attempt 1 started (2 ranks)");
@@ -56,21 +61,21 @@ describe.skipIf(skip !== "")(`gangs on Docker${skip ? ` (${skip})` : ""}`, () =>
     expect(existsSync(path.join(attempt, "rank-0"))).toBe(false);
     expect(readFileSync(path.join(attempt, "hostfile"), "utf8")).toBe("rank-0\nrank-1\n");
     expect(JSON.parse(readFileSync(path.join(attempt, "requirements.json"), "utf8"))).toMatchObject({ nodes: 2 });
-    expect(await leftovers({ runId: path.basename(run.runDir) })).toEqual(NOTHING);
+    expect(await left({ runId: path.basename(run.runDir) })).toEqual(NOTHING);
   }, 90_000);
 
-  it("three ranks all reach rank 0, also with docker.network = none (an internal network)", async () => {
-    const run = await runWdl(EXAMPLE, ["ranks=3"], { backend: "docker", env: { WDLRUN_RESOURCES_CPU: "3", WDLRUN_DOCKER_NETWORK: "none" } });
+  onEngine("three ranks all reach rank 0, also with docker.network = none (an internal network)", async () => {
+    const run = await runWdl(EXAMPLE, ["ranks=3"], { ...on, env: { WDLRUN_RESOURCES_CPU: "3", WDLRUN_DOCKER_NETWORK: "none" } });
     expect(run.code, run.stderr).toBe(0);
     expect(run.outputs).toEqual({ "gang_ping.heard": ["hello from rank 1 of 3 (rank-1)", "hello from rank 2 of 3 (rank-2)"] });
     const attempt = path.join(run.runDir, "call-ping", "attempt-1");
     for (const k of [1, 2]) expect(readFileSync(path.join(attempt, `rank-${k}`, "stdout"), "utf8")).toBe("ack from rank 0\n");
-    expect(await leftovers({ runId: path.basename(run.runDir) })).toEqual(NOTHING);
+    expect(await left({ runId: path.basename(run.runDir) })).toEqual(NOTHING);
   }, 90_000);
 
-  it("sets RANK, WORLD_SIZE, LOCAL_RANK, NODE_RANK, MASTER_ADDR, MASTER_PORT and the hostfile in every rank, over the task's env", async () => {
+  onEngine("sets RANK, WORLD_SIZE, LOCAL_RANK, NODE_RANK, MASTER_ADDR, MASTER_PORT and the hostfile in every rank, over the task's env", async () => {
     const wdl = ENV_TASK(3, "echo done").replace("command <<<", "input { env String RANK = \"user\" }\n  command <<<");
-    const run = await runWdl(wdl, [], { backend: "docker", env: { WDLRUN_RESOURCES_CPU: "3" } });
+    const run = await runWdl(wdl, [], { ...on, env: { WDLRUN_RESOURCES_CPU: "3" } });
     expect(run.code, run.stderr).toBe(0);
     const attempt = path.join(run.runDir, "call-t", "attempt-1");
     const rankOut = (k: number) => readFileSync(k === 0 ? path.join(attempt, "stdout") : path.join(attempt, `rank-${k}`, "stdout"), "utf8");
@@ -79,14 +84,14 @@ describe.skipIf(skip !== "")(`gangs on Docker${skip ? ` (${skip})` : ""}`, () =>
         `RANK=${k} WORLD_SIZE=3 LOCAL_RANK=0 NODE_RANK=${k} MASTER_ADDR=rank-0 MASTER_PORT=29500 host=rank-${k}\nrank-0 rank-1 rank-2 \ndone\n`,
       );
     }
-    expect(await leftovers({ runId: path.basename(run.runDir) })).toEqual(NOTHING);
+    expect(await left({ runId: path.basename(run.runDir) })).toEqual(NOTHING);
   }, 90_000);
 
-  it("a failing rank stops the others and fails the attempt, which is retried whole; nothing left", async () => {
+  onEngine("a failing rank stops the others and fails the attempt, which is retried whole; nothing left", async () => {
     // Rank 1 fails at once; rank 0 would sleep for minutes unless stopped.
     const wdl = ENV_TASK(2, `if [ "$RANK" = 1 ]; then echo "rank 1 gives up" >&2; exit 3; fi; sleep 300`, "max_retries: 1");
     const t0 = Date.now();
-    const run = await runWdl(wdl, [], { backend: "docker", env: { WDLRUN_RESOURCES_CPU: "2" } });
+    const run = await runWdl(wdl, [], { ...on, env: { WDLRUN_RESOURCES_CPU: "2" } });
     expect(Date.now() - t0).toBeLessThan(60_000);
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toContain("rank 1 of 2 failed, the others were stopped: the command exited with code 3; retrying (attempt 2 of 2)");
@@ -99,9 +104,22 @@ describe.skipIf(skip !== "")(`gangs on Docker${skip ? ` (${skip})` : ""}`, () =>
     }
     const error = JSON.parse(readFileSync(path.join(run.runDir, "error.json"), "utf8")) as { failures: { exitCode?: number; stderrTail?: string[] }[] };
     expect(error.failures[0]).toMatchObject({ exitCode: 3, stderrTail: ["rank 1 gives up"] });
-    expect(await leftovers({ runId: path.basename(run.runDir) })).toEqual(NOTHING);
+    expect(await left({ runId: path.basename(run.runDir) })).toEqual(NOTHING);
   }, 120_000);
 
+  onEngine("Ctrl-C twice stops every rank and removes the containers and the network", async () => {
+    const gang = await startSleepingGang(engine.host);
+    expect((await left({ pid: gang.pid })).networks).toHaveLength(1);
+    // The first lets running tasks finish; the second aborts them.
+    gang.child.kill("SIGINT");
+    await new Promise((r) => setTimeout(r, 300));
+    gang.child.kill("SIGINT");
+    expect(await gang.closed, gang.stderr()).toBe(130);
+    expect(await left({ pid: gang.pid })).toEqual(NOTHING);
+  }, 90_000);
+});
+
+describe.skipIf(skip !== "")(`gangs on Docker${skip ? ` (${skip})` : ""}`, () => {
   it("a gang with more ranks than free CPUs waits, then starts whole (never a rank before the others)", async () => {
     // Two CPUs: `hold` takes one for a few seconds; the two-rank gang is ready meanwhile (after `quick`), with one CPU free.
     const wdl = `version 1.2
@@ -152,17 +170,6 @@ workflow w { scatter (i in range(2)) { call gang { i } } output { Array[Array[St
     expect(await leftovers({ runId: path.basename(run.runDir) })).toEqual(NOTHING);
   }, 120_000);
 
-  it("Ctrl-C twice stops every rank and removes the containers and the network", async () => {
-    const gang = await startSleepingGang();
-    expect((await leftovers({ pid: gang.pid })).networks).toHaveLength(1);
-    // The first lets running tasks finish; the second aborts them.
-    gang.child.kill("SIGINT");
-    await new Promise((r) => setTimeout(r, 300));
-    gang.child.kill("SIGINT");
-    expect(await gang.closed, gang.stderr()).toBe(130);
-    expect(await leftovers({ pid: gang.pid })).toEqual(NOTHING);
-  }, 90_000);
-
   it("wdlrun clean removes the ranks and the network a killed run left", async () => {
     const gang = await startSleepingGang();
     gang.child.kill("SIGKILL");
@@ -201,16 +208,16 @@ workflow w { scatter (i in range(2)) { call gang { i } } output { Array[Array[St
 });
 
 /** Starts `wdlrun run` of a two-rank gang whose ranks sleep, and resolves once both ranks run. */
-async function startSleepingGang() {
+async function startSleepingGang(host = dockerHost()) {
   const dir = tempDir("wdlrun-gang-");
   const file = path.join(dir, "main.wdl");
   writeFileSync(file, ENV_TASK(2, "sleep 300"));
-  const child = spawnRun(file, "docker", path.join(dir, "runs"), { DOCKER_HOST: dockerHost(), WDLRUN_RESOURCES_CPU: "2" });
+  const child = spawnRun(file, "docker", path.join(dir, "runs"), { DOCKER_HOST: host, WDLRUN_RESOURCES_CPU: "2" });
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const closed = new Promise<number | null>((resolve) => child.once("close", resolve));
   const pid = child.pid!;
-  const running = async () => (await connect(dockerHost()).listContainers({ filters: { label: [`${LABEL_OWNER_PID}=${pid}`], status: ["running"] } })).length;
+  const running = async () => (await connect(host).listContainers({ filters: { label: [`${LABEL_OWNER_PID}=${pid}`], status: ["running"] } })).length;
   const t0 = Date.now();
   while ((await running()) < 2) {
     if (child.exitCode !== null || Date.now() - t0 > 60_000) {
