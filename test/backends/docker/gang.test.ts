@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rankAddresses } from "../../../src/backends/docker/gang.js";
+import { libpodSpec } from "../../../src/backends/docker/podman.js";
 
 describe("rankAddresses (the ranks' addresses on Podman)", () => {
   it("takes host addresses from the second on, never the gateway", () => {
@@ -11,5 +12,33 @@ describe("rankAddresses (the ranks' addresses on Podman)", () => {
     expect(rankAddresses([{ Subnet: "fd00::/64" }, { Subnet: "10.0.0.0/30" }, { Subnet: "10.1.0.0/29", Gateway: "10.1.0.1" }], 3)).toEqual(["10.1.0.2", "10.1.0.3", "10.1.0.4"]);
     expect(rankAddresses([{ Subnet: "10.0.0.0/30" }], 2)).toBeUndefined();
     expect(rankAddresses([], 2)).toBeUndefined();
+  });
+});
+
+describe("libpodSpec for a gang's rank (Podman's own create, used when the rank has GPUs)", () => {
+  it("carries the rank's network with its alias and address, its host name and the hosts entries", () => {
+    const spec = libpodSpec(
+      {
+        name: "w-rank-1",
+        Image: "python:latest",
+        Hostname: "rank-1",
+        NetworkingConfig: { EndpointsConfig: { w: { Aliases: ["rank-1"], IPAMConfig: { IPv4Address: "10.89.0.3" } } } },
+        HostConfig: { NetworkMode: "w", ExtraHosts: ["rank-0:10.89.0.2", "rank-1:10.89.0.3"] },
+      },
+      ["nvidia.com/gpu=1"],
+    );
+    expect(spec).toMatchObject({
+      netns: { nsmode: "bridge" },
+      Networks: { w: { aliases: ["rank-1"], static_ips: ["10.89.0.3"] } },
+      hostname: "rank-1",
+      hostadd: ["rank-0:10.89.0.2", "rank-1:10.89.0.3"],
+      devices: [{ path: "nvidia.com/gpu=1" }],
+    });
+  });
+  it("leaves networking to Podman's defaults for a container of no gang", () => {
+    const spec = libpodSpec({ Image: "ubuntu:latest", HostConfig: {} }, []);
+    expect(spec).not.toHaveProperty("Networks");
+    expect(spec).not.toHaveProperty("netns");
+    expect(spec).not.toHaveProperty("hostname");
   });
 });
