@@ -61,6 +61,10 @@ describe.each(testEngines())("gangs on $name", (engine: TestEngine) => {
     expect(existsSync(path.join(attempt, "rank-0"))).toBe(false);
     expect(readFileSync(path.join(attempt, "hostfile"), "utf8")).toBe("rank-0\nrank-1\n");
     expect(JSON.parse(readFileSync(path.join(attempt, "requirements.json"), "utf8"))).toMatchObject({ nodes: 2 });
+    expect(JSON.parse(readFileSync(path.join(attempt, "usage.json"), "utf8"))).toMatchObject({ requested: { cpu: 1, ranks: 2 }, used: { ranks: "rank 0 of 2" } });
+    const report = readFileSync(path.join(run.runDir, "report.html"), "utf8");
+    expect(report).toContain("1 × 2 ranks");
+    expect(report).toContain("(rank 0 of 2)");
     expect(await left({ runId: path.basename(run.runDir) })).toEqual(NOTHING);
   }, 90_000);
 
