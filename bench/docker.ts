@@ -8,12 +8,21 @@
  * apart by its version answer and named in the first line) it times, at the
  * same concurrency:
  *   floor    a bare dockerode loop: create, start, wait, remove (`true` in ubuntu:latest);
+ *   piped    the pipelined floor: bare containers with the definition wdlrun
+ *            gives an attempt (DockerBackend.containerDefinition: mounts,
+ *            hardening, labels, wrapper), the next ones created while earlier
+ *            ones run, removals off the critical path;
  *   backend  DockerBackend.execute() + release() for the same number of attempts
  *            (attempt directories and command files made as the runtime makes them);
  *   wdlrun   `wdlrun run` (the CLI's run command, in-process) of a scatter of
  *            trivial tasks with --backend docker, outputs read back.
- * and prints wall time, cost per task, and each ratio to the floor (target:
- * wdlrun within 1.15x). Needs an engine with the test images (npm run setup:docker).
+ * and prints wall time, cost per task, and each ratio to the floor and to the
+ * pipelined floor (target: wdlrun within 1.03x of the pipelined floor). Then
+ * it times one trivial task end to end, `wdlrun run` of a one-task document
+ * as a new process (bin/wdlrun.js, from process start to exit; median of
+ * --single runs, default 5; target 0.45 s) next to `node -e 0`.
+ * Needs an engine with the test images (npm run setup:docker) and a build
+ * (npm run build) for the one-task row.
  *
  * `npm run bench:podman` is `--host` at the Podman of scripts/setup-podman.sh:
  * the floor is then the same bare loop on Podman's Docker-compatible API.
@@ -22,9 +31,11 @@
  * (bench/swarm.ts: the floor is a bare service loop; tasks reserve the node's
  * CPUs divided by the concurrency, so that many fit at once).
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import Docker from "dockerode";
 import { containerPath, hostPath, type AttemptRequest } from "../src/backends/backend.js";
 import { DockerBackend } from "../src/backends/docker/index.js";
@@ -38,12 +49,14 @@ interface Options {
   tasks: number;
   concurrency: number;
   rounds: number;
+  /** Runs of the one-task end-to-end row (0: none). */
+  single: number;
   image: string;
   host: string | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { backend: "docker", tasks: 200, concurrency: 8, rounds: 1, image: "ubuntu:latest", host: undefined };
+  const o: Options = { backend: "docker", tasks: 200, concurrency: 8, rounds: 1, single: 5, image: "ubuntu:latest", host: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const v = argv[i + 1];
@@ -51,10 +64,10 @@ function parseArgs(argv: readonly string[]): Options {
       if (v !== "docker" && v !== "swarm") throw new Error(`--backend must be docker or swarm, not ${v}`);
       o.backend = v;
       i++;
-    } else if (a === "--tasks" || a === "--concurrency" || a === "--rounds") {
+    } else if (a === "--tasks" || a === "--concurrency" || a === "--rounds" || a === "--single") {
       const n = Number(v);
-      if (!Number.isInteger(n) || n <= 0) throw new Error(`${a} needs a positive whole number`);
-      o[a.slice(2) as "tasks" | "concurrency" | "rounds"] = n;
+      if (!Number.isInteger(n) || n < (a === "--single" ? 0 : 1)) throw new Error(`${a} needs a ${a === "--single" ? "whole" : "positive whole"} number`);
+      o[a.slice(2) as "tasks" | "concurrency" | "rounds" | "single"] = n;
       i++;
     } else if (a === "--host") {
       o.host = v;
@@ -62,7 +75,7 @@ function parseArgs(argv: readonly string[]): Options {
     } else if (a === "--image") {
       o.image = v ?? o.image;
       i++;
-    } else throw new Error(`unknown option ${a} (options: --tasks N, --concurrency N, --rounds N, --image NAME, --host URL)`);
+    } else throw new Error(`unknown option ${a} (options: --tasks N, --concurrency N, --rounds N, --single N, --image NAME, --host URL)`);
   }
   return o;
 }
@@ -87,31 +100,67 @@ async function floor(docker: Docker, o: Options): Promise<number> {
   return performance.now() - t0;
 }
 
+/**
+ * The pipelined floor: `o.tasks` bare containers with the definition wdlrun
+ * gives an attempt, `o.concurrency` running at once, the next ones created
+ * while earlier ones run (as many ahead as run), removals not waited for
+ * before the next start. The attempt directories are made before the clock
+ * starts (they are wdlrun's work, not the engine's).
+ */
+async function pipelinedFloor(docker: Docker, backend: DockerBackend, o: Options, root: string): Promise<number> {
+  const definitions = Array.from({ length: o.tasks }, (_, i) => {
+    const request = benchRequest(backend, path.join(root, "piped"), i, o.image);
+    for (const f of [request.stdoutFile, request.stderrFile]) writeFileSync(f, "");
+    return backend.containerDefinition(request, o.image);
+  });
+  const t0 = performance.now();
+  const created: Promise<Docker.Container>[] = [];
+  const createNext = () => {
+    if (created.length < o.tasks) created.push(docker.createContainer(definitions[created.length]!));
+  };
+  for (let i = 0; i < o.concurrency; i++) createNext();
+  const removals: Promise<unknown>[] = [];
+  await pool(o.tasks, o.concurrency, async (i) => {
+    const c = await created[i]!;
+    createNext();
+    await c.start();
+    const { StatusCode } = (await c.wait()) as { StatusCode: number };
+    if (StatusCode !== 0) throw new Error(`pipelined floor container ${i} exited with ${StatusCode}`);
+    removals.push(c.remove({ force: true, v: true }));
+  });
+  await Promise.all(removals);
+  return performance.now() - t0;
+}
+
+/** The attempt request for bench task `i` under `root`, its attempt directory and command file made as the runtime makes them. */
+function benchRequest(backend: Backend, root: string, i: number, image: string, cpu = 1): AttemptRequest {
+  const dir = path.join(root, `call-t-${String(i).padStart(4, "0")}`, "attempt-1");
+  mkdirSync(path.join(dir, "work"), { recursive: true });
+  writeFileSync(path.join(dir, "command"), `echo ${i}\n`);
+  const files = {
+    dir: hostPath(dir),
+    workDir: hostPath(path.join(dir, "work")),
+    commandFile: hostPath(path.join(dir, "command")),
+    stdoutFile: hostPath(path.join(dir, "stdout")),
+    stderrFile: hostPath(path.join(dir, "stderr")),
+  };
+  return {
+    runId: "bench",
+    callId: `call-t-${i}`,
+    attempt: 1,
+    ...files,
+    layout: backend.layout(files, []),
+    env: {},
+    containers: [image],
+    resources: { cpu, memoryBytes: 1e8, gpuIds: [], fpga: 0, disks: [{ mountPoint: containerPath("/"), sizeBytes: 2 ** 30 }] },
+  };
+}
+
 async function backendLoop(backend: Backend, o: Options, root: string, cpu = 1): Promise<number> {
   const never = new AbortController().signal;
   const t0 = performance.now();
   await pool(o.tasks, o.concurrency, async (i) => {
-    const dir = path.join(root, `call-t-${String(i).padStart(4, "0")}`, "attempt-1");
-    mkdirSync(path.join(dir, "work"), { recursive: true });
-    writeFileSync(path.join(dir, "command"), `echo ${i}\n`);
-    const files = {
-      dir: hostPath(dir),
-      workDir: hostPath(path.join(dir, "work")),
-      commandFile: hostPath(path.join(dir, "command")),
-      stdoutFile: hostPath(path.join(dir, "stdout")),
-      stderrFile: hostPath(path.join(dir, "stderr")),
-    };
-    const request: AttemptRequest = {
-      runId: "bench",
-      callId: `call-t-${i}`,
-      attempt: 1,
-      ...files,
-      layout: backend.layout(files, []),
-      env: {},
-      containers: [o.image],
-      resources: { cpu, memoryBytes: 1e8, gpuIds: [], fpga: 0, disks: [{ mountPoint: containerPath("/"), sizeBytes: 2 ** 30 }] },
-    };
-    const r = await backend.execute(request, never);
+    const r = await backend.execute(benchRequest(backend, root, i, o.image, cpu), never);
     if (r.exitCode !== 0) throw new Error(`bench attempt ${i} exited with ${r.exitCode}`);
     await r.toHost(containerPath("stdout"));
     await r.release();
@@ -172,10 +221,68 @@ async function timed(f: () => Promise<number>): Promise<Timing> {
   return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
-function row(name: string, t: Timing, o: Options, floorMs: number): string {
+/** One phase's line: wall time, per task, its ratio to the floor (and to the pipelined floor when given), this process's CPU per task. */
+function row(name: string, t: Timing, o: Options, floorMs: number, pipedMs?: number): string {
   const per = t.ms / o.tasks;
   const ratio = (t.ms / floorMs).toFixed(3) + "x";
-  return `${name.padEnd(8)} ${(t.ms / 1000).toFixed(2).padStart(8)} s  ${per.toFixed(1).padStart(7)} ms/task  ${ratio.padStart(7)}   wdlrun-process cpu ${(t.cpuMs / o.tasks).toFixed(1)} ms/task`;
+  const piped = pipedMs === undefined ? "" : `  ${((t.ms / pipedMs).toFixed(3) + "x").padStart(7)} of piped`;
+  return `${name.padEnd(8)} ${(t.ms / 1000).toFixed(2).padStart(8)} s  ${per.toFixed(1).padStart(7)} ms/task  ${ratio.padStart(7)}${piped}   wdlrun-process cpu ${(t.cpuMs / o.tasks).toFixed(1)} ms/task`;
+}
+
+/** The median of `xs` (the lower middle one of an even count). */
+function medianOf(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+}
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/**
+ * One trivial task end to end: `node bin/wdlrun.js run one.wdl --backend
+ * docker` from process start to exit, interleaved with `node -e 0` and with
+ * one bare container of the same definition (create, start, wait, remove);
+ * prints the medians of `o.single` rounds and what is left for wdlrun itself.
+ */
+async function singleTask(docker: Docker, backend: DockerBackend, o: Options, url: string): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), "wdlrun-bench-one-"));
+  try {
+    const file = path.join(dir, "one.wdl");
+    writeFileSync(file, `version 1.1\ntask one {\n  command <<< echo 1 >>>\n  output { Int o = read_int(stdout()) }\n  runtime { docker: "${o.image}" }\n}\n`);
+    const args = [path.join(repoRoot, "bin", "wdlrun.js"), "run", file, "--backend", "docker", "--out", path.join(dir, "runs")];
+    const time = (argv: string[]): number => {
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, argv, { cwd: dir, encoding: "utf8", env: { ...process.env, DOCKER_HOST: url } });
+      if (r.status !== 0) throw new Error(`${argv.join(" ")} exited ${r.status}: ${r.stderr.trim().split("\n").pop()}`);
+      return performance.now() - t0;
+    };
+    let n = 0;
+    const bare = async (): Promise<number> => {
+      const request = benchRequest(backend, path.join(dir, "bare"), n++, o.image);
+      for (const f of [request.stdoutFile, request.stderrFile]) writeFileSync(f, "");
+      const definition = backend.containerDefinition(request, o.image);
+      const t0 = performance.now();
+      const c = await docker.createContainer(definition);
+      await c.start();
+      await c.wait();
+      await c.remove({ force: true, v: true });
+      return performance.now() - t0;
+    };
+    time(args); // warm the file cache and the engine
+    const node: number[] = [];
+    const one: number[] = [];
+    const container: number[] = [];
+    for (let i = 0; i < o.single; i++) {
+      node.push(time(["-e", "0"]));
+      container.push(await bare());
+      one.push(time(args));
+    }
+    const [w, b, z] = [medianOf(one), medianOf(container), medianOf(node)];
+    process.stdout.write(
+      `one task end to end (wdlrun run as a new process, median of ${o.single}): ${(w / 1000).toFixed(3)} s (target 0.45 s); ` +
+        `of which one bare container ${(b / 1000).toFixed(3)} s and node -e 0 ${(z / 1000).toFixed(3)} s: wdlrun's own ${((w - b - z) / 1000).toFixed(3)} s\n`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<void> {
@@ -193,6 +300,7 @@ async function main(): Promise<void> {
   // (it is shared) does not favour one of them; the summary takes medians.
   const phases: { name: string; run: (root: string) => Promise<number> }[] = [
     { name: "floor", run: () => floor(docker, o) },
+    { name: "piped", run: (root) => pipelinedFloor(docker, backend, o, root) },
     { name: "backend", run: (root) => backendLoop(backend, o, root) },
     { name: "wdlrun", run: (root) => wdlrun(o, root) },
   ];
@@ -205,8 +313,9 @@ async function main(): Promise<void> {
       for (const p of order) got.set(p.name, await timed(() => p.run(root)));
       for (const [name, t] of got) results.get(name)!.push(t);
       const f = got.get("floor")!.ms;
+      const piped = got.get("piped")!.ms;
       process.stdout.write(`round ${round + 1} (order: ${order.map((p) => p.name).join(", ")})\n`);
-      for (const p of phases) process.stdout.write(row(p.name, got.get(p.name)!, o, f) + "\n");
+      for (const p of phases) process.stdout.write(row(p.name, got.get(p.name)!, o, f, piped) + "\n");
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -217,9 +326,14 @@ async function main(): Promise<void> {
       return sorted[Math.floor((sorted.length - 1) / 2)]!;
     };
     const f = median(results.get("floor")!).ms;
+    const piped = median(results.get("piped")!).ms;
     process.stdout.write(`median of ${o.rounds} rounds\n`);
-    for (const p of phases) process.stdout.write(row(p.name, median(results.get(p.name)!), o, f) + "\n");
+    for (const p of phases) process.stdout.write(row(p.name, median(results.get(p.name)!), o, f, piped) + "\n");
   }
+  // Each round's ratio is taken within the round (the same load), then the median over rounds.
+  const ratios = results.get("wdlrun")!.map((t, i) => t.ms / results.get("piped")![i]!.ms);
+  process.stdout.write(`wdlrun at ${o.concurrency} in flight: ${medianOf(ratios).toFixed(3)}x the pipelined floor${o.rounds > 1 ? ` (median of ${o.rounds} rounds' ratios)` : ""}; target 1.03x\n`);
+  if (o.single > 0) await singleTask(docker, backend, o, url);
   await backend.close();
 }
 

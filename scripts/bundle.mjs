@@ -10,7 +10,8 @@ import { build } from "esbuild";
 rmSync("dist/bundle", { recursive: true, force: true }); // chunk names change with their contents
 
 await build({
-  entryPoints: ["dist/cli/main.js"],
+  // The CLI, and the worker thread that lays out graphs (src/graph/layout.ts finds it beside its chunk).
+  entryPoints: { main: "dist/cli/main.js", "elk-thread": "dist/graph/elk-thread.js" },
   outdir: "dist/bundle",
   bundle: true,
   splitting: true,

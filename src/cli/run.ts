@@ -54,12 +54,15 @@ const BACKENDS = ["auto", "local", "docker", "swarm"];
 /** Runs `wdlrun run` and resolves with its exit code. */
 export async function runCommand(file: string, args: readonly string[], opts: RunCommandOptions, streams: RunStreams): Promise<number> {
   // Loaded here, not at start-up (see ./program.ts).
-  const [{ ConfigError, loadConfig }, { createBackend }, { runDocument }, { InputsError, parseInputsText }] = await Promise.all([
+  const [{ ConfigError, loadConfig }, { createBackend }, { runDocument }, { InputsError, parseInputsText }, { prepareLayouts }] = await Promise.all([
     import("../config/index.js"),
     import("../runtime/backend-factory.js"),
     import("../runtime/engine.js"),
     import("../runtime/inputs.js"),
+    import("../graph/layout.js"),
   ]);
+  // The run's report is laid out in a thread of its own, beside the run: start it now.
+  prepareLayouts();
   const err = (line: string) => streams.stderr.write(line.endsWith("\n") ? line : line + "\n");
   if (opts.backend !== undefined && !BACKENDS.includes(opts.backend)) {
     err(`wdlrun: --backend must be one of ${BACKENDS.join(", ")}, not ${JSON.stringify(opts.backend)}`);

@@ -16,6 +16,7 @@ import { parse, TomlError } from "smol-toml";
 import { KEYS, findKey, type KeySpec, BACKEND_CHOICES, PULL_POLICIES, LIMIT_POLICIES, NETWORK_CHOICES, USER_CHOICES } from "./keys.js";
 import { convert, showValue, type ConfigValue } from "./values.js";
 import { editDistance } from "../diagnostics/nearest.js";
+import { cacheRoot } from "./cache-root.js";
 
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export type PullPolicy = (typeof PULL_POLICIES)[number];
@@ -136,9 +137,9 @@ export function loadConfig(options: LoadOptions = {}): WdlrunConfig {
   return build(values, origins, cwd, file, defaultCacheDir(env, options.home), options.home ?? env.HOME ?? homedir());
 }
 
-/** `$XDG_CACHE_HOME/wdlrun/calls`, default `~/.cache/wdlrun/calls` (beside the test image tarball in `~/.cache/wdlrun`). */
+/** `$XDG_CACHE_HOME/wdlrun/calls`, default `~/.cache/wdlrun/calls` (./cache-root.ts). */
 function defaultCacheDir(env: Readonly<Record<string, string | undefined>>, home: string | undefined): string {
-  return join(env.XDG_CACHE_HOME || join(home ?? env.HOME ?? homedir(), ".cache"), "wdlrun", "calls");
+  return join(cacheRoot(env, home), "calls");
 }
 
 function defaultOf(k: KeySpec): ConfigValue {

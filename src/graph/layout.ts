@@ -6,8 +6,14 @@
  * lays out nested graphs natively (dagre's clusters are a post-pass that
  * overlaps edges with cluster borders) and is actively maintained by the
  * Eclipse project. The result holds absolute coordinates ready to draw.
+ * ELK runs in a worker thread of its own (./elk-thread.ts), so that a run's
+ * report is laid out beside the run, not in its way; where no thread can be
+ * started it runs in-process.
  */
-import type { ELK, ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api.js";
+import { Worker } from "node:worker_threads";
+import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api.js";
+import { loadElk, type LoadedElk } from "./elk-load.js";
+import type { LayoutAnswer } from "./elk-thread.js";
 import { assertUnreachable } from "../diagnostics/diagnostic.js";
 import { allItems, type GraphItem, type GraphModel } from "./model.js";
 
@@ -56,13 +62,76 @@ export interface LayoutOptions {
   readonly expandSubworkflows: boolean;
 }
 
-let elk: Promise<ELK> | undefined;
+/** What lays an ELK graph out: the worker thread, or ELK in this thread. */
+type Layouter = (graph: ElkNode) => Promise<ElkNode>;
 
-/** ELK, loaded when first needed (it is large: commands that draw nothing never load it). */
-function loadElk(): Promise<ELK> {
-  // The package is CommonJS: under Node's ESM its default export is the constructor itself.
-  elk ??= import("elkjs/lib/elk.bundled.js").then((m) => new (m.default as unknown as new () => ELK)());
-  return elk;
+let layouter: Layouter | undefined;
+
+/**
+ * Starts loading ELK (in its thread) ahead of the first layout: a run calls
+ * it first thing, so that ELK loads while the document is checked and the
+ * engine opened. Commands that draw nothing never start ELK.
+ */
+export function prepareLayouts(): void {
+  layouter ??= threadLayouter() ?? inProcessLayouter();
+}
+
+function elkLayout(graph: ElkNode): Promise<ElkNode> {
+  prepareLayouts();
+  return layouter!(graph);
+}
+
+/** ELK loaded into this thread, when first asked (./elk-load.ts). */
+function inProcessLayouter(): Layouter {
+  let loaded: LoadedElk | undefined;
+  return async (graph) => {
+    loaded ??= loadElk();
+    const out = await loaded.elk.layout(graph);
+    loaded.storeCodeCache();
+    return out;
+  };
+}
+
+/**
+ * ELK in a worker thread (./elk-thread.js beside this module, in the build
+ * and in the bundle), which keeps the process alive only while a layout is
+ * asked; undefined when no thread can be made. A thread that fails to load
+ * (run from sources without a TypeScript loader) hands its layouts, and every
+ * later one, to ELK in this thread.
+ */
+function threadLayouter(): Layouter | undefined {
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL("./elk-thread.js", import.meta.url));
+  } catch {
+    return undefined;
+  }
+  worker.unref();
+  const waiting = new Map<number, { graph: ElkNode; resolve: (g: ElkNode) => void; reject: (e: Error) => void }>();
+  let next = 0;
+  let fallback: Layouter | undefined;
+  worker.on("message", (a: LayoutAnswer) => {
+    const w = waiting.get(a.id);
+    if (!w) return;
+    waiting.delete(a.id);
+    if (waiting.size === 0) worker.unref();
+    if ("error" in a) w.reject(new Error(a.error));
+    else w.resolve(a.graph);
+  });
+  worker.on("error", () => {
+    fallback ??= inProcessLayouter();
+    for (const w of waiting.values()) fallback(w.graph).then(w.resolve, w.reject);
+    waiting.clear();
+  });
+  return (graph) => {
+    if (fallback) return fallback(graph);
+    return new Promise((resolve, reject) => {
+      const id = next++;
+      waiting.set(id, { graph, resolve, reject });
+      worker.ref();
+      worker.postMessage({ id, graph });
+    });
+  };
 }
 
 /** Layouts already computed, by model (a run's report is redrawn many times from one model). */
@@ -179,7 +248,7 @@ async function computeLayout(model: GraphModel, options: LayoutOptions): Promise
     children: build(model, "", 0),
     edges,
   };
-  const out = await (await loadElk()).layout(root);
+  const out = await elkLayout(root);
   const nodes: PlacedNode[] = [];
   const collect = (n: ElkNode) => {
     for (const c of n.children ?? []) {

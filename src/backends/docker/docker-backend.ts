@@ -21,7 +21,7 @@ import { DEFAULT_HARDENING, hardeningFromConfig, type Hardening } from "../engin
 import { withTimeout } from "../engine/stopping.js";
 import { EngineWatch } from "../engine/liveness.js";
 import { maxCpuWithin } from "../engine/attempt-files.js";
-import { runAttempt, type AttemptContext } from "./attempt.js";
+import { createOptions, runAttempt, type AttemptContext } from "./attempt.js";
 import { runGang } from "./gang.js";
 import { imageResolverFor, keptNotice, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "../engine/opening.js";
 import type { FileOwner } from "../engine/wrapper.js";
@@ -205,6 +205,15 @@ export class DockerBackend implements Backend {
 
   imageIdentity(containers: readonly string[]): Promise<ImageIdentity | undefined> {
     return this.images.identity(containers);
+  }
+
+  /**
+   * The container definition an attempt of `request` in `image` is created
+   * with (mounts, hardening, limits, labels, wrapper), for tools that compare
+   * against a bare engine loop with the same settings (bench:docker's floors).
+   */
+  containerDefinition(request: AttemptRequest, image: string): Docker.ContainerCreateOptions {
+    return createOptions(this.ctx, maxCpuWithin(request, this.engineCpus), image);
   }
 
   private noticeDisks(request: AttemptRequest): void {

@@ -20,7 +20,39 @@ import type Docker from "dockerode";
  */
 let dockerode: typeof Docker | undefined;
 function loadDockerode(): typeof Docker {
-  return (dockerode ??= createRequire(import.meta.url)("dockerode") as typeof Docker);
+  if (dockerode) return dockerode;
+  const require = createRequire(import.meta.url);
+  deferModules(createRequire(require.resolve("dockerode")), ["./session.js", "docker-modem/lib/ssh.js"]);
+  return (dockerode = require("dockerode") as typeof Docker);
+}
+
+/**
+ * Makes the modules `specifiers` (resolved by `require`, each exporting one
+ * function) load when first called instead of when first required.
+ * dockerode requires gRPC and protobufjs (for BuildKit sessions) and ssh2
+ * (for `ssh://` engines) as it loads: wdlrun uses neither, and they were
+ * measured at 150–200 ms of every Docker run's start-up. Each gets a stand-in
+ * in the require cache that loads the real module on its first call.
+ */
+function deferModules(require: NodeJS.Require, specifiers: readonly string[]): void {
+  for (const specifier of specifiers) {
+    let file: string;
+    try {
+      file = require.resolve(specifier);
+    } catch {
+      continue; // laid out otherwise in this version: loaded as it comes
+    }
+    if (require.cache[file]) continue;
+    let real: ((...args: unknown[]) => unknown) | undefined;
+    const standIn = function (this: unknown, ...args: unknown[]): unknown {
+      if (!real) {
+        delete require.cache[file];
+        real = require(file) as (...args: unknown[]) => unknown;
+      }
+      return real.apply(this, args);
+    };
+    require.cache[file] = { id: file, filename: file, loaded: true, exports: standIn } as unknown as NodeJS.Module;
+  }
 }
 
 /** The engine URL used when neither the config nor DOCKER_HOST names one. */

@@ -9,6 +9,7 @@ import type { PullPolicy } from "../../config/load.js";
 import { DockerBackendError, ENGINE_URL_FORMS, connect, explainConnection, statusOf, type TlsSettings } from "./client.js";
 import { ImageResolver } from "./images.js";
 import { countSwept, sweepContainers } from "./sweep.js";
+import { SwarmNoLeaderError } from "./swarm-leader.js";
 import { describeFlavour, readFlavour } from "./flavour.js";
 import type { FileOwner } from "./wrapper.js";
 
@@ -44,9 +45,16 @@ export async function describeEngine(docker: Docker, url: string): Promise<strin
  * left by ...`), or undefined when nothing was.
  */
 export async function sweepLeftovers(docker: Docker, url: string): Promise<string | undefined> {
-  const swept = await sweepContainers(docker, url, { spareKept: true });
+  let noLeader: string | undefined;
+  const swept = await sweepContainers(docker, url, { spareKept: true }).catch((e: unknown) => {
+    if (!(e instanceof SwarmNoLeaderError)) throw e;
+    // Containers can still be swept; the services wait for `wdlrun clean` once the swarm has a leader.
+    noLeader = `leftover swarm services were not swept (${e.message}); wdlrun clean removes them later`;
+    return sweepContainers(docker, url, { spareKept: true, services: false });
+  });
   const removed = swept.filter((s) => s.removed && s.state.kind === "gone");
-  return removed.length === 0 ? undefined : `removed ${countSwept(removed)} left by earlier wdlrun runs that did not finish`;
+  const notice = removed.length === 0 ? undefined : `removed ${countSwept(removed)} left by earlier wdlrun runs that did not finish`;
+  return [notice, noLeader].filter((l) => l !== undefined).join("; ") || undefined;
 }
 
 /**

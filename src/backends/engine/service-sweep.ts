@@ -6,9 +6,12 @@
  * of every Docker or swarm run) calls it first, so one sweep covers both.
  * An engine that is not a swarm manager has no services to sweep, nor has
  * one without the swarm API at all (Podman answers `GET /services` with 404).
+ * A manager whose swarm has no leader yet (just restarted) is waited for
+ * (./swarm-leader.ts), never taken for no swarm.
  */
 import type Docker from "dockerode";
 import { asBackendError, statusOf } from "./client.js";
+import { isNotAManager, withLeader } from "./swarm-leader.js";
 import { LABEL_CALL, LABEL_COMMON, LABEL_KEEP, LABEL_RUN, ownerState } from "./labels.js";
 import type { SweepOptions, SweptContainer } from "./sweep.js";
 
@@ -26,12 +29,13 @@ interface RawService {
 export async function sweepServices(docker: Docker, url: string, options: SweepOptions = {}): Promise<SweptContainer[]> {
   const label = [LABEL_COMMON];
   if (options.runId !== undefined) label.push(`${LABEL_RUN}=${options.runId}`);
+  if (options.services === false) return [];
   let list: RawService[];
   try {
-    list = (await docker.listServices({ filters: { label } })) as RawService[];
+    list = await withLeader(url, "listing wdlrun services", async () => (await docker.listServices({ filters: { label } })) as RawService[]);
   } catch (e) {
-    // 503: not a swarm manager (no swarm, or a worker); 404: no swarm API (Podman): there are no services here to sweep.
-    if (statusOf(e) === 503 || statusOf(e) === 404) return [];
+    // Not a swarm manager (no swarm, or a worker), or no swarm API (Podman): there are no services here to sweep.
+    if (isNotAManager(e)) return [];
     throw asBackendError(e, url, "listing wdlrun services");
   }
   return Promise.all(

@@ -37,6 +37,8 @@ export interface SweepOptions {
   readonly spareKept?: boolean;
   /** Report what would be removed without removing it. */
   readonly dryRun?: boolean;
+  /** false: leave swarm services alone (their swarm has no leader to ask). */
+  readonly services?: boolean;
 }
 
 /**

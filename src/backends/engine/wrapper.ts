@@ -59,15 +59,20 @@ const OOM_MARK_SCRIPT =
  * traps TERM/INT and passes them on, waits until the command has really
  * ended, chowns `chownPaths` recursively to `owner` (when given) whatever the
  * status, and exits with the command's status; `after` are lines run once the
- * command has ended (before the hand-back). Shared with the swarm wrapper.
+ * command has ended (before the hand-back). `alongside`, when given, is a
+ * script run in the background while the command runs (it knows the
+ * command's pid as `$child`) and killed when it ends. Shared with the swarm
+ * wrapper.
  */
-export function wrapAround(run: string, owner: FileOwner | undefined, chownPaths: readonly ContainerPath[], after: readonly string[] = []): string {
+export function wrapAround(run: string, owner: FileOwner | undefined, chownPaths: readonly ContainerPath[], after: readonly string[] = [], alongside?: string): string {
   const lines = [
     `trap 'kill -TERM "$child" 2>/dev/null' TERM INT`,
     `${run} &`,
     `child=$!`,
+    ...(alongside !== undefined ? [`(${alongside}) &`, `beside=$!`] : []),
     `wait "$child"; rc=$?`,
     `while kill -0 "$child" 2>/dev/null; do wait "$child"; rc=$?; done`,
+    ...(alongside !== undefined ? [`kill "$beside" 2>/dev/null`] : []),
   ];
   lines.push(...after);
   if (chownPaths.length > 0) lines.push(handBackScript(owner, chownPaths));

@@ -9,10 +9,12 @@
  * without its command's exit status (image missing on the node, bind source
  * missing, no GPU runtime) is reported as one clear line; a node that goes
  * down under it fails it with NodeLostError (the runtime may retry it
- * elsewhere) and its service is removed. Aborting stops the task's container in place
- * on this engine's node (SIGTERM, then after the grace the files handed back
- * and SIGKILL), collects its logs, then removes the service, and waits for
- * the container to go before it ends.
+ * elsewhere) and its service is removed. Aborting stops the task's command in place
+ * on whatever node it runs, through the stop file its wrapper polls (SIGTERM,
+ * after the grace SIGKILL, then the files handed back; on this engine's node
+ * the container is stopped through the engine when the wrapper does not
+ * answer), collects its logs, then removes the service, and waits for the
+ * container to go before it ends.
  */
 import { mkdir, open, writeFile } from "node:fs/promises";
 import type Docker from "dockerode";
@@ -29,7 +31,8 @@ import { ContainerStatsSampler } from "../engine/usage.js";
 import type { FileOwner } from "../engine/wrapper.js";
 import { SwarmBackendError } from "./errors.js";
 import { collectServiceLogs } from "./logs.js";
-import { gpusByKind, gpusFile, serviceSpec } from "./spec.js";
+import { gpusByKind, gpusFile, serviceSpec, stopFile } from "./spec.js";
+import { STOP_POLL_SECONDS } from "./wrapper.js";
 import { nodeLabel, type SwarmNode } from "./cluster.js";
 import { assignedIds, explainFailure, explainUnschedulable, taskOutcome, type RawTask } from "./status.js";
 import type { TaskWatcher } from "./watch.js";
@@ -121,7 +124,7 @@ export async function runSwarmAttempt(ctx: SwarmAttemptContext, request: Attempt
     switch (end.kind) {
       case "aborted":
         // Stopped in place first, so that the service (and its logs) outlive the command: what it printed is kept.
-        await stopLocalTask(ctx, serviceId, node.id, request);
+        await stopInPlace(ctx, serviceId, node.id, request);
         await withTimeout(collectServiceLogs(ctx.docker, ctx.url, serviceId, request, { idleMs: 5_000 }), 10_000, undefined);
         await remove();
         await containersGone(ctx, serviceId, node.id);
@@ -332,12 +335,41 @@ async function attemptUsage(sampler: ContainerStatsSampler | undefined, local: D
 }
 
 /**
+ * Stops an aborted attempt's command without removing its service: writes
+ * the stop file its wrapper polls (on any node), waits until the task has
+ * ended (the grace, the poll and a margin), and on this engine's node falls
+ * back to stopping the container through the engine. A task that is not
+ * running yet is left to the service's removal. Bounded in time; never
+ * rejects.
+ */
+async function stopInPlace(ctx: SwarmAttemptContext, serviceId: string, nodeId: string, request: AttemptRequest): Promise<void> {
+  try {
+    await writeFile(stopFile(request), "stop\n");
+  } catch {
+    // The attempt directory cannot be written (disk full): the engine's stop below, or the removal, still stop it.
+  }
+  const deadline = Date.now() + (ctx.stopGraceSeconds + STOP_POLL_SECONDS + 3) * 1000;
+  while (Date.now() < deadline && (await taskRunning(ctx, serviceId))) await new Promise((r) => setTimeout(r, 200));
+  await stopLocalTask(ctx, serviceId, nodeId, request);
+}
+
+/** Whether the service's task is starting or running (false when the engine does not answer). */
+async function taskRunning(ctx: SwarmAttemptContext, serviceId: string): Promise<boolean> {
+  try {
+    const tasks = (await ctx.docker.listTasks({ filters: { service: [serviceId] } })) as RawTask[];
+    return tasks.some((t) => t.Status?.State === "starting" || t.Status?.State === "running");
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Stops the task container of an aborted attempt on this engine's node
  * without removing its service: SIGTERM (the wrapper passes it on and hands
  * the files back), and after the grace the command's processes killed and
  * the files handed back by an exec (../engine/stopping.ts), then SIGKILL. The
- * service then still serves the task's logs. On other nodes nothing is done
- * here (removing the service stops the container there; its logs are lost).
+ * service then still serves the task's logs. On other nodes only the stop
+ * file can reach it (`stopInPlace`).
  * Bounded in time; never rejects.
  */
 async function stopLocalTask(ctx: SwarmAttemptContext, serviceId: string, nodeId: string, request: AttemptRequest): Promise<void> {
@@ -397,7 +429,7 @@ async function announceStart(ctx: SwarmAttemptContext, request: AttemptRequest, 
 /** Creates the working directory and empty stdout/stderr files (they exist even when the task never starts), and a GPU task's empty go-ahead file. */
 async function prepareHostFiles(request: AttemptRequest): Promise<void> {
   await mkdir(request.workDir, { recursive: true });
-  const empty = [request.stdoutFile, request.stderrFile, ...(request.resources.gpuIds.length > 0 ? [gpusFile(request)] : [])];
+  const empty = [request.stdoutFile, request.stderrFile, stopFile(request), ...(request.resources.gpuIds.length > 0 ? [gpusFile(request)] : [])];
   await Promise.all(empty.map(async (f) => (await open(f, "w")).close()));
 }
 

@@ -7,6 +7,7 @@
  */
 import type Docker from "dockerode";
 import { asBackendError } from "../engine/client.js";
+import { withLeader } from "../engine/swarm-leader.js";
 import { SwarmBackendError } from "./errors.js";
 
 /** The engine's place in a swarm, from `docker info`. */
@@ -162,7 +163,7 @@ export function parseNode(raw: RawNode): SwarmNode {
 export async function readNodes(docker: Docker, url: string): Promise<SwarmNode[]> {
   let raw: RawNode[];
   try {
-    raw = (await docker.listNodes()) as RawNode[];
+    raw = await withLeader(url, "listing the swarm's nodes", async () => (await docker.listNodes()) as RawNode[]);
   } catch (e) {
     throw asBackendError(e, url, "listing the swarm's nodes");
   }

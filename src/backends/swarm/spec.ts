@@ -13,11 +13,16 @@ import { LABEL_KEEP, attemptLabels } from "../engine/labels.js";
 import { bindMounts } from "../engine/layout.js";
 import { DROPPED_CAPABILITIES, type Hardening } from "../engine/hardening.js";
 import type { FileOwner } from "../engine/wrapper.js";
-import { CONTAINER_GPUS, swarmWrapperScript } from "./wrapper.js";
+import { CONTAINER_GPUS, CONTAINER_STOP, swarmWrapperScript } from "./wrapper.js";
 
 /** The host file a GPU task's wrapper waits on: `<attempt dir>/gpus` (written in place: a bind mount holds the file, not its name). */
 export function gpusFile(request: Pick<AttemptRequest, "dir">): string {
   return path.join(request.dir, "gpus");
+}
+
+/** The host file wdlrun writes to stop the attempt: `<attempt dir>/stop` (./wrapper.ts; written in place, as `gpusFile`). */
+export function stopFile(request: Pick<AttemptRequest, "dir">): string {
+  return path.join(request.dir, "stop");
 }
 
 /** A bind or volume mount (Engine API `Mount`). */
@@ -129,6 +134,8 @@ export function serviceSpec(request: AttemptRequest, o: SpecOptions): SwarmServi
     ...bindMounts(layout, false),
     // The GPU ids wdlrun read back, and with them the go-ahead for the command (./wrapper.ts).
     ...(o.gpus.length > 0 ? [{ Type: "bind" as const, Source: gpusFile(request), Target: CONTAINER_GPUS, ReadOnly: true }] : []),
+    // The stop file: an abort reaches the task through it on any node (./wrapper.ts).
+    { Type: "bind", Source: stopFile(request), Target: CONTAINER_STOP, ReadOnly: true },
     ...r.disks
       .filter((d) => d.mountPoint !== "/" && d.mountPoint !== layout.workDir)
       .map((d): SpecMount => ({ Type: "volume", Source: "", Target: d.mountPoint })),
@@ -155,7 +162,7 @@ export function serviceSpec(request: AttemptRequest, o: SpecOptions): SwarmServi
         Image: o.image,
         Labels: labels,
         Command: ["/bin/sh", "-c"],
-        Args: [swarmWrapperScript(o.shell, o.owner, [layout.workDir], o.gpus.map((g) => g.kind))],
+        Args: [swarmWrapperScript(o.shell, o.owner, [layout.workDir], o.stopGraceSeconds, o.gpus.map((g) => g.kind))],
         Dir: layout.workDir,
         ...(user !== undefined ? { User: `${user.uid}:${user.gid}` } : {}),
         CapabilityDrop: DROPPED_CAPABILITIES.map((c) => `CAP_${c}`),

@@ -3,6 +3,7 @@
  * GPUs, the service spec (with the GPU wrapper's read-back and go-ahead), task status interpretation and failure messages, the log
  * frame demuxer, newest task per service, and image digest choice.
  */
+import { SwarmNoLeaderError, isNoLeader, isNotAManager, withLeader } from "../../../src/backends/engine/swarm-leader.js";
 import { describe, expect, it } from "vitest";
 import { containerPath, hostPath, type AttemptRequest } from "../../../src/backends/backend.js";
 import { LABEL_CALL, LABEL_KEEP, LABEL_RUN, LABEL_SESSION } from "../../../src/backends/engine/labels.js";
@@ -137,6 +138,7 @@ describe("service spec", () => {
       { Type: "bind", Source: "/runs/r/call-align-0007/attempt-2/work", Target: "/mnt/wdlrun/work", ReadOnly: false },
       { Type: "bind", Source: "/runs/r/call-align-0007/attempt-2/command", Target: "/mnt/wdlrun/command", ReadOnly: true },
       { Type: "bind", Source: "/data/x.bam", Target: "/mnt/wdlrun/inputs/0/x.bam", ReadOnly: true },
+      { Type: "bind", Source: "/runs/r/call-align-0007/attempt-2/stop", Target: "/mnt/wdlrun/stop", ReadOnly: true },
       { Type: "volume", Source: "", Target: "/scratch" },
     ]);
     expect(c.User).toBeUndefined();
@@ -284,5 +286,28 @@ describe("helpers", () => {
     expect(repoDigest("quay.io/ubuntu:focal", digests)).toBe("quay.io/ubuntu@sha256:bbb");
     expect(repoDigest("localhost:5000/tool", ["localhost:5000/tool@sha256:ccc"])).toBe("localhost:5000/tool@sha256:ccc");
     expect(repoDigest("debian:bookworm", digests)).toBeUndefined();
+  });
+});
+
+describe("a swarm without a leader", () => {
+  const answer = (statusCode: number, message: string) => Object.assign(new Error(message), { statusCode, json: { message } });
+  const noLeader = answer(503, "rpc error: code = Unknown desc = The swarm does not have a leader. It's possible that too few managers are online.");
+  const worker = answer(503, "This node is not a swarm manager. Worker nodes can't be used to view or modify cluster state.");
+
+  it("is told apart from no swarm by the engine's message", () => {
+    expect(isNoLeader(noLeader)).toBe(true);
+    expect(isNotAManager(noLeader)).toBe(false);
+    expect(isNotAManager(worker)).toBe(true);
+    expect(isNoLeader(worker)).toBe(false);
+    expect(isNotAManager(answer(404, "page not found"))).toBe(true);
+  });
+
+  it("is waited for, then named with what the engine said", async () => {
+    let calls = 0;
+    expect(await withLeader("unix:///s", "listing", async () => (++calls < 3 ? Promise.reject(noLeader) : "ok"), 5_000)).toBe("ok");
+    const err = await withLeader("unix:///s", "listing wdlrun services", () => Promise.reject(noLeader), 600).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SwarmNoLeaderError);
+    expect((err as Error).message).toMatch(/^listing wdlrun services: the swarm of the engine at unix:\/\/\/s has had no leader for 1 s \(engine says: rpc error.*\); more than half of its managers must be online/);
+    await expect(withLeader("unix:///s", "listing", () => Promise.reject(worker), 5_000)).rejects.toBe(worker);
   });
 });

@@ -27,6 +27,7 @@ import { dockerHost, makeRequest, spawnRun, tempDir, writeHostFile } from "../ki
 import { runWdl, startWorker, stopWorker, swarmEngine } from "./kit.js";
 import "./gpus.suite.js";
 import "./node-down.suite.js";
+import "./aborts.suite.js";
 
 const engine = swarmEngine();
 const skip = engine.skipReason;
