@@ -52,15 +52,8 @@ export async function runGang(ctx: AttemptContext, request: AttemptRequest, imag
   const rankSignal = AbortSignal.any([signal, stopAll.signal]);
   let firstFailed: number | undefined;
   const runRank = async (rank: number): Promise<RankEnd> => {
-    const placement: RankPlacement = {
-      rank,
-      containerName: `${name}-rank-${rank}`,
-      network: network.name,
-      host: rankHost(rank),
-      ...(network.addresses !== undefined ? { addressing: { address: network.addresses[rank]!, hosts: network.addresses.map((a, k) => `${rankHost(k)}:${a}`) } } : {}),
-    };
     try {
-      const result = await runAttempt(ctx, await rankRequest(request, rank, ranks, hostfile), image, rankSignal, placement);
+      const result = await runAttempt(ctx, await rankRequest(request, rank, ranks, hostfile), image, rankSignal, placementOf(name, network, rank));
       if (result.exitCode !== 0 && !rankSignal.aborted) {
         firstFailed = rank;
         stopAll.abort();
@@ -97,6 +90,18 @@ function gangResult(results: readonly AttemptResult[], firstFailed: number | und
     ...(other !== undefined ? { failedRank: { rank: firstFailed!, ranks, stderrFile: rankFiles(request, firstFailed!).stderrFile } } : {}),
     toHost: zero.toHost,
     release,
+  };
+}
+
+/** Where rank `rank` goes: `<name>-rank-K` on the gang's network, known there as `rank-K`. */
+function placementOf(name: string, network: GangNetwork, rank: number): RankPlacement {
+  const addresses = network.addresses;
+  return {
+    rank,
+    containerName: `${name}-rank-${rank}`,
+    network: network.name,
+    host: rankHost(rank),
+    ...(addresses !== undefined ? { addressing: { address: addresses[rank]!, hosts: addresses.map((a, k) => `${rankHost(k)}:${a}`) } } : {}),
   };
 }
 
