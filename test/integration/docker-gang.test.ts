@@ -201,6 +201,21 @@ workflow w { scatter (i in range(2)) { call gang { i } } output { Array[Array[St
     expect(await leftovers({ pid: gang.pid })).toEqual(NOTHING);
   }, 90_000);
 
+  it("a gang the engine cannot start (a bind source missing) fails with the engine's reason and leaves no network", async () => {
+    const wdl = `version 1.2
+task t {
+  File missing = "/tmp/wdlrun-gang-test-no-such-file"
+  command <<< cat ~{missing} >>>
+  requirements { container: "ubuntu:latest" cpu: 1 memory: "64 MiB" }
+  hints { nodes: 2 }
+}
+`;
+    const run = await runWdl(wdl, [], { backend: "docker", env: { WDLRUN_RESOURCES_CPU: "2" } });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain("the docker backend could not run it: cannot start call-t: /tmp/wdlrun-gang-test-no-such-file does not exist on the engine's host");
+    expect(await leftovers({ runId: path.basename(run.runDir) })).toEqual(NOTHING);
+  }, 60_000);
+
   it("the local backend refuses a gang before running anything, naming the task and the hint", async () => {
     const run = await runWdl(ENV_TASK(2, "echo never"), [], { backend: "local" });
     expect(run.code).not.toBe(0);
