@@ -3,12 +3,13 @@
  * CLI on a real engine, Docker and Podman: two and three ranks reach each
  * other by name over TCP on the attempt's own network with the variables
  * wdlrun sets; a failing rank stops the others and fails the attempt, which
- * is retried whole; Ctrl-C leaves nothing. On Docker also: a gang that does
- * not fit yet waits and then starts whole (never a rank before the others),
- * and two gangs that cannot run together take turns; nothing (containers,
- * networks) is left after success, failure or Ctrl-C; `wdlrun clean` removes
- * what a killed run left, networks included; the local backend refuses a
- * gang before running anything.
+ * is retried whole; nothing (containers, networks) is left after success,
+ * failure or Ctrl-C. On Docker also: a gang that does not fit yet waits and
+ * then starts whole (never a rank before the others), and two gangs that
+ * cannot run together take turns; a gang the engine cannot start leaves no
+ * network; `wdlrun clean` and the start-of-run sweep remove what a killed run
+ * left, networks included; the local backend refuses a gang before running
+ * anything.
  */
 import { existsSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import path from "node:path";
