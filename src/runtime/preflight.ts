@@ -21,7 +21,7 @@ import { evaluateDecl, evaluateExpr } from "./eval-bridge.js";
 import { gangRefusal } from "./gangs.js";
 import { emptyInputTree, type InputTree } from "./inputs.js";
 import { resolveConstraints } from "./requirements/constraints.js";
-import type { ResourcePool } from "./resource-pool.js";
+import { taskRequest, type ResourcePool } from "./resource-pool.js";
 
 /** The keys a pre-flight check evaluates. */
 const CHECKED_KEYS = new Set(["cpu", "memory", "gpu", "nodes"]);
@@ -70,14 +70,7 @@ function checkTask(task: CheckedTask, overrides: InputTree, pool: ResourcePool, 
   }
   const refusal = gangRefusal(backend, constraints.nodes);
   if (refusal !== undefined) return refusal;
-  const cap = pool.capacity;
-  const admission = pool.admit({
-    cpu: constraints.cpuDefaulted ? Math.min(constraints.cpu, cap.cpu) : constraints.cpu,
-    memoryBytes: constraints.memoryDefaulted ? Math.min(constraints.memoryBytes, cap.memoryBytes) : constraints.memoryBytes,
-    gpuCount: constraints.gpuCount,
-    ...(constraints.gpuModel !== undefined ? { gpuModel: constraints.gpuModel } : {}),
-    ...(constraints.nodes > 1 ? { ranks: constraints.nodes } : {}),
-  });
+  const admission = pool.admit(taskRequest(constraints, pool.capacity));
   return admission.kind === "refused" ? admission.reason : undefined;
 }
 

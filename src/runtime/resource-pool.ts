@@ -34,6 +34,7 @@
 import type { Capacity, NodeCapacity } from "../backends/backend.js";
 import { describeGpu, gpuMatches, type GpuModel } from "./gpu-models.js";
 import { chooseNode } from "./node-choice.js";
+import type { TaskConstraints } from "./requirements/constraints.js";
 import { formatBytes } from "./units.js";
 
 /** What one attempt asks for. */
@@ -45,6 +46,23 @@ export interface ResourceRequest {
   readonly gpuModel?: GpuModel;
   /** How many ranks of a gang each get the cpu, memory and GPUs above, admitted together; absent = 1. */
   readonly ranks?: number;
+}
+
+/**
+ * What an attempt with `constraints` asks the pool for (each rank's share,
+ * for a gang). The spec's defaults (1 cpu, 2 GiB) never make a task
+ * unrunnable on a smaller machine: a default is fitted to the capacity, or
+ * to a rank's share of it for a gang.
+ */
+export function taskRequest(constraints: TaskConstraints, capacity: Capacity): ResourceRequest {
+  const ranks = constraints.nodes;
+  return {
+    cpu: constraints.cpuDefaulted ? Math.min(constraints.cpu, capacity.cpu / ranks) : constraints.cpu,
+    memoryBytes: constraints.memoryDefaulted ? Math.min(constraints.memoryBytes, Math.floor(capacity.memoryBytes / ranks)) : constraints.memoryBytes,
+    gpuCount: constraints.gpuCount,
+    ...(constraints.gpuModel !== undefined ? { gpuModel: constraints.gpuModel } : {}),
+    ...(ranks > 1 ? { ranks } : {}),
+  };
 }
 
 /** What the pool granted; `release` gives it back (idempotent). */

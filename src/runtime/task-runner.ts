@@ -47,7 +47,7 @@ import type { TaskConstraints } from "./requirements/constraints.js";
 import { evaluateRequirements, requirementsRecord, type AttemptRequirements } from "./requirements/evaluate.js";
 import { isSuccessCode } from "./requirements/keys.js";
 import { RequirementError } from "./requirements/read-value.js";
-import { AcquireAbortedError, ResourceRefusedError, type Lease } from "./resource-pool.js";
+import { AcquireAbortedError, ResourceRefusedError, taskRequest, type Lease } from "./resource-pool.js";
 import type { RunContext } from "./run-context.js";
 import { attemptPaths, callIdOf, createAttemptDir, writeRunFile, type AttemptPaths } from "./run-dir.js";
 import { StoppedError } from "./scheduler.js";
@@ -367,13 +367,7 @@ async function admit(a: Attempt, req: AttemptRequirements): Promise<Lease> {
   const { constraints } = req;
   const { pool, control } = a.rt;
   try {
-    // The spec's defaults (1 cpu, 2 GiB) never make a task unrunnable on a smaller machine.
-    const cap = pool.capacity;
-    const cpu = constraints.cpuDefaulted ? Math.min(constraints.cpu, cap.cpu) : constraints.cpu;
-    const memoryBytes = constraints.memoryDefaulted ? Math.min(constraints.memoryBytes, cap.memoryBytes) : constraints.memoryBytes;
-    const gpuModel = constraints.gpuModel !== undefined ? { gpuModel: constraints.gpuModel } : {};
-    const ranks = constraints.nodes > 1 ? { ranks: constraints.nodes } : {};
-    return await pool.acquire({ cpu, memoryBytes, gpuCount: constraints.gpuCount, ...gpuModel, ...ranks }, control.stopSignal);
+    return await pool.acquire(taskRequest(constraints, pool.capacity), control.stopSignal);
   } catch (e) {
     if (e instanceof AcquireAbortedError) throw new StoppedError();
     if (e instanceof ResourceRefusedError) fail(a, `cannot run here: it ${e.message}`);

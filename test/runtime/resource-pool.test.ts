@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AcquireAbortedError, ResourcePool, ResourceRefusedError } from "../../src/runtime/resource-pool.js";
+import { DEFAULT_CONSTRAINTS } from "../../src/runtime/requirements/constraints.js";
+import { AcquireAbortedError, ResourcePool, ResourceRefusedError, taskRequest } from "../../src/runtime/resource-pool.js";
 
 const GiB = 1024 ** 3;
 const cap = (cpu: number, memGiB: number, gpuIds: string[] = []) => ({ cpu, memoryBytes: memGiB * GiB, gpuIds });
@@ -282,5 +283,18 @@ describe("ResourcePool gangs (ranks > 1)", () => {
     expect(lease.cpu).toBe(2);
     expect(lease.memoryBytes).toBe(2 * GiB);
     lease.release();
+  });
+});
+
+describe("taskRequest", () => {
+  const constraints = { ...DEFAULT_CONSTRAINTS, cpuDefaulted: true, memoryDefaulted: true };
+  it("fits the spec's defaults to the capacity, and to a rank's share of it for a gang", () => {
+    expect(taskRequest(constraints, cap(1, 1))).toEqual({ cpu: 1, memoryBytes: GiB, gpuCount: 0 });
+    expect(taskRequest({ ...constraints, nodes: 4 }, cap(2, 4))).toEqual({ cpu: 0.5, memoryBytes: GiB, gpuCount: 0, ranks: 4 });
+    expect(taskRequest({ ...constraints, nodes: 2 }, cap(16, 64))).toEqual({ cpu: 1, memoryBytes: 2 * GiB, gpuCount: 0, ranks: 2 });
+  });
+  it("keeps what the task wrote, even when a gang of it can never fit", () => {
+    const written = { ...DEFAULT_CONSTRAINTS, cpu: 2, memoryBytes: 3 * GiB, nodes: 3 };
+    expect(taskRequest(written, cap(2, 4))).toEqual({ cpu: 2, memoryBytes: 3 * GiB, gpuCount: 0, ranks: 3 });
   });
 });
