@@ -202,6 +202,14 @@ workflow w { scatter (i in range(2)) { call gang { i } } output { Array[Array[St
     expect(await leftovers({ pid: gang.pid })).toEqual(NOTHING);
   }, 90_000);
 
+  it("a rank killed for memory fails the attempt, saying which rank and why", async () => {
+    const hog = `if [ "$RANK" = 1 ]; then exec python3 -c "b = bytearray(512 * 1024 * 1024); print(len(b))"; fi; sleep 300`;
+    const run = await runWdl(ENV_TASK(2, hog).replace("hints {", 'hints { max_memory: "64 MiB"'), [], { backend: "docker", env: { WDLRUN_RESOURCES_CPU: "2" } });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain("rank 1 of 2 failed, the others were stopped: killed: out of memory (exit code 137)");
+    expect(await leftovers({ runId: path.basename(run.runDir) })).toEqual(NOTHING);
+  }, 90_000);
+
   it("a gang the engine cannot start (a bind source missing) fails with the engine's reason and leaves no network", async () => {
     const wdl = `version 1.2
 task t {
