@@ -210,6 +210,37 @@ workflow w { scatter (i in range(2)) { call gang { i } } output { Array[Array[St
     expect(await leftovers({ runId: path.basename(run.runDir) })).toEqual(NOTHING);
   }, 90_000);
 
+  it("more gangs at once than the engine has networks for: the others wait for a network; with none of wdlrun's up, a clear error", async () => {
+    const docker = connect(dockerHost());
+    const fillers: string[] = [];
+    try {
+      // Take every address pool the engine has left.
+      for (;;) {
+        const name = `wdlrun-test-filler-${process.pid}-${fillers.length}`;
+        const made = await docker.createNetwork({ Name: name, Labels: { "org.wdlrun.test-filler": "1" } }).then(() => true, () => false);
+        if (!made) break;
+        fillers.push(name);
+      }
+      expect(fillers.length).toBeGreaterThan(0);
+      const none = await runWdl(ENV_TASK(2, "echo hi"), [], { backend: "docker", env: { WDLRUN_RESOURCES_CPU: "2" } });
+      expect(none.code, none.stderr).toBe(1);
+      expect(none.stderr).toContain("no network for the gang of call-t: the engine has no address pool left for one more (engine says: ");
+      expect(none.stderr).toContain("docker network prune");
+      // One pool free, two gangs admitted at once: the second waits for the first's network.
+      await docker.getNetwork(fillers.pop()!).remove();
+      const wdl = `version 1.2
+task gang { input { Int i } command <<< echo ~{i}; sleep 1 >>> requirements { container: "ubuntu:latest" cpu: 1 memory: "64 MiB" } hints { nodes: 2 } }
+workflow w { scatter (i in range(2)) { call gang { i } } }
+`;
+      const two = await runWdl(wdl, [], { backend: "docker", env: { WDLRUN_RESOURCES_CPU: "4" } });
+      expect(two.code, two.stderr).toBe(0);
+      expect(two.stderr).toMatch(/call-gang-000[01]: the engine has no address pool left for one more network; waiting for one of the 1 gangs running to end/);
+      expect(await leftovers({ runId: path.basename(two.runDir) })).toEqual(NOTHING);
+    } finally {
+      await Promise.all(fillers.map((n) => docker.getNetwork(n).remove().catch(() => undefined)));
+    }
+  }, 120_000);
+
   it("a gang the engine cannot start (a bind source missing) fails with the engine's reason and leaves no network", async () => {
     const wdl = `version 1.2
 task t {

@@ -26,6 +26,7 @@ import { EngineGoneError, type EngineWatch } from "../engine/liveness.js";
 import { wrapperScript, type FileOwner } from "../engine/wrapper.js";
 import { explainExit, lostWait, removedFromOutside, waitForExit } from "./ending.js";
 import type { EngineFlavour } from "../engine/flavour.js";
+import type { NetworkSlots } from "./network-slots.js";
 import { cdiDeviceNames, createWithCdi, isUnresolvedCdi, noCdiMessage } from "./podman.js";
 
 /** What an attempt needs from its backend. */
@@ -47,6 +48,10 @@ export interface AttemptContext {
   readonly watch: EngineWatch;
   /** Docker or Podman (GPUs as device requests or as CDI devices). */
   readonly flavour: EngineFlavour;
+  /** This backend's gangs' networks, counted (./network-slots.ts). */
+  readonly gangNetworks: NetworkSlots;
+  /** One-line notices for the user (a gang waiting for a network). */
+  readonly notice: (line: string) => void;
 }
 
 /** The exit code reported for an attempt stopped by an abort. */
@@ -227,7 +232,8 @@ function missingSource(request: AttemptRequest, source: string): DockerBackendEr
   );
 }
 
-function abortedResult(image: string): AttemptResult {
+/** The result of an attempt stopped by an abort before its command ran to its end. */
+export function abortedResult(image: string): AttemptResult {
   return { exitCode: ABORTED_EXIT, oomKilled: false, image, toHost: () => Promise.resolve(undefined), release: () => Promise.resolve() };
 }
 

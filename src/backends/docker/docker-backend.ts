@@ -23,6 +23,7 @@ import { EngineWatch } from "../engine/liveness.js";
 import { maxCpuWithin } from "../engine/attempt-files.js";
 import { createOptions, runAttempt, type AttemptContext } from "./attempt.js";
 import { runGang } from "./gang.js";
+import { NetworkSlots } from "./network-slots.js";
 import { imageResolverFor, keptNotice, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "../engine/opening.js";
 import type { FileOwner } from "../engine/wrapper.js";
 import { describeFlavour, readFlavour, type EngineFlavour } from "../engine/flavour.js";
@@ -146,6 +147,8 @@ export class DockerBackend implements Backend {
       stopGraceSeconds: options.stopGraceSeconds ?? 2,
       track: (id, live) => (live ? this.live.add(id) : this.live.delete(id)),
       watch: new EngineWatch(docker),
+      gangNetworks: new NetworkSlots(),
+      notice: (line) => this.notice(line),
     };
   }
 

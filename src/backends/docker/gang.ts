@@ -27,11 +27,12 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { hostPath, type AttemptRequest, type AttemptResult, type HostPath } from "../backend.js";
 import { AttemptLayout, type Mount } from "../layout.js";
-import { DockerBackendError, asBackendError } from "../engine/client.js";
+import { DockerBackendError, asBackendError, engineMessage } from "../engine/client.js";
 import { attemptLabels } from "../engine/labels.js";
 import { CONTAINER_HOSTFILE, CONTAINER_STDERR, CONTAINER_STDOUT } from "../engine/layout.js";
 import { withTimeout } from "../engine/stopping.js";
-import { containerName, runAttempt, type AttemptContext, type RankPlacement } from "./attempt.js";
+import { abortedResult, containerName, runAttempt, type AttemptContext, type RankPlacement } from "./attempt.js";
+import { isOutOfAddressPools } from "./network-slots.js";
 
 /** The port rank 0 is told to listen on (PyTorch's default): each gang has a network of its own, so no two gangs meet on it. */
 export const MASTER_PORT = 29500;
@@ -46,7 +47,8 @@ export async function runGang(ctx: AttemptContext, request: AttemptRequest, imag
   const ranks = request.resources.ranks ?? 1;
   const name = containerName(request);
   const hostfile = await writeHostfile(request, ranks);
-  const network = await createNetwork(ctx, request, name, ranks);
+  const network = await createNetwork(ctx, request, name, ranks, signal);
+  if (network === undefined) return abortedResult(image);
   // The first rank to fail stops the others; so does the run's own abort.
   const stopAll = new AbortController();
   const rankSignal = AbortSignal.any([signal, stopAll.signal]);
@@ -168,30 +170,50 @@ interface GangNetwork {
 
 /**
  * Creates the gang's network, labelled as its containers are; internal (no
- * way out) when the config's network is `none`. On Podman, also picks the
- * ranks' addresses in the subnet it chose.
+ * way out) when the config's network is `none`. An engine out of address
+ * pools makes it wait for another gang of this backend to give its network
+ * back (./network-slots.ts); undefined when `signal` aborts meanwhile. On
+ * Podman, also picks the ranks' addresses in the subnet it chose.
  */
-async function createNetwork(ctx: AttemptContext, request: AttemptRequest, name: string, ranks: number): Promise<GangNetwork> {
-  try {
-    await ctx.docker.createNetwork({
-      Name: name,
-      Driver: "bridge",
-      CheckDuplicate: true,
-      Internal: ctx.hardening.network === "none",
-      Labels: attemptLabels(request.runId, request.callId, request.attempt, ctx.session),
-    });
-  } catch (e) {
-    throw asBackendError(e, ctx.url, `creating the network for the gang of ${request.callId}`);
+async function createNetwork(ctx: AttemptContext, request: AttemptRequest, name: string, ranks: number, signal: AbortSignal): Promise<GangNetwork | undefined> {
+  for (let noticed = false; ; noticed = true) {
+    try {
+      await ctx.docker.createNetwork({
+        Name: name,
+        Driver: "bridge",
+        CheckDuplicate: true,
+        Internal: ctx.hardening.network === "none",
+        Labels: attemptLabels(request.runId, request.callId, request.attempt, ctx.session),
+      });
+      break;
+    } catch (e) {
+      const says = engineMessage(e);
+      if (!isOutOfAddressPools(says)) throw asBackendError(e, ctx.url, `creating the network for the gang of ${request.callId}`);
+      if (ctx.gangNetworks.up === 0) throw new DockerBackendError(outOfPoolsMessage(request.callId, says));
+      if (!noticed) ctx.notice(`${request.callId}: the engine has no address pool left for one more network; waiting for one of the ${ctx.gangNetworks.up} gangs running to end`);
+      // Some are up (checked just above): false means the run was aborted meanwhile.
+      if (!(await ctx.gangNetworks.waitForOne(signal))) return undefined;
+    }
   }
+  ctx.gangNetworks.opened();
   if (ctx.flavour.kind !== "podman") return { name };
   const network = ctx.docker.getNetwork(name);
   const info = (await network.inspect().catch(() => ({}))) as { IPAM?: { Config?: readonly { Subnet?: string; Gateway?: string }[] } };
   const addresses = rankAddresses(info.IPAM?.Config ?? [], ranks);
   if (addresses === undefined) {
     await withTimeout(network.remove(), NETWORK_TIMEOUT_MS, undefined);
+    ctx.gangNetworks.closed();
     throw new DockerBackendError(`the network Podman made for the gang of ${request.callId} has no IPv4 subnet with room for ${ranks} ranks`);
   }
   return { name, addresses };
+}
+
+/** Why a gang gets no network when none of wdlrun's is up to wait for, and what to do. */
+function outOfPoolsMessage(callId: string, says: string): string {
+  return (
+    `no network for the gang of ${callId}: the engine has no address pool left for one more (engine says: ${says}); ` +
+    `remove networks nothing uses (docker network prune) or give the engine more pools (default-address-pools in /etc/docker/daemon.json)`
+  );
 }
 
 /** `ranks` host addresses in the first IPv4 subnet of `configs`, from its second host address on, never its gateway; undefined when none has room. Pure. */
@@ -222,6 +244,7 @@ function onceReleaser(ctx: AttemptContext, ends: readonly RankEnd[], network: st
     releasing ??= (async () => {
       await Promise.all(ends.map((e) => (e.kind === "ran" ? e.result.release().catch(() => undefined) : undefined)));
       await withTimeout(removeNetwork(), NETWORK_TIMEOUT_MS, undefined);
+      ctx.gangNetworks.closed();
     })();
     return releasing;
   };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rankAddresses } from "../../../src/backends/docker/gang.js";
+import { isOutOfAddressPools, NetworkSlots } from "../../../src/backends/docker/network-slots.js";
 import { libpodSpec } from "../../../src/backends/docker/podman.js";
 
 describe("rankAddresses (the ranks' addresses on Podman)", () => {
@@ -40,5 +41,30 @@ describe("libpodSpec for a gang's rank (Podman's own create, used when the rank 
     expect(spec).not.toHaveProperty("Networks");
     expect(spec).not.toHaveProperty("netns");
     expect(spec).not.toHaveProperty("hostname");
+  });
+});
+
+describe("NetworkSlots (gangs waiting for an address pool)", () => {
+  it("answers false at once when none of this backend's networks is up, else wakes waiters when one goes", async () => {
+    const slots = new NetworkSlots();
+    expect(await slots.waitForOne(new AbortController().signal)).toBe(false);
+    slots.opened();
+    const waiting = slots.waitForOne(new AbortController().signal);
+    slots.closed();
+    expect(await waiting).toBe(true);
+    expect(slots.up).toBe(0);
+  });
+  it("answers false when the run is aborted while waiting", async () => {
+    const slots = new NetworkSlots();
+    slots.opened();
+    const stop = new AbortController();
+    const waiting = slots.waitForOne(stop.signal);
+    stop.abort();
+    expect(await waiting).toBe(false);
+  });
+  it("knows the engines' words for having no address pool left", () => {
+    expect(isOutOfAddressPools("could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network")).toBe(true);
+    expect(isOutOfAddressPools("could not find free subnet from subnet pools")).toBe(true);
+    expect(isOutOfAddressPools("network with name x already exists")).toBe(false);
   });
 });
