@@ -177,6 +177,7 @@ interface GangNetwork {
  */
 async function createNetwork(ctx: AttemptContext, request: AttemptRequest, name: string, ranks: number, signal: AbortSignal): Promise<GangNetwork | undefined> {
   for (let noticed = false; ; noticed = true) {
+    ctx.gangNetworks.opened();
     try {
       await ctx.docker.createNetwork({
         Name: name,
@@ -187,6 +188,7 @@ async function createNetwork(ctx: AttemptContext, request: AttemptRequest, name:
       });
       break;
     } catch (e) {
+      ctx.gangNetworks.closed();
       const says = engineMessage(e);
       if (!isOutOfAddressPools(says)) throw asBackendError(e, ctx.url, `creating the network for the gang of ${request.callId}`);
       if (ctx.gangNetworks.up === 0) throw new DockerBackendError(outOfPoolsMessage(request.callId, says));
@@ -195,7 +197,6 @@ async function createNetwork(ctx: AttemptContext, request: AttemptRequest, name:
       if (!(await ctx.gangNetworks.waitForOne(signal))) return undefined;
     }
   }
-  ctx.gangNetworks.opened();
   if (ctx.flavour.kind !== "podman") return { name };
   const network = ctx.docker.getNetwork(name);
   const info = (await network.inspect().catch(() => ({}))) as { IPAM?: { Config?: readonly { Subnet?: string; Gateway?: string }[] } };

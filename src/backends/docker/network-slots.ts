@@ -23,12 +23,15 @@ export class NetworkSlots {
     return this.live;
   }
 
-  /** A gang's network was created. */
+  /**
+   * A gang's network is being created: counted from the request on, so that
+   * a gang told there is no pool left sees the networks others are making.
+   */
   opened(): void {
     this.live++;
   }
 
-  /** A gang's network went (or its removal was tried): wakes every gang waiting for one. */
+  /** A gang's network went (or its removal was tried, or its creation failed): wakes every gang waiting for one. */
   closed(): void {
     this.live = Math.max(0, this.live - 1);
     for (const wake of this.waiters.splice(0)) wake();
