@@ -8,7 +8,11 @@
  * fails at once with what to do (./gang.ts).
  */
 
-/** The message of an engine out of address pools for a new network (Docker's and Podman's wording). */
+/**
+ * The message of an engine out of address pools for a new network: Docker's
+ * wording (seen on Docker 20.10); the Podman wording is a guess not seen yet
+ * (Podman's default pools hold 255 networks, and making them takes minutes).
+ */
 export function isOutOfAddressPools(message: string): boolean {
   return /could not find an available, non-overlapping IPv4 address pool|could not find free subnet/i.test(message);
 }
