@@ -67,9 +67,10 @@ export interface BindMount {
 }
 
 /**
- * The bind mounts of a layout: inputs, the command and a hostfile read-only, the working
- * directory (and stdout/stderr, unless `withOutputFiles` is false: swarm
- * collects them through the logs API) read-write. Sources are the checked,
+ * The bind mounts of a layout: inputs, the command and a gang's hostfile
+ * read-only, the working directory (and stdout/stderr, unless
+ * `withOutputFiles` is false: swarm collects them through the logs API)
+ * read-write. Sources are the checked,
  * symlink-free host paths.
  */
 export function bindMounts(layout: AttemptLayout, withOutputFiles = true): BindMount[] {

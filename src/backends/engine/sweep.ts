@@ -1,8 +1,8 @@
 /**
  * Sweeping leftovers: removes wdlrun containers (and gangs' networks) whose
  * owning process is gone (a crashed or killed run), leaving those of runs
- * still going (on this host or any other) alone. Used by `wdlrun clean` and at the start of every
- * Docker-backed run.
+ * still going (on this host or any other) alone. Used by `wdlrun clean` and
+ * at the start of every Docker-backed run.
  */
 import type Docker from "dockerode";
 import { LABEL_CALL, LABEL_COMMON, LABEL_KEEP, LABEL_RUN, LABEL_SWARM_SERVICE, ownerState, type OwnerState } from "./labels.js";
