@@ -160,12 +160,12 @@ export class DockerBackend implements Backend {
   static async open(options: DockerBackendOptions = {}): Promise<DockerBackend> {
     const url = engineUrl(options.host);
     const docker = await openEngine(url, options.tls);
-    const backend = new DockerBackend(docker, url, options, await readFlavour(docker));
+    // Independent round trips, side by side: they are on the path to a run's first container.
+    const [flavour, swept] = await Promise.all([readFlavour(docker), options.sweep !== false ? sweepLeftovers(docker, url) : undefined]);
+    const backend = new DockerBackend(docker, url, options, flavour);
+    void backend.capacity().catch(() => undefined); // read ahead: the run asks for it next
     for (const line of podmanNotices(backend.flavour, options.hardening)) backend.notice(line);
-    if (options.sweep !== false) {
-      const swept = await sweepLeftovers(docker, url);
-      if (swept !== undefined) backend.notice(swept);
-    }
+    if (swept !== undefined) backend.notice(swept);
     if (options.cleanup === false) backend.notice(keptNotice("container"));
     return backend;
   }
