@@ -5,7 +5,8 @@
  * exist, their aliases, and the types their values must have. Unknown
  * `requirements` keys and ill-typed requirements are errors; hints never fail
  * a task, so ill-typed reserved hints are warnings; `runtime` (1.0/1.1) keeps
- * arbitrary keys, warns about typos and ill-typed reserved keys.
+ * arbitrary keys, warns about typos and ill-typed reserved keys. wdlrun's
+ * `nodes` hint is typed as a reserved hint is.
  */
 import type { KeyValueSection, WdlVersion } from "../syntax/ast.js";
 import { isCoercible } from "../types/coercion.js";
@@ -53,6 +54,8 @@ export const TASK_HINT_KEYS: readonly ReservedKey[] = [
   key("localization_optional", [T.Boolean], "a `Boolean`", ["localizationOptional"]),
   key("inputs", [{ kind: "HintsScoped", scope: "input", optional: false }], "an `input { … }` literal"),
   key("outputs", [{ kind: "HintsScoped", scope: "output", optional: false }], "an `output { … }` literal"),
+  // wdlrun's own (other engines ignore it): typed here so that a wrong type is found with its place.
+  key("nodes", [T.Int], "an `Int` (wdlrun: the number of ranks of a gang)"),
 ];
 
 /** Reserved workflow `hints` keys (1.2). */

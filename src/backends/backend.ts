@@ -79,8 +79,17 @@ export interface GrantedResources {
   readonly maxMemoryBytes?: number;
   /** Size of the container's `/dev/shm` in bytes (wdlrun's `shm_size` hint); absent = the engine's default. */
   readonly shmSizeBytes?: number;
-  /** The exact GPU ids given to this attempt (empty when the task needs none). */
+  /**
+   * The exact GPU ids given to this attempt (empty when the task needs none);
+   * for a gang, every rank's in rank order, each rank's share the same size.
+   */
   readonly gpuIds: readonly string[];
+  /**
+   * How many ranks the attempt runs as one gang (wdlrun's `nodes` hint), each
+   * in its own container with the cpu, memory, limits and shm above and its
+   * share of `gpuIds`; absent = 1. Only a backend with `gangs` gets more.
+   */
+  readonly ranks?: number;
   /** The node the pool chose for it (`NodeCapacity.id`), on a backend with several; the backend runs it there. */
   readonly node?: string;
   /** Number of FPGAs requested (no backend provides them yet). */
@@ -173,6 +182,8 @@ export interface AttemptUsage {
   readonly note?: string;
   /** The machine it ran on, for backends with several (swarm: the node's name). */
   readonly node?: string;
+  /** Which ranks of a gang the figures cover (`rank 0 of 3`); absent = the whole attempt. */
+  readonly ranks?: string;
 }
 
 /** How an attempt ended, plus access to what it produced. */
@@ -186,6 +197,12 @@ export interface AttemptResult {
   /** What the command used; absent when the backend measured nothing. */
   readonly usage?: AttemptUsage;
   /**
+   * In a gang: the rank other than 0 whose failure ended the attempt (the
+   * others were stopped); `exitCode` and `oomKilled` are then that rank's.
+   * Absent when rank 0's own exit is the attempt's.
+   */
+  readonly failedRank?: FailedRank;
+  /**
    * Maps a path the command handed back (as the command saw it) to a host
    * path: resolved as the container saw it (AttemptLayout.resolve), copied out
    * of the container when it lies in the container's own file system.
@@ -197,6 +214,15 @@ export interface AttemptResult {
   toHost(path: ContainerPath, kind?: "File" | "Directory"): Promise<HostPath | undefined>;
   /** Frees what the attempt still holds (e.g. removes its container). Always called, once. */
   release(): Promise<void>;
+}
+
+/** The rank of a gang that failed first, and where its stderr is. */
+export interface FailedRank {
+  /** The rank (1 … ranks-1). */
+  readonly rank: number;
+  /** How many ranks the gang had. */
+  readonly ranks: number;
+  readonly stderrFile: HostPath;
 }
 
 /** The image a container name resolves to on the engine. */
@@ -226,6 +252,8 @@ export class NodeLostError extends Error {
 /** A backend: runs single attempts. */
 export interface Backend {
   readonly kind: BackendKind;
+  /** Whether it runs an attempt as a gang of several containers (`GrantedResources.ranks` > 1, the `nodes` hint). */
+  readonly gangs: boolean;
   /** The engine it drives, in words, for the run's first line (`Docker Engine 20.10.24 at unix:///…`); absent for local. */
   readonly engine?: string;
   /** What this backend can ever give; the resource pool admits attempts against it. */

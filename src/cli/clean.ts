@@ -1,7 +1,7 @@
 /**
- * `wdlrun clean`: removes containers (and, on a swarm manager, services) left
- * in the Docker Engine by wdlrun runs that did not finish (crashed, killed) or
- * that kept them (`cleanup = false`). Those of runs still going are left
+ * `wdlrun clean`: removes containers (gangs' networks with them, and, on a
+ * swarm manager, services) left in the Docker Engine by wdlrun runs that did
+ * not finish (crashed, killed) or that kept them (`cleanup = false`). Those of runs still going are left
  * alone unless `--all` is given. A service's task container goes with its
  * service and is not listed on its own.
  *
@@ -76,7 +76,7 @@ export async function cleanCommand(opts: CleanOptions, out: (line: string) => vo
 export function registerClean(program: Command, done: (code: number) => void): void {
   program
     .command("clean")
-    .description("remove containers (and swarm services) left by wdlrun runs that did not finish (runs still going are left alone)")
+    .description("remove containers (with gangs' networks, and swarm services) left by wdlrun runs that did not finish (runs still going are left alone)")
     .option("--all", "remove every wdlrun container and service, including those of runs that may still be going")
     .option("--run <id>", "only those of this run (the run directory's name)")
     .option("--dry-run", "list what would be removed, remove nothing")

@@ -134,14 +134,14 @@ function resourcesSection(attempts: readonly AttemptRecord[]): string {
       String(a.attempt),
       a.exitCode !== undefined ? String(a.exitCode) : a.endedAt === undefined ? "running" : "—",
       u?.wallSeconds !== undefined ? formatSeconds(u.wallSeconds) : "—",
-      q ? `${q.cpu}${q.cpuDefaulted ? " (default)" : ""}` : "—",
+      q ? `${q.cpu}${q.cpuDefaulted ? " (default)" : ""}${(q.ranks ?? 1) > 1 ? ` × ${q.ranks} ranks` : ""}` : "—",
       u?.cpuSeconds !== undefined ? formatSeconds(u.cpuSeconds) : "—",
       cores !== undefined ? cores.toFixed(2) : "—",
       q ? `${formatBytes(q.memoryBytes)}${q.memoryDefaulted ? " (default)" : ""}` : "—",
       peak !== undefined ? `<span${far ? ' class="far"' : ""}>${formatBytes(peak)}${memShare !== undefined ? ` (${Math.round(memShare * 100)}%)` : ""}</span>` : "—",
       q && q.gpuIds.length > 0 ? esc(q.gpuIds.join(", ")) : "",
       esc(u?.node ?? ""),
-      esc(u ? `${u.source}${u.note ? `: ${u.note}` : ""}` : ""),
+      esc(u ? `${u.source}${u.ranks ? ` (${u.ranks})` : ""}${u.note ? `: ${u.note}` : ""}` : ""),
     ];
     return `<tr>${cells.map((c, i) => `<td${i >= 1 && i <= 8 ? ' class="num"' : ""}>${c}</td>`).join("")}</tr>`;
   });

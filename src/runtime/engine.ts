@@ -140,7 +140,7 @@ async function runDocumentInner(request: RunRequest): Promise<RunOutcome> {
     tryWithMax: request.tryWithMax ?? false,
     maxActive: request.concurrency ?? 0,
   });
-  const unsatisfiable = preflight(target, tree, pool);
+  const unsatisfiable = preflight(target, tree, pool, request.backend);
   if (unsatisfiable.length > 0) return { kind: "unsatisfiable", problems: unsatisfiable };
 
   let runDir: RunDir;

@@ -139,7 +139,7 @@ export function describeEvent(e: RunEvent): string | undefined {
     case "call-queued":
       return undefined;
     case "attempt-started":
-      return `${e.callId}: attempt ${e.attempt} started`;
+      return `${e.callId}: attempt ${e.attempt} started${(e.resources?.ranks ?? 1) > 1 ? ` (${e.resources?.ranks} ranks)` : ""}`;
     case "attempt-finished":
       return `${e.callId}: attempt ${e.attempt} ${e.exitCode === undefined ? "could not run" : `exited with ${e.exitCode}`}`;
     case "call-succeeded":

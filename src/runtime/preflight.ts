@@ -7,31 +7,35 @@
  * a task, its inputs are all known up front, so values computed from them
  * (and from its private declarations) are checked too. Other values that
  * depend on inputs are checked later, when the attempt asks the resource pool.
+ * A gang (`nodes` hint) is checked whole, and refused on a backend that
+ * cannot run one (./gangs.ts).
  */
 import type { Callable, CheckedTask } from "../analysis/index.js";
+import type { Backend } from "../backends/backend.js";
 import type { EvalContext } from "../eval/context.js";
 import { nodeFileIO } from "../eval/node-io.js";
 import type { Declaration, KeyValueSection } from "../syntax/ast.js";
 import { coerce } from "../values/coerce.js";
 import { NONE, type WdlValue } from "../values/value.js";
 import { evaluateDecl, evaluateExpr } from "./eval-bridge.js";
+import { gangRefusal } from "./gangs.js";
 import { emptyInputTree, type InputTree } from "./inputs.js";
 import { resolveConstraints } from "./requirements/constraints.js";
-import type { ResourcePool } from "./resource-pool.js";
+import { taskRequest, type ResourcePool } from "./resource-pool.js";
 
 /** The keys a pre-flight check evaluates. */
-const CHECKED_KEYS = new Set(["cpu", "memory", "gpu"]);
+const CHECKED_KEYS = new Set(["cpu", "memory", "gpu", "nodes"]);
 
 /**
  * Problems (one line each) with requests the pool would refuse: calls named
  * `wf.call` (or the task's name for a task run). Empty when all is well.
  */
-export function preflight(target: Callable, tree: InputTree, pool: ResourcePool): string[] {
+export function preflight(target: Callable, tree: InputTree, pool: ResourcePool, backend: Pick<Backend, "kind" | "gangs">): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   const visit = (callable: Callable, t: InputTree, name: string): void => {
     if (callable.kind === "task") {
-      const problem = checkTask(callable, t, pool, callable === target);
+      const problem = checkTask(callable, t, pool, backend, callable === target);
       if (problem !== undefined && !seen.has(`${callable.name}\0${problem}`)) {
         seen.add(`${callable.name}\0${problem}`);
         problems.push(`${name} (task ${callable.name}) ${problem}`);
@@ -44,7 +48,7 @@ export function preflight(target: Callable, tree: InputTree, pool: ResourcePool)
   return problems;
 }
 
-function checkTask(task: CheckedTask, overrides: InputTree, pool: ResourcePool, inputsKnown: boolean): string | undefined {
+function checkTask(task: CheckedTask, overrides: InputTree, pool: ResourcePool, backend: Pick<Backend, "kind" | "gangs">, inputsKnown: boolean): string | undefined {
   const doc = task.document;
   // Nothing is written before the run starts: a write_* in a declaration leaves its value unknown.
   const io = nodeFileIO({ baseDir: process.cwd() });
@@ -64,13 +68,9 @@ function checkTask(task: CheckedTask, overrides: InputTree, pool: ResourcePool, 
   } catch {
     return undefined; // An unusable value is reported when the task runs, with its location.
   }
-  const cap = pool.capacity;
-  const admission = pool.admit({
-    cpu: constraints.cpuDefaulted ? Math.min(constraints.cpu, cap.cpu) : constraints.cpu,
-    memoryBytes: constraints.memoryDefaulted ? Math.min(constraints.memoryBytes, cap.memoryBytes) : constraints.memoryBytes,
-    gpuCount: constraints.gpuCount,
-    ...(constraints.gpuModel !== undefined ? { gpuModel: constraints.gpuModel } : {}),
-  });
+  const refusal = gangRefusal(backend, constraints.nodes);
+  if (refusal !== undefined) return refusal;
+  const admission = pool.admit(taskRequest(constraints, pool.capacity));
   return admission.kind === "refused" ? admission.reason : undefined;
 }
 

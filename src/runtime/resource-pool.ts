@@ -23,10 +23,18 @@
  *
  * A request may name a GPU model (`gpu` hint `"H100"`): only GPUs of that
  * model (`Capacity.gpuModels`, matched by ./gpu-models.ts) count for it.
+ *
+ * A request may be a gang (`ranks` > 1, wdlrun's `nodes` hint): N ranks,
+ * each with the request's cpu, memory and GPUs, on one machine. The pool
+ * reserves N times the request as one reservation, so a gang is admitted
+ * whole or not at all (never some ranks waiting for the rest), and two gangs
+ * cannot deadlock holding parts of what each needs. A gang larger than the
+ * capacity is refused at once, like any request that can never fit.
  */
 import type { Capacity, NodeCapacity } from "../backends/backend.js";
 import { describeGpu, gpuMatches, type GpuModel } from "./gpu-models.js";
 import { chooseNode } from "./node-choice.js";
+import type { TaskConstraints } from "./requirements/constraints.js";
 import { formatBytes } from "./units.js";
 
 /** What one attempt asks for. */
@@ -36,12 +44,33 @@ export interface ResourceRequest {
   readonly gpuCount: number;
   /** Only GPUs of this model will do; absent = any GPU. */
   readonly gpuModel?: GpuModel;
+  /** How many ranks of a gang each get the cpu, memory and GPUs above, admitted together; absent = 1. */
+  readonly ranks?: number;
+}
+
+/**
+ * What an attempt with `constraints` asks the pool for (each rank's share,
+ * for a gang). The spec's defaults (1 cpu, 2 GiB) never make a task
+ * unrunnable on a smaller machine: a default is fitted to the capacity, or
+ * to a rank's share of it for a gang.
+ */
+export function taskRequest(constraints: TaskConstraints, capacity: Capacity): ResourceRequest {
+  const ranks = constraints.nodes;
+  return {
+    cpu: constraints.cpuDefaulted ? Math.min(constraints.cpu, capacity.cpu / ranks) : constraints.cpu,
+    memoryBytes: constraints.memoryDefaulted ? Math.min(constraints.memoryBytes, Math.floor(capacity.memoryBytes / ranks)) : constraints.memoryBytes,
+    gpuCount: constraints.gpuCount,
+    ...(constraints.gpuModel !== undefined ? { gpuModel: constraints.gpuModel } : {}),
+    ...(ranks > 1 ? { ranks } : {}),
+  };
 }
 
 /** What the pool granted; `release` gives it back (idempotent). */
 export interface Lease {
+  /** CPUs and memory of one rank (of the attempt, when it is no gang). */
   readonly cpu: number;
   readonly memoryBytes: number;
+  /** The GPU ids of every rank, in rank order (each rank's share the same size). */
   readonly gpuIds: readonly string[];
   /** The node it runs on, when the capacity lists nodes. */
   readonly node?: NodeCapacity;
@@ -74,7 +103,9 @@ export class AcquireAbortedError extends Error {
 
 interface Waiter {
   readonly seq: number;
+  /** The whole reservation (every rank's together). */
   readonly request: ResourceRequest;
+  readonly ranks: number;
   readonly clamped: boolean;
   readonly resolve: (lease: Lease) => void;
   readonly reject: (e: Error) => void;
@@ -136,8 +167,19 @@ export class ResourcePool {
     return this.slots.flatMap((s) => (s.node !== undefined && !s.down ? [s.node] : []));
   }
 
-  /** Checks a request against the whole capacity, and one node of it when it lists nodes (not what is free now). Pure. */
+  /**
+   * Checks a request against the whole capacity, and one node of it when it
+   * lists nodes (not what is free now). For a gang, the admitted request is
+   * the whole reservation (every rank's together). Pure.
+   */
   admit(request: ResourceRequest): Admission {
+    const ranks = request.ranks ?? 1;
+    if (ranks <= 1) return this.admitWhole(request);
+    const a = this.admitWhole(gangTotal(request, ranks));
+    return a.kind === "fits" ? a : { ...a, reason: `runs ${ranks} ranks (hints.nodes), on one machine, and all together ${a.reason}` };
+  }
+
+  private admitWhole(request: ResourceRequest): Admission {
     const multi = this.slots[0]!.node !== undefined;
     const whole = this.admitTotals(request, multi);
     if (!multi) return whole;
@@ -187,13 +229,14 @@ export class ResourcePool {
     if (admission.kind === "refused") return Promise.reject(new ResourceRefusedError(admission.reason));
     if (signal?.aborted) return Promise.reject(new AcquireAbortedError());
     const req = admission.request;
+    const ranks = request.ranks ?? 1;
     const clamped = admission.kind === "clamped";
     if (this.parkedCount === 0) {
       const slot = this.slotFor(req);
-      if (slot) return Promise.resolve(this.grant(req, clamped, slot));
+      if (slot) return Promise.resolve(this.grant(req, ranks, clamped, slot));
     }
     return new Promise<Lease>((resolve, reject) => {
-      const w: Waiter = { seq: this.seq++, request: req, clamped, resolve, reject, done: false, ...(signal ? { signal } : {}) };
+      const w: Waiter = { seq: this.seq++, request: req, ranks, clamped, resolve, reject, done: false, ...(signal ? { signal } : {}) };
       if (signal) {
         w.onAbort = () => this.cancelWaiter(w, new AcquireAbortedError());
         signal.addEventListener("abort", w.onAbort, { once: true });
@@ -238,7 +281,8 @@ export class ResourcePool {
     return room[chooseNode(r.gpuCount, room.map((s) => ({ node: s.node!, freeCpu: s.freeCpu, freeMemory: s.freeMemory })))];
   }
 
-  private grant(r: ResourceRequest, clamped: boolean, slot: Slot): Lease {
+  /** Reserves `r` (the whole reservation of `ranks` ranks) on `slot`; the lease tells one rank's share. */
+  private grant(r: ResourceRequest, ranks: number, clamped: boolean, slot: Slot): Lease {
     this.freeCpu -= r.cpu;
     this.freeMemory -= r.memoryBytes;
     slot.freeCpu -= r.cpu;
@@ -248,8 +292,8 @@ export class ResourcePool {
     this.inUse++;
     let released = false;
     return {
-      cpu: r.cpu,
-      memoryBytes: r.memoryBytes,
+      cpu: r.cpu / ranks,
+      memoryBytes: Math.floor(r.memoryBytes / ranks),
       gpuIds,
       ...(slot.node !== undefined ? { node: slot.node } : {}),
       clamped,
@@ -278,7 +322,7 @@ export class ResourcePool {
         this.parkedCount--;
         w.done = true;
         if (w.signal && w.onAbort) w.signal.removeEventListener("abort", w.onAbort);
-        w.resolve(this.grant(w.request, w.clamped, slot));
+        w.resolve(this.grant(w.request, w.ranks, w.clamped, slot));
       }
     }
     for (const [k, q] of this.shapes) if (q.length === 0) this.shapes.delete(k);
@@ -299,6 +343,11 @@ export class ResourcePool {
     w.reject(error);
     this.drain();
   }
+}
+
+/** What a gang of `ranks` ranks of `r` needs together. */
+function gangTotal(r: ResourceRequest, ranks: number): ResourceRequest {
+  return { cpu: r.cpu * ranks, memoryBytes: r.memoryBytes * ranks, gpuCount: r.gpuCount * ranks, ...(r.gpuModel !== undefined ? { gpuModel: r.gpuModel } : {}) };
 }
 
 /**

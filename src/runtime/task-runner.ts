@@ -41,6 +41,7 @@ import { declaredPaths, hasDeclaredPathRules, holdsPaths } from "./declared-path
 import { Env, EnvContext } from "./env.js";
 import { CallFailedError, describeError, type CallFailure } from "./errors.js";
 import { evaluateDecl, renderTaskCommand } from "./eval-bridge.js";
+import { gangRefusal } from "./gangs.js";
 import type { InputTree } from "./inputs.js";
 import { versionAtLeast } from "../syntax/ast.js";
 import { OutputPaths } from "./output-paths.js";
@@ -48,7 +49,7 @@ import type { TaskConstraints } from "./requirements/constraints.js";
 import { evaluateRequirements, requirementsRecord, type AttemptRequirements } from "./requirements/evaluate.js";
 import { isSuccessCode } from "./requirements/keys.js";
 import { RequirementError } from "./requirements/read-value.js";
-import { AcquireAbortedError, ResourceRefusedError, type Lease } from "./resource-pool.js";
+import { AcquireAbortedError, ResourceRefusedError, taskRequest, type Lease } from "./resource-pool.js";
 import type { RunContext } from "./run-context.js";
 import { prepareAhead } from "./prepare-ahead.js";
 import { attemptPaths, callIdOf, createAttemptDir, writeRunFile, type AttemptPaths } from "./run-dir.js";
@@ -254,7 +255,8 @@ async function bindDeclarations(a: Attempt): Promise<Bound> {
 /**
  * Phase 2: requirements, hints and runtime attributes → constraints,
  * evaluated for this attempt (./requirements/evaluate.ts), recorded in
- * `requirements.json`; a request for an FPGA ends the attempt here.
+ * `requirements.json`; a request for an FPGA, or a gang on a backend that
+ * cannot run one, ends the attempt here.
  */
 async function evaluateAttemptRequirements(a: Attempt, bound: Bound): Promise<AttemptRequirements> {
   let req: AttemptRequirements;
@@ -265,6 +267,8 @@ async function evaluateAttemptRequirements(a: Attempt, bound: Bound): Promise<At
   }
   await writeRunFile(path.join(a.paths.dir, "requirements.json"), stringifyJson(requirementsRecord(req.constraints)) + "\n");
   if (req.constraints.fpgaCount > 0) fail(a, "requires an FPGA, which no wdlrun backend provides");
+  const refusal = gangRefusal(a.rt.backend, req.constraints.nodes);
+  if (refusal !== undefined) fail(a, refusal);
   return req;
 }
 
@@ -338,6 +342,7 @@ function grantedResources(constraints: TaskConstraints, cpu: number, memoryBytes
     ...(constraints.maxCpu !== undefined ? { maxCpu: constraints.maxCpu } : {}),
     ...(constraints.maxMemoryBytes !== undefined ? { maxMemoryBytes: constraints.maxMemoryBytes } : {}),
     ...(constraints.shmSizeBytes !== undefined ? { shmSizeBytes: constraints.shmSizeBytes } : {}),
+    ...(constraints.nodes > 1 ? { ranks: constraints.nodes } : {}),
   };
 }
 
@@ -365,17 +370,12 @@ async function probeCache(a: Attempt, bound: Bound, req: AttemptRequirements): P
   });
 }
 
-/** Phase 5: waits for this attempt's cpu, memory and GPUs in the resource pool; a request it can never grant fails the attempt. */
+/** Phase 5: waits for this attempt's cpu, memory and GPUs (every rank's, for a gang) in the resource pool; a request it can never grant fails the attempt. */
 async function admit(a: Attempt, req: AttemptRequirements): Promise<Lease> {
   const { constraints } = req;
   const { pool, control } = a.rt;
   try {
-    // The spec's defaults (1 cpu, 2 GiB) never make a task unrunnable on a smaller machine.
-    const cap = pool.capacity;
-    const cpu = constraints.cpuDefaulted ? Math.min(constraints.cpu, cap.cpu) : constraints.cpu;
-    const memoryBytes = constraints.memoryDefaulted ? Math.min(constraints.memoryBytes, cap.memoryBytes) : constraints.memoryBytes;
-    const gpuModel = constraints.gpuModel !== undefined ? { gpuModel: constraints.gpuModel } : {};
-    return await pool.acquire({ cpu, memoryBytes, gpuCount: constraints.gpuCount, ...gpuModel }, control.stopSignal);
+    return await pool.acquire(taskRequest(constraints, pool.capacity), control.stopSignal);
   } catch (e) {
     if (e instanceof AcquireAbortedError) throw new StoppedError();
     if (e instanceof ResourceRefusedError) fail(a, `cannot run here: it ${e.message}`);
@@ -496,16 +496,20 @@ function nodeLost(a: Attempt, req: AttemptRequirements, command: Command, resour
 
 /**
  * Phase 7: an exit code `return_codes` does not allow fails the attempt
- * (retryable, with what it asked for as the next attempt's `task.previous`);
+ * (retryable, with what it asked for as the next attempt's `task.previous`),
+ * as does a gang's rank other than 0 that failed (and stopped the others);
  * the second interrupt stops the run instead (not the call's failure).
  */
 async function checkExitCode(a: Attempt, req: AttemptRequirements, command: Command, ran: Ran): Promise<void> {
   if (a.rt.cancellation.abortSignal.aborted) throw new StoppedError();
   const code = ran.result.exitCode;
-  if (isSuccessCode(req.constraints.returnCodes, code)) return;
+  const rank = ran.result.failedRank;
+  if (rank === undefined && isSuccessCode(req.constraints.returnCodes, code)) return;
   const why = ran.result.oomKilled ? `killed: out of memory (exit code ${code})` : `the command exited with code ${code}`;
+  const of = rank !== undefined ? `rank ${rank.rank} of ${rank.ranks} failed, the others were stopped: ` : "";
   const { maxRetries } = req.constraints;
-  fail(a, `${why}${a.attempt > 1 ? ` (attempt ${a.attempt})` : ""}`, { exitCode: code, stderrTail: await tailLines(a.paths.stderrFile, 20) }, {
+  const stderrTail = await tailLines(rank?.stderrFile ?? a.paths.stderrFile, 20);
+  fail(a, `${of}${why}${a.attempt > 1 ? ` (attempt ${a.attempt})` : ""}`, { exitCode: code, stderrTail }, {
     maxRetries,
     attempted: { container: ran.result.image ?? command.container, resources: ran.resources, maxRetries, returnCode: code },
   });

@@ -21,6 +21,7 @@ const cases: Case[] = [
   { name: "runtime key typo", src: doc("version 1.1", "task t {", "  command <<< >>>", "  runtime {", '    dockr: "ubuntu"', "  }", "}"), code: "unknown-runtime-key", at: "5:5", message: "`dockr`" },
   { name: "runtime attribute of the wrong type", src: doc("version 1.1", "task t {", "  command <<< >>>", "  runtime {", '    cpu: "two"', "  }", "}"), code: "runtime-type", at: "5:10", message: "`cpu` should be an `Int` or `Float`" },
   { name: "reserved hint of the wrong type", src: doc("version 1.2", "task t {", "  command <<< >>>", "  hints {", '    short_task: "yes"', "  }", "}"), code: "hint-type", at: "5:17", message: "`short_task` should be a `Boolean`" },
+  { name: "wdlrun's nodes hint of the wrong type", src: doc("version 1.2", "task t {", "  command <<< >>>", "  hints {", '    nodes: "two"', "  }", "}"), code: "hint-type", at: "5:12", message: "`nodes` should be an `Int` (wdlrun: the number of ranks of a gang)" },
   { name: "parameter_meta for nothing", src: doc("version 1.2", "task t {", "  command <<< >>>", "  parameter_meta {", '    ghost: "x"', "  }", "}"), code: "unknown-parameter-meta", at: "5:5", message: "`ghost`" },
   { name: "Object functions", src: doc("version 1.1", "workflow w {", "  output {", "    File f = write_object(object { a: 1 })", "  }", "}"), code: "deprecated-function", at: "4:14", message: "`write_object` is deprecated" },
   {

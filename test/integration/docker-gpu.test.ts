@@ -162,4 +162,39 @@ task old {
     expect(r.stderr).toContain(`${ALL[3]} (NVIDIA A100-SXM4-40GB, 40 GiB)`);
     expect(r.runDir).toBe("");
   });
+
+  it("gives each rank of a gang its own GPUs: distinct devices per rank, task.gpu every rank's in rank order", async () => {
+    const r = await run(`version 1.2
+task gang {
+  command <<<
+    echo "$NVIDIA_VISIBLE_DEVICES" > "seen-$RANK"
+    echo "~{sep(",", task.gpu)}" > "given-$RANK"
+  >>>
+  requirements { container: "ubuntu:latest" gpu: true }
+  hints { gpu: 2 nodes: 2 }
+  output { String seen0 = read_string("seen-0") String seen1 = read_string("seen-1") String given = read_string("given-1") }
+}
+`);
+    expect(r.code, r.stderr).toBe(0);
+    const [seen0, seen1] = [r.outputs["gang.seen0"] as string, r.outputs["gang.seen1"] as string].map((s) => s.split(","));
+    expect(seen0).toHaveLength(2);
+    expect(seen1).toHaveLength(2);
+    expect(new Set([...seen0!, ...seen1!]).size).toBe(4);
+    for (const id of [...seen0!, ...seen1!]) expect(ALL).toContain(id);
+    expect(r.outputs["gang.given"]).toBe([...seen0!, ...seen1!].join(","));
+  });
+
+  it("refuses a gang whose ranks together ask more GPUs than exist, before anything runs", async () => {
+    const r = await run(`version 1.2
+task gang {
+  command <<< echo ran >>>
+  requirements { container: "ubuntu:latest" gpu: true }
+  hints { gpu: 2 nodes: 3 }
+}
+`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/nothing was run/);
+    expect(r.stderr).toMatch(/gang \(task gang\) runs 3 ranks \(hints\.nodes\), on one machine, and all together needs 6 GPUs but the backend has 4/);
+    expect(r.runDir).toBe("");
+  });
 });

@@ -90,6 +90,14 @@ describe("resolveConstraints", () => {
     expect(resolveConstraints(attrs())).not.toHaveProperty("shmSizeBytes");
     expect(() => resolveConstraints(attrs({}, { shm_size: V.string("lots") }))).toThrow(/hints\.shm_size.*"lots" is not a size/);
   });
+  it("reads wdlrun's nodes hint: an Int of at least 1, 1 when absent", () => {
+    expect(resolveConstraints(attrs({}, { nodes: V.int(3) })).nodes).toBe(3);
+    expect(resolveConstraints(attrs()).nodes).toBe(1);
+    expect(resolveConstraints(attrs({}, {}, { nodes: V.int(2) })).nodes).toBe(2);
+    expect(() => resolveConstraints(attrs({}, { nodes: V.int(0) }))).toThrow(/^hints\.nodes: must be an Int of at least 1 \(the number of ranks\), got 0$/);
+    expect(() => resolveConstraints(attrs({}, { nodes: V.string("two") }))).toThrow(/^hints\.nodes: expected an Int, got "two"$/);
+    expect(() => resolveConstraints(attrs({}, { nodes: V.float(1.5) }))).toThrow(/hints\.nodes: expected an Int/);
+  });
   it("reads a GPU model from a String gpu hint (one GPU of that model)", () => {
     const c = resolveConstraints(attrs({ gpu: V.bool(true) }, { gpu: V.string("A100-80GB") }));
     expect(c.gpuCount).toBe(1);

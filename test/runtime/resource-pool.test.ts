@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AcquireAbortedError, ResourcePool, ResourceRefusedError } from "../../src/runtime/resource-pool.js";
+import { DEFAULT_CONSTRAINTS } from "../../src/runtime/requirements/constraints.js";
+import { AcquireAbortedError, ResourcePool, ResourceRefusedError, taskRequest } from "../../src/runtime/resource-pool.js";
 
 const GiB = 1024 ** 3;
 const cap = (cpu: number, memGiB: number, gpuIds: string[] = []) => ({ cpu, memoryBytes: memGiB * GiB, gpuIds });
@@ -220,5 +221,80 @@ describe("ResourcePool", () => {
       expect((await pool.acquire(req(1, 1))).node!.name).toBe("wide");
       expect(pool.admit(req(3, 1)).kind).toBe("refused");
     });
+  });
+});
+
+describe("ResourcePool gangs (ranks > 1)", () => {
+  it("reserves every rank's share at once, and a lease tells one rank's share with every rank's GPUs", async () => {
+    const pool = new ResourcePool(cap(8, 16, ["g0", "g1", "g2", "g3"]));
+    const lease = await pool.acquire({ ...req(2, 4, 1), ranks: 3 });
+    expect(lease.cpu).toBe(2);
+    expect(lease.memoryBytes).toBe(4 * GiB);
+    expect(lease.gpuIds).toEqual(["g0", "g1", "g2"]);
+    // 2 CPUs, 4 GiB and one GPU are left: a single rank of the same shape fits, a second gang does not.
+    const single = await pool.acquire(req(2, 4, 1));
+    expect(single.gpuIds).toEqual(["g3"]);
+    single.release();
+    lease.release();
+    expect(pool.active).toBe(0);
+  });
+
+  it("parks a gang whole while part of it would fit, and admits it whole when enough is released", async () => {
+    const pool = new ResourcePool(cap(4, 16));
+    const busy = await pool.acquire(req(2, 1));
+    let granted = false;
+    const gang = pool.acquire({ ...req(1, 1), ranks: 3 }).then((l) => ((granted = true), l));
+    await tick();
+    expect(granted).toBe(false);
+    expect(pool.parked).toBe(1);
+    expect(pool.active).toBe(1);
+    busy.release();
+    const lease = await gang;
+    expect(lease.cpu).toBe(1);
+    expect(pool.active).toBe(1);
+    lease.release();
+  });
+
+  it("lets two gangs that cannot run together take turns, never holding parts of each other's needs", async () => {
+    const pool = new ResourcePool(cap(4, 16));
+    const first = await pool.acquire({ ...req(1, 1), ranks: 3 });
+    let second: boolean = false;
+    const next = pool.acquire({ ...req(1, 1), ranks: 3 }).then((l) => ((second = true), l));
+    await tick();
+    expect(second).toBe(false);
+    first.release();
+    (await next).release();
+    expect(pool.active).toBe(0);
+  });
+
+  it("refuses at once a gang larger than the capacity, saying it is one", async () => {
+    const pool = new ResourcePool(cap(4, 16));
+    await expect(pool.acquire({ ...req(2, 1), ranks: 3 })).rejects.toThrow(
+      /^runs 3 ranks \(hints\.nodes\), on one machine, and all together requests 6 CPUs \(capacity 4\); more than the backend can ever give$/,
+    );
+    expect(pool.admit({ ...req(1, 1), ranks: 4 }).kind).toBe("fits");
+    await expect(pool.acquire({ ...req(1, 1, 1), ranks: 2 })).rejects.toThrow(ResourceRefusedError);
+  });
+
+  it("clamps a gang to the capacity with try_with_max, each rank its share", async () => {
+    const pool = new ResourcePool(cap(4, 16), { tryWithMax: true });
+    const lease = await pool.acquire({ ...req(4, 2), ranks: 2 });
+    expect(lease.clamped).toBe(true);
+    expect(lease.cpu).toBe(2);
+    expect(lease.memoryBytes).toBe(2 * GiB);
+    lease.release();
+  });
+});
+
+describe("taskRequest", () => {
+  const constraints = { ...DEFAULT_CONSTRAINTS, cpuDefaulted: true, memoryDefaulted: true };
+  it("fits the spec's defaults to the capacity, and to a rank's share of it for a gang", () => {
+    expect(taskRequest(constraints, cap(1, 1))).toEqual({ cpu: 1, memoryBytes: GiB, gpuCount: 0 });
+    expect(taskRequest({ ...constraints, nodes: 4 }, cap(2, 4))).toEqual({ cpu: 0.5, memoryBytes: GiB, gpuCount: 0, ranks: 4 });
+    expect(taskRequest({ ...constraints, nodes: 2 }, cap(16, 64))).toEqual({ cpu: 1, memoryBytes: 2 * GiB, gpuCount: 0, ranks: 2 });
+  });
+  it("keeps what the task wrote, even when a gang of it can never fit", () => {
+    const written = { ...DEFAULT_CONSTRAINTS, cpu: 2, memoryBytes: 3 * GiB, nodes: 3 };
+    expect(taskRequest(written, cap(2, 4))).toEqual({ cpu: 2, memoryBytes: 3 * GiB, gpuCount: 0, ranks: 3 });
   });
 });

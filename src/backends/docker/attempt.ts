@@ -8,7 +8,8 @@
  * wrapper passes SIGTERM on and still fixes file ownership), then, after a
  * short grace, hands the files back and removes it (../engine/stopping.ts;
  * ./ending.ts tells ends nobody asked for apart: engine gone, container
- * removed).
+ * removed). A rank of a gang (./gang.ts) is such an attempt too, placed on
+ * the gang's network under its rank's name.
  */
 import { mkdir, open, lstat } from "node:fs/promises";
 import type Docker from "dockerode";
@@ -16,7 +17,7 @@ import type { AttemptRequest, AttemptResult, PreparedAttempt } from "../backend.
 import { toHost } from "../engine/attempt-files.js";
 import { DockerBackendError, asBackendError, engineMessage, explainConnection, statusOf } from "../engine/client.js";
 import { gpuDeviceRequest, isNoGpuRuntime, noGpuRuntimeMessage } from "../engine/gpus.js";
-import { LABEL_KEEP, attemptLabels, handBackLabel } from "../engine/labels.js";
+import { LABEL_KEEP, LABEL_RANK, attemptLabels, handBackLabel } from "../engine/labels.js";
 import { bindMounts } from "../engine/layout.js";
 import { hardeningHostConfig, type Hardening } from "../engine/hardening.js";
 import { forceStop, withTimeout } from "../engine/stopping.js";
@@ -25,6 +26,7 @@ import { EngineGoneError, type EngineWatch } from "../engine/liveness.js";
 import { wrapperScript, type FileOwner } from "../engine/wrapper.js";
 import { explainExit, lostWait, removedFromOutside, waitForExit } from "./ending.js";
 import type { EngineFlavour } from "../engine/flavour.js";
+import type { NetworkSlots } from "./network-slots.js";
 import { cdiDeviceNames, createWithCdi, isUnresolvedCdi, noCdiMessage } from "./podman.js";
 
 /** What an attempt needs from its backend. */
@@ -46,12 +48,30 @@ export interface AttemptContext {
   readonly watch: EngineWatch;
   /** Docker or Podman (GPUs as device requests or as CDI devices). */
   readonly flavour: EngineFlavour;
+  /** This backend's gangs' networks, counted (./network-slots.ts). */
+  readonly gangNetworks: NetworkSlots;
+  /** One-line notices for the user (a gang waiting for a network). */
+  readonly notice: (line: string) => void;
 }
 
 /** The exit code reported for an attempt stopped by an abort. */
 const ABORTED_EXIT = 130;
 /** The most one container removal may take. */
 const REMOVE_TIMEOUT_MS = 10_000;
+
+/** Where a rank of a gang goes: its container's name, the gang's network, and the name the other ranks reach it by. */
+export interface RankPlacement {
+  readonly rank: number;
+  readonly containerName: string;
+  readonly network: string;
+  /** Its host name and network alias (`rank-1`). */
+  readonly host: string;
+  /**
+   * Where the engine has no DNS on the network (Podman with CNI): the address
+   * wdlrun gives this rank, and every rank's `name:address` as hosts entries.
+   */
+  readonly addressing?: { readonly address: string; readonly hosts: readonly string[] };
+}
 
 /**
  * A container created ahead for an attempt (DockerBackend.prepare), not
@@ -103,10 +123,10 @@ function sameness(options: Docker.ContainerCreateOptions): string {
   return JSON.stringify({ ...options, name: undefined });
 }
 
-/** Runs one attempt of `request` in image `image`. */
-export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, image: string, signal: AbortSignal): Promise<AttemptResult> {
+/** Runs one attempt of `request` in image `image` (one rank of a gang, with `rank`). */
+export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, image: string, signal: AbortSignal, rank?: RankPlacement): Promise<AttemptResult> {
   const gpuIds = request.resources.gpuIds;
-  const options = createOptions(ctx, request, image);
+  const options = createOptions(ctx, request, image, rank);
   // Made ahead (its host files with it) when the attempt, as granted, is created the same.
   const ahead = request.prepared instanceof PreparedContainer ? await request.prepared.take(image, options) : undefined;
   if (!ahead) await prepareHostFiles(request);
@@ -197,8 +217,8 @@ export async function runAttempt(ctx: AttemptContext, request: AttemptRequest, i
   }
 }
 
-/** The container definition of one attempt. */
-export function createOptions(ctx: AttemptContext, request: AttemptRequest, image: string): Docker.ContainerCreateOptions {
+/** The container definition of one attempt (one rank of a gang, with `rank`). */
+export function createOptions(ctx: AttemptContext, request: AttemptRequest, image: string, rank?: RankPlacement): Docker.ContainerCreateOptions {
   const r = request.resources;
   const layout = request.layout;
   const mounts: Docker.MountSettings[] = [
@@ -221,8 +241,13 @@ export function createOptions(ctx: AttemptContext, request: AttemptRequest, imag
   if (r.shmSizeBytes !== undefined) hostConfig.ShmSize = Math.round(r.shmSizeBytes);
   // On Podman the GPUs are CDI devices, given at create (./podman.ts).
   if (r.gpuIds.length > 0 && ctx.flavour.kind === "docker") hostConfig.DeviceRequests = [gpuDeviceRequest(r.gpuIds)];
+  // A rank is on its gang's network (internal when the config says `network = none`), known there by its alias.
+  if (rank !== undefined) hostConfig.NetworkMode = rank.network;
+  if (rank?.addressing !== undefined) hostConfig.ExtraHosts = [...rank.addressing.hosts];
+  const endpoint = rank?.addressing !== undefined ? { IPAMConfig: { IPv4Address: rank.addressing.address } } : {};
   return {
-    name: containerName(request),
+    name: rank?.containerName ?? containerName(request),
+    ...(rank !== undefined ? { Hostname: rank.host, NetworkingConfig: { EndpointsConfig: { [rank.network]: { Aliases: [rank.host], ...endpoint } } } } : {}),
     Image: image,
     Entrypoint: ["/bin/sh", "-c"],
     Cmd: [wrapperScript(ctx.shell, ctx.owner, [layout.workDir])],
@@ -232,14 +257,15 @@ export function createOptions(ctx: AttemptContext, request: AttemptRequest, imag
     Labels: {
       ...attemptLabels(request.runId, request.callId, request.attempt, ctx.session),
       ...handBackLabel(ctx.owner),
+      ...(rank !== undefined ? { [LABEL_RANK]: String(rank.rank) } : {}),
       ...(ctx.cleanup ? {} : { [LABEL_KEEP]: "1" }),
     },
     HostConfig: hostConfig,
   };
 }
 
-/** A readable, unique container name: `wdlrun-<call>-a<attempt>-<random>`. */
-function containerName(request: AttemptRequest): string {
+/** A readable, unique container name: `wdlrun-<call>-a<attempt>-<random>` (a gang's network's, its ranks' with `-rank-K`). */
+export function containerName(request: AttemptRequest): string {
   const call = request.callId.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 100);
   return `wdlrun-${call}-a${request.attempt}-${Math.random().toString(36).slice(2, 8)}`;
 }
@@ -264,7 +290,8 @@ function missingSource(request: AttemptRequest, source: string): DockerBackendEr
   );
 }
 
-function abortedResult(image: string): AttemptResult {
+/** The result of an attempt stopped by an abort before its command ran to its end. */
+export function abortedResult(image: string): AttemptResult {
   return { exitCode: ABORTED_EXIT, oomKilled: false, image, toHost: () => Promise.resolve(undefined), release: () => Promise.resolve() };
 }
 

@@ -1,6 +1,7 @@
 /**
  * The Docker backend: each task attempt runs in its own container on one
- * Docker Engine (see ./attempt.ts for a single attempt). This module owns the
+ * Docker Engine (see ./attempt.ts for a single attempt), or a gang of them
+ * on a network of its own (./gang.ts, the `nodes` hint). This module owns the
  * backend's lifetime: opening the engine (with a clear error when it cannot
  * be reached), sweeping leftovers of crashed runs, capacity from the engine,
  * image choice shared by all attempts, once-per-run notices, and removing
@@ -21,6 +22,8 @@ import { withTimeout } from "../engine/stopping.js";
 import { EngineWatch } from "../engine/liveness.js";
 import { maxCpuWithin } from "../engine/attempt-files.js";
 import { PreparedContainer, createOptions, runAttempt, type AttemptContext } from "./attempt.js";
+import { runGang } from "./gang.js";
+import { NetworkSlots } from "./network-slots.js";
 import { imageResolverFor, keptNotice, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "../engine/opening.js";
 import type { FileOwner } from "../engine/wrapper.js";
 import { describeFlavour, readFlavour, type EngineFlavour } from "../engine/flavour.js";
@@ -102,6 +105,8 @@ function liftListenerLimit(signal: AbortSignal): void {
 /** Runs attempts in containers on one Docker Engine. */
 export class DockerBackend implements Backend {
   readonly kind = "docker" as const;
+  /** Each rank of a gang is a container of its own, on one network per attempt (./gang.ts). */
+  readonly gangs = true;
   /** Labels this instance's containers, so close() removes exactly them. */
   readonly session = randomBytes(6).toString("hex");
   private readonly images: ImageResolver;
@@ -142,6 +147,8 @@ export class DockerBackend implements Backend {
       stopGraceSeconds: options.stopGraceSeconds ?? 2,
       track: (id, live) => (live ? this.live.add(id) : this.live.delete(id)),
       watch: new EngineWatch(docker),
+      gangNetworks: new NetworkSlots(),
+      notice: (line) => this.notice(line),
     };
   }
 
@@ -196,7 +203,8 @@ export class DockerBackend implements Backend {
     try {
       const image = await this.images.resolve(request.containers);
       if (request.resources.maxCpu !== undefined) await this.capacity().catch(() => undefined);
-      return await runAttempt(this.ctx, maxCpuWithin(request, this.engineCpus), image, signal);
+      const within = maxCpuWithin(request, this.engineCpus);
+      return await ((request.resources.ranks ?? 1) > 1 ? runGang(this.ctx, within, image, signal) : runAttempt(this.ctx, within, image, signal));
     } finally {
       // A container made ahead that the attempt did not take (aborted first, image gone) goes now.
       await request.prepared?.discard();
@@ -207,10 +215,10 @@ export class DockerBackend implements Backend {
    * Creates the attempt's container ahead (not started) while the attempt
    * waits for the pool: creating is then off the path between one task's end
    * and the next one's start. Not for an attempt given GPUs (the pool picks
-   * them when it grants).
+   * them when it grants), nor for a gang (its network comes first).
    */
   async prepare(request: AttemptRequest): Promise<PreparedAttempt | undefined> {
-    if (request.resources.gpuIds.length > 0) return undefined;
+    if (request.resources.gpuIds.length > 0 || (request.resources.ranks ?? 1) > 1) return undefined;
     const image = await this.images.resolve(request.containers);
     if (request.resources.maxCpu !== undefined) await this.capacity().catch(() => undefined);
     return PreparedContainer.create(this.ctx, maxCpuWithin(request, this.engineCpus), image);
@@ -240,7 +248,8 @@ export class DockerBackend implements Backend {
 
   /**
    * Removes every container this backend instance created that is still
-   * there (with cleanup=false, only those still running). Idempotent.
+   * there (with cleanup=false, only those still running), then its gangs'
+   * networks. Idempotent.
    */
   async close(): Promise<void> {
     // Bounded: a hung engine must not keep wdlrun from ending (the next run's sweep removes what is left).
@@ -256,5 +265,7 @@ export class DockerBackend implements Backend {
       ids = [...this.live];
     }
     await removeTracked(ids, this.live, (id) => this.docker.getContainer(id).remove({ force: true, v: true }));
+    const networks = await this.docker.listNetworks({ filters: { label: [LABEL_COMMON, `${LABEL_SESSION}=${this.session}`] } }).catch(() => []);
+    await Promise.all(networks.map((n) => this.docker.getNetwork(n.Id).remove().catch(() => undefined)));
   }
 }

@@ -62,7 +62,24 @@ export function libpodSpec(options: Docker.ContainerCreateOptions, cdiDevices: r
     no_new_privileges: (host.SecurityOpt ?? []).includes("no-new-privileges"),
     cap_drop: host.CapDrop ?? [],
     ...(host.NetworkMode === "none" ? { netns: { nsmode: "none" } } : {}),
+    ...gangNetworking(options),
     devices: cdiDevices.map((path) => ({ path })),
+  };
+}
+
+/** A gang rank's place (../docker/gang.ts) in Podman's spec: its network with alias and address, host name, hosts entries; nothing for other containers. */
+function gangNetworking(options: Docker.ContainerCreateOptions): Record<string, unknown> {
+  const endpoints = Object.entries(options.NetworkingConfig?.EndpointsConfig ?? {});
+  if (endpoints.length === 0) return {};
+  const networks = Object.fromEntries(
+    endpoints.map(([name, e]) => [name, { aliases: e.Aliases ?? [], ...(e.IPAMConfig?.IPv4Address ? { static_ips: [e.IPAMConfig.IPv4Address] } : {}) }]),
+  );
+  const hosts = options.HostConfig?.ExtraHosts ?? [];
+  return {
+    netns: { nsmode: "bridge" },
+    Networks: networks,
+    ...(options.Hostname !== undefined ? { hostname: options.Hostname } : {}),
+    ...(hosts.length > 0 ? { hostadd: hosts } : {}),
   };
 }
 

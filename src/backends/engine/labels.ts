@@ -18,6 +18,8 @@ export const LABEL_OWNER_HOST = "org.wdlrun.owner.host";
 export const LABEL_OWNER_BOOT = "org.wdlrun.owner.boot";
 export const LABEL_OWNER_PID = "org.wdlrun.owner.pid";
 export const LABEL_OWNER_START = "org.wdlrun.owner.start";
+/** On each container of a gang: its rank (0 …); the gang's network carries the attempt's labels. */
+export const LABEL_RANK = "org.wdlrun.rank";
 /** On containers kept by `cleanup = false`: the start-of-run sweep spares them, `wdlrun clean` does not. */
 export const LABEL_KEEP = "org.wdlrun.keep";
 /** A per-backend-instance token: `close()` removes exactly what this instance created. */

@@ -6,7 +6,8 @@
  * stdout/stderr /mnt/wdlrun/stdout|stderr, and each input is mounted
  * read-only at /mnt/wdlrun/inputs/<n>/<basename>, <n> numbering the inputs'
  * host folders (inputs from one folder share a folder and keep their names,
- * so an index beside its data file stays beside it). Pure.
+ * so an index beside its data file stays beside it). A rank of a gang also
+ * sees the gang's hostfile at /mnt/wdlrun/hostfile. Pure.
  */
 import path from "node:path";
 import { containerPath, type AttemptFiles, type ContainerPath, type InputSpec } from "../backend.js";
@@ -21,6 +22,8 @@ export const CONTAINER_COMMAND = containerPath(`${MOUNT_ROOT}/command`);
 /** Where the command's stdout and stderr go inside the container. */
 export const CONTAINER_STDOUT = containerPath(`${MOUNT_ROOT}/stdout`);
 export const CONTAINER_STDERR = containerPath(`${MOUNT_ROOT}/stderr`);
+/** A gang's hostfile (one rank's host name a line), read-only in every rank. */
+export const CONTAINER_HOSTFILE = containerPath(`${MOUNT_ROOT}/hostfile`);
 /** The folder that holds the inputs' folders. */
 export const CONTAINER_INPUTS = containerPath(`${MOUNT_ROOT}/inputs`);
 
@@ -64,14 +67,15 @@ export interface BindMount {
 }
 
 /**
- * The bind mounts of a layout: inputs and the command read-only, the working
- * directory (and stdout/stderr, unless `withOutputFiles` is false: swarm
- * collects them through the logs API) read-write. Sources are the checked,
+ * The bind mounts of a layout: inputs, the command and a gang's hostfile
+ * read-only, the working directory (and stdout/stderr, unless
+ * `withOutputFiles` is false: swarm collects them through the logs API)
+ * read-write. Sources are the checked,
  * symlink-free host paths.
  */
 export function bindMounts(layout: AttemptLayout, withOutputFiles = true): BindMount[] {
   const outputFile = (m: Mount) => m.container === CONTAINER_STDOUT || m.container === CONTAINER_STDERR;
   return layout.mounts
     .filter((m) => withOutputFiles || !outputFile(m))
-    .map((m) => ({ Type: "bind", Source: m.source, Target: m.container, ReadOnly: m.role === "input" || m.container === CONTAINER_COMMAND }));
+    .map((m) => ({ Type: "bind", Source: m.source, Target: m.container, ReadOnly: m.role === "input" || m.container === CONTAINER_COMMAND || m.container === CONTAINER_HOSTFILE }));
 }

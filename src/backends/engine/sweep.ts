@@ -1,21 +1,22 @@
 /**
- * Sweeping leftovers: removes wdlrun containers whose owning process is gone
- * (a crashed or killed run), leaving those of runs still going (on this host
- * or any other) alone. Used by `wdlrun clean` and at the start of every
- * Docker-backed run.
+ * Sweeping leftovers: removes wdlrun containers (and gangs' networks) whose
+ * owning process is gone (a crashed or killed run), leaving those of runs
+ * still going (on this host or any other) alone. Used by `wdlrun clean` and
+ * at the start of every Docker-backed run.
  */
 import type Docker from "dockerode";
 import { LABEL_CALL, LABEL_COMMON, LABEL_KEEP, LABEL_RUN, LABEL_SWARM_SERVICE, ownerState, type OwnerState } from "./labels.js";
 import { asBackendError, statusOf } from "./client.js";
+import { sweepNetworks } from "./network-sweep.js";
 import { sweepServices } from "./service-sweep.js";
 import { reclaimFiles } from "./reclaim.js";
 
-/** One container (or swarm service) the sweep looked at. */
+/** One container (or swarm service, or gang network) the sweep looked at. */
 export interface SweptContainer {
-  /** What it is: a plain container, or a swarm service (whose task container goes with it). */
-  readonly kind: "container" | "service";
+  /** What it is: a plain container, a swarm service (whose task container goes with it), or a gang's network. */
+  readonly kind: "container" | "service" | "network";
   readonly id: string;
-  /** The container's name, or `service <name>`. */
+  /** The container's name, `service <name>` or `network <name>`. */
   readonly name: string;
   readonly runId: string;
   readonly callId: string;
@@ -46,7 +47,8 @@ export interface SweepOptions {
  * the engine is a swarm manager (see ./service-sweep.ts); resolves with every
  * one it looked at. The task container of a service it looked at is part of
  * that service: it goes with it (removed at once rather than left to the
- * node's agent) and is not listed on its own.
+ * node's agent) and is not listed on its own. Gangs' networks go last
+ * (../engine/network-sweep.ts), once the containers on them are removed.
  */
 export async function sweepContainers(docker: Docker, url: string, options: SweepOptions = {}): Promise<SweptContainer[]> {
   const services = await sweepServices(docker, url, options);
@@ -90,13 +92,17 @@ export async function sweepContainers(docker: Docker, url: string, options: Swee
     }),
   );
   const ofServices = new Set(list.filter((c) => serviceById.has(c.Labels?.[LABEL_SWARM_SERVICE] ?? "")).map((c) => c.Id));
-  return [...services, ...containers.filter((c) => !ofServices.has(c.id))];
+  const networks = await sweepNetworks(docker, url, options);
+  return [...services, ...containers.filter((c) => !ofServices.has(c.id)), ...networks];
 }
 
-/** How many of each kind `items` holds, for a summary: `2 service(s) and 1 container(s)`; `0 container(s)` when empty. */
+/**
+ * How many of each kind `items` holds, for a summary: `2 service(s) and 1
+ * container(s)`, `3 container(s) and 1 network(s)`; `0 container(s)` when empty.
+ */
 export function countSwept(items: readonly SweptContainer[]): string {
-  const services = items.filter((i) => i.kind === "service").length;
-  const containers = items.length - services;
-  if (services === 0) return `${containers} container(s)`;
-  return containers === 0 ? `${services} service(s)` : `${services} service(s) and ${containers} container(s)`;
+  const count = (kind: SweptContainer["kind"]) => items.filter((i) => i.kind === kind).length;
+  const parts = (["service", "container", "network"] as const).filter((k) => count(k) > 0).map((k) => `${count(k)} ${k}(s)`);
+  if (parts.length === 0) return "0 container(s)";
+  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]!}`;
 }

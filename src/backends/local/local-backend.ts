@@ -46,6 +46,8 @@ export interface LocalBackendOptions {
 /** Runs attempts as local processes. */
 export class LocalBackend implements Backend {
   readonly kind = "local" as const;
+  /** One process per attempt: a gang would lose its other ranks, so the runtime refuses `nodes` > 1. */
+  readonly gangs = false;
   private noticedContainers = false;
   private readonly running = new Set<number>();
 

@@ -98,6 +98,8 @@ const NODE_REFRESH_MS = 2_000;
 /** Runs attempts as swarm services. */
 export class SwarmBackend implements Backend {
   readonly kind = "swarm" as const;
+  /** Gangs across nodes (overlay networks) are not done yet: the runtime refuses `nodes` > 1. */
+  readonly gangs = false;
   /** Labels this instance's services, so close() removes exactly them. */
   readonly session = randomBytes(6).toString("hex");
   private readonly images: ImageResolver;

@@ -14,6 +14,7 @@ import {
   gpuModelHint,
   maxRetries,
   memoryBytes,
+  nodeCount,
   returnCodes,
   shmSizeBytes,
   type DiskRequest,
@@ -40,6 +41,12 @@ export interface TaskConstraints {
   readonly maxMemoryBytes?: number;
   /** From wdlrun's `shm_size` hint: the size of `/dev/shm` in bytes; absent = the engine's default. */
   readonly shmSizeBytes?: number;
+  /**
+   * From wdlrun's `nodes` hint: how many ranks the attempt runs as one gang
+   * (each with `cpu`, `memory` and `gpuCount`, admitted together); 1 = one
+   * container, as without the hint.
+   */
+  readonly nodes: number;
   /** True when `cpu` / `memory` are the spec's defaults rather than written (the runtime may then fit them to a small machine). */
   readonly cpuDefaulted?: boolean;
   readonly memoryDefaulted?: boolean;
@@ -55,6 +62,7 @@ export const DEFAULT_CONSTRAINTS: TaskConstraints = {
   disks: [{ mountPoint: "/", sizeBytes: 1024 ** 3 }],
   maxRetries: 0,
   returnCodes: { kind: "list", codes: [0] },
+  nodes: 1,
 };
 
 /** The evaluated attributes of one task, by section. Keys are as written (aliases allowed). */
@@ -136,6 +144,7 @@ export function resolveConstraints(attrs: TaskAttributes, overrides?: TaskAttrib
     disks: read(req, "disks", diskRequests, d.disks),
     maxRetries: read(req, "max_retries", maxRetries, d.maxRetries),
     returnCodes: read(req, "return_codes", returnCodes, d.returnCodes),
+    nodes: read(hint, "nodes", nodeCount, d.nodes),
     ...(maxCpu !== undefined ? { maxCpu } : {}),
     ...(maxMemory !== undefined ? { maxMemoryBytes: maxMemory } : {}),
     ...(shmSize !== undefined ? { shmSizeBytes: shmSize } : {}),

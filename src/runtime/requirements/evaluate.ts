@@ -113,5 +113,6 @@ export function requirementsRecord(c: TaskConstraints): Record<string, unknown> 
     ...(c.maxCpu !== undefined ? { max_cpu: c.maxCpu } : {}),
     ...(c.maxMemoryBytes !== undefined ? { max_memory: c.maxMemoryBytes } : {}),
     ...(c.shmSizeBytes !== undefined ? { shm_size: c.shmSizeBytes } : {}),
+    ...(c.nodes > 1 ? { nodes: c.nodes } : {}),
   };
 }

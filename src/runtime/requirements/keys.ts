@@ -137,6 +137,17 @@ function parseDiskSpec(key: string, spec: string): DiskRequest {
   return { mountPoint, sizeBytes: bytes };
 }
 
+/**
+ * `nodes` (a wdlrun hint, not the spec's): how many ranks of a gang the
+ * attempt runs, each with the task's cpu, memory and GPUs; an Int of at
+ * least 1 (1 = one container, as without the hint).
+ */
+export function nodeCount(key: string, v: WdlValue): number {
+  const n = readInt(key, v);
+  if (n < 1) throw new RequirementError(key, `must be an Int of at least 1 (the number of ranks), got ${n}`);
+  return n;
+}
+
 /** `max_retries` / `maxRetries`: how many times a failed attempt is retried. */
 export function maxRetries(key: string, v: WdlValue): number {
   const n = readInt(key, v);

@@ -10,6 +10,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { containerPath, hostPath, type AttemptRequest } from "../../../src/backends/backend.js";
 import { createOptions, type AttemptContext } from "../../../src/backends/docker/attempt.js";
+import { NetworkSlots } from "../../../src/backends/docker/network-slots.js";
 import { maxCpuWithin } from "../../../src/backends/engine/attempt-files.js";
 import { engineUrl, explainConnection, engineMessage, engineTls } from "../../../src/backends/engine/client.js";
 import { gpuCapacity, gpuDeviceRequest, isNoGpuRuntime, parseGpuInventory } from "../../../src/backends/engine/gpus.js";
@@ -232,6 +233,8 @@ describe("container definition", () => {
     track: () => undefined,
     flavour: { kind: "docker", version: undefined, rootless: false },
     watch: undefined as never,
+    gangNetworks: new NetworkSlots(),
+    notice: () => undefined,
   };
   const request: AttemptRequest = {
     runId: "run-1",
@@ -290,6 +293,28 @@ describe("container definition", () => {
     expect(o.Labels).toMatchObject({ "org.wdlrun": "1", "org.wdlrun.run": "run-1", "org.wdlrun.call": "call-align-0007", "org.wdlrun.attempt": "2", "org.wdlrun.session": "sess" });
     expect(o.Entrypoint).toEqual(["/bin/sh", "-c"]);
     expect(o.Cmd?.[0]).toContain("chown -R 1000:1000 '/mnt/wdlrun/work'");
+  });
+
+  it("places a rank of a gang on its network, by name and alias, with hosts entries where wdlrun gives the addresses", () => {
+    const o = createOptions(ctx, request, "x", { rank: 1, containerName: "wdlrun-g-rank-1", network: "wdlrun-g", host: "rank-1" });
+    expect(o.name).toBe("wdlrun-g-rank-1");
+    expect(o.Hostname).toBe("rank-1");
+    expect(o.HostConfig?.NetworkMode).toBe("wdlrun-g");
+    expect(o.HostConfig?.ExtraHosts).toBeUndefined();
+    expect(o.NetworkingConfig).toEqual({ EndpointsConfig: { "wdlrun-g": { Aliases: ["rank-1"] } } });
+    expect(o.Labels).toMatchObject({ "org.wdlrun.rank": "1" });
+    // With docker.network = none the rank is still on its gang's network (an internal one).
+    const none = createOptions({ ...ctx, hardening: { ...DEFAULT_HARDENING, network: "none" } }, request, "x", { rank: 0, containerName: "n", network: "wdlrun-g", host: "rank-0" });
+    expect(none.HostConfig?.NetworkMode).toBe("wdlrun-g");
+    const addressed = createOptions(ctx, request, "x", {
+      rank: 0,
+      containerName: "n",
+      network: "wdlrun-g",
+      host: "rank-0",
+      addressing: { address: "10.89.0.2", hosts: ["rank-0:10.89.0.2", "rank-1:10.89.0.3"] },
+    });
+    expect(addressed.HostConfig?.ExtraHosts).toEqual(["rank-0:10.89.0.2", "rank-1:10.89.0.3"]);
+    expect(addressed.NetworkingConfig).toEqual({ EndpointsConfig: { "wdlrun-g": { Aliases: ["rank-0"], IPAMConfig: { IPv4Address: "10.89.0.2" } } } });
   });
 
   it("hardens as configured: no pids limit for 0, network none, the invoking user", () => {
