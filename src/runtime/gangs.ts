@@ -1,7 +1,7 @@
 /**
  * What the runtime decides about gangs (wdlrun's `nodes` hint) before any
  * rank runs: whether the backend can run one at all. A backend that runs an
- * attempt as one process (local) or one service (swarm, for now) would run
+ * attempt as one process (local) would run
  * rank 0 alone and silently lose the others, so a gang there is refused with
  * one line naming the hint, before the run starts when the hint is a
  * constant (./preflight.ts), else when the attempt evaluates it
@@ -25,7 +25,6 @@ function whyNot(kind: Backend["kind"]): string {
     case "local":
       return "it runs each attempt as one process, and the other ranks would be lost";
     case "swarm":
-      return "gangs across swarm nodes (overlay networks) are not supported yet";
     case "docker":
       return "this backend does not run gangs";
     default:
