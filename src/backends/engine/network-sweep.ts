@@ -1,8 +1,9 @@
 /**
- * Sweeping leftover networks: the network of a gang (../docker/gang.ts)
- * carries its attempt's labels, and goes when its owning process is gone (a
- * crashed or killed run) or with `--all`, as the gang's containers do. The
- * Docker backend's `sweepContainers` calls it last, once the containers on
+ * Sweeping leftover networks: the network of a gang (a bridge of
+ * ../docker/gang.ts, an overlay of ../swarm/gang.ts) carries its attempt's
+ * labels, and goes when its owning process is gone (a crashed or killed run)
+ * or with `--all`, as the gang's containers do. The Docker backend's
+ * `sweepContainers` calls it last, once the containers (and services) on
  * such a network are removed.
  */
 import type Docker from "dockerode";

@@ -4,14 +4,16 @@
  * on the attempt's own overlay network, reach each other by name over TCP
  * with the variables wdlrun sets; a failing rank stops the other and fails
  * the attempt, which is retried whole; no service or network is left after
- * success, failure or Ctrl-C. The ranks ask for little CPU, so that the pool
+ * success, failure or Ctrl-C, and `wdlrun clean` removes both after a killed
+ * run. The ranks ask for little CPU, so that the pool
  * places the gang on the manager's node: an overlay across this test swarm's
  * nodes cannot work (all three engines share one kernel, and the second
  * node's VXLAN interface collides with the first's; src/backends/swarm/README.md).
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, realpathSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { cleanCommand } from "../../../src/cli/clean.js";
 import { connect } from "../../../src/backends/engine/index.js";
 import { LABEL_OWNER_PID, LABEL_RUN } from "../../../src/backends/engine/labels.js";
 import { root, spawnRun, tempDir } from "../kit.js";
@@ -90,29 +92,51 @@ describe.skipIf(engine.skipReason !== "")(`gangs on swarm${engine.skipReason ? `
   }, 150_000);
 
   it("Ctrl-C twice stops every rank and removes the services and the network", async () => {
-    const dir = tempDir("wdlrun-swarm-gang-");
-    const file = path.join(dir, "main.wdl");
-    writeFileSync(file, ENV_TASK("sleep 300"));
-    const child = spawnRun(file, "swarm", path.join(dir, "runs"), { DOCKER_HOST: host });
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const closed = new Promise<number | null>((resolve) => child.once("close", resolve));
-    const pid = child.pid!;
-    const running = async () => ((await connect(host).listTasks({ filters: { label: [`${LABEL_OWNER_PID}=${pid}`] } })) as { Status?: { State?: string } }[]).filter((t) => t.Status?.State === "running").length;
-    const t0 = Date.now();
-    while ((await running()) < 2) {
-      if (child.exitCode !== null || Date.now() - t0 > 90_000) {
-        child.kill("SIGHUP");
-        throw new Error(`the ranks never started: ${stderr}`);
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    expect((await leftovers({ pid })).networks).toHaveLength(1);
+    const gang = await startSleepingGang();
+    expect((await leftovers({ pid: gang.pid })).networks).toHaveLength(1);
     // The first lets running tasks finish; the second aborts them.
-    child.kill("SIGINT");
+    gang.child.kill("SIGINT");
     await new Promise((r) => setTimeout(r, 300));
-    child.kill("SIGINT");
-    expect(await closed, stderr).toBe(130);
-    expect(await leftovers({ pid })).toEqual(NOTHING);
+    gang.child.kill("SIGINT");
+    expect(await gang.closed, gang.stderr()).toBe(130);
+    expect(await leftovers({ pid: gang.pid })).toEqual(NOTHING);
+  }, 150_000);
+
+  it("wdlrun clean removes a killed run's ranks and its network", async () => {
+    const gang = await startSleepingGang();
+    gang.child.kill("SIGKILL");
+    await gang.closed;
+    const runId = gang.runId();
+    expect((await leftovers({ runId })).services).toHaveLength(2);
+    const lines: string[] = [];
+    expect(await cleanCommand({ run: runId, host }, (l) => lines.push(l))).toBe(0);
+    expect(lines.at(-1)).toBe(`removed 2 service(s) and 1 network(s), kept 0 (engine ${host})`);
+    // The manager takes a removed overlay away once the ranks' tasks have let go of it.
+    const t0 = Date.now();
+    while ((await leftovers({ runId })).networks.length > 0 && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 250));
+    expect(await leftovers({ runId })).toEqual(NOTHING);
   }, 150_000);
 });
+
+/** Starts `wdlrun run` of a two-rank gang that sleeps; resolves once both ranks run. */
+async function startSleepingGang() {
+  const dir = tempDir("wdlrun-swarm-gang-");
+  const file = path.join(dir, "main.wdl");
+  writeFileSync(file, ENV_TASK("sleep 300"));
+  const child = spawnRun(file, "swarm", path.join(dir, "runs"), { DOCKER_HOST: host });
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const closed = new Promise<number | null>((resolve) => child.once("close", resolve));
+  const pid = child.pid!;
+  const running = async () =>
+    ((await connect(host).listTasks({ filters: { label: [`${LABEL_OWNER_PID}=${pid}`] } })) as { Status?: { State?: string } }[]).filter((t) => t.Status?.State === "running").length;
+  const t0 = Date.now();
+  while ((await running()) < 2) {
+    if (child.exitCode !== null || Date.now() - t0 > 90_000) {
+      child.kill("SIGHUP");
+      throw new Error(`the ranks never started: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { child, pid, closed, stderr: () => stderr, runId: () => path.basename(realpathSync(path.join(dir, "runs", "latest"))) };
+}
