@@ -92,6 +92,8 @@ export interface GrantedResources {
   readonly ranks?: number;
   /** The node the pool chose for it (`NodeCapacity.id`), on a backend with several; the backend runs it there. */
   readonly node?: string;
+  /** For a gang on a backend with several nodes: each rank's node, in rank order (`node` is rank 0's). */
+  readonly rankNodes?: readonly string[];
   /** Number of FPGAs requested (no backend provides them yet). */
   readonly fpga: number;
   /** Disk mount points to create, with requested sizes in bytes (`/` = the working disk). */

@@ -416,6 +416,7 @@ async function execute(
       await command.render(resources);
     }
     if (lease.node) resources = { ...resources, node: lease.node.id };
+    if (lease.rankNodes) resources = { ...resources, rankNodes: lease.rankNodes.map((n) => n.id) };
     if (rt.control.stopped) throw new StoppedError();
     // Reported when the backend says the container really started (an attempt that never starts is recorded as it ends).
     let reported = false;

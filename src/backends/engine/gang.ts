@@ -122,7 +122,7 @@ function rankEnv(rank: number, ranks: number): Record<string, string> {
   };
 }
 
-/** Rank `rank`'s attempt: its own stdout and stderr, the hostfile, its variables, its share of the GPUs; only rank 0 reports the start. */
+/** Rank `rank`'s attempt: its own stdout and stderr, the hostfile, its variables, its share of the GPUs, its node (when the pool placed ranks node by node); only rank 0 reports the start. */
 async function rankRequest(request: AttemptRequest, rank: number, ranks: number, hostfile: HostPath): Promise<AttemptRequest> {
   const files = rankFiles(request, rank);
   await mkdir(path.dirname(files.stdoutFile), { recursive: true });
@@ -135,12 +135,13 @@ async function rankRequest(request: AttemptRequest, rank: number, ranks: number,
   const gpus = request.resources.gpuIds;
   const share = gpus.length / ranks;
   const { onStart, ...rest } = request;
+  const rankNodes = request.resources.rankNodes;
   return {
     ...rest,
     ...files,
     layout: new AttemptLayout(mounts),
     env: { ...request.env, ...rankEnv(rank, ranks) },
-    resources: { ...request.resources, gpuIds: gpus.slice(rank * share, (rank + 1) * share) },
+    resources: { ...rest.resources, gpuIds: gpus.slice(rank * share, (rank + 1) * share), ...(rankNodes !== undefined ? { node: rankNodes[rank]! } : {}) },
     ...(rank === 0 && onStart !== undefined ? { onStart } : {}),
   };
 }
