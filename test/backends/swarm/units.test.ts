@@ -231,6 +231,8 @@ describe("task status", () => {
     );
     expect(explainFailure({ state: "rejected", err: "could not select device driver \"\" with capabilities: [[gpu]]" }, c)).toMatch(/swarm-resource in \/etc\/nvidia-container-runtime\/config.toml/);
     expect(explainFailure({ state: "orphaned", err: "node down" }, c)).toMatch(/became unavailable/);
+    const vxlan = 'network sandbox join failed: subnet sandbox join failed for "10.0.1.0/24": error creating vxlan interface: file exists';
+    expect(explainFailure({ state: "rejected", err: vxlan }, c)).toMatch(/^cannot start a rank of call-a on swarm node node7: the gang's overlay network could not join it \(.*\); this happens when swarm nodes share one kernel/);
   });
 });
 

@@ -11,6 +11,7 @@
  * node's VXLAN interface collides with the first's; src/backends/swarm/README.md).
  */
 import { readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { cleanCommand } from "../../../src/cli/clean.js";
@@ -101,6 +102,14 @@ describe.skipIf(engine.skipReason !== "")(`gangs on swarm${engine.skipReason ? `
     expect(await gang.closed, gang.stderr()).toBe(130);
     expect(await leftovers({ pid: gang.pid })).toEqual(NOTHING);
   }, 150_000);
+
+  it("places ranks that no one node holds together on several nodes; here the overlay cannot span them, said in one line, nothing left", async () => {
+    // Each rank takes every CPU of a node: rank 0 on the manager's, rank 1 on a worker.
+    const run = await runWdl(ENV_TASK("echo done").replace("cpu: 0.25", `cpu: ${cpus().length}`), [], "swarm", host);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/cannot start a rank of call-t on swarm node .*: the gang's overlay network could not join it \(.*vxlan interface: file exists\); this happens when swarm nodes share one kernel/);
+    expect(await leftovers({ runId: run.runId })).toEqual(NOTHING);
+  }, 120_000);
 
   it("wdlrun clean removes a killed run's ranks and its network", async () => {
     const gang = await startSleepingGang();
