@@ -1,7 +1,7 @@
 /**
  * A gang on swarm (wdlrun's `nodes` hint): the attempt runs N services, one
  * per rank, each with the task's cpu, memory and GPU request, on the node the
- * resource pool chose for the gang (it admits all ranks together). Each rank
+ * resource pool chose for that rank (it places all ranks together). Each rank
  * is one attempt service of ./attempt.ts, attached to an attachable overlay
  * network of the attempt's own, named as the ranks' services are
  * (`<name>` and `<name>-rK`) and labelled as they are, so close(), the
