@@ -9,6 +9,9 @@
  * reachable as `rank-K` (its host name and alias), in DNS round-robin
  * endpoint mode (./spec.ts).
  *
+ * A gang whose ranks need GPUs is refused in one line: swarm rejects a
+ * service with generic resources on a network (`gpuGangMessage`).
+ *
  * The ranks' variables, files and ending are the engine backends' common
  * ones (../engine/gang.ts). Rank K ≥ 1 has its own stop file (and GPU file)
  * in `attempt-N/rank-K/`, so the first failing rank stops each other one
@@ -22,6 +25,7 @@ import { asBackendError, statusOf } from "../engine/client.js";
 import { rankDir, rankHost, runRanks } from "../engine/gang.js";
 import { attemptLabels } from "../engine/labels.js";
 import { randomSuffix, runSwarmAttempt, type SwarmAttemptContext } from "./attempt.js";
+import { SwarmBackendError } from "./errors.js";
 import { serviceName } from "./spec.js";
 
 /** The most removing a gang's network may take (its ranks' containers going first). */
@@ -29,6 +33,7 @@ const NETWORK_TIMEOUT_MS = 15_000;
 
 /** Runs the `request.resources.ranks` ranks of `request` in image `image`, as one attempt. */
 export async function runSwarmGang(ctx: SwarmAttemptContext, request: AttemptRequest, image: string, signal: AbortSignal): Promise<AttemptResult> {
+  if (request.resources.gpuIds.length > 0) throw new SwarmBackendError(gpuGangMessage(request.callId));
   const suffix = randomSuffix();
   const name = serviceName(request.callId, request.attempt, suffix);
   let network: string;
@@ -51,6 +56,19 @@ export async function runSwarmGang(ctx: SwarmAttemptContext, request: AttemptReq
       runSwarmAttempt(ctx, rank === 0 ? rankRequest : { ...rankRequest, dir: rankDir(request, rank) }, image, rankSignal, { network, host: rankHost(rank), suffix: `${suffix}-r${rank}` }),
     // With cleanup = false the ranks' services are kept, and the network with them.
     () => (ctx.cleanup ? removeNetwork(ctx.docker, network) : Promise.resolve()),
+  );
+}
+
+/**
+ * Why a gang whose ranks need GPUs cannot run on swarm: a service asking for
+ * generic resources and attached to a network is rejected by swarm itself
+ * (`assigned node no longer meets constraints`, seen on Docker 20.10; also
+ * docker/cli#1805 with a stack's network), so each rank would be.
+ */
+function gpuGangMessage(callId: string): string {
+  return (
+    `${callId} asks for a gang whose ranks need GPUs, which the swarm backend cannot run: swarm rejects a service that asks for GPUs (generic resources) ` +
+    `and is attached to a network ("assigned node no longer meets constraints"), and the ranks need the gang's network; run it with --backend docker`
   );
 }
 
