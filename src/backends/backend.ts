@@ -256,6 +256,8 @@ export interface Backend {
   readonly kind: BackendKind;
   /** Whether it runs an attempt as a gang of several containers (`GrantedResources.ranks` > 1, the `nodes` hint). */
   readonly gangs: boolean;
+  /** Why a gang's ranks cannot have GPUs on it, as a phrase (the runtime refuses such a gang with it); absent = they can. */
+  readonly gangGpusRefused?: string;
   /** The engine it drives, in words, for the run's first line (`Docker Engine 20.10.24 at unix:///…`); absent for local. */
   readonly engine?: string;
   /** What this backend can ever give; the resource pool admits attempts against it. */

@@ -267,7 +267,7 @@ async function evaluateAttemptRequirements(a: Attempt, bound: Bound): Promise<At
   }
   await writeRunFile(path.join(a.paths.dir, "requirements.json"), stringifyJson(requirementsRecord(req.constraints)) + "\n");
   if (req.constraints.fpgaCount > 0) fail(a, "requires an FPGA, which no wdlrun backend provides");
-  const refusal = gangRefusal(a.rt.backend, req.constraints.nodes);
+  const refusal = gangRefusal(a.rt.backend, req.constraints.nodes, req.constraints.gpuCount);
   if (refusal !== undefined) fail(a, refusal);
   return req;
 }

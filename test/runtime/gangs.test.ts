@@ -6,6 +6,13 @@ describe("gangRefusal", () => {
     expect(gangRefusal({ kind: "local", gangs: false }, 1)).toBeUndefined();
     expect(gangRefusal({ kind: "docker", gangs: true }, 4)).toBeUndefined();
     expect(gangRefusal({ kind: "swarm", gangs: true }, 2)).toBeUndefined();
+    expect(gangRefusal({ kind: "docker", gangs: true }, 2, 1)).toBeUndefined();
+  });
+  it("refuses a gang whose ranks need GPUs on a backend that cannot give them, saying why", () => {
+    expect(gangRefusal({ kind: "swarm", gangs: true, gangGpusRefused: "why not" }, 2, 1)).toBe(
+      "asks for a gang of 2 ranks (hints.nodes = 2) that need GPUs, which the swarm backend cannot run: why not; run it with --backend docker",
+    );
+    expect(gangRefusal({ kind: "swarm", gangs: true, gangGpusRefused: "why not" }, 2, 0)).toBeUndefined();
   });
   it("refuses a gang on a backend that runs none with one line naming the hint", () => {
     expect(gangRefusal({ kind: "local", gangs: false }, 2)).toBe(

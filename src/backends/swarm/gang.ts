@@ -9,8 +9,8 @@
  * reachable as `rank-K` (its host name and alias), in DNS round-robin
  * endpoint mode (./spec.ts).
  *
- * A gang whose ranks need GPUs is refused in one line: swarm rejects a
- * service with generic resources on a network (`gpuGangMessage`).
+ * A gang whose ranks need GPUs is refused by the runtime: swarm rejects a
+ * service with generic resources on a network (`GANG_GPUS_REFUSED`).
  *
  * The ranks' variables, files and ending are the engine backends' common
  * ones (../engine/gang.ts). Rank K ≥ 1 has its own stop file (and GPU file)
@@ -25,7 +25,6 @@ import { asBackendError, statusOf } from "../engine/client.js";
 import { rankDir, rankHost, runRanks } from "../engine/gang.js";
 import { attemptLabels } from "../engine/labels.js";
 import { randomSuffix, runSwarmAttempt, type SwarmAttemptContext } from "./attempt.js";
-import { SwarmBackendError } from "./errors.js";
 import { serviceName } from "./spec.js";
 
 /** The most removing a gang's network may take (its ranks' containers going first). */
@@ -33,7 +32,6 @@ const NETWORK_TIMEOUT_MS = 15_000;
 
 /** Runs the `request.resources.ranks` ranks of `request` in image `image`, as one attempt. */
 export async function runSwarmGang(ctx: SwarmAttemptContext, request: AttemptRequest, image: string, signal: AbortSignal): Promise<AttemptResult> {
-  if (request.resources.gpuIds.length > 0) throw new SwarmBackendError(gpuGangMessage(request.callId));
   const suffix = randomSuffix();
   const name = serviceName(request.callId, request.attempt, suffix);
   let network: string;
@@ -60,17 +58,14 @@ export async function runSwarmGang(ctx: SwarmAttemptContext, request: AttemptReq
 }
 
 /**
- * Why a gang whose ranks need GPUs cannot run on swarm: a service asking for
- * generic resources and attached to a network is rejected by swarm itself
- * (`assigned node no longer meets constraints`, seen on Docker 20.10; also
- * docker/cli#1805 with a stack's network), so each rank would be.
+ * Why a gang's ranks cannot have GPUs on swarm (`Backend.gangGpusRefused`;
+ * the runtime refuses such a gang): a service asking for generic resources
+ * and attached to a network is rejected by swarm itself (`assigned node no
+ * longer meets constraints`, seen on Docker 20.10; also docker/cli#1805 with
+ * a stack's network), so each rank would be.
  */
-function gpuGangMessage(callId: string): string {
-  return (
-    `${callId} asks for a gang whose ranks need GPUs, which the swarm backend cannot run: swarm rejects a service that asks for GPUs (generic resources) ` +
-    `and is attached to a network ("assigned node no longer meets constraints"), and the ranks need the gang's network; run it with --backend docker`
-  );
-}
+export const GANG_GPUS_REFUSED =
+  'swarm rejects a service that asks for GPUs (generic resources) and is attached to a network ("assigned node no longer meets constraints"), and the ranks need the gang\'s network';
 
 /**
  * Removes a gang's network, retrying while the nodes' agents still hold it

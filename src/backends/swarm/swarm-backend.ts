@@ -22,7 +22,7 @@ import { DEFAULT_HARDENING, hardeningFromConfig, type Hardening } from "../engin
 import { describeEngine, imageResolverFor, keptNotice, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "../engine/opening.js";
 import type { FileOwner } from "../engine/wrapper.js";
 import { runSwarmAttempt, type SwarmAttemptContext } from "./attempt.js";
-import { removeNetwork, runSwarmGang } from "./gang.js";
+import { GANG_GPUS_REFUSED, removeNetwork, runSwarmGang } from "./gang.js";
 import { advertisedKinds, readNodes, readRole, requireUsableNode, roleProblem, swarmRole, type SwarmInfo, type SwarmNode } from "./cluster.js";
 import { SwarmBackendError } from "./errors.js";
 import { gpuKinds, parseGpuModelEntries } from "./gpu-kinds.js";
@@ -101,6 +101,7 @@ export class SwarmBackend implements Backend {
   readonly kind = "swarm" as const;
   /** Each rank of a gang is a service of its own, on one overlay network per attempt (./gang.ts). */
   readonly gangs = true;
+  readonly gangGpusRefused = GANG_GPUS_REFUSED;
   /** Labels this instance's services, so close() removes exactly them. */
   readonly session = randomBytes(6).toString("hex");
   private readonly images: ImageResolver;

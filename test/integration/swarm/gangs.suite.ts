@@ -111,11 +111,11 @@ describe.skipIf(engine.skipReason !== "")(`gangs on swarm${engine.skipReason ? `
     expect(await leftovers({ runId: run.runId })).toEqual(NOTHING);
   }, 120_000);
 
-  it("refuses a gang whose ranks need GPUs in one line (swarm rejects GPU services on a network), creating nothing", async () => {
+  it("refuses a gang whose ranks need GPUs before anything runs (swarm rejects GPU services on a network), in one line", async () => {
     const run = await runWdl(ENV_TASK("echo done").replace('memory: "64 MiB"', 'memory: "64 MiB" gpu: true'), [], "swarm", host);
-    expect(run.code, run.stderr).toBe(1);
+    expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toContain(
-      'call-t asks for a gang whose ranks need GPUs, which the swarm backend cannot run: swarm rejects a service that asks for GPUs (generic resources) and is attached to a network ("assigned node no longer meets constraints")',
+      'asks for a gang of 2 ranks (hints.nodes = 2) that need GPUs, which the swarm backend cannot run: swarm rejects a service that asks for GPUs (generic resources) and is attached to a network ("assigned node no longer meets constraints")',
     );
     expect(await leftovers({ runId: run.runId })).toEqual(NOTHING);
   }, 60_000);
