@@ -32,8 +32,8 @@ export async function sweepNetworks(docker: Docker, url: string, options: SweepO
           await docker.getNetwork(n.Id).remove();
           removed = true;
         } catch (e) {
-          // 404: another sweeper got there first; 403/409: a container not swept (of a live run) is still on it.
-          if (![404, 403, 409].includes(statusOf(e) ?? 0)) throw asBackendError(e, url, `removing network ${n.Name}`);
+          // 404: another sweeper got there first; 403/409: a container not swept (of a live run) is still on it; 400: a swarm service still is.
+          if (![404, 403, 409, 400].includes(statusOf(e) ?? 0)) throw asBackendError(e, url, `removing network ${n.Name}`);
         }
       }
       return { kind: "network", id: n.Id, name: `network ${n.Name}`, runId: labels[LABEL_RUN] ?? "", callId: labels[LABEL_CALL] ?? "", state, doomed, removed };

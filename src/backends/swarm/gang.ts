@@ -80,9 +80,9 @@ export async function removeNetwork(docker: Docker, id: string): Promise<void> {
       await docker.getNetwork(id).remove();
       return;
     } catch (e) {
-      // 403/409: still in use (a service kept by cleanup = false stays on it); 404: gone already.
+      // Still in use: 400 while the manager still counts a just-removed service on it, 403/409 while a container is attached; 404: gone already.
       const status = statusOf(e) ?? 0;
-      if (![403, 409].includes(status) || Date.now() >= deadline) return;
+      if (![400, 403, 409].includes(status) || Date.now() >= deadline) return;
     }
     await new Promise((r) => setTimeout(r, 250));
   }

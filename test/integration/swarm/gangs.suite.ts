@@ -51,6 +51,17 @@ async function leftovers(filter: { runId: string } | { pid: number }): Promise<{
 
 const NOTHING = { services: [], networks: [] };
 
+/** What is left of a run once the manager has settled: it takes a removed overlay away only once the ranks' tasks have let go of it. */
+async function settled(filter: { runId: string } | { pid: number }): Promise<{ services: string[]; networks: string[] }> {
+  const t0 = Date.now();
+  let left = await leftovers(filter);
+  while (left.services.length + left.networks.length > 0 && Date.now() - t0 < 15_000) {
+    await new Promise((r) => setTimeout(r, 250));
+    left = await leftovers(filter);
+  }
+  return left;
+}
+
 describe.skipIf(engine.skipReason !== "")(`gangs on swarm${engine.skipReason ? ` (${engine.skipReason})` : ""}`, () => {
   it("two ranks exchange a message over TCP by name (the example), each rank's stdout kept, nothing left", async () => {
     const run = await runWdl(EXAMPLE, ["ranks=2"], "swarm", host);
@@ -60,7 +71,7 @@ describe.skipIf(engine.skipReason !== "")(`gangs on swarm${engine.skipReason ? `
     const attempt = path.join(run.runDir, "call-ping", "attempt-1");
     expect(readFileSync(path.join(attempt, "rank-1", "stdout"), "utf8")).toBe("ack from rank 0\n");
     expect(readFileSync(path.join(attempt, "hostfile"), "utf8")).toBe("rank-0\nrank-1\n");
-    expect(await leftovers({ runId: run.runId })).toEqual(NOTHING);
+    expect(await settled({ runId: run.runId })).toEqual(NOTHING);
   }, 120_000);
 
   it("sets RANK, WORLD_SIZE, LOCAL_RANK, NODE_RANK, MASTER_ADDR, MASTER_PORT and the hostfile in every rank", async () => {
@@ -72,7 +83,7 @@ describe.skipIf(engine.skipReason !== "")(`gangs on swarm${engine.skipReason ? `
         `RANK=${k} WORLD_SIZE=2 LOCAL_RANK=0 NODE_RANK=${k} MASTER_ADDR=rank-0 MASTER_PORT=29500 host=rank-${k}\nrank-0 rank-1 \ndone\n`,
       );
     }
-    expect(await leftovers({ runId: run.runId })).toEqual(NOTHING);
+    expect(await settled({ runId: run.runId })).toEqual(NOTHING);
   }, 120_000);
 
   it("a failing rank stops the other and fails the attempt, which is retried whole; nothing left", async () => {
@@ -89,7 +100,7 @@ describe.skipIf(engine.skipReason !== "")(`gangs on swarm${engine.skipReason ? `
       expect(readFileSync(path.join(attempt, "rank-1", "stderr"), "utf8")).toBe("rank 1 gives up\n");
       expect(readFileSync(path.join(attempt, "stdout"), "utf8")).toMatch(/^RANK=0 /);
     }
-    expect(await leftovers({ runId: run.runId })).toEqual(NOTHING);
+    expect(await settled({ runId: run.runId })).toEqual(NOTHING);
   }, 150_000);
 
   it("Ctrl-C twice stops every rank and removes the services and the network", async () => {
@@ -100,7 +111,7 @@ describe.skipIf(engine.skipReason !== "")(`gangs on swarm${engine.skipReason ? `
     await new Promise((r) => setTimeout(r, 300));
     gang.child.kill("SIGINT");
     expect(await gang.closed, gang.stderr()).toBe(130);
-    expect(await leftovers({ pid: gang.pid })).toEqual(NOTHING);
+    expect(await settled({ pid: gang.pid })).toEqual(NOTHING);
   }, 150_000);
 
   it("places ranks that no one node holds together on several nodes; here the overlay cannot span them, said in one line, nothing left", async () => {
@@ -108,7 +119,7 @@ describe.skipIf(engine.skipReason !== "")(`gangs on swarm${engine.skipReason ? `
     const run = await runWdl(ENV_TASK("echo done").replace("cpu: 0.25", `cpu: ${cpus().length}`), [], "swarm", host);
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toMatch(/cannot start a rank of call-t on swarm node .*: the gang's overlay network could not join it \(.*vxlan interface: file exists\); this happens when swarm nodes share one kernel/);
-    expect(await leftovers({ runId: run.runId })).toEqual(NOTHING);
+    expect(await settled({ runId: run.runId })).toEqual(NOTHING);
   }, 120_000);
 
   it("refuses a gang whose ranks need GPUs before anything runs (swarm rejects GPU services on a network), in one line", async () => {
@@ -117,7 +128,7 @@ describe.skipIf(engine.skipReason !== "")(`gangs on swarm${engine.skipReason ? `
     expect(run.stderr).toContain(
       'asks for a gang of 2 ranks (hints.nodes = 2) that need GPUs, which the swarm backend cannot run: swarm rejects a service that asks for GPUs (generic resources) and is attached to a network ("assigned node no longer meets constraints")',
     );
-    expect(await leftovers({ runId: run.runId })).toEqual(NOTHING);
+    expect(await settled({ runId: run.runId })).toEqual(NOTHING);
   }, 60_000);
 
   it("wdlrun clean removes a killed run's ranks and its network", async () => {
@@ -129,10 +140,7 @@ describe.skipIf(engine.skipReason !== "")(`gangs on swarm${engine.skipReason ? `
     const lines: string[] = [];
     expect(await cleanCommand({ run: runId, host }, (l) => lines.push(l))).toBe(0);
     expect(lines.at(-1)).toBe(`removed 2 service(s) and 1 network(s), kept 0 (engine ${host})`);
-    // The manager takes a removed overlay away once the ranks' tasks have let go of it.
-    const t0 = Date.now();
-    while ((await leftovers({ runId })).networks.length > 0 && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 250));
-    expect(await leftovers({ runId })).toEqual(NOTHING);
+    expect(await settled({ runId })).toEqual(NOTHING);
   }, 150_000);
 });
 
