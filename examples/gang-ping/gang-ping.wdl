@@ -1,7 +1,7 @@
 version 1.2
 
-# A gang-scheduled task (wdlrun's `nodes` hint, Docker backend): the task runs
-# as `ranks` containers admitted together, on a network of their own. Every
+# A gang-scheduled task (wdlrun's `nodes` hint, Docker or swarm backend): the
+# task runs as `ranks` containers admitted together, on a network of their own. Every
 # rank gets RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT; rank 0 listens,
 # every other rank sends it a message over TCP and waits for its answer.
 # Rank 0's stdout is the task's; rank K's is in attempt-1/rank-K/stdout.

@@ -92,6 +92,8 @@ export interface GrantedResources {
   readonly ranks?: number;
   /** The node the pool chose for it (`NodeCapacity.id`), on a backend with several; the backend runs it there. */
   readonly node?: string;
+  /** For a gang on a backend with several nodes: each rank's node, in rank order (`node` is rank 0's). */
+  readonly rankNodes?: readonly string[];
   /** Number of FPGAs requested (no backend provides them yet). */
   readonly fpga: number;
   /** Disk mount points to create, with requested sizes in bytes (`/` = the working disk). */
@@ -254,6 +256,8 @@ export interface Backend {
   readonly kind: BackendKind;
   /** Whether it runs an attempt as a gang of several containers (`GrantedResources.ranks` > 1, the `nodes` hint). */
   readonly gangs: boolean;
+  /** Why a gang's ranks cannot have GPUs on it, as a phrase (the runtime refuses such a gang with it); absent = they can. */
+  readonly gangGpusRefused?: string;
   /** The engine it drives, in words, for the run's first line (`Docker Engine 20.10.24 at unix:///…`); absent for local. */
   readonly engine?: string;
   /** What this backend can ever give; the resource pool admits attempts against it. */

@@ -68,7 +68,7 @@ function checkTask(task: CheckedTask, overrides: InputTree, pool: ResourcePool, 
   } catch {
     return undefined; // An unusable value is reported when the task runs, with its location.
   }
-  const refusal = gangRefusal(backend, constraints.nodes);
+  const refusal = gangRefusal(backend, constraints.nodes, constraints.gpuCount);
   if (refusal !== undefined) return refusal;
   const admission = pool.admit(taskRequest(constraints, pool.capacity));
   return admission.kind === "refused" ? admission.reason : undefined;

@@ -25,11 +25,14 @@
  * model (`Capacity.gpuModels`, matched by ./gpu-models.ts) count for it.
  *
  * A request may be a gang (`ranks` > 1, wdlrun's `nodes` hint): N ranks,
- * each with the request's cpu, memory and GPUs, on one machine. The pool
- * reserves N times the request as one reservation, so a gang is admitted
- * whole or not at all (never some ranks waiting for the rest), and two gangs
- * cannot deadlock holding parts of what each needs. A gang larger than the
- * capacity is refused at once, like any request that can never fit.
+ * each with the request's cpu, memory and GPUs. Without nodes, on one
+ * machine: the pool reserves N times the request as one reservation. With
+ * nodes, each rank on one node (several ranks may share one): the pool
+ * places every rank at once, or none. Either way a gang is admitted whole or
+ * not at all (never some ranks waiting for the rest), and two gangs cannot
+ * deadlock holding parts of what each needs. A gang that could never fit
+ * (more than the capacity, or ranks the nodes cannot hold all together) is
+ * refused at once, like any request that can never fit.
  */
 import type { Capacity, NodeCapacity } from "../backends/backend.js";
 import { describeGpu, gpuMatches, type GpuModel } from "./gpu-models.js";
@@ -72,8 +75,10 @@ export interface Lease {
   readonly memoryBytes: number;
   /** The GPU ids of every rank, in rank order (each rank's share the same size). */
   readonly gpuIds: readonly string[];
-  /** The node it runs on, when the capacity lists nodes. */
+  /** The node it runs on (a gang's rank 0), when the capacity lists nodes. */
   readonly node?: NodeCapacity;
+  /** For a gang, when the capacity lists nodes: each rank's node, in rank order. */
+  readonly rankNodes?: readonly NodeCapacity[];
   /** True when the request was clamped to the capacity (`tryWithMax`). */
   readonly clamped: boolean;
   release(): void;
@@ -103,7 +108,7 @@ export class AcquireAbortedError extends Error {
 
 interface Waiter {
   readonly seq: number;
-  /** The whole reservation (every rank's together). */
+  /** The whole reservation (every rank's together), or one rank's for a gang placed rank by rank (`spread`). */
   readonly request: ResourceRequest;
   readonly ranks: number;
   readonly clamped: boolean;
@@ -123,6 +128,12 @@ interface Slot {
   freeMemory: number;
   readonly freeGpus: string[];
   down: boolean;
+}
+
+/** One part of a grant: so much of one machine (a whole attempt, a one-machine gang, or one rank of a gang placed node by node). */
+interface Part {
+  readonly slot: Slot;
+  readonly request: ResourceRequest;
 }
 
 /** Counts free resources and parks requests until they fit. */
@@ -167,20 +178,40 @@ export class ResourcePool {
     return this.slots.flatMap((s) => (s.node !== undefined && !s.down ? [s.node] : []));
   }
 
+  /** Whether the capacity lists nodes (a gang is then placed rank by rank). */
+  private get multi(): boolean {
+    return this.slots[0]!.node !== undefined;
+  }
+
   /**
    * Checks a request against the whole capacity, and one node of it when it
    * lists nodes (not what is free now). For a gang, the admitted request is
-   * the whole reservation (every rank's together). Pure.
+   * the whole reservation (every rank's together) on a one-machine backend;
+   * with nodes, one rank's (with `ranks`), once every rank fits on a node and
+   * the nodes can hold all the ranks together. Pure.
    */
   admit(request: ResourceRequest): Admission {
     const ranks = request.ranks ?? 1;
     if (ranks <= 1) return this.admitWhole(request);
-    const a = this.admitWhole(gangTotal(request, ranks));
-    return a.kind === "fits" ? a : { ...a, reason: `runs ${ranks} ranks (hints.nodes), on one machine, and all together ${a.reason}` };
+    if (!this.multi) {
+      const a = this.admitWhole(gangTotal(request, ranks));
+      return a.kind === "fits" ? a : { ...a, reason: `runs ${ranks} ranks (hints.nodes), on one machine, and all together ${a.reason}` };
+    }
+    const total = this.admitTotals(gangTotal(request, ranks), true);
+    if (total.kind === "refused") return { ...total, reason: `runs ${ranks} ranks (hints.nodes), and all together ${total.reason}` };
+    const one = this.admitWhole({ ...request, ranks: 1 });
+    if (one.kind === "refused") return { ...one, reason: `runs ${ranks} ranks (hints.nodes), each on one node, and each ${one.reason}` };
+    const rank = { ...one.request, ranks };
+    const held = this.liveNodes.reduce((n, node) => n + ranksOn(rank, node.cpu, node.memoryBytes, this.usable(rank, node.gpuIds).length), 0);
+    if (held < ranks) {
+      const listing = this.liveNodes.map((n) => `${nodeName(n)}: ${ranksOn(rank, n.cpu, n.memoryBytes, this.usable(rank, n.gpuIds).length)}`).join("; ");
+      return { kind: "refused", reason: `runs ${ranks} ranks (hints.nodes), each on one node, and the nodes can hold only ${held} of them together (ranks each node holds: ${listing})` };
+    }
+    return one.kind === "clamped" ? { ...one, request: rank } : { kind: "fits", request: rank };
   }
 
   private admitWhole(request: ResourceRequest): Admission {
-    const multi = this.slots[0]!.node !== undefined;
+    const multi = this.multi;
     const whole = this.admitTotals(request, multi);
     if (!multi) return whole;
     if (whole.kind === "refused") {
@@ -232,8 +263,8 @@ export class ResourcePool {
     const ranks = request.ranks ?? 1;
     const clamped = admission.kind === "clamped";
     if (this.parkedCount === 0) {
-      const slot = this.slotFor(req);
-      if (slot) return Promise.resolve(this.grant(req, ranks, clamped, slot));
+      const parts = this.placementFor(req, ranks);
+      if (parts) return Promise.resolve(this.grant(parts, ranks, clamped));
     }
     return new Promise<Lease>((resolve, reject) => {
       const w: Waiter = { seq: this.seq++, request: req, ranks, clamped, resolve, reject, done: false, ...(signal ? { signal } : {}) };
@@ -271,42 +302,71 @@ export class ResourcePool {
     this.drain();
   }
 
-  /** The machine to run `r` on now, or undefined when none has room (or the cap on leases is reached). */
-  private slotFor(r: ResourceRequest): Slot | undefined {
+  /**
+   * Where to run `r` (of `ranks` ranks) now: one part, or for a gang placed
+   * rank by rank (`r` one rank's) one part per rank, in rank order; undefined
+   * when there is no room for all of it (or the cap on leases is reached).
+   */
+  private placementFor(r: ResourceRequest, ranks: number): Part[] | undefined {
     const cap = this.options.maxActive ?? 0;
     if (cap > 0 && this.inUse >= cap) return undefined;
-    if (r.cpu > this.freeCpu + EPS || r.memoryBytes > this.freeMemory) return undefined;
-    const room = this.slots.filter((s) => !s.down && r.cpu <= s.freeCpu + EPS && r.memoryBytes <= s.freeMemory && r.gpuCount <= this.usable(r, s.freeGpus).length);
-    if (room.length <= 1 || room[0]!.node === undefined) return room[0];
-    return room[chooseNode(r.gpuCount, room.map((s) => ({ node: s.node!, freeCpu: s.freeCpu, freeMemory: s.freeMemory })))];
+    const spread = this.multi && ranks > 1;
+    const total = spread ? gangTotal(r, ranks) : r;
+    if (total.cpu > this.freeCpu + EPS || total.memoryBytes > this.freeMemory) return undefined;
+    // What each machine would have left once the ranks placed so far are on it.
+    const left = new Map(this.slots.map((s) => [s, { freeCpu: s.freeCpu, freeMemory: s.freeMemory, freeGpus: this.usable(r, s.freeGpus).length }]));
+    const parts: Part[] = [];
+    for (let k = 0; k < (spread ? ranks : 1); k++) {
+      const room = this.slots.filter((s) => {
+        const l = left.get(s)!;
+        return !s.down && r.cpu <= l.freeCpu + EPS && r.memoryBytes <= l.freeMemory && r.gpuCount <= l.freeGpus;
+      });
+      if (room.length === 0) return undefined;
+      const slot = room.length === 1 || room[0]!.node === undefined ? room[0]! : room[chooseNode(r.gpuCount, room.map((s) => ({ node: s.node!, ...left.get(s)! })))]!;
+      const l = left.get(slot)!;
+      left.set(slot, { freeCpu: l.freeCpu - r.cpu, freeMemory: l.freeMemory - r.memoryBytes, freeGpus: l.freeGpus - r.gpuCount });
+      parts.push({ slot, request: spread ? { ...r, ranks: 1 } : r });
+    }
+    return parts;
   }
 
-  /** Reserves `r` (the whole reservation of `ranks` ranks) on `slot`; the lease tells one rank's share. */
-  private grant(r: ResourceRequest, ranks: number, clamped: boolean, slot: Slot): Lease {
-    this.freeCpu -= r.cpu;
-    this.freeMemory -= r.memoryBytes;
-    slot.freeCpu -= r.cpu;
-    slot.freeMemory -= r.memoryBytes;
-    const gpuIds = this.usable(r, slot.freeGpus).slice(0, r.gpuCount);
-    for (const id of gpuIds) slot.freeGpus.splice(slot.freeGpus.indexOf(id), 1);
+  /** Reserves every part (together, the whole reservation of `ranks` ranks); the lease tells one rank's share. */
+  private grant(parts: readonly Part[], ranks: number, clamped: boolean): Lease {
+    const gpuIds: string[] = [];
+    const taken = parts.map(({ slot, request: r }) => {
+      this.freeCpu -= r.cpu;
+      this.freeMemory -= r.memoryBytes;
+      slot.freeCpu -= r.cpu;
+      slot.freeMemory -= r.memoryBytes;
+      const ids = this.usable(r, slot.freeGpus).slice(0, r.gpuCount);
+      for (const id of ids) slot.freeGpus.splice(slot.freeGpus.indexOf(id), 1);
+      gpuIds.push(...ids);
+      return ids;
+    });
     this.inUse++;
     let released = false;
+    const cpu = parts.reduce((a, p) => a + p.request.cpu, 0);
+    const memory = parts.reduce((a, p) => a + p.request.memoryBytes, 0);
+    const node = parts[0]!.slot.node;
     return {
-      cpu: r.cpu / ranks,
-      memoryBytes: Math.floor(r.memoryBytes / ranks),
+      cpu: cpu / ranks,
+      memoryBytes: Math.floor(memory / ranks),
       gpuIds,
-      ...(slot.node !== undefined ? { node: slot.node } : {}),
+      ...(node !== undefined ? { node } : {}),
+      ...(node !== undefined && ranks > 1 ? { rankNodes: parts.map((p) => p.slot.node!) } : {}),
       clamped,
       release: () => {
         if (released) return;
         released = true;
         this.inUse--;
-        this.freeCpu += r.cpu;
-        this.freeMemory += r.memoryBytes;
-        slot.freeCpu += r.cpu;
-        slot.freeMemory += r.memoryBytes;
-        for (const id of gpuIds) slot.freeGpus.push(id);
-        slot.freeGpus.sort();
+        parts.forEach(({ slot, request: r }, i) => {
+          this.freeCpu += r.cpu;
+          this.freeMemory += r.memoryBytes;
+          slot.freeCpu += r.cpu;
+          slot.freeMemory += r.memoryBytes;
+          for (const id of taken[i]!) slot.freeGpus.push(id);
+          slot.freeGpus.sort();
+        });
         this.drain();
       },
     };
@@ -317,12 +377,13 @@ export class ResourcePool {
     if (this.parkedCount === 0) return;
     const order = [...this.shapes.values()].sort((a, b) => a[0]!.seq - b[0]!.seq);
     for (const q of order) {
-      for (let slot = q.length > 0 ? this.slotFor(q[0]!.request) : undefined; slot !== undefined; slot = q.length > 0 ? this.slotFor(q[0]!.request) : undefined) {
+      const next = () => (q.length > 0 ? this.placementFor(q[0]!.request, q[0]!.ranks) : undefined);
+      for (let parts = next(); parts !== undefined; parts = next()) {
         const w = q.shift()!;
         this.parkedCount--;
         w.done = true;
         if (w.signal && w.onAbort) w.signal.removeEventListener("abort", w.onAbort);
-        w.resolve(this.grant(w.request, w.ranks, w.clamped, slot));
+        w.resolve(this.grant(parts, w.ranks, w.clamped));
       }
     }
     for (const [k, q] of this.shapes) if (q.length === 0) this.shapes.delete(k);
@@ -449,5 +510,11 @@ function plural(n: number, what: string): string {
 }
 
 function shapeKey(r: ResourceRequest): string {
-  return `${r.cpu}/${r.memoryBytes}/${r.gpuCount}/${r.gpuModel?.text ?? ""}`;
+  return `${r.cpu}/${r.memoryBytes}/${r.gpuCount}/${r.gpuModel?.text ?? ""}/${r.ranks ?? 1}`;
+}
+
+/** How many ranks of `r` a machine with so many CPUs, memory and usable GPUs holds. Pure. */
+function ranksOn(r: ResourceRequest, cpu: number, memoryBytes: number, gpus: number): number {
+  const fits = (has: number, each: number) => (each <= 0 ? Infinity : Math.floor((has + EPS) / each));
+  return Math.min(fits(cpu, r.cpu), fits(memoryBytes, r.memoryBytes), fits(gpus, r.gpuCount));
 }

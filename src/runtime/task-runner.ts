@@ -267,7 +267,7 @@ async function evaluateAttemptRequirements(a: Attempt, bound: Bound): Promise<At
   }
   await writeRunFile(path.join(a.paths.dir, "requirements.json"), stringifyJson(requirementsRecord(req.constraints)) + "\n");
   if (req.constraints.fpgaCount > 0) fail(a, "requires an FPGA, which no wdlrun backend provides");
-  const refusal = gangRefusal(a.rt.backend, req.constraints.nodes);
+  const refusal = gangRefusal(a.rt.backend, req.constraints.nodes, req.constraints.gpuCount);
   if (refusal !== undefined) fail(a, refusal);
   return req;
 }
@@ -416,6 +416,7 @@ async function execute(
       await command.render(resources);
     }
     if (lease.node) resources = { ...resources, node: lease.node.id };
+    if (lease.rankNodes) resources = { ...resources, rankNodes: lease.rankNodes.map((n) => n.id) };
     if (rt.control.stopped) throw new StoppedError();
     // Reported when the backend says the container really started (an attempt that never starts is recorded as it ends).
     let reported = false;

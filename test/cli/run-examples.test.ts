@@ -39,7 +39,7 @@ describe("examples/ run as documented in examples/README.md", () => {
       outputs: { "retry_memory.mode_name": "Thorough", "retry_memory.allocated": 40, "retry_memory.attempts": 1 },
     });
   });
-  it("gang-ping (a gang, Docker only: the local backend refuses it)", async () => {
+  it("gang-ping (a gang: the local backend refuses it)", async () => {
     expect(await run("gang-ping/gang-ping.wdl", [])).toEqual({ code: ExitCode.failure, outputs: {} });
   });
 });

@@ -284,6 +284,50 @@ describe("ResourcePool gangs (ranks > 1)", () => {
     expect(lease.memoryBytes).toBe(2 * GiB);
     lease.release();
   });
+
+  describe("with the nodes of a multi-node backend (swarm): each rank on one node, all at once", () => {
+    const nodes = [
+      { id: "m".repeat(20), name: "manager", cpu: 2, memoryBytes: 4 * GiB, gpuIds: ["m/g#1"], local: true },
+      { id: "w".repeat(20), name: "worker", cpu: 2, memoryBytes: 4 * GiB, gpuIds: ["w/g#1"] },
+    ];
+    const swarm = { cpu: 4, memoryBytes: 8 * GiB, gpuIds: ["m/g#1", "w/g#1"], nodes };
+
+    it("places the ranks node by node, several on one where there is room (the engine's own first), each rank's GPUs from its node", async () => {
+      const pool = new ResourcePool(swarm);
+      const small = await pool.acquire({ ...req(0.5, 1), ranks: 3 });
+      expect(small.rankNodes!.map((n) => n.name)).toEqual(["manager", "manager", "manager"]);
+      expect([small.node!.name, small.cpu, small.memoryBytes]).toEqual(["manager", 0.5, GiB]);
+      const gpus = await pool.acquire({ ...req(0.5, 1, 1), ranks: 2 });
+      expect(gpus.rankNodes!.map((n) => n.name)).toEqual(["manager", "worker"]);
+      expect(gpus.gpuIds).toEqual(["m/g#1", "w/g#1"]);
+      small.release();
+      gpus.release();
+      // Released whole: the same again fits.
+      expect((await pool.acquire({ ...req(2, 4), ranks: 2 })).rankNodes!.map((n) => n.name)).toEqual(["manager", "worker"]);
+    });
+
+    it("parks a gang whole while only some ranks have room, and admits it whole when enough is released", async () => {
+      const pool = new ResourcePool(swarm);
+      const hold = await pool.acquire(req(2, 1));
+      let granted = false;
+      const gang = pool.acquire({ ...req(1, 1), ranks: 3 }).then((l) => ((granted = true), l));
+      await tick();
+      expect([granted, pool.parked]).toEqual([false, 1]);
+      hold.release();
+      expect((await gang).rankNodes!.map((n) => n.name).sort()).toEqual(["manager", "manager", "worker"]);
+    });
+
+    it("refuses at once a gang whose ranks the nodes can never hold together, or a rank no node holds", async () => {
+      const pool = new ResourcePool(swarm);
+      expect(pool.admit({ ...req(1.2, 1), ranks: 3 })).toEqual({
+        kind: "refused",
+        reason: "runs 3 ranks (hints.nodes), each on one node, and the nodes can hold only 2 of them together (ranks each node holds: manager (mmmmmmmmmmmm): 1; worker (wwwwwwwwwwww): 1)",
+      });
+      expect(pool.admit({ ...req(3, 1), ranks: 2 })).toMatchObject({ kind: "refused", reason: expect.stringMatching(/^runs 2 ranks \(hints\.nodes\), and all together requests 6 CPUs/) });
+      expect(pool.admit({ ...req(1, 1, 2), ranks: 2 })).toMatchObject({ kind: "refused", reason: expect.stringMatching(/^runs 2 ranks \(hints\.nodes\), each on one node, and each needs 2 GPUs on one node/) });
+      await expect(pool.acquire({ ...req(1.2, 1), ranks: 3 })).rejects.toThrow(ResourceRefusedError);
+    });
+  });
 });
 
 describe("taskRequest", () => {

@@ -1,8 +1,9 @@
 /**
- * Sweeping leftover networks: the network of a gang (../docker/gang.ts)
- * carries its attempt's labels, and goes when its owning process is gone (a
- * crashed or killed run) or with `--all`, as the gang's containers do. The
- * Docker backend's `sweepContainers` calls it last, once the containers on
+ * Sweeping leftover networks: the network of a gang (a bridge of
+ * ../docker/gang.ts, an overlay of ../swarm/gang.ts) carries its attempt's
+ * labels, and goes when its owning process is gone (a crashed or killed run)
+ * or with `--all`, as the gang's containers do. The Docker backend's
+ * `sweepContainers` calls it last, once the containers (and services) on
  * such a network are removed.
  */
 import type Docker from "dockerode";
@@ -31,8 +32,8 @@ export async function sweepNetworks(docker: Docker, url: string, options: SweepO
           await docker.getNetwork(n.Id).remove();
           removed = true;
         } catch (e) {
-          // 404: another sweeper got there first; 403/409: a container not swept (of a live run) is still on it.
-          if (![404, 403, 409].includes(statusOf(e) ?? 0)) throw asBackendError(e, url, `removing network ${n.Name}`);
+          // 404: another sweeper got there first; 403/409: a container not swept (of a live run) is still on it; 400: a swarm service still is.
+          if (![404, 403, 409, 400].includes(statusOf(e) ?? 0)) throw asBackendError(e, url, `removing network ${n.Name}`);
         }
       }
       return { kind: "network", id: n.Id, name: `network ${n.Name}`, runId: labels[LABEL_RUN] ?? "", callId: labels[LABEL_CALL] ?? "", state, doomed, removed };

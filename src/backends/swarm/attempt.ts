@@ -31,7 +31,7 @@ import { ContainerStatsSampler } from "../engine/usage.js";
 import type { FileOwner } from "../engine/wrapper.js";
 import { SwarmBackendError } from "./errors.js";
 import { collectServiceLogs } from "./logs.js";
-import { gpusByKind, gpusFile, serviceSpec, stopFile } from "./spec.js";
+import { gpusByKind, gpusFile, serviceSpec, stopFile, type SpecRank } from "./spec.js";
 import { STOP_POLL_SECONDS } from "./wrapper.js";
 import { nodeLabel, type SwarmNode } from "./cluster.js";
 import { assignedIds, explainFailure, explainUnschedulable, taskOutcome, type RawTask } from "./status.js";
@@ -81,8 +81,13 @@ type End =
   | { readonly kind: "lost"; readonly node: SwarmNode }
   | { readonly kind: "aborted" };
 
-/** Runs one attempt of `request` as a service. */
-export async function runSwarmAttempt(ctx: SwarmAttemptContext, request: AttemptRequest, image: string, signal: AbortSignal): Promise<AttemptResult> {
+/** Where one rank of a gang (./gang.ts) goes: its network and host name, and the suffix that names its service. */
+export interface SwarmRankPlacement extends SpecRank {
+  readonly suffix: string;
+}
+
+/** Runs one attempt of `request` as a service (one rank of a gang, with `rank`). */
+export async function runSwarmAttempt(ctx: SwarmAttemptContext, request: AttemptRequest, image: string, signal: AbortSignal, rank?: SwarmRankPlacement): Promise<AttemptResult> {
   await prepareHostFiles(request);
   if (signal.aborted) return abortedResult(image);
   const r = request.resources;
@@ -99,7 +104,8 @@ export async function runSwarmAttempt(ctx: SwarmAttemptContext, request: Attempt
       cleanup: ctx.cleanup,
       session: ctx.session,
       stopGraceSeconds: ctx.stopGraceSeconds,
-      suffix: Math.random().toString(36).slice(2, 8).padEnd(6, "0"),
+      suffix: rank?.suffix ?? randomSuffix(),
+      ...(rank !== undefined ? { rank: { network: rank.network, host: rank.host } } : {}),
     });
     let serviceId: string;
     try {
@@ -433,7 +439,13 @@ async function prepareHostFiles(request: AttemptRequest): Promise<void> {
   await Promise.all(empty.map(async (f) => (await open(f, "w")).close()));
 }
 
-function abortedResult(image: string): AttemptResult {
+/** A short random suffix for a service name. */
+export function randomSuffix(): string {
+  return Math.random().toString(36).slice(2, 8).padEnd(6, "0");
+}
+
+/** The result of an attempt stopped by an abort. */
+export function abortedResult(image: string): AttemptResult {
   return { exitCode: ABORTED_EXIT, oomKilled: false, image, toHost: () => Promise.resolve(undefined), release: () => Promise.resolve() };
 }
 

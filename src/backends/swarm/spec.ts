@@ -5,7 +5,11 @@
  * environment as the Docker backend; cpu and memory as reservations,
  * `max_cpu`/`max_memory` as limits, GPUs as generic resources of the
  * configured kind; labels for run, call, attempt and owner on both the
- * service and its container. Pure.
+ * service and its container. A rank of a gang (./gang.ts) is also attached
+ * to the gang's overlay network with its host name as alias, in DNS
+ * round-robin endpoint mode (swarm's default virtual IP needs IPVS in the
+ * kernel, which some hosts lack; by name every rank reaches the others'
+ * containers directly). Pure.
  */
 import path from "node:path";
 import type { AttemptRequest } from "../backend.js";
@@ -60,7 +64,11 @@ export interface SwarmServiceSpec {
       readonly StopSignal: string;
       /** Nanoseconds. */
       readonly StopGracePeriod: number;
+      /** A gang rank's host name (`rank-K`). */
+      readonly Hostname?: string;
     };
+    /** A gang rank's network, where its host name is its alias. */
+    readonly Networks?: readonly { readonly Target: string; readonly Aliases: readonly string[] }[];
     readonly Resources: {
       readonly Reservations: { readonly NanoCPUs: number; readonly MemoryBytes: number; readonly GenericResources?: readonly SpecGenericResource[] };
       readonly Limits?: { readonly NanoCPUs?: number; readonly MemoryBytes?: number; readonly Pids?: number };
@@ -70,6 +78,14 @@ export interface SwarmServiceSpec {
     readonly LogDriver: { readonly Name: string; readonly Options: Readonly<Record<string, string>> };
   };
   readonly Mode: { readonly Replicated: { readonly Replicas: 1 } };
+  /** A gang rank's endpoint: names resolve to the containers themselves (no virtual IP). */
+  readonly EndpointSpec?: { readonly Mode: "dnsrr" };
+}
+
+/** Where one rank of a gang goes: the gang's network, and the rank's host name and alias on it. */
+export interface SpecRank {
+  readonly network: string;
+  readonly host: string;
 }
 
 /** Everything besides the request that decides the spec. */
@@ -90,6 +106,8 @@ export interface SpecOptions {
   readonly stopGraceSeconds: number;
   /** A short random suffix that makes the name unique. */
   readonly suffix: string;
+  /** For a rank of a gang: its network and host name. */
+  readonly rank?: SpecRank;
 }
 
 /**
@@ -170,7 +188,9 @@ export function serviceSpec(request: AttemptRequest, o: SpecOptions): SwarmServi
         Mounts: mounts,
         StopSignal: "SIGTERM",
         StopGracePeriod: Math.round(o.stopGraceSeconds * 1e9),
+        ...(o.rank !== undefined ? { Hostname: o.rank.host } : {}),
       },
+      ...(o.rank !== undefined ? { Networks: [{ Target: o.rank.network, Aliases: [o.rank.host] }] } : {}),
       Resources: {
         Reservations: {
           NanoCPUs: reserveCpu,
@@ -184,5 +204,6 @@ export function serviceSpec(request: AttemptRequest, o: SpecOptions): SwarmServi
       LogDriver: TASK_LOG_DRIVER,
     },
     Mode: { Replicated: { Replicas: 1 } },
+    ...(o.rank !== undefined ? { EndpointSpec: { Mode: "dnsrr" } } : {}),
   };
 }

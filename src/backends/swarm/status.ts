@@ -95,6 +95,12 @@ export function explainFailure(outcome: { readonly state: string; readonly err: 
       `make nvidia dockerd's default runtime and set swarm-resource in /etc/nvidia-container-runtime/config.toml (see the swarm backend's README)`
     );
   }
+  if (/error creating vxlan interface: file exists/i.test(err)) {
+    return (
+      `cannot start a rank of ${c.callId} on swarm node ${c.node}: the gang's overlay network could not join it (${err}); ` +
+      `this happens when swarm nodes share one kernel (several dockerd on one machine): there give the ranks little enough cpu and memory to share one node`
+    );
+  }
   switch (outcome.state) {
     case "rejected":
       return `swarm node ${c.node} rejected ${c.callId}: ${err}`;

@@ -22,6 +22,7 @@ import { DEFAULT_HARDENING, hardeningFromConfig, type Hardening } from "../engin
 import { describeEngine, imageResolverFor, keptNotice, noticeOption, openEngine, ownerOption, removeTracked, sweepLeftovers } from "../engine/opening.js";
 import type { FileOwner } from "../engine/wrapper.js";
 import { runSwarmAttempt, type SwarmAttemptContext } from "./attempt.js";
+import { GANG_GPUS_REFUSED, removeNetwork, runSwarmGang } from "./gang.js";
 import { advertisedKinds, readNodes, readRole, requireUsableNode, roleProblem, swarmRole, type SwarmInfo, type SwarmNode } from "./cluster.js";
 import { SwarmBackendError } from "./errors.js";
 import { gpuKinds, parseGpuModelEntries } from "./gpu-kinds.js";
@@ -98,8 +99,9 @@ const NODE_REFRESH_MS = 2_000;
 /** Runs attempts as swarm services. */
 export class SwarmBackend implements Backend {
   readonly kind = "swarm" as const;
-  /** Gangs across nodes (overlay networks) are not done yet: the runtime refuses `nodes` > 1. */
-  readonly gangs = false;
+  /** Each rank of a gang is a service of its own, on one overlay network per attempt (./gang.ts). */
+  readonly gangs = true;
+  readonly gangGpusRefused = GANG_GPUS_REFUSED;
   /** Labels this instance's services, so close() removes exactly them. */
   readonly session = randomBytes(6).toString("hex");
   private readonly images: ImageResolver;
@@ -243,7 +245,7 @@ export class SwarmBackend implements Backend {
     // Every running attempt listens on the run's one signal: no listener limit (0 = unlimited).
     setMaxListeners(0, signal);
     const image = await this.images.resolve(request.containers);
-    return runSwarmAttempt(this.ctx, request, image, signal);
+    return (request.resources.ranks ?? 1) > 1 ? runSwarmGang(this.ctx, request, image, signal) : runSwarmAttempt(this.ctx, request, image, signal);
   }
 
   imageIdentity(containers: readonly string[]): Promise<ImageIdentity | undefined> {
@@ -291,7 +293,8 @@ export class SwarmBackend implements Backend {
 
   /**
    * Removes every service this backend instance created that is still
-   * there (with cleanup=false, only those whose task has not ended). Idempotent.
+   * there (with cleanup=false, only those whose task has not ended), then,
+   * unless cleanup=false, its gangs' networks. Idempotent.
    */
   async close(): Promise<void> {
     let ids: string[];
@@ -309,6 +312,10 @@ export class SwarmBackend implements Backend {
       ids = [...this.live];
     }
     await removeTracked(ids, this.live, (id) => this.docker.getService(id).remove());
+    // With cleanup = false the kept services hold their gangs' networks: wdlrun clean removes both.
+    if (!this.ctx.cleanup) return;
+    const networks = await this.docker.listNetworks({ filters: { label: [LABEL_COMMON, `${LABEL_SESSION}=${this.session}`] } }).catch(() => []);
+    await Promise.all(networks.map((n) => removeNetwork(this.docker, n.Id)));
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * The swarm backend's pure parts: swarm role and node parsing, a node's
- * GPUs, the service spec (with the GPU wrapper's read-back and go-ahead), task status interpretation and failure messages, the log
+ * GPUs, the service spec (with the GPU wrapper's read-back and go-ahead, and a gang rank's network), task status interpretation and failure messages, the log
  * frame demuxer, newest task per service, and image digest choice.
  */
 import { SwarmNoLeaderError, isNoLeader, isNotAManager, withLeader } from "../../../src/backends/engine/swarm-leader.js";
@@ -156,6 +156,16 @@ describe("service spec", () => {
     expect(s.TaskTemplate.LogDriver.Name).toBe("json-file");
   });
 
+  it("attaches a gang's rank to the gang's network with its host name as alias, in DNS round-robin mode; other attempts get neither", () => {
+    const s = serviceSpec(request({}), { ...OPTS, suffix: "xyz123-r1", rank: { network: "net-1", host: "rank-1" } });
+    expect(s.Name).toBe("wdlrun-call-align-0007-a2-xyz123-r1");
+    expect(s.TaskTemplate.ContainerSpec.Hostname).toBe("rank-1");
+    expect(s.TaskTemplate.Networks).toEqual([{ Target: "net-1", Aliases: ["rank-1"] }]);
+    expect(s.EndpointSpec).toEqual({ Mode: "dnsrr" });
+    const plain = serviceSpec(request({}), OPTS);
+    expect([plain.TaskTemplate.ContainerSpec.Hostname, plain.TaskTemplate.Networks, plain.EndpointSpec]).toEqual([undefined, undefined, undefined]);
+  });
+
   it("requests GPUs as generic resources, max_* as limits (reservations capped by them), and marks kept services", () => {
     const s = serviceSpec(request({ maxCpu: 1, maxMemoryBytes: 2 * GiB }), { ...OPTS, gpus: [{ kind: "NVIDIA-GPU", count: 2 }], cleanup: false });
     expect(s.TaskTemplate.Resources).toEqual({
@@ -221,6 +231,8 @@ describe("task status", () => {
     );
     expect(explainFailure({ state: "rejected", err: "could not select device driver \"\" with capabilities: [[gpu]]" }, c)).toMatch(/swarm-resource in \/etc\/nvidia-container-runtime\/config.toml/);
     expect(explainFailure({ state: "orphaned", err: "node down" }, c)).toMatch(/became unavailable/);
+    const vxlan = 'network sandbox join failed: subnet sandbox join failed for "10.0.1.0/24": error creating vxlan interface: file exists';
+    expect(explainFailure({ state: "rejected", err: vxlan }, c)).toMatch(/^cannot start a rank of call-a on swarm node node7: the gang's overlay network could not join it \(.*\); this happens when swarm nodes share one kernel/);
   });
 });
 

@@ -7,7 +7,7 @@
  * waiting out resources used outside wdlrun, cleanup=false, Ctrl-C and crash
  * recovery leaving no service, the same outputs as the Docker backend, and a
  * throw-away fourth node without the image. GPUs: ./gpus.suite.ts; a node
- * going away: ./node-down.suite.ts. Those suites run in this file, before
+ * going away: ./node-down.suite.ts; gangs: ./gangs.suite.ts. Those suites run in this file, before
  * its own: the swarm suites share the one test swarm (and one stops a node),
  * so they must run one after another, never beside each other as test files do.
  */
@@ -28,6 +28,7 @@ import { runWdl, startWorker, stopWorker, swarmEngine } from "./kit.js";
 import "./gpus.suite.js";
 import "./node-down.suite.js";
 import "./aborts.suite.js";
+import "./gangs.suite.js";
 
 const engine = swarmEngine();
 const skip = engine.skipReason;
