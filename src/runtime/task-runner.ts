@@ -9,7 +9,7 @@
  * outputs (File outputs mapped to host paths through AttemptResult.toHost,
  * see ./output-paths.ts). Failed commands are retried up to `max_retries`.
  */
-import { open, realpath, stat } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import path from "node:path";
 import type { CheckedTask } from "../analysis/index.js";
 import { taskHasRetryFacts } from "../analysis/task-variable.js";
@@ -27,20 +27,17 @@ import {
   type PreparedAttempt,
   type StartFacts,
 } from "../backends/backend.js";
-import { ContainmentError, kindProblem, nodeType } from "../backends/layout.js";
+import { ContainmentError } from "../backends/layout.js";
 import type { EvalContext, FileIO } from "../eval/context.js";
 import { nodeFileIO } from "../eval/node-io.js";
-import type { Declaration } from "../syntax/ast.js";
 import { coerce } from "../values/coerce.js";
-import { primitiveToString } from "../values/format.js";
 import { stringifyJson } from "../values/json-text.js";
-import { valueToJson } from "../values/json.js";
 import { NONE, type WdlValue } from "../values/value.js";
 import type { CallProbe } from "./cache/call-cache.js";
-import { declaredPaths, hasDeclaredPathRules, holdsPaths } from "./declared-paths.js";
-import { Env, EnvContext } from "./env.js";
+import { Env } from "./env.js";
 import { CallFailedError, describeError, type CallFailure } from "./errors.js";
 import { evaluateDecl, renderTaskCommand } from "./eval-bridge.js";
+import { checkedInput, declValue, environmentOf, evalContext } from "./task-declarations.js";
 import { gangRefusal } from "./gangs.js";
 import type { InputTree } from "./inputs.js";
 import { versionAtLeast } from "../syntax/ast.js";
@@ -542,58 +539,6 @@ async function collectOutputs(a: Attempt, bound: Bound, req: AttemptRequirements
     }
   }
   return outputs;
-}
-
-/** The value of one input or private declaration (from 1.3 with its paths the document's, see ./declared-paths.ts). */
-async function declValue(decl: Declaration, isInput: boolean, supplied: ReadonlyMap<string, WdlValue>, ctx: EvalContext, task: CheckedTask): Promise<WdlValue> {
-  const type = task.document.declType(decl);
-  if (isInput) {
-    const given = supplied.get(decl.name.name);
-    if (given !== undefined) return given;
-  }
-  if (decl.expr) {
-    const v = evaluateDecl(decl, type, ctx);
-    return hasDeclaredPathRules(task.document.version) && holdsPaths(v) ? declaredPaths(v, type, task.document.uri) : v;
-  }
-  if (type.optional) return NONE;
-  throw new Error(`no value was supplied for the required input ${decl.name.name}`);
-}
-
-/** Environment variables from `env` declarations: primitives as text, compound values as JSON. */
-function environmentOf(task: CheckedTask, env: Env, io: FileIO): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const decl of task.declarationOrder) {
-    if (!decl.env) continue;
-    const v = env.get(decl.name.name);
-    if (v === undefined || v.kind === "None") continue;
-    if (v.kind === "File" || v.kind === "Directory") out[decl.name.name] = io.commandPath(v.value, v.kind);
-    else out[decl.name.name] = primitiveToString(v) ?? stringifyJson(valueToJson(v));
-  }
-  return out;
-}
-
-function evalContext(task: CheckedTask, env: Env, io: FileIO): EvalContext {
-  return new EnvContext(task.document, env, io);
-}
-
-/**
- * An input as the layout takes it: its symlinks resolved (what is mounted is
- * what was checked) and its node a regular file for a File, a directory for a
- * Directory; else the reason (a socket, a FIFO, a device never reaches a
- * task). A path that does not exist is passed on as it is (the backend says
- * so if the command needs it).
- */
-async function checkedInput(p: HostPath, directory: boolean): Promise<InputSpec | string> {
-  let source: string;
-  try {
-    source = await realpath(p);
-  } catch {
-    return { host: p, source: p, directory };
-  }
-  const st = await stat(source);
-  const problem = kindProblem(nodeType(st), directory ? "Directory" : "File");
-  if (problem === undefined) return { host: p, source: hostPath(source), directory };
-  return `${p}${source !== p ? ` (a link to ${source})` : ""} ${problem}: only regular files and directories cross into a task`;
 }
 
 /** The last `n` lines of a text file (reads at most its last 16 KiB). */
