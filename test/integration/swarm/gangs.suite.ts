@@ -74,6 +74,15 @@ describe.skipIf(engine.skipReason !== "")(`gangs on swarm${engine.skipReason ? `
     expect(await settled({ runId: run.runId })).toEqual(NOTHING);
   }, 120_000);
 
+  it("three ranks each reach rank 0 over TCP by name", async () => {
+    const run = await runWdl(EXAMPLE, ["ranks=3"], "swarm", host);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.outputs).toEqual({ "gang_ping.heard": ["hello from rank 1 of 3 (rank-1)", "hello from rank 2 of 3 (rank-2)"] });
+    const attempt = path.join(run.runDir, "call-ping", "attempt-1");
+    for (const k of [1, 2]) expect(readFileSync(path.join(attempt, `rank-${k}`, "stdout"), "utf8")).toBe("ack from rank 0\n");
+    expect(await settled({ runId: run.runId })).toEqual(NOTHING);
+  }, 120_000);
+
   it("sets RANK, WORLD_SIZE, LOCAL_RANK, NODE_RANK, MASTER_ADDR, MASTER_PORT and the hostfile in every rank", async () => {
     const run = await runWdl(ENV_TASK("echo done"), [], "swarm", host);
     expect(run.code, run.stderr).toBe(0);
