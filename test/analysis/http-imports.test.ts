@@ -31,6 +31,8 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     hits.set(req.url!, (hits.get(req.url!) ?? 0) + 1);
     if (req.url!.startsWith("/lib")) res.end(LIB);
+    else if (req.url!.startsWith("/moved")) res.writeHead(302, { location: "/lib-moved.wdl" }).end();
+    else if (req.url!.startsWith("/loop")) res.writeHead(301, { location: "/loop.wdl" }).end();
     else if (req.url!.startsWith("/slow")) held.push(res); // never answers
     else {
       res.statusCode = 404;
@@ -71,6 +73,15 @@ describe("http(s) imports", () => {
     const a = await analyzeFile(docs([url]), { readFile: reader(5000) });
     expect(a.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     expect(hits.get("/lib-once.wdl")).toBe(1);
+  });
+
+  it("follows redirects, and names a redirect loop", async () => {
+    const a = await analyzeFile(docs([`${base}/moved.wdl`]), { readFile: reader(5000) });
+    expect(a.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(hits.get("/lib-moved.wdl")).toBe(1);
+    const loop = `${base}/loop.wdl`;
+    const b = await analyzeFile(docs([loop]), { readFile: reader(5000) });
+    expect(b.diagnostics.map((d) => d.message)).toContain(`cannot read imported document \`${loop}\`: more than 5 redirects`);
   });
 
   it("names the URL and the reason of a failure (404, refused, timeout), fetching a failing URL once", async () => {
