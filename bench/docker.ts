@@ -16,7 +16,9 @@
  *            (attempt directories and command files made as the runtime makes them);
  *   wdlrun   `wdlrun run` (the CLI's run command, in-process) of a scatter of
  *            trivial tasks with --backend docker, outputs read back.
- * and prints wall time, cost per task, and each ratio to the floor and to the
+ * and prints wall time, cost per task, this process's CPU and the engine's
+ * (the daemons behind a local socket: a load-proof measure of the engine work
+ * each phase asks for), and each ratio to the floor and to the
  * pipelined floor (target: wdlrun within 1.03x of the pipelined floor). Then
  * it times one trivial task end to end, `wdlrun run` of a one-task document
  * as a new process (bin/wdlrun.js, from process start to exit; median of
@@ -32,7 +34,7 @@
  * CPUs divided by the concurrency, so that many fit at once).
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -208,25 +210,79 @@ async function wdlrun(o: Options, root: string, cpu = 1): Promise<number> {
   return ms;
 }
 
-/** Wall time and this process's CPU time of one phase. */
+/** Wall time, this process's CPU time and the engine's CPU time (undefined: not measurable) of one phase. */
 interface Timing {
   readonly ms: number;
   readonly cpuMs: number;
+  readonly engineCpuMs: number | undefined;
 }
+
+/** The engine's processes: set in main from the socket (see engineProcesses). */
+let enginePids: readonly number[] = [];
 
 async function timed(f: () => Promise<number>): Promise<Timing> {
   const cpu0 = process.cpuUsage();
+  const engine0 = engineCpuMs(enginePids);
   const ms = await f();
   const cpu = process.cpuUsage(cpu0);
-  return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
+  const engine1 = engineCpuMs(enginePids);
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, engineCpuMs: engine0 === undefined || engine1 === undefined ? undefined : engine1 - engine0 };
 }
+
+/**
+ * The daemons behind a local unix socket: every process whose command line
+ * names the socket's path (dockerd, podman system service) and their
+ * descendants alive now (containerd). Container shims are left out (they
+ * outlive their parent's accounting), so the figure is a floor of the
+ * engine's work; it is the same floor for every phase.
+ */
+function engineProcesses(url: string): number[] {
+  if (!url.startsWith("unix://")) return [];
+  const socket = url.slice("unix://".length);
+  const procs = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  const parent = new Map<number, number>();
+  const roots: number[] = [];
+  for (const d of procs) {
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+      if (readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0").some((a) => a.includes(socket))) roots.push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  // This process and its ancestors (npm, a shell) may name the socket in --host: not the engine.
+  const mine = new Set<number>();
+  for (let pid: number | undefined = process.pid; pid !== undefined && pid > 1 && !mine.has(pid); pid = parent.get(pid)) mine.add(pid);
+  const within = (pid: number): boolean => !mine.has(pid) && (roots.includes(pid) || (parent.get(pid) !== undefined && parent.get(pid) !== pid && within(parent.get(pid)!)));
+  return [...parent.keys()].filter(within);
+}
+
+/** The user+system CPU milliseconds the processes have used so far (undefined when none or one is gone). */
+function engineCpuMs(pids: readonly number[]): number | undefined {
+  if (pids.length === 0) return undefined;
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return undefined;
+    }
+  }
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+
+/** Linux's USER_HZ: /proc's CPU times are in hundredths of a second. */
+const CLOCK_TICKS = 100;
 
 /** One phase's line: wall time, per task, its ratio to the floor (and to the pipelined floor when given), this process's CPU per task. */
 function row(name: string, t: Timing, o: Options, floorMs: number, pipedMs?: number): string {
   const per = t.ms / o.tasks;
   const ratio = (t.ms / floorMs).toFixed(3) + "x";
   const piped = pipedMs === undefined ? "" : `  ${((t.ms / pipedMs).toFixed(3) + "x").padStart(7)} of piped`;
-  return `${name.padEnd(8)} ${(t.ms / 1000).toFixed(2).padStart(8)} s  ${per.toFixed(1).padStart(7)} ms/task  ${ratio.padStart(7)}${piped}   wdlrun-process cpu ${(t.cpuMs / o.tasks).toFixed(1)} ms/task`;
+  const engine = t.engineCpuMs === undefined ? "" : `   engine cpu ${(t.engineCpuMs / o.tasks).toFixed(1)} ms/task`;
+  return `${name.padEnd(8)} ${(t.ms / 1000).toFixed(2).padStart(8)} s  ${per.toFixed(1).padStart(7)} ms/task  ${ratio.padStart(7)}${piped}   wdlrun-process cpu ${(t.cpuMs / o.tasks).toFixed(1)} ms/task${engine}`;
 }
 
 /** The median of `xs` (the lower middle one of an even count). */
@@ -291,7 +347,9 @@ async function main(): Promise<void> {
   const own = "unix:///tmp/wdlrun-dockerd/docker.sock";
   const url = o.host ?? process.env.DOCKER_HOST ? engineUrl(o.host) : (await connect(own).ping().then(() => own, () => engineUrl(undefined)));
   process.env.DOCKER_HOST = url;
+  enginePids = engineProcesses(url);
   const docker = connect(url);
+  if (enginePids.length > 0) process.stdout.write(`engine cpu: processes ${enginePids.join(", ")} (the daemons behind the socket and their children)\n`);
   const backend = await DockerBackend.open({ host: url, sweep: false, notice: () => undefined });
   process.stdout.write(`${backend.engine}; ${o.tasks} tasks, ${o.concurrency} in flight, image ${o.image}, ${o.rounds} round(s)\n`);
   // Warm up: image cache, engine, connection pool.
