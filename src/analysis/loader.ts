@@ -6,7 +6,7 @@
  * read, parsed and checked once. Reading is the only asynchronous step: the
  * sync and async entry points share everything else.
  */
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { error, type Diagnostic } from "../diagnostics/diagnostic.js";
@@ -30,10 +30,15 @@ export function resolveImportUri(importer: string, uri: string): string {
 /** This process's reader of http(s) imports: each URL fetched once (see ./http-import.ts). */
 const httpImports = httpImportReader();
 
-/** Reads local files as UTF-8 and http(s) URLs with fetch (once per URL, with a timeout). */
+/**
+ * Reads local files as UTF-8 and http(s) URLs over HTTP (once per URL, with a
+ * timeout). Local files are read synchronously: a document is small and
+ * usually cached, and the promise-based reader costs several times the CPU
+ * (about 0.1 s for the 150 documents of a repository).
+ */
 export async function defaultReader(uri: string): Promise<string> {
   if (/^https?:\/\//.test(uri)) return httpImports(uri);
-  return await readFile(uri, "utf8");
+  return readFileSync(uri, "utf8");
 }
 
 /** The set of documents reachable from a root, filled in rounds of reads. */

@@ -3,16 +3,18 @@
  * Lexing, parsing (one top-level element at a time) and CST→AST conversion
  * all report into one diagnostics list; nothing here throws on any input.
  *
- * Each top-level chunk is parsed first without error recovery, converting the
- * elements of its body while parsing (so no large CST ever lives whole); a
- * chunk with a syntax error is converted again from scratch from the CST of
- * the recovering parser, which gives the diagnostics.
+ * Each top-level chunk is parsed on its own (so no large CST ever lives
+ * whole), first by the hand-written parser for valid input
+ * (./descent-parser.ts); a chunk it gives up on (a syntax error, or
+ * something misplaced that the builder reports) is parsed by the Chevrotain
+ * parser with error recovery, which gives the syntax diagnostics.
  */
-import { Lexer, type ILexerConfig, type IToken, type TokenType } from "chevrotain";
+import { Lexer, type ILexerConfig, type ILexingResult, type IToken, type TokenType } from "chevrotain";
 import type { Document } from "./ast.js";
 import { error, type Diagnostic } from "../diagnostics/diagnostic.js";
 import * as T from "./tokens.js";
-import { fastParser, recoveringParser } from "./parser.js";
+import { recoveringParser } from "./parser.js";
+import { parseChunkDirectly } from "./descent-parser.js";
 import { BuildContext } from "./cst-to-ast/context.js";
 import { DocumentBuilder } from "./cst-to-ast/document.js";
 import { nestingProblem } from "./nesting.js";
@@ -27,6 +29,13 @@ export const lexerConfig: ILexerConfig = { positionTracking: "onlyOffset", ensur
  * when tokens.ts changes, which test/syntax/grammar-validation.test.ts covers.
  */
 const wdlLexer = new Lexer(T.lexerDefinition, { ...lexerConfig, skipValidations: true });
+
+/** The tokens of a document (keywords classified, see classifyWords) and the lexer's errors. */
+export function lexDocument(text: string): ILexingResult {
+  const lexed = wdlLexer.tokenize(text);
+  T.classifyWords(lexed.tokens);
+  return lexed;
+}
 
 /** The result of parsing one document. */
 export interface ParseResult {
@@ -46,9 +55,8 @@ export interface ParseResult {
  */
 export function parseDocument(text: string, uri: string): ParseResult {
   try {
-    const lexed = wdlLexer.tokenize(text);
+    const lexed = lexDocument(text);
     const tokens = lexed.tokens;
-    T.classifyWords(tokens);
     const primary = lexerDiagnostics(lexed.errors, text, uri);
     const tooDeep = nestingProblem(tokens);
     if (tooDeep !== undefined) return { document: undefined, diagnostics: [...primary, nestedTooDeeply(tooDeep, text, uri)] };
@@ -57,7 +65,11 @@ export function parseDocument(text: string, uri: string): ParseResult {
     const bounds = topLevelChunks(tokens);
     for (let i = 0; i + 1 < bounds.length; i++) {
       const chunk = tokens.slice(bounds[i], bounds[i + 1]);
-      if (parseFast(chunk, ctx, builder)) continue;
+      const direct = parseChunkDirectly(chunk);
+      if (direct !== undefined) {
+        builder.add(direct);
+        continue;
+      }
       const { cst, errors } = recoveringParser().parseChunk(chunk);
       primary.push(...parserDiagnostics(errors, tokens, tokens[bounds[i + 1]!], text, uri));
       builder.add(cst);
@@ -73,39 +85,6 @@ export function parseDocument(text: string, uri: string): ParseResult {
   }
 }
 
-/**
- * Parses and converts one chunk without error recovery; true when that
- * worked. On a syntax error (or an element the builder cannot take),
- * whatever the chunk added to the diagnostics is taken back and false
- * returned (the caller parses it again, recovering, and converts it again).
- */
-function parseFast(chunk: IToken[], ctx: BuildContext, builder: DocumentBuilder): boolean {
-  const mark = ctx.diagnostics.length;
-  const collected = builder.bodyCollector(chunk);
-  // An element the builder rejects outright (Incomplete) drops its whole definition: left to the slow path.
-  let rejected = false;
-  fastParser.elementSink =
-    collected &&
-    ((element) => {
-      try {
-        if (!rejected) collected.add(element);
-      } catch {
-        rejected = true;
-      }
-    });
-  try {
-    const { cst, errors } = fastParser.parseChunk(chunk);
-    if (errors.length === 0 && !rejected) {
-      builder.add(cst, collected);
-      return true;
-    }
-  } finally {
-    fastParser.elementSink = undefined;
-  }
-  ctx.diagnostics.length = mark;
-  return false;
-}
-
 const topLevelStarts = new Set<TokenType>(T.topLevelStarts);
 
 /**
@@ -115,7 +94,7 @@ const topLevelStarts = new Set<TokenType>(T.topLevelStarts);
  * documents. Returns the chunk boundaries, first 0 and last tokens.length.
  * An element with an unclosed brace simply extends its chunk to the end.
  */
-function topLevelChunks(tokens: readonly IToken[]): number[] {
+export function topLevelChunks(tokens: readonly IToken[]): number[] {
   const bounds = [0];
   let depth = 0;
   for (let i = 0; i < tokens.length; i++) {

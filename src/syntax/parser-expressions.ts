@@ -73,14 +73,6 @@ export abstract class WdlExpressionParser extends CstParser {
     addChild(this.currentNode(), ruleName, node);
   }
 
-  /** Removes the last child under `key` of the node being built (the element sink took it). */
-  protected dropLastChild(key: string): void {
-    const children = this.currentNode().children as CstChildren;
-    const child = children[key];
-    if (Array.isArray(child)) child.pop();
-    else children[key] = undefined;
-  }
-
   /** The CST node of the rule being parsed (Chevrotain's CST stack is not part of its typed API). */
   protected currentNode(): CstNode {
     const stack = (this as unknown as { CST_STACK: CstNode[] }).CST_STACK;

@@ -7,11 +7,12 @@
  * and the AST builder applies the spec's precedence table, which keeps the
  * CST shallow and the parser fast.
  *
- * Two parser instances are built once and reused for every document (they are
- * not re-entrant, which is fine on Node's single thread): `fastParser`, without
- * error recovery, which can hand each element of a task, workflow or struct
- * body to a sink as soon as it is parsed (see `elementSink`), and
- * `recoveringParser()`, with error recovery, which re-parses a chunk that has errors.
+ * Valid input is parsed by the hand-written ./descent-parser.ts, which builds
+ * the same CST; this grammar is the authority it is held to, and parses what
+ * that parser gives up on. Two instances are built on first use and reused
+ * for every document (they are not re-entrant, which is fine on Node's single
+ * thread): `recoveringParser()`, with error recovery, which parses a chunk
+ * that has errors and gives the diagnostics, and `fastParser()`, without.
  */
 import { EOF, tokenMatcher, type CstNode, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import { WdlExpressionParser } from "./parser-expressions.js";
@@ -27,17 +28,6 @@ const typeKeywordTokens: readonly TokenType[] = [
 /** The WDL parser. Use the shared instances `fastParser` and `recoveringParser()`. */
 export class WdlParser extends WdlExpressionParser {
   /**
-   * Receives each element of the first outermost body (the body of the task,
-   * workflow or struct a chunk starts with) as soon as it is parsed; the
-   * element is then dropped from the CST, so that a large body's CST never
-   * lives whole. Cleared when that body ends.
-   * Set only on a parser without error recovery (a recovered element may still change).
-   */
-  elementSink: ((element: CstNode) => void) | undefined;
-  /** How many bodies enclose the current position. */
-  private bodyDepth = 0;
-
-  /**
    * @param validate run Chevrotain's grammar checks (ambiguities, left
    *   recursion, …) while building: they cost start-up time on every
    *   invocation and can only fail when the grammar changes, so the shared
@@ -51,7 +41,6 @@ export class WdlParser extends WdlExpressionParser {
   /** Parses `tokens` (one top-level chunk) as a `document`. */
   parseChunk(tokens: IToken[]): { cst: CstNode; errors: IRecognitionException[] } {
     this.input = tokens;
-    this.bodyDepth = 0;
     const cst = this.document();
     const errors = this.errors;
     // Let go of the tokens: a shared parser would otherwise keep the last chunk alive until the next parse.
@@ -174,16 +163,7 @@ export class WdlParser extends WdlExpressionParser {
    */
   readonly body = this.RULE("body", () => {
     this.CONSUME(T.LCurly);
-    this.bodyDepth++;
-    this.MANY((this.actions[6] ??= () => {
-      const element = this.SUBRULE(this.bodyElement);
-      if (this.bodyDepth === 1 && this.elementSink !== undefined) {
-        this.elementSink(element);
-        this.dropLastChild("bodyElement");
-      }
-    }));
-    // Only the first outermost body streams: anything after it in the chunk is stray and stays in the CST.
-    if (--this.bodyDepth === 0) this.elementSink = undefined;
+    this.MANY((this.actions[6] ??= () => this.SUBRULE(this.bodyElement)));
     this.CONSUME(T.RCurly);
   });
 
@@ -482,8 +462,16 @@ export function recoveringParser(): WdlParser {
   return (recovering ??= new WdlParser(true));
 }
 
-/** The shared parser without error recovery: faster on valid input; errors end the parse at the first one. */
-export const fastParser = new WdlParser(false);
+let fast: WdlParser | undefined;
+
+/**
+ * The shared parser without error recovery, built on first use: faster than
+ * the recovering one on valid input (errors end the parse at the first one).
+ * Only the grammar tests use it now: ./descent-parser.ts parses valid chunks.
+ */
+export function fastParser(): WdlParser {
+  return (fast ??= new WdlParser(false));
+}
 
 /** Parses a token vector into the CST of a whole document, recovering from errors. */
 export function parseTokens(tokens: IToken[]): { cst: CstNode; errors: IRecognitionException[] } {

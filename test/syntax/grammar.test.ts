@@ -9,7 +9,7 @@ import { fastParser } from "../../src/syntax/parser.js";
 
 const ebnf = readFileSync(new URL("../../grammar/wdl.ebnf", import.meta.url), "utf8");
 const ebnfRules = [...ebnf.matchAll(/^([a-zA-Z]\w*)\s+::=/gm)].map((m) => m[1]!);
-const parserRules = Object.keys(fastParser.getGAstProductions());
+const parserRules = Object.keys(fastParser().getGAstProductions());
 const inlinedInParser = new Set(["operand", "primary"]);
 
 describe("grammar/wdl.ebnf", () => {

@@ -152,10 +152,7 @@ export function reportStray(ctx: BuildContext, stray: CstNode, where: string, ex
   ctx.error("syntax-error", `expected ${expected} in ${where}, but found ${describeToken(t)}`, ctx.tokenSpan(t), help);
 }
 
-/**
- * Collects the elements of one body, one `bodyElement` CST node at a time
- * (the parser may hand them over while it parses, see WdlParser.elementSink).
- */
+/** Collects the elements of one body, one `bodyElement` CST node at a time. */
 export class BodyCollector {
   private readonly parts: BodyParts = { declarations: [], elements: [] };
   private readonly firstSeen = new Map<SectionKey, Span>();
@@ -198,12 +195,9 @@ export class BodyCollector {
   }
 }
 
-/**
- * Collects the elements of a `body` CST node owned by `owner`, after those
- * `collected` already holds when the parser handed some over while parsing.
- */
-export function buildBody(ctx: BuildContext, body: CstNode, owner: BodyOwner, collected?: BodyCollector): BodyParts {
-  const collector = collected ?? new BodyCollector(ctx, owner);
+/** Collects the elements of a `body` CST node owned by `owner`. */
+export function buildBody(ctx: BuildContext, body: CstNode, owner: BodyOwner): BodyParts {
+  const collector = new BodyCollector(ctx, owner);
   for (const element of nodesOf(body, "bodyElement")) collector.add(element);
   return collector.finish();
 }

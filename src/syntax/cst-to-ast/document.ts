@@ -7,10 +7,10 @@ import type { CstNode, IToken } from "chevrotain";
 import type { Document, EnumChoiceDef, EnumDef, ImportAlias, ImportDecl, StructDef, TaskDef, WdlVersion, WorkflowDef } from "../ast.js";
 import { VERSION_SPELLINGS } from "../ast.js";
 import { describeToken } from "../parse-errors.js";
-import { Identifier, KwStruct, KwTask, KwWorkflow, RESERVED_KEYWORDS } from "../tokens.js";
+import { Identifier, RESERVED_KEYWORDS } from "../tokens.js";
 import { closeKeyword } from "../syntax-diagnostics.js";
 import { BuildContext, Incomplete, firstToken, needNode, needToken, nodesOf, tokenOf, tokensOf } from "./context.js";
-import { BodyCollector, buildBody, elementKind, elementWords, type BodyOwner } from "./body.js";
+import { buildBody, elementKind, elementWords } from "./body.js";
 import { buildType, ident, needExpression } from "./expressions.js";
 import { FEATURES } from "./features.js";
 import { tryBuild } from "./sections.js";
@@ -35,26 +35,8 @@ export class DocumentBuilder {
 
   constructor(private readonly ctx: BuildContext) {}
 
-  /**
-   * A collector for the body of the task, workflow or struct that `chunk`
-   * (the tokens of one top-level chunk) starts with, so that its elements can
-   * be converted while the chunk is parsed; undefined when the chunk starts
-   * with something else or the version is not known yet.
-   */
-  bodyCollector(chunk: readonly IToken[]): BodyCollector | undefined {
-    if (!this.started || this.version === undefined || chunk.length < 3) return undefined;
-    const keyword = chunk[0]!.tokenType;
-    const kind = keyword === KwTask ? "task" : keyword === KwWorkflow ? "workflow" : keyword === KwStruct ? "struct" : undefined;
-    if (kind === undefined || chunk[1]!.tokenType !== Identifier) return undefined;
-    return new BodyCollector(this.ctx, { kind, name: chunk[1]!.image });
-  }
-
-  /**
-   * Converts one chunk's CST (a `document` rule match). `collected` holds the
-   * elements of its first definition's body that were converted while parsing
-   * (see bodyCollector).
-   */
-  add(cst: CstNode, collected?: BodyCollector): void {
+  /** Converts one chunk's CST (a `document` rule match). */
+  add(cst: CstNode): void {
     const ctx = this.ctx;
     if (!this.started) {
       this.started = true;
@@ -63,17 +45,11 @@ export class DocumentBuilder {
     }
     if (this.version === undefined) return;
     for (const n of nodesOf(cst, "importStatement")) push(this.imports, tryBuild(() => buildImport(ctx, n)));
-    const take = (kind: BodyOwner["kind"]): BodyCollector | undefined => {
-      if (collected?.owner.kind !== kind) return undefined;
-      const c = collected;
-      collected = undefined;
-      return c;
-    };
-    for (const n of nodesOf(cst, "structDefinition")) push(this.structs, tryBuild(() => buildStruct(ctx, n, take("struct"))));
+    for (const n of nodesOf(cst, "structDefinition")) push(this.structs, tryBuild(() => buildStruct(ctx, n)));
     for (const n of nodesOf(cst, "enumDefinition")) push(this.enums, tryBuild(() => buildEnum(ctx, n)));
-    for (const n of nodesOf(cst, "taskDefinition")) push(this.tasks, tryBuild(() => buildTask(ctx, n, take("task"))));
+    for (const n of nodesOf(cst, "taskDefinition")) push(this.tasks, tryBuild(() => buildTask(ctx, n)));
     for (const n of nodesOf(cst, "workflowDefinition")) {
-      const w = tryBuild(() => buildWorkflow(ctx, n, take("workflow")));
+      const w = tryBuild(() => buildWorkflow(ctx, n));
       if (w !== undefined) this.addWorkflow(w);
     }
     reportTopLevelLeftovers(ctx, cst);
@@ -183,11 +159,11 @@ function buildImport(ctx: BuildContext, node: CstNode): ImportDecl {
   return { kind: "Import", uri, uriSpan: uriString.span, namespace, aliases, span: ctx.span(kw, end) };
 }
 
-function buildStruct(ctx: BuildContext, node: CstNode, collected?: BodyCollector): StructDef {
+function buildStruct(ctx: BuildContext, node: CstNode): StructDef {
   const kw = needToken(node, "Struct");
   const name = ident(ctx, needToken(node, "Identifier"));
   const body = needNode(node, "body");
-  const parts = buildBody(ctx, body, { kind: "struct", name: name.name }, collected);
+  const parts = buildBody(ctx, body, { kind: "struct", name: name.name });
   return {
     kind: "Struct",
     name,
@@ -211,11 +187,11 @@ function buildEnum(ctx: BuildContext, node: CstNode): EnumDef {
   return { kind: "Enum", name, valueType: typeNode ? buildType(ctx, typeNode) : undefined, choices, span: ctx.span(kw, needToken(node, "RCurly")) };
 }
 
-function buildTask(ctx: BuildContext, node: CstNode, collected?: BodyCollector): TaskDef {
+function buildTask(ctx: BuildContext, node: CstNode): TaskDef {
   const kw = needToken(node, "Task");
   const name = ident(ctx, needToken(node, "Identifier"));
   const body = needNode(node, "body");
-  const parts = buildBody(ctx, body, { kind: "task", name: name.name }, collected);
+  const parts = buildBody(ctx, body, { kind: "task", name: name.name });
   const span = ctx.span(kw, tokenOf(body, "RCurly") ?? name.span);
   if (parts.command === undefined) {
     ctx.error("missing-command", `task '${name.name}' has no command section`, name.span, "add 'command <<< … >>>' (it may be empty)");
@@ -244,11 +220,11 @@ function buildTask(ctx: BuildContext, node: CstNode, collected?: BodyCollector):
   };
 }
 
-function buildWorkflow(ctx: BuildContext, node: CstNode, collected?: BodyCollector): WorkflowDef {
+function buildWorkflow(ctx: BuildContext, node: CstNode): WorkflowDef {
   const kw = needToken(node, "Workflow");
   const name = ident(ctx, needToken(node, "Identifier"));
   const body = needNode(node, "body");
-  const parts = buildBody(ctx, body, { kind: "workflow", name: name.name }, collected);
+  const parts = buildBody(ctx, body, { kind: "workflow", name: name.name });
   return {
     kind: "Workflow",
     name,

@@ -1,0 +1,95 @@
+/**
+ * The hand-written parser (src/syntax/descent-parser.ts) against the
+ * Chevrotain grammar it stands in for: on every top-level chunk of the
+ * conformance corpus, the examples, the test fixtures, the real-world
+ * documents beside the repository (../shared/realworld or
+ * $WDLRUN_REALWORLD_DIR, when present) and thousands of mutated documents,
+ * whenever it gives a CST, the grammar (without error recovery) parses the
+ * chunk without errors to the same CST; and on valid documents it gives up on
+ * almost nothing.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { CstNode, IToken } from "chevrotain";
+import { describe, expect, it } from "vitest";
+import { parseChunkDirectly } from "../../src/syntax/descent-parser.js";
+import { lexDocument, topLevelChunks } from "../../src/syntax/parse.js";
+import { fastParser } from "../../src/syntax/parser.js";
+import { corpusFiles, wdlFilesUnder } from "./corpus.js";
+import { mutations } from "./mutate.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** A CST as text: children sorted by key, each token as type@offset:image (what the AST builder reads). */
+function shape(n: CstNode): string {
+  return JSON.stringify(n, (_key, v: unknown) => {
+    if (v !== null && typeof v === "object" && "tokenType" in v) {
+      const t = v as IToken;
+      return `${t.tokenType.name}@${t.startOffset}:${t.image}`;
+    }
+    if (v !== null && typeof v === "object" && "children" in v) {
+      const c = (v as CstNode).children as Record<string, unknown>;
+      const sorted: Record<string, unknown> = {};
+      for (const k of Object.keys(c).sort()) if (c[k] !== undefined) sorted[k] = c[k];
+      return { name: (v as CstNode).name, children: sorted };
+    }
+    return v;
+  });
+}
+
+interface Tally {
+  chunks: number;
+  /** Chunks the grammar parses without errors. */
+  valid: number;
+  /** Chunks the hand-written parser gave a CST for. */
+  direct: number;
+}
+
+/** Compares the two parsers on every chunk of `text`; throws on the first disagreement. */
+function compare(text: string, where: string, tally: Tally): void {
+  const { tokens } = lexDocument(text);
+  const bounds = topLevelChunks(tokens);
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const chunk = tokens.slice(bounds[i], bounds[i + 1]);
+    const direct = parseChunkDirectly(chunk);
+    const grammar = fastParser().parseChunk(chunk);
+    tally.chunks++;
+    if (grammar.errors.length === 0) tally.valid++;
+    if (direct === undefined) continue;
+    tally.direct++;
+    if (grammar.errors.length > 0) throw new Error(`${where}, chunk ${i}: parsed directly, but the grammar finds ${grammar.errors[0]!.message}`);
+    const a = shape(direct);
+    const b = shape(grammar.cst);
+    if (a !== b) {
+      let at = 0;
+      while (a[at] === b[at]) at++;
+      throw new Error(`${where}, chunk ${i}: the CSTs differ\n direct:  …${a.slice(Math.max(0, at - 150), at + 150)}\n grammar: …${b.slice(Math.max(0, at - 150), at + 150)}`);
+    }
+  }
+}
+
+function realworldFiles(): string[] {
+  const dir = process.env.WDLRUN_REALWORLD_DIR ?? join(root, "..", "shared", "realworld");
+  return existsSync(dir) ? wdlFilesUnder(dir) : [];
+}
+
+describe("the hand-written parser builds the grammar's CST", () => {
+  const files = [...corpusFiles(), ...wdlFilesUnder(join(root, "examples")), ...wdlFilesUnder(join(root, "test")), ...realworldFiles()];
+
+  it("on every document of the corpora, and gives up on almost no valid chunk", () => {
+    const tally: Tally = { chunks: 0, valid: 0, direct: 0 };
+    for (const f of files) compare(readFileSync(f, "utf8"), f, tally);
+    expect(tally.chunks).toBeGreaterThan(1000);
+    // What it leaves to the grammar among valid chunks: misplaced top-level elements, which the builder reports.
+    expect(tally.direct).toBeGreaterThan(tally.valid * 0.99);
+  }, 60_000);
+
+  it("on mutated documents: never a CST where the grammar finds an error, never a different one", () => {
+    const sources = corpusFiles().map((f) => readFileSync(f, "utf8"));
+    const tally: Tally = { chunks: 0, valid: 0, direct: 0 };
+    for (const c of mutations(sources, 3000, 20261204)) compare(c.text, `mutation ${c.index} (${c.mutations.map((m) => m.kind).join(", ")})`, tally);
+    // The mutations leave many chunks valid, and the direct parser takes most of those.
+    expect(tally.direct).toBeGreaterThan(tally.chunks / 3);
+  }, 120_000);
+});
