@@ -5,6 +5,7 @@
  * command whose work stops with no outcome (the event loop empties while it
  * is still pending): wdlrun never exits 0 without having finished.
  */
+import "./tiering.js";
 import { CommanderError } from "commander";
 import "./commands.js";
 import { abandoned, interrupt } from "./interrupt.js";
