@@ -3,7 +3,9 @@
  * Lexing, parsing (one top-level element at a time) and CST→AST conversion
  * all report into one diagnostics list; nothing here throws on any input.
  *
- * Each top-level chunk is parsed on its own (so no large CST ever lives
+ * Lexing is the hand-written ./lexer.ts's, or Chevrotain's where that one
+ * gives up (an unexpected character: Chevrotain's lexer reports it). Each
+ * top-level chunk is parsed on its own (so no large CST ever lives
  * whole), first by the hand-written parser for valid input
  * (./descent-parser.ts); a chunk it gives up on (a syntax error, or
  * something misplaced that the builder reports) is parsed by the Chevrotain
@@ -15,6 +17,7 @@ import { error, type Diagnostic } from "../diagnostics/diagnostic.js";
 import * as T from "./tokens.js";
 import { recoveringParser } from "./parser.js";
 import { parseChunkDirectly } from "./descent-parser.js";
+import { lexDirectly } from "./lexer.js";
 import { BuildContext } from "./cst-to-ast/context.js";
 import { DocumentBuilder } from "./cst-to-ast/document.js";
 import { nestingProblem } from "./nesting.js";
@@ -23,16 +26,29 @@ import { lexerDiagnostics, nestedTooDeeply, parserDiagnostics } from "./syntax-d
 /** How the lexer is configured (validations aside). */
 export const lexerConfig: ILexerConfig = { positionTracking: "onlyOffset", ensureOptimizations: false };
 
+let chevrotainLexer: Lexer | undefined;
+
 /**
- * The shared lexer (built once), without Chevrotain's checks of the token
- * definitions: they cost start-up time on every invocation and can only fail
- * when tokens.ts changes, which test/syntax/grammar-validation.test.ts covers.
+ * The shared Chevrotain lexer, built on first use (for a document the
+ * hand-written ./lexer.ts gives up on), without Chevrotain's checks of the
+ * token definitions: they cost start-up time and can only fail when
+ * tokens.ts changes, which test/syntax/grammar-validation.test.ts covers.
  */
-const wdlLexer = new Lexer(T.lexerDefinition, { ...lexerConfig, skipValidations: true });
+function wdlLexer(): Lexer {
+  return (chevrotainLexer ??= new Lexer(T.lexerDefinition, { ...lexerConfig, skipValidations: true }));
+}
 
 /** The tokens of a document (keywords classified, see classifyWords) and the lexer's errors. */
 export function lexDocument(text: string): ILexingResult {
-  const lexed = wdlLexer.tokenize(text);
+  const direct = lexDirectly(text);
+  const lexed = direct !== undefined ? { tokens: direct, groups: {}, errors: [] } : wdlLexer().tokenize(text);
+  T.classifyWords(lexed.tokens);
+  return lexed;
+}
+
+/** The tokens of Chevrotain's lexer alone (keywords classified), for the tests that hold ./lexer.ts to it. */
+export function lexWithChevrotain(text: string): ILexingResult {
+  const lexed = wdlLexer().tokenize(text);
   T.classifyWords(lexed.tokens);
   return lexed;
 }
