@@ -8,6 +8,7 @@
  * renamed), so a reader never sees half a file. Recording never fails the
  * run: a write that fails is retried at the next flush.
  */
+import { renameSync, writeFileSync } from "node:fs";
 import { rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { assertUnreachable } from "../diagnostics/diagnostic.js";
@@ -78,7 +79,8 @@ export class RunRecorder {
           ...(e.usage ? { used: e.usage } : {}),
         };
         this.attempts[o.index] = done;
-        this.track(writeAtomic(path.join(this.setup.dir, done.dir, USAGE_FILE), stringifyJson(done, 2) + "\n"));
+        // Small and one per attempt: written at once (the promise API costs several times the CPU).
+        this.track(Promise.resolve().then(() => writeAtomicNow(path.join(this.setup.dir, done.dir, USAGE_FILE), stringifyJson(done, 2) + "\n")));
         break;
       }
       case "call-succeeded":
@@ -185,6 +187,13 @@ export class RunRecorder {
 
 function key(callId: string, attempt: number): string {
   return `${callId}#${attempt}`;
+}
+
+/** writeAtomic, synchronously. */
+function writeAtomicNow(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
 }
 
 /** Writes `file` through a temporary file beside it and a rename. */

@@ -8,7 +8,7 @@
  * are written whole or not at all (a temporary file renamed into place), and a
  * file wdlrun cannot write (a full disk) fails with a FileWriteError naming it.
  */
-import { createWriteStream, renameSync, unlinkSync, writeFileSync, type WriteStream } from "node:fs";
+import { createWriteStream, mkdirSync, renameSync, unlinkSync, writeFileSync, type WriteStream } from "node:fs";
 import { mkdir, rename, stat, symlink, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { hostPath, type HostPath } from "../backends/backend.js";
@@ -70,9 +70,15 @@ export function attemptPaths(callDir: HostPath, attempt: number): AttemptPaths {
   };
 }
 
-/** Creates an attempt's directories (`work/`, `write/`). */
+/** Creates an attempt's directories (`work/`, `write/`); synchronously, as writeRunFile writes. */
 export async function createAttemptDir(p: AttemptPaths): Promise<void> {
-  for (const dir of [p.workDir, p.writeDir]) await mkdir(dir, { recursive: true }).catch((e: unknown) => Promise.reject(new FileWriteError(dir, e)));
+  for (const dir of [p.workDir, p.writeDir]) {
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      throw new FileWriteError(dir, e);
+    }
+  }
 }
 
 /** A file or folder of the run that could not be written; the message names it and why (`no space left on the device`). */
@@ -86,10 +92,14 @@ export class FileWriteError extends Error {
   }
 }
 
-/** Writes a file of the run (a command, a JSON file), failing with a FileWriteError. */
+/**
+ * Writes a small file of an attempt (its command, a JSON record), failing with
+ * a FileWriteError. Synchronously: through the promise API the same write
+ * costs several times the CPU, a share of every attempt's cost when many run at once.
+ */
 export async function writeRunFile(file: string, text: string): Promise<void> {
   try {
-    await writeFile(file, text);
+    writeFileSync(file, text);
   } catch (e) {
     throw new FileWriteError(file, e);
   }
@@ -186,9 +196,22 @@ export class RunDir {
     }
   }
 
+  /** Lines logged since the last write to the log (one write per turn of the event loop, not one per line). */
+  private logPending = "";
+  private logFlush: NodeJS.Immediate | undefined;
+
   /** Appends one line to `log` (buffered; never blocks the event loop). A log that cannot be written is given up, with `logProblem` set. */
   log(line: string): void {
     if (this.logProblem !== undefined) return;
+    this.logPending += line.endsWith("\n") ? line : line + "\n";
+    this.logFlush ??= setImmediate(() => this.writeLog());
+  }
+
+  private writeLog(): void {
+    this.logFlush = undefined;
+    const text = this.logPending;
+    this.logPending = "";
+    if (text === "" || this.logProblem !== undefined) return;
     if (!this.logStream) {
       const file = path.join(this.dir, "log");
       const stream = createWriteStream(file, { flags: "a" });
@@ -198,11 +221,13 @@ export class RunDir {
       });
       this.logStream = stream;
     }
-    this.logStream.write(line.endsWith("\n") ? line : line + "\n");
+    this.logStream.write(text);
   }
 
   /** Flushes and closes the log. */
   close(): Promise<void> {
+    if (this.logFlush !== undefined) clearImmediate(this.logFlush);
+    this.writeLog();
     const s = this.logStream;
     this.logStream = undefined;
     if (!s) return Promise.resolve();
