@@ -16,25 +16,52 @@ import * as T from "./tokens.js";
 /** The deepest nesting a document may have (real documents stay far below: tens). */
 export const MAX_NESTING = 200;
 
+const OPEN = 1;
+const CLOSE = 2;
+const OPERATOR = 3;
+const ENDS_EXPRESSION = 4;
+
+let roles: Uint8Array | undefined;
+
+/** What each token type does to the depth, by token type index (computed once). */
+function tokenRoles(): Uint8Array {
+  if (roles) return roles;
+  const table = new Uint8Array(Math.max(...T.allTokens.map((t) => t.tokenTypeIdx!)) + 1);
+  for (const type of T.allTokens) {
+    const probe = { tokenType: type, tokenTypeIdx: type.tokenTypeIdx! } as IToken;
+    let role = 0;
+    if (type.PUSH_MODE !== undefined || type === T.LParen || type === T.LSquare) role = OPEN;
+    else if (type.POP_MODE === true || type === T.RParen || type === T.RSquare) role = CLOSE;
+    else if (tokenMatcher(probe, T.BinaryOperator)) role = OPERATOR;
+    else if (type === T.Equals || type === T.Comma || type === T.Colon) role = ENDS_EXPRESSION;
+    table[type.tokenTypeIdx!] = role;
+  }
+  return (roles = table);
+}
+
 /** The first token at which the nesting passes MAX_NESTING, or undefined. */
 export function nestingProblem(tokens: readonly IToken[]): IToken | undefined {
+  const role = tokenRoles();
   // Per open level: the binary operators of the current expression at that level.
   const chains: number[] = [0];
   let depth = 0;
   for (const t of tokens) {
-    const type = t.tokenType;
-    if (type.PUSH_MODE !== undefined || type === T.LParen || type === T.LSquare) {
-      chains.push(0);
-      depth++;
-    } else if (type.POP_MODE === true || type === T.RParen || type === T.RSquare) {
-      if (chains.length > 1) depth -= 1 + chains.pop()!;
-      continue;
-    } else if (tokenMatcher(t, T.BinaryOperator)) {
-      chains[chains.length - 1]!++;
-      depth++;
-    } else if (type === T.Equals || type === T.Comma || type === T.Colon) {
-      depth -= chains[chains.length - 1]!;
-      chains[chains.length - 1] = 0;
+    switch (role[t.tokenTypeIdx]) {
+      case OPEN:
+        chains.push(0);
+        depth++;
+        break;
+      case CLOSE:
+        if (chains.length > 1) depth -= 1 + chains.pop()!;
+        continue;
+      case OPERATOR:
+        chains[chains.length - 1]!++;
+        depth++;
+        break;
+      case ENDS_EXPRESSION:
+        depth -= chains[chains.length - 1]!;
+        chains[chains.length - 1] = 0;
+        break;
     }
     if (depth > MAX_NESTING) return t;
   }

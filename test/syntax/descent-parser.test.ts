@@ -5,8 +5,9 @@
  * documents beside the repository (../shared/realworld or
  * $WDLRUN_REALWORLD_DIR, when present) and thousands of mutated documents,
  * whenever it gives a CST, the grammar (without error recovery) parses the
- * chunk without errors to the same CST; and on valid documents it gives up on
- * almost nothing.
+ * chunk without errors to the same CST; on valid documents it gives up on
+ * almost nothing; and end to end (with the hand-written lexer too),
+ * parseDocument gives the same AST and diagnostics as with Chevrotain alone.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -14,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import type { CstNode, IToken } from "chevrotain";
 import { describe, expect, it } from "vitest";
 import { parseChunkDirectly } from "../../src/syntax/descent-parser.js";
-import { lexDocument, topLevelChunks } from "../../src/syntax/parse.js";
+import { lexDocument, parseDocument, topLevelChunks } from "../../src/syntax/parse.js";
 import { fastParser } from "../../src/syntax/parser.js";
 import { corpusFiles, wdlFilesUnder } from "./corpus.js";
 import { mutations } from "./mutate.js";
@@ -69,6 +70,28 @@ function compare(text: string, where: string, tally: Tally): void {
   }
 }
 
+/** A parse result as text: spans as offsets, Int values as digits. */
+function parseShape(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === "bigint") return `${v}n`;
+    if (v !== null && typeof v === "object" && "uri" in v && "start" in v && "end" in v) {
+      const span = v as { start: { offset: number }; end: { offset: number } };
+      return `${span.start.offset}-${span.end.offset}`;
+    }
+    return v;
+  });
+}
+
+/** parseDocument with and without the hand-written lexer and parser; throws on the first difference. */
+function compareParses(text: string, where: string): void {
+  const direct = parseShape(parseDocument(text, "/doc.wdl"));
+  const grammar = parseShape(parseDocument(text, "/doc.wdl", { direct: false }));
+  if (direct === grammar) return;
+  let at = 0;
+  while (direct[at] === grammar[at]) at++;
+  throw new Error(`${where}: the parses differ\n direct:  …${direct.slice(Math.max(0, at - 200), at + 200)}\n grammar: …${grammar.slice(Math.max(0, at - 200), at + 200)}`);
+}
+
 function realworldFiles(): string[] {
   const dir = process.env.WDLRUN_REALWORLD_DIR ?? join(root, "..", "shared", "realworld");
   return existsSync(dir) ? wdlFilesUnder(dir) : [];
@@ -91,5 +114,11 @@ describe("the hand-written parser builds the grammar's CST", () => {
     for (const c of mutations(sources, 3000, 20261204)) compare(c.text, `mutation ${c.index} (${c.mutations.map((m) => m.kind).join(", ")})`, tally);
     // The mutations leave many chunks valid, and the direct parser takes most of those.
     expect(tally.direct).toBeGreaterThan(tally.chunks / 3);
+  }, 120_000);
+
+  it("end to end: parseDocument gives the same AST and diagnostics with Chevrotain alone, on the corpora and mutated documents", () => {
+    for (const f of files) compareParses(readFileSync(f, "utf8"), f);
+    const sources = corpusFiles().map((f) => readFileSync(f, "utf8"));
+    for (const c of mutations(sources, 1500, 20261206)) compareParses(c.text, `mutation ${c.index} (${c.mutations.map((m) => m.kind).join(", ")})`);
   }, 120_000);
 });
