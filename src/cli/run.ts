@@ -54,15 +54,13 @@ const BACKENDS = ["auto", "local", "docker", "swarm"];
 /** Runs `wdlrun run` and resolves with its exit code. */
 export async function runCommand(file: string, args: readonly string[], opts: RunCommandOptions, streams: RunStreams): Promise<number> {
   // Loaded here, not at start-up (see ./program.ts).
-  const [{ ConfigError, loadConfig }, { createBackend }, { runDocument }, { InputsError, parseInputsText }, { prepareLayouts }] = await Promise.all([
+  // The run's report is laid out beside the run (in ELK's thread, started when a layout is not in the layout cache).
+  const [{ ConfigError, loadConfig }, { createBackend }, { analyzeDocument, runDocument }, { InputsError, parseInputsText }] = await Promise.all([
     import("../config/index.js"),
     import("../runtime/backend-factory.js"),
     import("../runtime/engine.js"),
     import("../runtime/inputs.js"),
-    import("../graph/layout.js"),
   ]);
-  // The run's report is laid out in a thread of its own, beside the run: start it now.
-  prepareLayouts();
   const err = (line: string) => streams.stderr.write(line.endsWith("\n") ? line : line + "\n");
   if (opts.backend !== undefined && !BACKENDS.includes(opts.backend)) {
     err(`wdlrun: --backend must be one of ${BACKENDS.join(", ")}, not ${JSON.stringify(opts.backend)}`);
@@ -128,6 +126,9 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
     for (const m of early) progress.print(m);
     early = undefined;
   };
+  // The document is checked while the engine opens (its round trips leave the CPU free meanwhile).
+  const analysis = analyzeDocument(file, config.strict);
+  analysis.catch(() => undefined); // awaited by the run below; a run refused before it starts leaves it unread
   let setup: BackendSetup;
   try {
     setup = await createBackend(config, notices.notice, opts.backend as BackendChoice | undefined);
@@ -145,6 +146,7 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
   try {
     outcome = await runDocument({
       file,
+      analysis,
       ...(inputs ? { inputs } : {}),
       keyValues,
       ...(opts.task !== undefined ? { task: opts.task } : {}),

@@ -21,11 +21,16 @@ export interface LoadedElk {
   readonly storeCodeCache: () => void;
 }
 
+/** The version of elkjs installed. */
+export function elkVersion(): string {
+  return (createRequire(import.meta.url)("elkjs/package.json") as { version?: string }).version ?? "0";
+}
+
 /** Compiles and runs ELK's bundled build, from its code cache when there is a usable one. */
 export function loadElk(): LoadedElk {
   const require = createRequire(import.meta.url);
   const file = require.resolve("elkjs/lib/elk.bundled.js");
-  const version = (require("elkjs/package.json") as { version?: string }).version ?? "0";
+  const version = elkVersion();
   const cacheFile = path.join(cacheRoot(), "code", `elk-${version}-node${process.version}.v8`);
   const cached = readOrUndefined(cacheFile);
   const script = new vm.Script(Module.wrap(readFileSync(file, "utf8")), { filename: file, ...(cached ? { cachedData: cached } : {}) });
@@ -53,7 +58,7 @@ function readOrUndefined(file: string): Buffer | undefined {
 }
 
 /** Writes `data` to `file` through a temporary file and a rename; any failure (read-only home, disk full) leaves no cache. */
-function writeAtomicQuietly(file: string, data: Buffer): void {
+export function writeAtomicQuietly(file: string, data: Buffer | string): void {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(path.dirname(file), { recursive: true });

@@ -8,11 +8,13 @@
  * Eclipse project. The result holds absolute coordinates ready to draw.
  * ELK runs in a worker thread of its own (./elk-thread.ts), so that a run's
  * report is laid out beside the run, not in its way; where no thread can be
- * started it runs in-process.
+ * started it runs in-process. A graph laid out before is taken from the
+ * layout cache (./layout-cache.ts), without ELK.
  */
 import { Worker } from "node:worker_threads";
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api.js";
 import { loadElk, type LoadedElk } from "./elk-load.js";
+import { cachedLayout, layoutKey, storeLayout } from "./layout-cache.js";
 import type { LayoutAnswer } from "./elk-thread.js";
 import { assertUnreachable } from "../diagnostics/diagnostic.js";
 import { allItems, type GraphItem, type GraphModel } from "./model.js";
@@ -67,12 +69,8 @@ type Layouter = (graph: ElkNode) => Promise<ElkNode>;
 
 let layouter: Layouter | undefined;
 
-/**
- * Starts loading ELK (in its thread) ahead of the first layout: a run calls
- * it first thing, so that ELK loads while the document is checked and the
- * engine opened. Commands that draw nothing never start ELK.
- */
-export function prepareLayouts(): void {
+/** Starts loading ELK (in its thread) ahead of the first layout; commands that draw nothing never start it. */
+function prepareLayouts(): void {
   layouter ??= threadLayouter() ?? inProcessLayouter();
 }
 
@@ -248,7 +246,12 @@ async function computeLayout(model: GraphModel, options: LayoutOptions): Promise
     children: build(model, "", 0),
     edges,
   };
-  const out = await elkLayout(root);
+  const key = layoutKey(root);
+  let out = cachedLayout(key);
+  if (out === undefined) {
+    out = await elkLayout(root);
+    storeLayout(key, out);
+  }
   const nodes: PlacedNode[] = [];
   const collect = (n: ElkNode) => {
     for (const c of n.children ?? []) {

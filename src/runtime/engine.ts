@@ -34,6 +34,12 @@ import { AheadPlaces } from "./prepare-ahead.js";
 export interface RunRequest {
   /** The WDL document. */
   readonly file: string;
+  /**
+   * The document's analysis, when the caller started it already (`wdlrun
+   * run` checks the document while the engine opens); else runDocument
+   * analyses `file`. It must be of `file`, with the same `strict`.
+   */
+  readonly analysis?: Promise<Analysis>;
   /** Inputs JSON already read (keys fully qualified), with the directory relative paths resolve against. */
   readonly inputs?: { readonly json: Readonly<Record<string, unknown>>; readonly baseDir: string; readonly origin: string };
   /** `key=value` inputs (relative paths against the current directory); override the JSON key by key. */
@@ -94,6 +100,11 @@ export type RunOutcome =
 /** How long an aborted run waits for its running attempts to stop before it ends all the same. */
 export const ABORT_DEADLINE_MS = 15_000;
 
+/** The analysis runDocument runs on (see RunRequest.analysis). */
+export function analyzeDocument(file: string, strict: boolean): Promise<Analysis> {
+  return analyzeFile(path.resolve(file), { strict });
+}
+
 /** Analyses, checks inputs and runs `request.file`. */
 export async function runDocument(request: RunRequest): Promise<RunOutcome> {
   try {
@@ -104,7 +115,7 @@ export async function runDocument(request: RunRequest): Promise<RunOutcome> {
 }
 
 async function runDocumentInner(request: RunRequest): Promise<RunOutcome> {
-  const analysis = await analyzeFile(path.resolve(request.file), { strict: request.strict ?? false });
+  const analysis = await (request.analysis ?? analyzeDocument(request.file, request.strict ?? false));
   if (!analysis.root || hasErrors(analysis.diagnostics)) return { kind: "invalid-document", analysis, diagnostics: analysis.diagnostics };
   const choice = chooseTarget(analysis.root, request.task);
   if (choice.kind === "error") return { kind: "no-target", message: choice.message };

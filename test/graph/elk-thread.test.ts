@@ -3,10 +3,12 @@
  * (bin/wdlrun.js, as users run it): a run's report is laid out in the
  * worker thread (dist/bundle/elk-thread.js), the first run stores ELK's V8
  * code cache under $XDG_CACHE_HOME/wdlrun/code, a later run lays out from it,
- * and a cache V8 rejects (garbage, another V8) is passed over and rewritten.
+ * and a cache V8 rejects (garbage, another V8) is passed over and rewritten;
+ * a graph laid out before comes from the layout cache
+ * ($XDG_CACHE_HOME/wdlrun/layouts), without loading ELK at all.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,8 +36,8 @@ function run(dir: string, cache: string): { width: number; nodes: { id: string }
   return record.graph.layout;
 }
 
-describe.skipIf(!built)("ELK in its worker thread, from a code cache", () => {
-  it("lays a run's report out, stores the code cache, uses it, and rewrites a rejected one", () => {
+describe.skipIf(!built)("ELK in its worker thread, from a code cache; layouts from the layout cache", () => {
+  it("lays a run's report out, stores the code cache and the layout, takes the layout from its cache, and uses or rewrites the code cache", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "wdlrun-elk-"));
     const cache = path.join(dir, "cache");
     writeFileSync(path.join(dir, "w.wdl"), WDL);
@@ -49,11 +51,22 @@ describe.skipIf(!built)("ELK in its worker thread, from a code cache", () => {
     const stored = statSync(cacheFile);
     expect(stored.size).toBeGreaterThan(100_000);
 
-    expect(run(dir, cache)).toEqual(first);
-    expect(statSync(cacheFile).mtimeMs).toBe(stored.mtimeMs); // used, not written again
+    const layouts = path.join(cache, "wdlrun", "layouts");
+    expect(readdirSync(layouts)).toEqual([expect.stringMatching(/^[0-9a-f]{64}\.json$/)]);
 
+    // The layout from the layout cache: ELK is not even loaded (a garbage code cache stays as it is).
     writeFileSync(cacheFile, "not a code cache");
     expect(run(dir, cache)).toEqual(first);
-    expect(statSync(cacheFile).size).toBeGreaterThan(100_000);
+    expect(readFileSync(cacheFile, "utf8")).toBe("not a code cache");
+
+    // Without it, ELK lays the graph out again: a rejected code cache is passed over and rewritten…
+    rmSync(layouts, { recursive: true });
+    expect(run(dir, cache)).toEqual(first);
+    const rewritten = statSync(cacheFile);
+    expect(rewritten.size).toBeGreaterThan(100_000);
+    // … and a good one used, not written again.
+    rmSync(layouts, { recursive: true });
+    expect(run(dir, cache)).toEqual(first);
+    expect(statSync(cacheFile).mtimeMs).toBe(rewritten.mtimeMs);
   }, 120_000);
 });
