@@ -4,10 +4,12 @@
  * $WDLRUN_BENCH_REPO, else ../shared/realworld beside the repository, else
  * /work/shared/realworld), each round in a fresh process as a user runs it.
  * Prints the distinct lines checked (every document read once: the .wdl files
- * below DIR and what they import), the CPU time of the check itself (main
- * thread user+system: reading, parsing, checking, summarizing; loading the
- * modules and building the shared parser excluded) and of the whole process, and lines
- * per second of CPU; medians over the rounds.
+ * below DIR and what they import), the CPU time of the check itself (the
+ * process's user+system over the check, every thread of it, V8's compiler
+ * and GC threads included: reading, parsing, checking, summarizing; loading
+ * the modules excluded) and of the whole process, and lines per second of
+ * CPU; medians over the rounds. V8's tiering is set as bin/wdlrun.js sets it
+ * (src/cli/tiering.ts).
  *
  * It runs the built CLI's modules (dist/: build first with `npm run build`).
  * Options: --dir PATH, --runs N (default 5).
