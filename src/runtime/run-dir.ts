@@ -8,7 +8,7 @@
  * are written whole or not at all (a temporary file renamed into place), and a
  * file wdlrun cannot write (a full disk) fails with a FileWriteError naming it.
  */
-import { createWriteStream, mkdirSync, renameSync, unlinkSync, writeFileSync, type WriteStream } from "node:fs";
+import { closeSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { mkdir, rename, stat, symlink, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { hostPath, type HostPath } from "../backends/backend.js";
@@ -127,7 +127,8 @@ export function describeFsError(e: unknown): string {
 
 /** One run's directory and its files. */
 export class RunDir {
-  private logStream: WriteStream | undefined;
+  /** The open log file, once a line was written. */
+  private logFd: number | undefined;
   /** Why the log could not be written (it is then no longer written); undefined while it can. */
   logProblem: string | undefined;
 
@@ -200,41 +201,50 @@ export class RunDir {
   private logPending = "";
   private logFlush: NodeJS.Immediate | undefined;
 
-  /** Appends one line to `log` (buffered; never blocks the event loop). A log that cannot be written is given up, with `logProblem` set. */
+  /** Appends one line to `log` (buffered, written once per turn of the event loop). A log that cannot be written is given up, with `logProblem` set. */
   log(line: string): void {
     if (this.logProblem !== undefined) return;
     this.logPending += line.endsWith("\n") ? line : line + "\n";
     this.logFlush ??= setImmediate(() => this.writeLog());
   }
 
+  /**
+   * Appends what was logged since the last write, synchronously: a few
+   * hundred bytes into the page cache, where an asynchronous write hands each
+   * one to a worker thread (on a machine the engine keeps busy, that hand-off
+   * costs more than the write).
+   */
   private writeLog(): void {
     this.logFlush = undefined;
     const text = this.logPending;
     this.logPending = "";
     if (text === "" || this.logProblem !== undefined) return;
-    if (!this.logStream) {
-      const file = path.join(this.dir, "log");
-      const stream = createWriteStream(file, { flags: "a" });
-      stream.on("error", (e) => {
-        this.logProblem ??= new FileWriteError(file, e).message;
-        if (this.logStream === stream) this.logStream = undefined;
-      });
-      this.logStream = stream;
+    const file = path.join(this.dir, "log");
+    try {
+      this.logFd ??= openSync(file, "a");
+      writeSync(this.logFd, text);
+    } catch (e) {
+      this.logProblem = new FileWriteError(file, e).message;
+      this.closeLog();
     }
-    this.logStream.write(text);
+  }
+
+  private closeLog(): void {
+    if (this.logFd === undefined) return;
+    try {
+      closeSync(this.logFd);
+    } catch {
+      // Nothing more can be done for it.
+    }
+    this.logFd = undefined;
   }
 
   /** Flushes and closes the log. */
   close(): Promise<void> {
     if (this.logFlush !== undefined) clearImmediate(this.logFlush);
     this.writeLog();
-    const s = this.logStream;
-    this.logStream = undefined;
-    if (!s) return Promise.resolve();
-    return new Promise((resolve) => {
-      s.once("error", () => resolve());
-      s.end(resolve);
-    });
+    this.closeLog();
+    return Promise.resolve();
   }
 }
 
