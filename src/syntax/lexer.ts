@@ -9,8 +9,9 @@
  * modes on a stack (`{`, `~{` and `${` push the main mode, strings and
  * commands their own, the closing token pops), whitespace and comments
  * skipped in the main mode only, and in each mode the first token type (in
- * the definition's order) that matches wins. The patterns that are regular
- * expressions there are used from there, so the two cannot drift apart.
+ * the definition's order) that matches wins. The number, text and
+ * command-opening patterns are taken from the definition itself; names,
+ * punctuation, whitespace and comments are spelled out here, as char codes.
  *
  * Where the definition's lexer would report an error (a character no token
  * starts with, a `}` that closes nothing), this one gives up (`undefined`)
