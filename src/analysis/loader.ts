@@ -6,7 +6,7 @@
  * read, parsed and checked once. Reading is the only asynchronous step: the
  * sync and async entry points share everything else.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync, type Stats } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { error, type Diagnostic } from "../diagnostics/diagnostic.js";
@@ -32,13 +32,31 @@ const httpImports = httpImportReader();
 
 /**
  * Reads local files as UTF-8 and http(s) URLs over HTTP (once per URL, with a
- * timeout). Local files are read synchronously: a document is small and
+ * timeout). A document must be a regular file: a named pipe without a writer
+ * would block the read (and the process's exit) for good, and a device such
+ * as /dev/zero never ends. Read synchronously: a document is small and
  * usually cached, and the promise-based reader costs several times the CPU
  * (about 0.1 s for the 150 documents of a repository).
  */
 export async function defaultReader(uri: string): Promise<string> {
   if (/^https?:\/\//.test(uri)) return httpImports(uri);
+  const kind = specialFileKind(uri);
+  if (kind !== undefined) throw new Error(`it is ${kind}, not a regular file: WDL documents are read from files`);
   return readFileSync(uri, "utf8");
+}
+
+/** What `file` is when it exists and is neither a regular file nor a directory (which the read reports itself). */
+function specialFileKind(file: string): string | undefined {
+  let st: Stats;
+  try {
+    st = statSync(file);
+  } catch {
+    return undefined; // the read says why
+  }
+  if (st.isFile() || st.isDirectory()) return undefined;
+  if (st.isFIFO()) return "a named pipe";
+  if (st.isSocket()) return "a socket";
+  return "a device";
 }
 
 /** The set of documents reachable from a root, filled in rounds of reads. */

@@ -1,5 +1,5 @@
 /** `wdlrun check` and `wdlrun inputs`, run as a user runs them: a child process, exit codes, output format. */
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -108,6 +108,15 @@ describe("wdlrun check", () => {
     const r = wdlrun("check", "nope.wdl");
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/error: cannot read `.*nope\.wdl`: no such file \[read-error\]/);
+  });
+
+  it("refuses a document that is not a regular file (a named pipe, a device) instead of blocking on it", () => {
+    write("specials/main.wdl", 'version 1.1\nimport "pipe.wdl" as p\nimport "/dev/zero" as z\nworkflow w {}\n');
+    execFileSync("mkfifo", [join(dir, "specials", "pipe.wdl")]);
+    const r = wdlrun("check", "specials/main.wdl");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot read .*pipe\.wdl.*: it is a named pipe, not a regular file/);
+    expect(r.stderr).toMatch(/cannot read .*\/dev\/zero.*: it is a device, not a regular file/);
   });
 
   it("exits 2 without files", () => {
