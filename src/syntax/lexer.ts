@@ -75,13 +75,13 @@ class DirectLexer {
           this.quoted(39, T.SqEnd, SQ_TEXT, T.SqText);
           break;
         case "ml":
-          this.multiLine();
+          this.enclosed(">>>", T.MlEnd, true, ML_TEXT, T.MlText);
           break;
         case "heredoc":
-          this.heredoc();
+          this.enclosed(">>>", T.HeredocEnd, false, HEREDOC_TEXT, T.HeredocText);
           break;
         case "braceCommand":
-          this.braceCommand();
+          this.enclosed("}", T.BraceCommandEnd, true, BRACE_COMMAND_TEXT, T.BraceCommandText);
           break;
       }
     }
@@ -248,36 +248,18 @@ class DirectLexer {
     throw GIVE_UP;
   }
 
-  private multiLine(): void {
-    if (this.startsWith(">>>")) {
-      this.emit(T.MlEnd, this.pos + 3);
+  /**
+   * The inside of `<<< … >>>` strings and of commands: the closing `end`, a
+   * placeholder (`${` too when `dollarToo`), or text.
+   */
+  private enclosed(end: string, endType: TokenType, dollarToo: boolean, textPattern: RegExp, textType: TokenType): void {
+    if (this.startsWith(end)) {
+      this.emit(endType, this.pos + end.length);
       return this.pop();
     }
-    if (this.placeholderStart(true)) return;
-    const t = this.match(ML_TEXT);
-    if (t >= 0) return this.emit(T.MlText, t);
-    throw GIVE_UP;
-  }
-
-  private heredoc(): void {
-    if (this.startsWith(">>>")) {
-      this.emit(T.HeredocEnd, this.pos + 3);
-      return this.pop();
-    }
-    if (this.placeholderStart(false)) return;
-    const t = this.match(HEREDOC_TEXT);
-    if (t >= 0) return this.emit(T.HeredocText, t);
-    throw GIVE_UP;
-  }
-
-  private braceCommand(): void {
-    if (this.text.charCodeAt(this.pos) === 125) {
-      this.emit(T.BraceCommandEnd, this.pos + 1);
-      return this.pop();
-    }
-    if (this.placeholderStart(true)) return;
-    const t = this.match(BRACE_COMMAND_TEXT);
-    if (t >= 0) return this.emit(T.BraceCommandText, t);
+    if (this.placeholderStart(dollarToo)) return;
+    const t = this.match(textPattern);
+    if (t >= 0) return this.emit(textType, t);
     throw GIVE_UP;
   }
 }
