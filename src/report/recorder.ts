@@ -8,13 +8,13 @@
  * renamed), so a reader never sees half a file. Recording never fails the
  * run: a write that fails is retried at the next flush.
  */
-import { renameSync, writeFileSync } from "node:fs";
 import { rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { assertUnreachable } from "../diagnostics/diagnostic.js";
 import { withStoredLayouts } from "../graph/layout.js";
 import type { GraphModel } from "../graph/model.js";
 import type { RunEvent } from "../runtime/events.js";
+import { writeAtomicSync } from "../runtime/run-dir.js";
 import { stringifyJson } from "../values/json-text.js";
 import { REPORT_FILE, RUN_FILE, USAGE_FILE, type AttemptRecord, type CallRecord, type RunData, type RunRecord, type RunStatus } from "./data.js";
 import { usageFindings } from "./findings.js";
@@ -80,7 +80,7 @@ export class RunRecorder {
         };
         this.attempts[o.index] = done;
         // Small and one per attempt: written at once (the promise API costs several times the CPU).
-        this.track(Promise.resolve().then(() => writeAtomicNow(path.join(this.setup.dir, done.dir, USAGE_FILE), stringifyJson(done, 2) + "\n")));
+        this.track(Promise.resolve().then(() => writeAtomicSync(path.join(this.setup.dir, done.dir, USAGE_FILE), stringifyJson(done, 2) + "\n")));
         break;
       }
       case "call-succeeded":
@@ -187,13 +187,6 @@ export class RunRecorder {
 
 function key(callId: string, attempt: number): string {
   return `${callId}#${attempt}`;
-}
-
-/** writeAtomic, synchronously. */
-function writeAtomicNow(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
 }
 
 /** Writes `file` through a temporary file beside it and a rename. */

@@ -183,17 +183,10 @@ export class RunDir {
 
   /** Writes `error.json` synchronously (for a process about to exit); never throws. */
   writeErrorNow(json: unknown): void {
-    const file = path.join(this.dir, "error.json");
-    const tmp = tempName(file);
     try {
-      writeFileSync(tmp, stringifyJson(json, 2) + "\n");
-      renameSync(tmp, file);
+      writeAtomicSync(path.join(this.dir, "error.json"), stringifyJson(json, 2) + "\n");
     } catch {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        // Nothing was written.
-      }
+      // Nothing was written.
     }
   }
 
@@ -265,6 +258,22 @@ async function writeAtomic(file: string, text: string): Promise<void> {
     await rename(tmp, file);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);
+    throw new FileWriteError(file, e);
+  }
+}
+
+/** writeAtomic, synchronously: for a small file (a process about to exit, a record per attempt). */
+export function writeAtomicSync(file: string, text: string): void {
+  const tmp = tempName(file);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Nothing was written.
+    }
     throw new FileWriteError(file, e);
   }
 }
