@@ -5,7 +5,7 @@
  * ./parser-expressions.ts does. Split only to keep each file readable; the
  * two classes form one parser.
  */
-import { tokenMatcher, type CstNode, type IToken, type TokenType } from "chevrotain";
+import type { CstNode, IToken, TokenType } from "chevrotain";
 import type { CstChildren } from "./parser-expressions.js";
 import * as T from "./tokens.js";
 
@@ -27,26 +27,20 @@ let classTable: Uint8Array | undefined;
 
 /** The class bits of every token type, computed on first use (the token categories are final by then). */
 export function classes(): Uint8Array {
-  if (classTable) return classTable;
-  const all = T.allTokens;
-  const table = new Uint8Array(Math.max(...all.map((t) => t.tokenTypeIdx!)) + 2);
   const typeKeywords = [T.KwArray, T.KwBoolean, T.KwDirectory, T.KwFile, T.KwFloat, T.KwInt, T.KwMap, T.KwObjectType, T.KwPair, T.KwString];
   const exprStarts: TokenType[] = [
     T.UnaryOperator, T.IntLiteral, T.FloatLiteral, T.DqStart, T.SqStart, T.MlStart, T.LParen, T.LSquare, T.LCurly, T.Identifier, T.Keyword,
   ];
-  for (const t of all) {
-    const probe = { tokenType: t, tokenTypeIdx: t.tokenTypeIdx! } as IToken;
+  return (classTable ??= T.tokenTypeTable((t) => {
     let bits = 0;
-    if (tokenMatcher(probe, T.Identifier)) bits |= IDENT;
-    if (tokenMatcher(probe, T.Keyword)) bits |= KEYWORD;
-    if (tokenMatcher(probe, T.BinaryOperator)) bits |= BINARY;
-    if (tokenMatcher(probe, T.UnaryOperator)) bits |= UNARY;
-    if (exprStarts.some((s) => tokenMatcher(probe, s))) bits |= EXPR_START;
+    if (T.isOf(t, T.Identifier)) bits |= IDENT | TYPE_START;
+    if (T.isOf(t, T.Keyword)) bits |= KEYWORD;
+    if (T.isOf(t, T.BinaryOperator)) bits |= BINARY;
+    if (T.isOf(t, T.UnaryOperator)) bits |= UNARY;
+    if (exprStarts.some((s) => T.isOf(t, s))) bits |= EXPR_START;
     if (typeKeywords.includes(t)) bits |= TYPE_KEYWORD | TYPE_START;
-    if (bits & IDENT) bits |= TYPE_START;
-    table[t.tokenTypeIdx!] = bits;
-  }
-  return (classTable = table);
+    return bits;
+  }));
 }
 
 /** Keywords that begin an expression of their own, or belong to one: never a name (the grammar's keywordIsName). */

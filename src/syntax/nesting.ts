@@ -10,7 +10,7 @@
  * and `:` end an expression). Over MAX_NESTING it answers the token where the
  * limit was passed.
  */
-import { tokenMatcher, type IToken } from "chevrotain";
+import type { IToken } from "chevrotain";
 import * as T from "./tokens.js";
 
 /** The deepest nesting a document may have (real documents stay far below: tens). */
@@ -25,18 +25,13 @@ let roles: Uint8Array | undefined;
 
 /** What each token type does to the depth, by token type index (computed once). */
 function tokenRoles(): Uint8Array {
-  if (roles) return roles;
-  const table = new Uint8Array(Math.max(...T.allTokens.map((t) => t.tokenTypeIdx!)) + 1);
-  for (const type of T.allTokens) {
-    const probe = { tokenType: type, tokenTypeIdx: type.tokenTypeIdx! } as IToken;
-    let role = 0;
-    if (type.PUSH_MODE !== undefined || type === T.LParen || type === T.LSquare) role = OPEN;
-    else if (type.POP_MODE === true || type === T.RParen || type === T.RSquare) role = CLOSE;
-    else if (tokenMatcher(probe, T.BinaryOperator)) role = OPERATOR;
-    else if (type === T.Equals || type === T.Comma || type === T.Colon) role = ENDS_EXPRESSION;
-    table[type.tokenTypeIdx!] = role;
-  }
-  return (roles = table);
+  return (roles ??= T.tokenTypeTable((type) => {
+    if (type.PUSH_MODE !== undefined || type === T.LParen || type === T.LSquare) return OPEN;
+    if (type.POP_MODE === true || type === T.RParen || type === T.RSquare) return CLOSE;
+    if (T.isOf(type, T.BinaryOperator)) return OPERATOR;
+    if (type === T.Equals || type === T.Comma || type === T.Colon) return ENDS_EXPRESSION;
+    return 0;
+  }));
 }
 
 /** The first token at which the nesting passes MAX_NESTING, or undefined. */

@@ -12,7 +12,7 @@
  *
  * Token labels are the plain words used in syntax error messages.
  */
-import { createToken, Lexer, type IMultiModeLexerDefinition, type IToken, type TokenType } from "chevrotain";
+import { createToken, Lexer, tokenMatcher, type IMultiModeLexerDefinition, type IToken, type TokenType } from "chevrotain";
 import { declaredVersion, RESERVED_FROM_12, versionRules } from "./version-rules.js";
 
 /** Category matched by every token: lets the parser skip one unexpected token while recovering. */
@@ -291,3 +291,19 @@ for (const t of mainMode) {
   (t.CATEGORIES ??= []).push(Stray);
 }
 allTokens.push(Stray);
+
+/** Whether token type `type` is `category` or one of its members (as the parser matches a token). */
+export function isOf(type: TokenType, category: TokenType): boolean {
+  return tokenMatcher({ tokenType: type, tokenTypeIdx: type.tokenTypeIdx! } as IToken, category);
+}
+
+/**
+ * `value(type)` for every token type, by token type index: a table the
+ * hand-written lexer's and parser's hot loops read instead of matching
+ * categories per token. Build it on first use (the categories are final then).
+ */
+export function tokenTypeTable(value: (type: TokenType) => number): Uint8Array {
+  const table = new Uint8Array(Math.max(...allTokens.map((t) => t.tokenTypeIdx!)) + 1);
+  for (const type of allTokens) table[type.tokenTypeIdx!] = value(type);
+  return table;
+}
